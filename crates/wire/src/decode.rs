@@ -1,0 +1,506 @@
+//! Decoding frames from bytes (RFC 6455 §5.2–§5.5), one rule at a time.
+//!
+//! [`decode`] takes whatever bytes have arrived. It answers with a whole
+//! frame and how many bytes it used, with how many more bytes are needed
+//! (incomplete input is a state, not an error), or with a [`FrameError`] that
+//! names the byte and bit at fault, the rule broken, the RFC section and the
+//! close code a receiver answers with. Header errors are reported as soon as
+//! the bytes that show them have arrived, before the payload is complete.
+//!
+//! **Non-minimal lengths.** §5.2 binds *senders* to the minimal length form
+//! but tells receivers nothing. By default the decoder accepts a length written
+//! in a longer form than needed and returns a [`Warning`]; with
+//! [`DecodeOptions::strict_length`] it rejects it instead. tungstenite accepts
+//! such frames too.
+
+use std::fmt;
+
+use crate::close::{CloseError, ClosePayload};
+use crate::frame::{Frame, FrameHeader, LengthForm};
+use crate::mask::apply_mask;
+use crate::opcode::OpCode;
+
+/// Who sent the bytes being decoded: it decides the masking rule (§5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A client: every frame it sends must be masked.
+    Client,
+    /// A server: no frame it sends may be masked.
+    Server,
+}
+
+/// What the decoder checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// Who sent the frames; `None` skips the masking rule.
+    pub sender: Option<Role>,
+    /// The largest payload accepted, in bytes; larger frames fail with 1009.
+    pub max_payload: u64,
+    /// Which RSV bits a negotiated extension allows: bit 0 for RSV1, bit 1
+    /// for RSV2, bit 2 for RSV3. Without extensions, 0.
+    pub allowed_rsv: u8,
+    /// Reject lengths not written in the minimal form instead of warning.
+    pub strict_length: bool,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions {
+            sender: None,
+            max_payload: 64 * 1024 * 1024,
+            allowed_rsv: 0,
+            strict_length: false,
+        }
+    }
+}
+
+impl DecodeOptions {
+    /// Options for frames sent by `role`, otherwise the defaults.
+    pub fn from(role: Role) -> Self {
+        DecodeOptions {
+            sender: Some(role),
+            ..DecodeOptions::default()
+        }
+    }
+}
+
+/// Something legal but worth showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Warning {
+    /// The length was written in a longer form than needed (§5.2).
+    NonMinimalLength {
+        /// The payload length.
+        len: u64,
+        /// The form on the wire.
+        used: LengthForm,
+        /// The form a sender must use.
+        minimal: LengthForm,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::NonMinimalLength { len, used, minimal } => write!(
+                f,
+                "byte 1: a length of {len} is written in the {} form; a sender must use the \
+                 minimal {} form (RFC 6455 §5.2). Accepted, as the RFC sets no rule for receivers.",
+                used.name(),
+                minimal.name()
+            ),
+        }
+    }
+}
+
+/// A frame decoded from the front of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedFrame {
+    /// The header as it was on the wire.
+    pub header: FrameHeader,
+    /// The frame, payload unmasked.
+    pub frame: Frame,
+    /// How many input bytes the frame used.
+    pub consumed: usize,
+    /// Legal oddities seen on the way.
+    pub warnings: Vec<Warning>,
+}
+
+/// The outcome of [`decode`] when nothing was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// A whole frame.
+    Frame(DecodedFrame),
+    /// The input ends inside a frame: at least `needed` more bytes are needed.
+    Incomplete {
+        /// Bytes still missing (a lower bound while the header is incomplete).
+        needed: u64,
+    },
+}
+
+/// A header decoded from the front of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodedHeader {
+    /// The whole header.
+    Complete {
+        /// The header.
+        header: FrameHeader,
+        /// Its size in bytes.
+        header_len: usize,
+        /// Legal oddities seen on the way.
+        warnings: Vec<Warning>,
+    },
+    /// The input ends inside the header.
+    Incomplete {
+        /// Bytes still missing (a lower bound).
+        needed: u64,
+    },
+}
+
+/// Which rule a frame breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameErrorKind {
+    /// RSV bits set that no negotiated extension defines.
+    #[error("RSV{} is set, but no negotiated extension defines it (RFC 6455 §5.2)", rsv_names(*.bits))]
+    ReservedBits {
+        /// Bit 0 for RSV1, bit 1 for RSV2, bit 2 for RSV3.
+        bits: u8,
+    },
+    /// An opcode the RFC reserves.
+    #[error("opcode {0:#x} is reserved (RFC 6455 §5.2)")]
+    ReservedOpcode(u8),
+    /// A control frame with FIN clear.
+    #[error("a {0} frame has FIN = 0, but control frames must not be fragmented (RFC 6455 §5.5)")]
+    FragmentedControl(&'static str),
+    /// A control frame with more than 125 bytes of payload.
+    #[error(
+        "a {opcode} frame declares {len} bytes of payload; control frames carry at most 125 (RFC 6455 §5.5)"
+    )]
+    ControlTooLong {
+        /// The control frame's name.
+        opcode: &'static str,
+        /// The declared length (at least 126).
+        len: u64,
+    },
+    /// A 64-bit length with its most significant bit set.
+    #[error(
+        "the 64-bit payload length has its most significant bit set, which must be 0 (RFC 6455 §5.2)"
+    )]
+    LengthTopBit,
+    /// A length not in the minimal form, with strict checking on.
+    #[error("a length of {len} is written in the {} form instead of the minimal {} form (RFC 6455 §5.2)", used.name(), minimal.name())]
+    NonMinimalLength {
+        /// The payload length.
+        len: u64,
+        /// The form on the wire.
+        used: LengthForm,
+        /// The form a sender must use.
+        minimal: LengthForm,
+    },
+    /// A client frame without MASK.
+    #[error("MASK is 0, but a client must mask every frame it sends (RFC 6455 §5.1)")]
+    UnmaskedClientFrame,
+    /// A server frame with MASK.
+    #[error("MASK is 1, but a server must not mask any frame it sends (RFC 6455 §5.1)")]
+    MaskedServerFrame,
+    /// A payload over the configured limit.
+    #[error("a payload of {len} bytes is over this endpoint's limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The declared length.
+        len: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A Close frame whose payload is malformed.
+    #[error("{0}")]
+    Close(CloseError),
+}
+
+fn rsv_names(bits: u8) -> String {
+    (0..3)
+        .filter(|i| bits & (1 << i) != 0)
+        .map(|i| (i + 1).to_string())
+        .collect::<Vec<_>>()
+        .join(", RSV")
+}
+
+/// A frame that breaks a rule, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameError {
+    /// The index of the byte at fault, from the start of the input.
+    pub offset: usize,
+    /// The bits at fault within the frame, as (first bit, count), numbered as
+    /// in the RFC's diagram (bit 0 is the top bit of the frame's first byte).
+    pub bits: Option<(u64, u64)>,
+    /// The rule broken.
+    pub kind: FrameErrorKind,
+}
+
+impl FrameError {
+    /// The close code a receiver fails the connection with (§7.4.1).
+    pub fn close_code(&self) -> u16 {
+        match &self.kind {
+            FrameErrorKind::PayloadTooLarge { .. } => 1009,
+            FrameErrorKind::Close(e) => e.close_code(),
+            _ => 1002,
+        }
+    }
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "byte {}", self.offset)?;
+        match self.bits {
+            Some((first, 1)) => write!(f, ", bit {first}")?,
+            Some((first, n)) => write!(f, ", bits {first}–{}", first + n - 1)?,
+            None => {}
+        }
+        write!(
+            f,
+            ": {}; the receiver closes with {}",
+            self.kind,
+            self.close_code()
+        )
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// Decodes the header at the front of `input`.
+pub fn decode_header(input: &[u8], opts: &DecodeOptions) -> Result<DecodedHeader, FrameError> {
+    let err = |offset: usize, bits: Option<(u64, u64)>, kind| FrameError { offset, bits, kind };
+    let Some(&b0) = input.first() else {
+        return Ok(DecodedHeader::Incomplete { needed: 2 });
+    };
+    let fin = b0 & 0x80 != 0;
+    let rsv = [b0 & 0x40 != 0, b0 & 0x20 != 0, b0 & 0x10 != 0];
+    let rsv_bits = u8::from(rsv[0]) | u8::from(rsv[1]) << 1 | u8::from(rsv[2]) << 2;
+    let forbidden = rsv_bits & !opts.allowed_rsv;
+    if forbidden != 0 {
+        let first = (0..3).find(|i| forbidden & (1 << i) != 0).unwrap_or(0);
+        let width = (0..3)
+            .rev()
+            .find(|i| forbidden & (1 << i) != 0)
+            .unwrap_or(0)
+            - first
+            + 1;
+        return Err(err(
+            0,
+            Some((1 + first, width)),
+            FrameErrorKind::ReservedBits { bits: forbidden },
+        ));
+    }
+    let opcode = OpCode::from_nibble(b0);
+    if opcode.is_reserved() {
+        return Err(err(
+            0,
+            Some((4, 4)),
+            FrameErrorKind::ReservedOpcode(opcode.value()),
+        ));
+    }
+    if opcode.is_control() && !fin {
+        return Err(err(
+            0,
+            Some((0, 1)),
+            FrameErrorKind::FragmentedControl(control_name(opcode)),
+        ));
+    }
+    let Some(&b1) = input.get(1) else {
+        return Ok(DecodedHeader::Incomplete { needed: 1 });
+    };
+    let masked = b1 & 0x80 != 0;
+    match (opts.sender, masked) {
+        (Some(Role::Client), false) => {
+            return Err(err(1, Some((8, 1)), FrameErrorKind::UnmaskedClientFrame));
+        }
+        (Some(Role::Server), true) => {
+            return Err(err(1, Some((8, 1)), FrameErrorKind::MaskedServerFrame));
+        }
+        _ => {}
+    }
+    let len7 = b1 & 0x7F;
+    let length_form = match len7 {
+        126 => LengthForm::Medium,
+        127 => LengthForm::Long,
+        _ => LengthForm::Short,
+    };
+    if opcode.is_control() && len7 > 125 {
+        // The exact length comes later; a control frame can never need the extension.
+        let len = extended_len(input, length_form).unwrap_or(u64::from(len7));
+        return Err(err(
+            1,
+            Some((9, 7)),
+            FrameErrorKind::ControlTooLong {
+                opcode: control_name(opcode),
+                len,
+            },
+        ));
+    }
+    let header_len = 2 + length_form.extra_bytes() + if masked { 4 } else { 0 };
+    let ext_end = 2 + length_form.extra_bytes();
+    if input.len() < ext_end {
+        return Ok(DecodedHeader::Incomplete {
+            needed: (header_len - input.len()) as u64,
+        });
+    }
+    let payload_len = match length_form {
+        LengthForm::Short => u64::from(len7),
+        _ => extended_len(input, length_form).unwrap_or(0),
+    };
+    if length_form == LengthForm::Long && payload_len >> 63 != 0 {
+        return Err(err(2, Some((16, 1)), FrameErrorKind::LengthTopBit));
+    }
+    let mut warnings = Vec::new();
+    let minimal = LengthForm::minimal(payload_len);
+    if minimal != length_form {
+        if opts.strict_length {
+            return Err(err(
+                1,
+                Some((9, u64::from(length_form.total_bits()))),
+                FrameErrorKind::NonMinimalLength {
+                    len: payload_len,
+                    used: length_form,
+                    minimal,
+                },
+            ));
+        }
+        warnings.push(Warning::NonMinimalLength {
+            len: payload_len,
+            used: length_form,
+            minimal,
+        });
+    }
+    if payload_len > opts.max_payload {
+        return Err(err(
+            1,
+            Some((9, u64::from(length_form.total_bits()))),
+            FrameErrorKind::PayloadTooLarge {
+                len: payload_len,
+                limit: opts.max_payload,
+            },
+        ));
+    }
+    let mask = if masked {
+        match input.get(ext_end..ext_end + 4) {
+            Some(&[a, b, c, d]) => Some([a, b, c, d]),
+            _ => {
+                return Ok(DecodedHeader::Incomplete {
+                    needed: (header_len - input.len()) as u64,
+                });
+            }
+        }
+    } else {
+        None
+    };
+    Ok(DecodedHeader::Complete {
+        header: FrameHeader {
+            fin,
+            rsv,
+            opcode,
+            mask,
+            payload_len,
+            length_form,
+        },
+        header_len,
+        warnings,
+    })
+}
+
+fn extended_len(input: &[u8], form: LengthForm) -> Option<u64> {
+    match form {
+        LengthForm::Short => None,
+        LengthForm::Medium => input
+            .get(2..4)
+            .map(|b| u64::from(u16::from_be_bytes([b[0], b[1]]))),
+        LengthForm::Long => input
+            .get(2..10)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_be_bytes),
+    }
+}
+
+fn control_name(opcode: OpCode) -> &'static str {
+    match opcode {
+        OpCode::Close => "Close",
+        OpCode::Ping => "Ping",
+        OpCode::Pong => "Pong",
+        _ => "control",
+    }
+}
+
+/// Decodes the frame at the front of `input` (see the module docs).
+pub fn decode(input: &[u8], opts: &DecodeOptions) -> Result<Decoded, FrameError> {
+    let (header, header_len, warnings) = match decode_header(input, opts)? {
+        DecodedHeader::Incomplete { needed } => return Ok(Decoded::Incomplete { needed }),
+        DecodedHeader::Complete {
+            header,
+            header_len,
+            warnings,
+        } => (header, header_len, warnings),
+    };
+    let available = (input.len() - header_len) as u64;
+    if available < header.payload_len {
+        return Ok(Decoded::Incomplete {
+            needed: header.payload_len - available,
+        });
+    }
+    // payload_len <= available <= usize::MAX here, so the conversion holds.
+    let payload_len = usize::try_from(header.payload_len).unwrap_or(usize::MAX);
+    let mut payload = input[header_len..header_len + payload_len].to_vec();
+    if let Some(key) = header.mask {
+        apply_mask(&mut payload, key, 0);
+    }
+    if header.opcode == OpCode::Close
+        && let Err(e) = ClosePayload::parse(&payload)
+    {
+        let at = match &e {
+            CloseError::ReasonNotUtf8 { offset } => *offset,
+            CloseError::InvalidCode(_) | CloseError::OneByte | CloseError::TooLong { .. } => 0,
+        };
+        return Err(FrameError {
+            offset: header_len + at,
+            bits: None,
+            kind: FrameErrorKind::Close(e),
+        });
+    }
+    Ok(Decoded::Frame(DecodedFrame {
+        header,
+        frame: Frame {
+            fin: header.fin,
+            rsv: header.rsv,
+            opcode: header.opcode,
+            mask: header.mask,
+            payload,
+        },
+        consumed: header_len + payload_len,
+        warnings,
+    }))
+}
+
+/// The result of taking apart a run of bytes holding any number of frames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedRun {
+    /// The frames, each with the offset of its first byte.
+    pub frames: Vec<(usize, DecodedFrame)>,
+    /// How the run ended: cleanly, incomplete, or at an error.
+    pub end: RunEnd,
+}
+
+/// How a run of frames ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Every byte belonged to a whole frame.
+    Clean,
+    /// The last frame, starting at `offset`, needs `needed` more bytes.
+    Incomplete {
+        /// Where the unfinished frame starts.
+        offset: usize,
+        /// Bytes still missing (a lower bound while its header is incomplete).
+        needed: u64,
+    },
+    /// A frame broke a rule; its offsets count from the start of the run.
+    Error(FrameError),
+}
+
+/// Decodes frame after frame until the input runs out or a rule is broken.
+pub fn decode_all(input: &[u8], opts: &DecodeOptions) -> DecodedRun {
+    let mut frames = Vec::new();
+    let mut at = 0;
+    let end = loop {
+        if at == input.len() {
+            break RunEnd::Clean;
+        }
+        match decode(&input[at..], opts) {
+            Ok(Decoded::Frame(f)) => {
+                let used = f.consumed;
+                frames.push((at, f));
+                at += used;
+            }
+            Ok(Decoded::Incomplete { needed }) => break RunEnd::Incomplete { offset: at, needed },
+            Err(mut e) => {
+                e.offset += at;
+                break RunEnd::Error(e);
+            }
+        }
+    };
+    DecodedRun { frames, end }
+}

@@ -1,0 +1,33 @@
+//! `wire`: the WebSocket protocol of RFC 6455 as pure functions.
+//!
+//! **Architecture invariant:** this crate does no I/O and knows nothing of
+//! browsers, sockets or async runtimes. Every function takes bytes or text and
+//! returns a value or a typed error that says which rule of the RFC was broken,
+//! with the section to read. Nothing here panics on any input.
+//!
+//! | module | RFC 6455 | what it owns |
+//! |---|---|---|
+//! | [`handshake`] | §1.3, §4 | keys, the accept value, checking requests and responses, building answers |
+//! | [`uri`] | §3 | ws:// and wss:// URIs, request line, Host header |
+//! | [`opcode`] | §5.2, §11.8 | the sixteen opcodes, reserved ones included |
+//! | [`frame`] | §5.2 | headers, encoding, the bit layout |
+//! | [`decode`] | §5.2–§5.5 | decoding frames one rule at a time |
+//! | [`mask`] | §5.3 | masking and unmasking |
+//! | [`message`] | §5.4–§5.6 | fragmenting and reassembling messages |
+//! | [`utf8`] | §8.1 | incremental UTF-8 validation |
+//! | [`close`] | §5.5.1, §7.4 | close codes and close payloads |
+#![deny(missing_docs)]
+
+pub mod close;
+pub mod decode;
+pub mod frame;
+pub mod handshake;
+pub mod mask;
+pub mod message;
+pub mod opcode;
+pub mod uri;
+pub mod utf8;
+
+pub use decode::{DecodeOptions, Decoded, FrameError, Role, decode};
+pub use frame::{Frame, FrameHeader, LengthForm};
+pub use opcode::OpCode;

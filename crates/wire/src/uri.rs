@@ -1,0 +1,351 @@
+//! WebSocket URIs (RFC 6455 §3): `ws://host[:port]/path[?query]` and
+//! `wss://…`, with what each part becomes in the opening handshake.
+//!
+//! Browsers also accept `http://` and `https://` and map them to `ws://` and
+//! `wss://` (WHATWG WebSockets standard); this parser does the same and says so.
+
+use std::fmt;
+
+/// A parsed WebSocket URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WsUri {
+    /// The scheme as typed, lowercased (`ws`, `wss`, `http` or `https`).
+    pub scheme_given: String,
+    /// Whether the connection runs over TLS (`wss`, or `https` mapped to it).
+    pub secure: bool,
+    /// The host, lowercased; IPv6 literals keep their brackets.
+    pub host: String,
+    /// The port: explicit, or the default 80 (ws) or 443 (wss).
+    pub port: u16,
+    /// Whether the URI named the port.
+    pub port_explicit: bool,
+    /// The path, `/` when the URI had none.
+    pub path: String,
+    /// The query after `?`, if any.
+    pub query: Option<String>,
+    /// User information before `@`, which a WebSocket handshake does not use.
+    pub userinfo: Option<String>,
+}
+
+impl WsUri {
+    /// `ws` or `wss`: the scheme after mapping http(s).
+    pub fn scheme(&self) -> &'static str {
+        if self.secure { "wss" } else { "ws" }
+    }
+
+    /// Whether the scheme given was http or https and was mapped.
+    pub fn mapped_from_http(&self) -> bool {
+        self.scheme_given.starts_with("http")
+    }
+
+    /// The default port of the scheme: 80 for ws, 443 for wss (§3).
+    pub fn default_port(&self) -> u16 {
+        if self.secure { 443 } else { 80 }
+    }
+
+    /// The resource name: path, then `?` and the query when there is one (§3).
+    pub fn resource_name(&self) -> String {
+        match &self.query {
+            Some(q) => format!("{}?{q}", self.path),
+            None => self.path.clone(),
+        }
+    }
+
+    /// The request line of the opening handshake (§4.1).
+    pub fn request_line(&self) -> String {
+        format!("GET {} HTTP/1.1", self.resource_name())
+    }
+
+    /// The Host header's value: the host, with `:port` only when the port is
+    /// not the scheme's default (§4.1, item 4).
+    pub fn host_header(&self) -> String {
+        if self.port == self.default_port() {
+            self.host.clone()
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl fmt::Display for WsUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}://{}{}",
+            self.scheme(),
+            self.host_header(),
+            self.resource_name()
+        )
+    }
+}
+
+/// Why a string is not a WebSocket URI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UriErrorKind {
+    /// Nothing was typed.
+    #[error("the URI is empty")]
+    Empty,
+    /// No `scheme://` at the start.
+    #[error("a WebSocket URI starts with ws:// or wss:// (RFC 6455 §3)")]
+    MissingScheme,
+    /// A scheme other than ws, wss, http or https.
+    #[error("the scheme {0:?} is not ws or wss (RFC 6455 §3; browsers also map http and https)")]
+    BadScheme(String),
+    /// A `#fragment`.
+    #[error("fragment identifiers are not allowed in WebSocket URIs; write # as %23 (RFC 6455 §3)")]
+    Fragment,
+    /// No host between `//` and the path.
+    #[error("the host is missing (RFC 6455 §3)")]
+    MissingHost,
+    /// A character that cannot appear in a host.
+    #[error("{0:?} cannot appear in a host name (RFC 3986 §3.2.2)")]
+    BadHostChar(char),
+    /// An IPv6 literal without its closing bracket.
+    #[error("the IPv6 address has no closing ']' (RFC 3986 §3.2.2)")]
+    UnclosedIpv6,
+    /// A port that is not a number from 1 to 65535.
+    #[error("the port {0:?} is not a number from 1 to 65535 (RFC 3986 §3.2.3)")]
+    BadPort(String),
+    /// A character that must be percent-encoded in a path or query.
+    #[error("{0:?} must be percent-encoded in the path or query (RFC 3986 §3.3)")]
+    BadPathChar(char),
+}
+
+/// A [`UriErrorKind`] and the character position where it was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at character {position}: {kind}")]
+pub struct UriError {
+    /// The character index (0-based) in the input, after surrounding whitespace.
+    pub position: usize,
+    /// What is wrong.
+    pub kind: UriErrorKind,
+}
+
+/// Parses a WebSocket URI (§3). Surrounding whitespace is ignored.
+pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
+    let s = input.trim();
+    let err = |byte: usize, kind| UriError {
+        position: s[..byte.min(s.len())].chars().count(),
+        kind,
+    };
+    if s.is_empty() {
+        return Err(err(0, UriErrorKind::Empty));
+    }
+    if let Some(i) = s.find('#') {
+        return Err(err(i, UriErrorKind::Fragment));
+    }
+    let Some(colon) = s.find(':') else {
+        return Err(err(0, UriErrorKind::MissingScheme));
+    };
+    let scheme = s[..colon].to_ascii_lowercase();
+    let valid_scheme_syntax = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !valid_scheme_syntax {
+        return Err(err(0, UriErrorKind::MissingScheme));
+    }
+    let secure = match scheme.as_str() {
+        "ws" | "http" => false,
+        "wss" | "https" => true,
+        _ => return Err(err(0, UriErrorKind::BadScheme(s[..colon].to_owned()))),
+    };
+    let Some(rest) = s[colon + 1..].strip_prefix("//") else {
+        return Err(err(colon + 1, UriErrorKind::MissingHost));
+    };
+    let auth_start = colon + 3;
+    let auth_len = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..auth_len];
+    let after = &rest[auth_len..];
+
+    let (userinfo, hostport, hp_start) = match authority.rfind('@') {
+        Some(at) => (
+            Some(authority[..at].to_owned()),
+            &authority[at + 1..],
+            auth_start + at + 1,
+        ),
+        None => (None, authority, auth_start),
+    };
+    let (host, port_text, port_start) = if let Some(v6) = hostport.strip_prefix('[') {
+        let Some(close) = v6.find(']') else {
+            return Err(err(hp_start, UriErrorKind::UnclosedIpv6));
+        };
+        let inner = &v6[..close];
+        if let Some((i, c)) = inner
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_hexdigit() || *c == ':' || *c == '.'))
+        {
+            return Err(err(hp_start + 1 + i, UriErrorKind::BadHostChar(c)));
+        }
+        let tail = &v6[close + 1..];
+        let port = match tail.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if tail.is_empty() => None,
+            None => {
+                return Err(err(
+                    hp_start + close + 2,
+                    UriErrorKind::BadPort(tail.to_owned()),
+                ));
+            }
+        };
+        (
+            format!("[{}]", inner.to_ascii_lowercase()),
+            port,
+            hp_start + close + 3,
+        )
+    } else {
+        match hostport.rfind(':') {
+            Some(c) => (
+                hostport[..c].to_ascii_lowercase(),
+                Some(&hostport[c + 1..]),
+                hp_start + c + 1,
+            ),
+            None => (hostport.to_ascii_lowercase(), None, hp_start),
+        }
+    };
+    if host.is_empty() || host == "[]" {
+        return Err(err(hp_start, UriErrorKind::MissingHost));
+    }
+    if !host.starts_with('[') {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=".contains(c);
+        if let Some((i, c)) = host.char_indices().find(|(_, c)| !allowed(*c)) {
+            return Err(err(hp_start + i, UriErrorKind::BadHostChar(c)));
+        }
+    }
+    let default_port = if secure { 443 } else { 80 };
+    let (port, port_explicit) = match port_text {
+        None | Some("") => (default_port, false),
+        Some(p) => match p.parse::<u16>() {
+            Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => (n, true),
+            _ => return Err(err(port_start, UriErrorKind::BadPort(p.to_owned()))),
+        },
+    };
+
+    let after_start = auth_start + auth_len;
+    let forbidden =
+        |c: char| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c) || !c.is_ascii();
+    if let Some((i, c)) = after.char_indices().find(|(_, c)| forbidden(*c)) {
+        return Err(err(after_start + i, UriErrorKind::BadPathChar(c)));
+    }
+    let (path, query) = match after.split_once('?') {
+        Some((p, q)) => (p, Some(q.to_owned())),
+        None => (after, None),
+    };
+    Ok(WsUri {
+        scheme_given: scheme,
+        secure,
+        host,
+        port,
+        port_explicit,
+        path: if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path.to_owned()
+        },
+        query,
+        userinfo,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handshake_parts_table() {
+        // (uri, secure, host header, request line)
+        let cases = [
+            (
+                "ws://example.com/chat",
+                false,
+                "example.com",
+                "GET /chat HTTP/1.1",
+            ),
+            ("wss://example.com", true, "example.com", "GET / HTTP/1.1"),
+            (
+                "WS://Example.COM:80/a?b=c",
+                false,
+                "example.com",
+                "GET /a?b=c HTTP/1.1",
+            ),
+            (
+                "wss://example.com:443/",
+                true,
+                "example.com",
+                "GET / HTTP/1.1",
+            ),
+            (
+                "ws://example.com:443/",
+                false,
+                "example.com:443",
+                "GET / HTTP/1.1",
+            ),
+            (
+                "wss://example.com:80/",
+                true,
+                "example.com:80",
+                "GET / HTTP/1.1",
+            ),
+            (
+                "ws://127.0.0.1:9001/echo",
+                false,
+                "127.0.0.1:9001",
+                "GET /echo HTTP/1.1",
+            ),
+            (
+                "ws://[::1]:9001/echo",
+                false,
+                "[::1]:9001",
+                "GET /echo HTTP/1.1",
+            ),
+            (
+                "https://example.com/x",
+                true,
+                "example.com",
+                "GET /x HTTP/1.1",
+            ),
+            (
+                "http://example.com?q",
+                false,
+                "example.com",
+                "GET /?q HTTP/1.1",
+            ),
+        ];
+        for (input, secure, host, line) in cases {
+            let uri = parse_uri(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(uri.secure, secure, "{input}");
+            assert_eq!(uri.host_header(), host, "{input}");
+            assert_eq!(uri.request_line(), line, "{input}");
+        }
+    }
+
+    #[test]
+    fn errors_table() {
+        let cases = [
+            ("", UriErrorKind::Empty),
+            ("example.com/chat", UriErrorKind::MissingScheme),
+            ("ftp://example.com", UriErrorKind::BadScheme("ftp".into())),
+            ("ws://example.com/#top", UriErrorKind::Fragment),
+            ("ws:///chat", UriErrorKind::MissingHost),
+            ("ws:example.com", UriErrorKind::MissingHost),
+            ("ws://exa mple.com", UriErrorKind::BadHostChar(' ')),
+            (
+                "ws://example.com:99999",
+                UriErrorKind::BadPort("99999".into()),
+            ),
+            ("ws://example.com:0", UriErrorKind::BadPort("0".into())),
+            ("ws://example.com:+80", UriErrorKind::BadPort("+80".into())),
+            ("ws://[::1/", UriErrorKind::UnclosedIpv6),
+            ("ws://example.com/a b", UriErrorKind::BadPathChar(' ')),
+        ];
+        for (input, kind) in cases {
+            assert_eq!(parse_uri(input).map_err(|e| e.kind), Err(kind), "{input}");
+        }
+    }
+
+    #[test]
+    fn error_positions_count_characters() {
+        let e = parse_uri("ws://é.com/#").unwrap_err();
+        assert_eq!(e.position, 11);
+    }
+}

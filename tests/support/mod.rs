@@ -1,0 +1,271 @@
+//! What the end-to-end tests stand on: the built app served from a loopback
+//! port, a real `wslab-echo` process and a real headless Chromium. Every port
+//! is chosen free; every process is stopped when its guard is dropped, also
+//! when a test fails.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The built app: `$WSLAB_DIST` (set by `cargo xtask test`), or a fresh
+/// `trunk build` into target/e2e-dist.
+pub fn dist() -> PathBuf {
+    if let Some(dir) = std::env::var_os("WSLAB_DIST") {
+        return PathBuf::from(dir);
+    }
+    let dir = workspace().join("target/e2e-dist");
+    let status = Command::new("trunk")
+        .args(["build", "--dist"])
+        .arg(&dir)
+        .current_dir(workspace())
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .status()
+        .expect("trunk must be installed (cargo xtask setup)");
+    assert!(status.success(), "trunk build failed");
+    dir
+}
+
+/// A child process killed (with its whole process group) on drop.
+pub struct ProcessGuard {
+    child: Child,
+}
+
+impl ProcessGuard {
+    fn spawn(cmd: &mut Command) -> Self {
+        use std::os::unix::process::CommandExt;
+        let child = cmd
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", cmd.get_program()));
+        ProcessGuard { child }
+    }
+}
+
+impl Drop for ProcessGuard {
+    fn drop(&mut self) {
+        // The negative pid names the process group: chromedriver and the
+        // Chromium it started go together.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A real `wslab-echo` process on a free loopback port.
+pub struct EchoServer {
+    pub addr: SocketAddr,
+    _process: ProcessGuard,
+}
+
+impl EchoServer {
+    pub fn start() -> Self {
+        let bin = std::env::var_os("WSLAB_ECHO_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                let status = Command::new(env!("CARGO"))
+                    .args(["build", "-p", "wslab-echo"])
+                    .current_dir(workspace())
+                    .status()
+                    .expect("cargo runs");
+                assert!(status.success(), "building wslab-echo failed");
+                workspace().join("target/debug/wslab-echo")
+            });
+        let mut process = ProcessGuard::spawn(
+            Command::new(bin)
+                .args(["--listen", "127.0.0.1:0"])
+                .stdout(Stdio::piped()),
+        );
+        let stdout = process.child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("wslab-echo prints its address");
+        // "wslab-echo listening on ws://127.0.0.1:PORT/echo"
+        let addr = line
+            .split("ws://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line from wslab-echo: {line:?}"));
+        EchoServer {
+            addr,
+            _process: process,
+        }
+    }
+
+    pub fn echo_url(&self) -> String {
+        format!("ws://{}/echo", self.addr)
+    }
+}
+
+/// A static file server for the built app on a free loopback port. Unknown
+/// paths fall back to index.html, as on any static host set up for a
+/// single-page app.
+pub struct StaticServer {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+}
+
+impl StaticServer {
+    pub fn start(root: PathBuf) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let addr = listener.local_addr().expect("local address");
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let root = root.clone();
+                    std::thread::spawn(move || serve_file(stream, &root));
+                }
+            }
+        });
+        StaticServer { addr, stop }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+fn serve_file(mut stream: TcpStream, root: &Path) {
+    let mut buf = [0u8; 8192];
+    let n = stream.read(&mut buf).unwrap_or(0);
+    let request = String::from_utf8_lossy(&buf[..n]);
+    let path = request
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/");
+    let relative = path.trim_start_matches('/');
+    let candidate = root.join(relative);
+    let file = if !relative.contains("..") && candidate.is_file() {
+        candidate
+    } else {
+        root.join("index.html")
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    let mime = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Headless Chromium driven through Debian's chromedriver.
+pub struct Browser {
+    pub driver: WebDriver,
+    _chromedriver: ProcessGuard,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port();
+        let process = ProcessGuard::spawn(
+            Command::new(chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary("/usr/bin/chromium").unwrap();
+        for arg in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
+        ] {
+            caps.add_arg(arg).unwrap();
+        }
+        let driver = WebDriver::new(&url, caps)
+            .await
+            .expect("a Chromium session");
+        Browser {
+            driver,
+            _chromedriver: process,
+        }
+    }
+
+    /// Ends the session; the process guard cleans up if a test never gets here.
+    pub async fn quit(self) {
+        let _ = self.driver.clone().quit().await;
+    }
+
+    /// Waits until the element's text satisfies `pred`, returning that text.
+    pub async fn wait_text(&self, by: By, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.driver.find(by.clone()).await
+                && let Ok(text) = el.text().await
+            {
+                if pred(&text) {
+                    return text;
+                }
+                last = text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; last text seen: {last:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Installs the tools wslab needs, each step skipping itself when the right
+//! version is already there. Only package registries are used: crates.io
+//! (trunk, wasm-bindgen-cli), npm (binaryen's wasm-opt) and Debian (chromium).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// trunk 0.22 needs rustc ≥ 1.96.1; 0.21.14 builds with 1.95.
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen 108 cannot read current wasm-bindgen output; npm's 132 can.
+pub const BINARYEN_VERSION: &str = "132";
+/// Debian's Chromium and its WebDriver.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's chromedriver.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// Which optional tools a command needs.
+#[derive(Clone, Copy)]
+pub struct Needs {
+    pub browser: bool,
+    pub wasm_opt: bool,
+}
+
+impl Needs {
+    pub fn everything() -> Self {
+        Needs {
+            browser: true,
+            wasm_opt: true,
+        }
+    }
+}
+
+/// Installs everything `needs` asks for, plus the wasm32 target, trunk and wasm-bindgen-cli.
+pub fn all(needs: Needs) -> Result {
+    wasm_target()?;
+    trunk()?;
+    wasm_bindgen()?;
+    if needs.wasm_opt {
+        wasm_opt()?;
+    }
+    if needs.browser {
+        chromium()?;
+    }
+    Ok(())
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one folder below the workspace root")
+        .to_path_buf()
+}
+
+fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+fn tools_bin() -> PathBuf {
+    root().join(".tools/node_modules/.bin")
+}
+
+/// PATH with cargo's bin folder and the project's tools folder first.
+pub fn path_env() -> OsString {
+    let mut paths = vec![tools_bin(), cargo_bin()];
+    if let Some(path) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}
+
+/// A command run from the workspace root with the project's PATH, and trunk
+/// told never to ask the network for updates.
+pub fn command(program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(root())
+        .env("PATH", path_env())
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    cmd
+}
+
+/// Prints a step in the same style everywhere.
+pub fn step(text: &str) {
+    println!("\n==> {text}");
+}
+
+/// Runs a command to completion, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> Result {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{:?} failed ({status})", render(cmd)))
+    }
+}
+
+/// A command as a person would type it.
+pub fn render(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first line a tool prints for `--version`, or None when it is missing.
+fn version_of(program: &str) -> Option<String> {
+    let out = command(program)
+        .arg("--version")
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    })
+}
+
+fn wasm_target() -> Result {
+    let out = command("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to add the wasm32 target: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        println!("ok: wasm32-unknown-unknown target");
+        return Ok(());
+    }
+    step("installing the wasm32-unknown-unknown target");
+    run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn trunk() -> Result {
+    let want = format!("trunk {TRUNK_VERSION}");
+    if version_of("trunk").as_deref() == Some(want.as_str()) {
+        println!("ok: {want}");
+        return Ok(());
+    }
+    step(&format!("installing {want} (a few minutes the first time)"));
+    run(command("cargo").args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))
+}
+
+/// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen package".into())
+}
+
+fn wasm_bindgen() -> Result {
+    let version = wasm_bindgen_version()?;
+    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml"))
+        .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{version}\"")) {
+        return Err(format!(
+            "Trunk.toml's [tools] wasm_bindgen must be \"{version}\", the version in Cargo.lock"
+        ));
+    }
+    let want = format!("wasm-bindgen {version}");
+    if version_of("wasm-bindgen").as_deref() == Some(want.as_str()) {
+        println!("ok: {want}");
+        return Ok(());
+    }
+    step(&format!(
+        "installing wasm-bindgen-cli {version} (about two minutes)"
+    ));
+    // Not --locked: the CLI's own lockfile pins a webpki-roots release the
+    // registry no longer serves.
+    run(command("cargo").args([
+        "install",
+        "--force",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+    ]))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn apt_install(packages: &[&str]) -> Result {
+    let list = packages.join(" ");
+    if !is_root() {
+        return Err(format!(
+            "{list} missing; install them with:\n  sudo apt-get update && sudo apt-get install -y {list}"
+        ));
+    }
+    step(&format!("installing Debian packages: {list}"));
+    run(Command::new("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn chromium() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        println!("ok: chromium and chromedriver");
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+fn wasm_opt() -> Result {
+    if version_of("wasm-opt").is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}"))) {
+        println!("ok: wasm-opt (binaryen {BINARYEN_VERSION})");
+        return Ok(());
+    }
+    if version_of("npm").is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    step(&format!(
+        "installing wasm-opt from npm's binaryen@{BINARYEN_VERSION} into .tools/"
+    ));
+    let dir = root().join(".tools");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    run(command("npm").args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        ".tools",
+        &format!("binaryen@{BINARYEN_VERSION}"),
+    ]))
+}

@@ -1,0 +1,241 @@
+//! The commands themselves: serve, test, dist.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::install::{self, Needs, Result, command, render, root, step};
+
+/// A child process that is killed when this value goes away.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `cargo xtask serve`: wslab-echo on 127.0.0.1:9001 and `trunk serve` on :8080.
+pub fn serve() -> Result {
+    install::all(Needs {
+        browser: false,
+        wasm_opt: false,
+    })?;
+    step("building wslab-echo");
+    install::run(command("cargo").args(["build", "--release", "-p", "wslab-echo"]))?;
+    step("starting wslab-echo on ws://127.0.0.1:9001/echo");
+    let echo = command(&root().join("target/release/wslab-echo").to_string_lossy())
+        .args(["--listen", "127.0.0.1:9001"])
+        .spawn()
+        .map_err(|e| format!("cannot start wslab-echo: {e}"))?;
+    let _echo = Guard(echo);
+    step("starting trunk serve on http://127.0.0.1:8080 (Ctrl-C stops both)");
+    install::run(command("trunk").arg("serve"))
+}
+
+/// `cargo xtask dist`: the optimised build into dist/.
+pub fn dist() -> Result {
+    install::all(Needs {
+        browser: false,
+        wasm_opt: true,
+    })?;
+    step("trunk build --release into dist/");
+    install::run(command("trunk").args(["build", "--release"]))?;
+    report_sizes(&root().join("dist"))
+}
+
+fn report_sizes(dist: &std::path::Path) -> Result {
+    let entries =
+        std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "wasm" | "js" | "css") {
+            continue;
+        }
+        let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let gz = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&path)
+            .output()
+            .map(|o| o.stdout.len().to_string())
+            .unwrap_or_else(|_| "?".into());
+        println!(
+            "{}: {raw} bytes, {gz} bytes gzip -9",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+    }
+    Ok(())
+}
+
+/// The outcome of one check.
+struct Outcome {
+    name: &'static str,
+    ok: bool,
+    passed: u64,
+    failed: u64,
+}
+
+/// Runs a command, echoing its output and adding up cargo's "test result" lines.
+fn check(name: &'static str, cmd: &mut Command) -> Outcome {
+    step(&format!("{name}: {}", render(cmd)));
+    let mut outcome = Outcome {
+        name,
+        ok: false,
+        passed: 0,
+        failed: 0,
+    };
+    let mut child = match cmd.stdout(Stdio::piped()).spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("cannot start {:?}: {e}", cmd.get_program());
+            return outcome;
+        }
+    };
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(|l| l.ok()) {
+            println!("{line}");
+            if let Some((passed, failed)) = parse_test_result(&line) {
+                outcome.passed += passed;
+                outcome.failed += failed;
+            }
+        }
+    }
+    outcome.ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    outcome
+}
+
+/// Reads "test result: ok. 12 passed; 0 failed; ..." as (12, 0).
+fn parse_test_result(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let number_before = |word: &str| -> Option<u64> {
+        rest.split(';')
+            .find_map(|part| part.trim().strip_suffix(word))
+            .and_then(|n| n.trim().rsplit(' ').next()?.parse().ok())
+    };
+    Some((number_before(" passed")?, number_before(" failed")?))
+}
+
+/// `cargo xtask test`: every check, then a summary; fails when anything failed.
+pub fn test() -> Result {
+    install::all(Needs {
+        browser: true,
+        wasm_opt: false,
+    })?;
+    let dist = root().join("target/e2e-dist");
+    let echo_bin = root().join("target/debug/wslab-echo");
+    let wasm = ["--target", "wasm32-unknown-unknown"];
+
+    let mut outcomes = vec![
+        check("fmt", command("cargo").args(["fmt", "--all", "--check"])),
+        check(
+            "clippy (native)",
+            command("cargo").args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+        check(
+            "clippy (wasm32)",
+            command("cargo")
+                .args(["clippy", "-p", "wslab", "-p", "wire", "--lib"])
+                .args(wasm)
+                .args(["--", "-D", "warnings"]),
+        ),
+        check(
+            "clippy (wasm32 tests)",
+            command("cargo")
+                .args(["clippy", "-p", "wslab", "--bins", "--tests"])
+                .args(wasm)
+                .args(["--", "-D", "warnings"]),
+        ),
+        check(
+            "build wslab-echo",
+            command("cargo").args(["build", "-p", "wslab-echo"]),
+        ),
+        check(
+            "trunk build",
+            command("trunk").args(["build", "--dist"]).arg(&dist),
+        ),
+    ];
+    let built = outcomes.iter().rev().take(2).all(|o| o.ok);
+    if built {
+        outcomes.push(check(
+            "native and end-to-end tests",
+            command("cargo")
+                .args(["test", "--workspace", "--no-fail-fast"])
+                .env("WSLAB_DIST", &dist)
+                .env("WSLAB_ECHO_BIN", &echo_bin)
+                .env("CHROMEDRIVER", install::CHROMEDRIVER),
+        ));
+    } else {
+        eprintln!(
+            "skipping the native and end-to-end tests: the app or the echo server did not build"
+        );
+        outcomes.push(Outcome {
+            name: "native and end-to-end tests (not run)",
+            ok: false,
+            passed: 0,
+            failed: 0,
+        });
+    }
+    outcomes.push(check(
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        command("cargo")
+            .args(["test", "-p", "wslab"])
+            .args(wasm)
+            .args(["--test", "web"])
+            .env("CHROMEDRIVER", install::CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    ));
+
+    println!("\n==> results");
+    for o in &outcomes {
+        let counts = if o.passed + o.failed > 0 {
+            format!(" ({} passed, {} failed)", o.passed, o.failed)
+        } else {
+            String::new()
+        };
+        println!(
+            "{:>6}  {}{counts}",
+            if o.ok { "ok" } else { "FAILED" },
+            o.name
+        );
+    }
+    let passed: u64 = outcomes.iter().map(|o| o.passed).sum();
+    // A failed step that reported no failing test (fmt, clippy, a build) counts as one failure.
+    let failed: u64 = outcomes
+        .iter()
+        .map(|o| if o.ok { o.failed } else { o.failed.max(1) })
+        .sum();
+    println!("summary: {passed} passed, {failed} failed");
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} failed"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_test_result;
+
+    #[test]
+    fn reads_cargo_test_result_lines() {
+        assert_eq!(
+            parse_test_result(
+                "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"
+            ),
+            Some((12, 0))
+        );
+        assert_eq!(
+            parse_test_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2))
+        );
+        assert_eq!(parse_test_result("running 3 tests"), None);
+    }
+}
