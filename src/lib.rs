@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod components;
+pub mod content;
 pub mod pages;
 pub mod route;
 pub mod services;

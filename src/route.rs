@@ -88,6 +88,8 @@ impl Route {
 pub fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::Home /> },
+        Route::Handshake => html! { <pages::Handshake /> },
+        Route::Uris => html! { <pages::Uris /> },
         Route::Live => html! { <pages::Live /> },
         Route::NotFound => html! { <pages::NotFound /> },
         other => html! { <pages::Placeholder route={other} /> },

@@ -89,3 +89,183 @@ async fn live_page_offers_the_local_echo_server() {
     assert_eq!(input.value(), wslab::components::DEFAULT_ECHO_URL);
     assert_eq!(text_of(&root, "#echo-status"), "not connected");
 }
+
+/// Sets a field's value and fires the `input` event Yew listens for.
+async fn type_into(root: &Element, selector: &str, value: &str) {
+    let el = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"));
+    if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(value);
+    } else {
+        el.dyn_ref::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .set_value(value);
+    }
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+const RFC_ACCEPT: &str = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+#[wasm_bindgen_test]
+async fn handshake_lab_answers_the_rfc_request_with_101() {
+    let root = mount("/handshake").await;
+    assert_eq!(text_of(&root, "#handshake-status"), "101");
+    let answer = text_of(&root, "#handshake-response");
+    assert!(
+        answer.contains(&format!("Sec-WebSocket-Accept: {RFC_ACCEPT}")),
+        "{answer}"
+    );
+    assert_eq!(text_of(&root, "#accept-value"), RFC_ACCEPT);
+    assert_eq!(
+        text_of(&root, "#accept-step-sha1"),
+        "b3 7a 4f 2c c0 62 4f 16 90 f6 46 06 cf 38 59 45 b2 be c4 ea"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn every_bad_request_gets_a_specific_answer() {
+    let root = mount("/handshake").await;
+    let rfc = wslab::pages::rfc_request("dGhlIHNhbXBsZSBub25jZQ==");
+    let cases: Vec<(String, &str, &str)> = vec![
+        (String::new(), "400", "empty"),
+        (
+            "\u{1}\u{2}\u{7f}garbage\u{0}".into(),
+            "400",
+            "not a request line",
+        ),
+        (
+            rfc.replace("dGhlIHNhbXBsZSBub25jZQ==", "AAAAAAAAAAAAAAAAAAAA"),
+            "400",
+            "decodes to 15 bytes",
+        ),
+        (
+            rfc.replace("dGhlIHNhbXBsZSBub25jZQ==", "AAAAAAAAAAAAAAAAAAAAAAA="),
+            "400",
+            "decodes to 17 bytes",
+        ),
+        (
+            rfc.replace("Version: 13", "Version: 8"),
+            "426",
+            "speaks only 13",
+        ),
+        (
+            rfc.replace("Connection: Upgrade", "Connection: keep-alive"),
+            "400",
+            "Connection is \"keep-alive\"",
+        ),
+        (
+            format!("{}\r\nHost: again\r\n\r\n", rfc.trim_end()),
+            "400",
+            "Host appears 2 times",
+        ),
+    ];
+    for (request, status, needle) in cases {
+        type_into(&root, "#handshake-request", &request).await;
+        assert_eq!(text_of(&root, "#handshake-status"), status, "{request:?}");
+        let problems = text_of(&root, "#handshake-problems");
+        assert!(problems.contains(needle), "{request:?}: {problems}");
+    }
+    // Tolerated where the RFC is: lowercase names, a Connection list.
+    let relaxed = "GET /chat HTTP/1.1\nhost: a\nupgrade: WebSocket\nconnection: keep-alive, Upgrade\n\
+                   sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\nsec-websocket-version: 13\n";
+    type_into(&root, "#handshake-request", relaxed).await;
+    assert_eq!(text_of(&root, "#handshake-status"), "101");
+}
+
+#[wasm_bindgen_test]
+async fn a_megabyte_paste_is_answered_and_not_drawn_line_by_line() {
+    let root = mount("/handshake").await;
+    let huge = format!(
+        "GET / HTTP/1.1\r\n{}",
+        "X-Filler: 0123456789abcdef0123456789abcdef\r\n".repeat(25_000)
+    );
+    assert!(huge.len() > 1_000_000);
+    type_into(&root, "#handshake-request", &huge).await;
+    assert_eq!(text_of(&root, "#handshake-status"), "400");
+    let shown = root
+        .query_selector_all("#request-lines li")
+        .unwrap()
+        .length();
+    assert!(shown <= 200, "{shown} lines drawn");
+}
+
+#[wasm_bindgen_test]
+async fn accept_calculator_checks_a_claimed_value() {
+    let root = mount("/handshake").await;
+    type_into(&root, "#accept-claimed", RFC_ACCEPT).await;
+    assert!(text_of(&root, "#accept-check").contains("They match"));
+    type_into(&root, "#accept-claimed", "AAAA").await;
+    assert!(text_of(&root, "#accept-check").contains(RFC_ACCEPT));
+    click(&root, "#accept-random");
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    let key = text_of(&root, "#accept-step-key");
+    assert_ne!(key, "dGhlIHNhbXBsZSBub25jZQ==");
+    assert_eq!(
+        text_of(&root, "#accept-value"),
+        wire::handshake::accept_key(&key)
+    );
+    assert!(text_of(&root, "#accept-key-verdict").contains("valid key"));
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_accept_in_a_response_is_refused_as_a_browser_would() {
+    let root = mount("/handshake").await;
+    assert!(text_of(&root, "#client-verdict").contains("accepts"));
+    let bad = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA\r\n\r\n";
+    type_into(&root, "#handshake-client-response", bad).await;
+    assert!(text_of(&root, "#client-verdict").contains("refuses"));
+    assert!(text_of(&root, "#client-problems").contains(RFC_ACCEPT));
+}
+
+#[wasm_bindgen_test]
+async fn sequence_diagram_arrows_select_what_they_carry() {
+    let root = mount("/handshake").await;
+    let arrows = root.query_selector_all(".sequence .arrow").unwrap();
+    assert_eq!(arrows.length(), 3);
+    let second: web_sys::Element = arrows.item(1).unwrap().dyn_into().unwrap();
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    second
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("click", &init).unwrap())
+        .unwrap();
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    assert!(text_of(&root, ".step-detail").contains("101 Switching Protocols"));
+}
+
+#[wasm_bindgen_test]
+async fn uri_explorer_derives_the_handshake_and_names_errors() {
+    let root = mount("/uris").await;
+    type_into(&root, "#uri-input", "WSS://Example.com:443/chat?x=1").await;
+    assert_eq!(
+        text_of(&root, "#uri-request-line"),
+        "GET /chat?x=1 HTTP/1.1"
+    );
+    assert_eq!(text_of(&root, "#uri-host-header"), "Host: example.com");
+    type_into(&root, "#uri-input", "ws://example.com:8080").await;
+    assert_eq!(text_of(&root, "#uri-host-header"), "Host: example.com:8080");
+    for (bad, needle) in [
+        ("", "empty"),
+        ("ws://h/#x", "fragment"),
+        ("ftp://h", "not ws or wss"),
+        ("ws://h:70000", "port"),
+        ("ws:///p", "host is missing"),
+    ] {
+        type_into(&root, "#uri-input", bad).await;
+        assert!(text_of(&root, "#uri-error").contains(needle), "{bad}");
+    }
+}

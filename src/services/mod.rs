@@ -1,4 +1,6 @@
-//! The only code that talks to the network. Components call these services and
-//! never touch `web_sys::WebSocket` themselves.
+//! The only code that talks to the browser's platform: the network, the
+//! clipboard, randomness, the clock. Components call these services and never
+//! touch `web_sys::WebSocket` or `navigator` themselves.
 
+pub mod browser;
 pub mod socket;

@@ -1,11 +1,22 @@
-//! The opening handshake (RFC 6455 §1.3, §4).
+//! The opening handshake (RFC 6455 §1.3, §4): keys, the accept value, the
+//! client's request and the server's answer, each checked rule by rule.
+//!
+//! Requests and responses are taken as raw text, the way a learner types them:
+//! lines may end in CRLF (as HTTP requires) or a bare LF (which RFC 9112 §2.2
+//! lets a recipient accept). Every problem found is reported, each with its
+//! line, header, rule and RFC section — not only the first.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha1::{Digest, Sha1};
 
+use crate::uri::WsUri;
+
 /// The GUID every server appends to the client's key (RFC 6455 §1.3, §4.2.2).
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// The only protocol version RFC 6455 defines (§4.1 item 9).
+pub const VERSION: &str = "13";
 
 /// Every step of computing `Sec-WebSocket-Accept` from `Sec-WebSocket-Key`
 /// (RFC 6455 §4.2.2, item 5.4), kept so a reader can see each one.
@@ -23,8 +34,8 @@ pub struct AcceptSteps {
 
 /// Computes `Sec-WebSocket-Accept` for a key, showing every step.
 ///
-/// The server does not decode the key: RFC 6455 §4.2.2 hashes the key *as
-/// text*, after trimming surrounding whitespace.
+/// The server does not decode the key: §4.2.2 hashes the key *as text*, after
+/// trimming surrounding whitespace.
 pub fn accept_steps(key: &str) -> AcceptSteps {
     let key = key.trim().to_owned();
     let concatenated = format!("{key}{GUID}");
@@ -38,7 +49,847 @@ pub fn accept_steps(key: &str) -> AcceptSteps {
     }
 }
 
-/// Computes `Sec-WebSocket-Accept` for a `Sec-WebSocket-Key` (RFC 6455 §4.2.2).
+/// Computes `Sec-WebSocket-Accept` for a `Sec-WebSocket-Key` (§4.2.2).
 pub fn accept_key(key: &str) -> String {
     accept_steps(key).accept
+}
+
+/// A `Sec-WebSocket-Key` from 16 random bytes (§4.1 item 7). The caller
+/// supplies the randomness (in the browser, `crypto.getRandomValues`).
+pub fn generate_key(random: [u8; 16]) -> String {
+    BASE64.encode(random)
+}
+
+/// Why a `Sec-WebSocket-Key` is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// Not base64.
+    #[error("the key is not valid base64: {0}")]
+    NotBase64(String),
+    /// Base64, but not of 16 bytes.
+    #[error(
+        "the key decodes to {0} bytes; it must be 16 random bytes, base64-encoded (24 characters) (RFC 6455 §4.1 item 7)"
+    )]
+    WrongLength(usize),
+}
+
+/// Decodes a key and checks that it holds exactly 16 bytes (§4.1 item 7).
+pub fn decode_key(key: &str) -> Result<[u8; 16], KeyError> {
+    let bytes = BASE64
+        .decode(key.trim())
+        .map_err(|e| KeyError::NotBase64(e.to_string()))?;
+    <[u8; 16]>::try_from(bytes.as_slice()).map_err(|_| KeyError::WrongLength(bytes.len()))
+}
+
+/// One header line of a request or response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderLine {
+    /// The line number in the text, from 1.
+    pub line: usize,
+    /// The name as written.
+    pub name: String,
+    /// The value, surrounding whitespace removed.
+    pub value: String,
+}
+
+/// A problem with a request or response: where, which rule, which section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The line at fault (from 1), or None when something is missing.
+    pub line: Option<usize>,
+    /// The header concerned, if any.
+    pub header: Option<String>,
+    /// What is wrong and what the rule says.
+    pub message: String,
+    /// Where the rule is written, e.g. "RFC 6455 §4.2.1 item 3".
+    pub section: &'static str,
+    /// The status a server answers this problem with (400 or 426).
+    pub status: u16,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        write!(f, "{} ({})", self.message, self.section)
+    }
+}
+
+fn problem(
+    line: Option<usize>,
+    header: Option<&str>,
+    message: String,
+    section: &'static str,
+) -> Problem {
+    Problem {
+        line,
+        header: header.map(str::to_owned),
+        message,
+        section,
+        status: 400,
+    }
+}
+
+/// The start line and headers of an HTTP message, and syntax problems.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Message {
+    start: Option<(usize, String)>,
+    headers: Vec<HeaderLine>,
+    problems: Vec<Problem>,
+}
+
+impl Message {
+    fn parse(text: &str) -> Message {
+        let mut msg = Message::default();
+        let mut lines = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .enumerate();
+        for (i, line) in lines.by_ref() {
+            if !line.trim().is_empty() {
+                msg.start = Some((i + 1, line.to_owned()));
+                break;
+            }
+        }
+        for (i, line) in lines {
+            let n = i + 1;
+            if line.is_empty() {
+                break; // The end of the headers; anything after is a body.
+            }
+            if line.starts_with([' ', '\t']) {
+                msg.problems.push(problem(
+                    Some(n),
+                    None,
+                    "a line starting with white space continues the previous header (obsolete line folding), which a server must reject".into(),
+                    "RFC 9112 §5.2",
+                ));
+                continue;
+            }
+            let Some((name, value)) = line.split_once(':') else {
+                msg.problems.push(problem(
+                    Some(n),
+                    None,
+                    format!("{line:?} is not a header line; a header is written Name: value"),
+                    "RFC 9112 §5",
+                ));
+                continue;
+            };
+            if name.is_empty() || name.ends_with([' ', '\t']) || !name.bytes().all(is_tchar) {
+                msg.problems.push(problem(
+                    Some(n),
+                    Some(name.trim()),
+                    format!("{:?} is not a valid header name (no spaces, and nothing between the name and the colon)", name),
+                    "RFC 9112 §5.1",
+                ));
+                continue;
+            }
+            msg.headers.push(HeaderLine {
+                line: n,
+                name: name.to_owned(),
+                value: value.trim_matches([' ', '\t']).to_owned(),
+            });
+        }
+        msg
+    }
+
+    /// Every line with this header name (case-insensitive).
+    fn all(&self, name: &str) -> Vec<HeaderLine> {
+        self.headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .cloned()
+            .collect()
+    }
+
+    /// The comma-separated elements of every line with this name (RFC 9110 §5.3).
+    fn list(&self, name: &str) -> Vec<String> {
+        self.all(name)
+            .iter()
+            .flat_map(|h| h.value.split(','))
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// The one line with this name; a problem when it repeats.
+    fn single(&mut self, name: &str, section: &'static str) -> Option<HeaderLine> {
+        let lines = self.all(name);
+        if let [_, second, ..] = lines.as_slice() {
+            self.problems.push(problem(
+                Some(second.line),
+                Some(name),
+                format!("{name} appears {} times; it must appear once", lines.len()),
+                section,
+            ));
+        }
+        lines.into_iter().next()
+    }
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn has_token(list: &[String], token: &str) -> bool {
+    list.iter().any(|t| t.eq_ignore_ascii_case(token))
+}
+
+/// A client's opening request, as far as it could be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientRequest {
+    /// The method, e.g. GET.
+    pub method: String,
+    /// The request target, e.g. /chat.
+    pub target: String,
+    /// The HTTP version, e.g. HTTP/1.1.
+    pub version: String,
+    /// Every header line.
+    pub headers: Vec<HeaderLine>,
+    /// `Sec-WebSocket-Key`, if present.
+    pub key: Option<String>,
+    /// `Origin`, if present.
+    pub origin: Option<String>,
+    /// The subprotocols offered in `Sec-WebSocket-Protocol`, in order.
+    pub protocols: Vec<String>,
+    /// The extensions offered in `Sec-WebSocket-Extensions`, in order.
+    pub extensions: Vec<String>,
+}
+
+/// The result of checking a client's opening request (§4.2.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestCheck {
+    /// What was read.
+    pub request: ClientRequest,
+    /// Every problem, in line order; empty when the request is valid.
+    pub problems: Vec<Problem>,
+}
+
+impl RequestCheck {
+    /// 101 when valid; 426 when only the version is wrong; otherwise 400.
+    pub fn status(&self) -> u16 {
+        if self.problems.is_empty() {
+            101
+        } else if self.problems.iter().all(|p| p.status == 426) {
+            426
+        } else {
+            400
+        }
+    }
+}
+
+/// Checks a client's opening request against §4.1 and §4.2.1.
+pub fn check_request(text: &str) -> RequestCheck {
+    let mut msg = Message::parse(text);
+    let mut req = ClientRequest::default();
+    match msg.start.clone() {
+        None => msg.problems.push(problem(
+            None,
+            None,
+            "the request is empty; it starts with a request line such as GET /chat HTTP/1.1".into(),
+            "RFC 6455 §4.1 item 2",
+        )),
+        Some((n, line)) => check_request_line(&line, n, &mut req, &mut msg.problems),
+    }
+
+    let host = msg.single("Host", "RFC 9112 §3.2");
+    if host.is_none() {
+        msg.problems.push(problem(
+            None,
+            Some("Host"),
+            "the Host header is missing; it names the server's authority (host and, when not the default, port)".into(),
+            "RFC 6455 §4.2.1 item 2",
+        ));
+    }
+
+    let upgrade = msg.list("Upgrade");
+    if !has_token(&upgrade, "websocket") {
+        let (line, what) = match msg.all("Upgrade").first() {
+            Some(h) => (Some(h.line), format!("Upgrade is {:?}", h.value)),
+            None => (None, "the Upgrade header is missing".to_owned()),
+        };
+        msg.problems.push(problem(
+            line,
+            Some("Upgrade"),
+            format!("{what}; it must contain the value websocket (any case)"),
+            "RFC 6455 §4.2.1 item 3",
+        ));
+    }
+
+    let connection = msg.list("Connection");
+    if !has_token(&connection, "Upgrade") {
+        let (line, what) = match msg.all("Connection").first() {
+            Some(h) => (Some(h.line), format!("Connection is {:?}", h.value)),
+            None => (None, "the Connection header is missing".to_owned()),
+        };
+        msg.problems.push(problem(
+            line,
+            Some("Connection"),
+            format!("{what}; its comma-separated list must include the token Upgrade (any case)"),
+            "RFC 6455 §4.2.1 item 4",
+        ));
+    }
+
+    match msg.single("Sec-WebSocket-Key", "RFC 6455 §11.3.1") {
+        None => msg.problems.push(problem(
+            None,
+            Some("Sec-WebSocket-Key"),
+            "Sec-WebSocket-Key is missing; the client must send 16 random bytes, base64-encoded"
+                .into(),
+            "RFC 6455 §4.2.1 item 5",
+        )),
+        Some(h) => {
+            if let Err(e) = decode_key(&h.value) {
+                msg.problems.push(problem(
+                    Some(h.line),
+                    Some("Sec-WebSocket-Key"),
+                    e.to_string(),
+                    "RFC 6455 §4.2.1 item 5",
+                ));
+            }
+            req.key = Some(h.value);
+        }
+    }
+
+    match msg.single("Sec-WebSocket-Version", "RFC 6455 §11.3.5") {
+        None => msg.problems.push(problem(
+            None,
+            Some("Sec-WebSocket-Version"),
+            "Sec-WebSocket-Version is missing; it must be 13".into(),
+            "RFC 6455 §4.2.1 item 6",
+        )),
+        Some(h) if h.value != VERSION => msg.problems.push(Problem {
+            status: 426,
+            ..problem(
+                Some(h.line),
+                Some("Sec-WebSocket-Version"),
+                format!("Sec-WebSocket-Version is {:?}; this server speaks only 13, so it answers 426 Upgrade Required with Sec-WebSocket-Version: 13", h.value),
+                "RFC 6455 §4.2.2 item 4",
+            )
+        }),
+        Some(_) => {}
+    }
+
+    req.origin = msg.single("Origin", "RFC 6454 §7.3").map(|h| h.value);
+    req.protocols = msg.list("Sec-WebSocket-Protocol");
+    for h in msg.all("Sec-WebSocket-Protocol") {
+        if h.value
+            .split(',')
+            .map(str::trim)
+            .any(|p| p.is_empty() || !p.bytes().all(is_tchar))
+        {
+            let line = h.line;
+            msg.problems.push(problem(
+                Some(line),
+                Some("Sec-WebSocket-Protocol"),
+                "every subprotocol must be a non-empty token (letters, digits and !#$%&'*+-.^_`|~), separated by commas".into(),
+                "RFC 6455 §4.1 item 10",
+            ));
+        }
+    }
+    req.extensions = msg.list("Sec-WebSocket-Extensions");
+    req.headers = msg.headers.clone();
+    msg.problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+    RequestCheck {
+        request: req,
+        problems: msg.problems,
+    }
+}
+
+fn check_request_line(line: &str, n: usize, req: &mut ClientRequest, problems: &mut Vec<Problem>) {
+    let parts: Vec<&str> = line.split(' ').collect();
+    let [method, target, version] = parts.as_slice() else {
+        problems.push(problem(
+            Some(n),
+            None,
+            format!("{line:?} is not a request line; it has three parts separated by single spaces: GET /path HTTP/1.1"),
+            "RFC 9112 §3",
+        ));
+        return;
+    };
+    req.method = (*method).to_owned();
+    req.target = (*target).to_owned();
+    req.version = (*version).to_owned();
+    if *method != "GET" {
+        problems.push(problem(
+            Some(n),
+            None,
+            format!("the method is {method:?}; the opening handshake must be a GET (methods are case-sensitive)"),
+            "RFC 6455 §4.2.1 item 1",
+        ));
+    }
+    let version_ok = version
+        .strip_prefix("HTTP/")
+        .and_then(|v| v.split_once('.'))
+        .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)))
+        .is_some_and(|v| v >= (1, 1));
+    if !version_ok {
+        problems.push(problem(
+            Some(n),
+            None,
+            format!("the HTTP version is {version:?}; the handshake needs HTTP/1.1 or higher"),
+            "RFC 6455 §4.2.1 item 1",
+        ));
+    }
+    if target.contains('#') {
+        problems.push(problem(
+            Some(n),
+            None,
+            "the request target contains a fragment (#…), which WebSocket URIs never have".into(),
+            "RFC 6455 §3",
+        ));
+    } else if !(target.starts_with('/') || target.contains("://")) {
+        problems.push(problem(
+            Some(n),
+            None,
+            format!(
+                "the request target {target:?} must be a path starting with / (or an absolute URI)"
+            ),
+            "RFC 6455 §4.2.1 item 1",
+        ));
+    }
+}
+
+/// The answer a server sends to a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerAnswer {
+    /// 101, 400 or 426.
+    pub status: u16,
+    /// The subprotocol chosen, if any.
+    pub protocol: Option<String>,
+    /// The exact response text, CRLF line endings, ending with the blank line
+    /// (and, for errors, a plain-text body listing the problems).
+    pub text: String,
+}
+
+/// Builds the answer a correct server sends (§4.2.2). `supported` lists the
+/// subprotocols the server speaks; it picks the first one the client offered
+/// that it supports. This server negotiates no extensions.
+pub fn respond(check: &RequestCheck, supported: &[&str]) -> ServerAnswer {
+    let status = check.status();
+    if status == 101 {
+        let key = check.request.key.as_deref().unwrap_or_default();
+        let protocol = check
+            .request
+            .protocols
+            .iter()
+            .find(|p| supported.contains(&p.as_str()))
+            .cloned();
+        let mut text = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n",
+            accept_key(key)
+        );
+        if let Some(p) = &protocol {
+            text.push_str(&format!("Sec-WebSocket-Protocol: {p}\r\n"));
+        }
+        text.push_str("\r\n");
+        return ServerAnswer {
+            status,
+            protocol,
+            text,
+        };
+    }
+    let reason = if status == 426 {
+        "Upgrade Required"
+    } else {
+        "Bad Request"
+    };
+    let body: String = check.problems.iter().map(|p| format!("{p}\n")).collect();
+    let mut text = format!("HTTP/1.1 {status} {reason}\r\n");
+    if check
+        .problems
+        .iter()
+        .any(|p| p.header.as_deref() == Some("Sec-WebSocket-Version"))
+    {
+        text.push_str("Sec-WebSocket-Version: 13\r\n");
+    }
+    text.push_str(&format!(
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    ServerAnswer {
+        status,
+        protocol: None,
+        text,
+    }
+}
+
+/// The request a client sends for `uri` (§4.1), with the given key, optional
+/// Origin and offered subprotocols.
+pub fn client_request(uri: &WsUri, key: &str, origin: Option<&str>, protocols: &[&str]) -> String {
+    let mut text = format!(
+        "{}\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n",
+        uri.request_line(),
+        uri.host_header()
+    );
+    if let Some(origin) = origin {
+        text.push_str(&format!("Origin: {origin}\r\n"));
+    }
+    if !protocols.is_empty() {
+        text.push_str(&format!(
+            "Sec-WebSocket-Protocol: {}\r\n",
+            protocols.join(", ")
+        ));
+    }
+    text.push_str("\r\n");
+    text
+}
+
+/// Returns `text` with the first `name` header set to `value` (matching the
+/// name in any case), or with the header added at the end of the header block
+/// when there is none. Line endings follow the text's first line.
+pub fn set_header(text: &str, name: &str, value: &str) -> String {
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_owned())
+        .collect();
+    let end = lines
+        .iter()
+        .skip(1)
+        .position(|l| l.is_empty())
+        .map(|i| i + 1)
+        .unwrap_or(lines.len());
+    let found = lines[..end].iter().skip(1).position(|l| {
+        l.split_once(':')
+            .is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+    });
+    let line = format!("{name}: {value}");
+    match found {
+        Some(i) => lines[i + 1] = line,
+        None => lines.insert(end.max(1).min(lines.len()), line),
+    }
+    lines.join(eol)
+}
+
+/// The result of checking a server's response as a client must (§4.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseCheck {
+    /// The status code, if the status line could be read.
+    pub status: Option<u16>,
+    /// The accept value the key requires.
+    pub expected_accept: String,
+    /// The subprotocol the server chose, if any.
+    pub protocol: Option<String>,
+    /// Every reason a client must refuse the response; empty when accepted.
+    pub problems: Vec<Problem>,
+}
+
+/// Checks a server's response against the client's key and what the client
+/// offered, as a browser does (§4.1, "the client MUST validate the server's
+/// response as follows").
+pub fn check_response(
+    text: &str,
+    key: &str,
+    offered_protocols: &[&str],
+    offered_extensions: &[&str],
+) -> ResponseCheck {
+    let mut msg = Message::parse(text);
+    let expected_accept = accept_key(key);
+    let mut status = None;
+    match msg.start.clone() {
+        None => msg.problems.push(problem(
+            None,
+            None,
+            "the response is empty".into(),
+            "RFC 6455 §4.1",
+        )),
+        Some((n, line)) => {
+            let mut parts = line.splitn(3, ' ');
+            let version = parts.next().unwrap_or_default();
+            let code = parts.next().and_then(|c| c.parse::<u16>().ok());
+            if !version.starts_with("HTTP/") || code.is_none() {
+                msg.problems.push(problem(
+                    Some(n),
+                    None,
+                    format!(
+                        "{line:?} is not a status line such as HTTP/1.1 101 Switching Protocols"
+                    ),
+                    "RFC 9112 §4",
+                ));
+            }
+            status = code;
+            if let Some(code) = code.filter(|c| *c != 101) {
+                msg.problems.push(problem(
+                    Some(n),
+                    None,
+                    format!("the status is {code}; only 101 Switching Protocols completes the handshake, anything else is handled as plain HTTP and the connection fails"),
+                    "RFC 6455 §4.1, response item 1",
+                ));
+            }
+        }
+    }
+    let upgrade = msg
+        .all("Upgrade")
+        .first()
+        .map(|h| (h.line, h.value.clone()));
+    match upgrade {
+        Some((_, v)) if v.eq_ignore_ascii_case("websocket") => {}
+        other => msg.problems.push(problem(
+            other.as_ref().map(|o| o.0),
+            Some("Upgrade"),
+            match other {
+                Some((_, v)) => format!("Upgrade is {v:?}; it must be websocket (any case)"),
+                None => "the Upgrade header is missing; it must be websocket".into(),
+            },
+            "RFC 6455 §4.1, response item 2",
+        )),
+    }
+    if !has_token(&msg.list("Connection"), "Upgrade") {
+        let line = msg.all("Connection").first().map(|h| h.line);
+        msg.problems.push(problem(
+            line,
+            Some("Connection"),
+            "the Connection header must contain the token Upgrade (any case)".into(),
+            "RFC 6455 §4.1, response item 3",
+        ));
+    }
+    match msg.all("Sec-WebSocket-Accept").first().map(|h| (h.line, h.value.clone())) {
+        None => msg.problems.push(problem(
+            None,
+            Some("Sec-WebSocket-Accept"),
+            format!("Sec-WebSocket-Accept is missing; for this key it must be {expected_accept}"),
+            "RFC 6455 §4.1, response item 4",
+        )),
+        Some((n, v)) if v != expected_accept => msg.problems.push(problem(
+            Some(n),
+            Some("Sec-WebSocket-Accept"),
+            format!("Sec-WebSocket-Accept is {v:?}, but base64(SHA-1(key + GUID)) for this key is {expected_accept}"),
+            "RFC 6455 §4.1, response item 4",
+        )),
+        Some(_) => {}
+    }
+    for h in msg.all("Sec-WebSocket-Extensions") {
+        for ext in h
+            .value
+            .split(',')
+            .map(|e| e.split(';').next().unwrap_or("").trim())
+            .filter(|e| !e.is_empty())
+        {
+            if !offered_extensions
+                .iter()
+                .any(|o| o.split(';').next().unwrap_or("").trim() == ext)
+            {
+                msg.problems.push(problem(
+                    Some(h.line),
+                    Some("Sec-WebSocket-Extensions"),
+                    format!(
+                        "the server accepted the extension {ext:?}, which the client did not offer"
+                    ),
+                    "RFC 6455 §4.1, response item 5",
+                ));
+            }
+        }
+    }
+    let protocols = msg.list("Sec-WebSocket-Protocol");
+    let protocol = protocols.first().cloned();
+    if let Some(first) = msg.all("Sec-WebSocket-Protocol").first().map(|h| h.line) {
+        if protocols.len() > 1 {
+            msg.problems.push(problem(
+                Some(first),
+                Some("Sec-WebSocket-Protocol"),
+                "the server must choose one subprotocol, not several".into(),
+                "RFC 6455 §4.2.2 item 5.4",
+            ));
+        } else if let Some(p) = &protocol
+            && !offered_protocols.contains(&p.as_str())
+        {
+            msg.problems.push(problem(
+                Some(first),
+                Some("Sec-WebSocket-Protocol"),
+                format!("the server chose the subprotocol {p:?}, which the client did not offer"),
+                "RFC 6455 §4.1, response item 6",
+            ));
+        }
+    }
+    msg.problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+    ResponseCheck {
+        status,
+        expected_accept,
+        protocol,
+        problems: msg.problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RFC_REQUEST: &str = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://example.com\r\nSec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+    #[test]
+    fn rfc_1_3_accept_key() {
+        let steps = accept_steps("dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(
+            steps.concatenated,
+            "dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+        );
+        assert_eq!(
+            steps.sha1,
+            [
+                0xb3, 0x7a, 0x4f, 0x2c, 0xc0, 0x62, 0x4f, 0x16, 0x90, 0xf6, 0x46, 0x06, 0xcf, 0x38,
+                0x59, 0x45, 0xb2, 0xbe, 0xc4, 0xea
+            ]
+        );
+        assert_eq!(steps.accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
+
+    #[test]
+    fn rfc_1_3_request_gets_the_rfc_response() {
+        let check = check_request(RFC_REQUEST);
+        assert_eq!(check.problems, []);
+        assert_eq!(check.request.protocols, ["chat", "superchat"]);
+        let answer = respond(&check, &["chat"]);
+        assert_eq!(
+            answer.text,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n"
+        );
+        let back = check_response(
+            &answer.text,
+            "dGhlIHNhbXBsZSBub25jZQ==",
+            &["chat", "superchat"],
+            &[],
+        );
+        assert_eq!(back.problems, []);
+        assert_eq!(back.protocol.as_deref(), Some("chat"));
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            generate_key(*b"the sample nonce"),
+            "dGhlIHNhbXBsZSBub25jZQ=="
+        );
+        assert_eq!(
+            decode_key("dGhlIHNhbXBsZSBub25jZQ=="),
+            Ok(*b"the sample nonce")
+        );
+        assert_eq!(
+            decode_key("AAAAAAAAAAAAAAAAAAAA"),
+            Err(KeyError::WrongLength(15))
+        );
+        assert_eq!(
+            decode_key("AAAAAAAAAAAAAAAAAAAAAAA="),
+            Err(KeyError::WrongLength(17))
+        );
+        assert!(matches!(
+            decode_key("not base64!"),
+            Err(KeyError::NotBase64(_))
+        ));
+    }
+
+    fn headers_at_fault(text: &str) -> Vec<(Option<usize>, Option<String>)> {
+        check_request(text)
+            .problems
+            .into_iter()
+            .map(|p| (p.line, p.header))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_line_and_header() {
+        let text = "POST /chat HTTP/1.0\nHost: a\nUpgrade: h2c\nConnection: keep-alive\nSec-WebSocket-Key: short\nSec-WebSocket-Version: 8\n\n";
+        let check = check_request(text);
+        assert_eq!(
+            headers_at_fault(text),
+            [
+                (Some(1), None),
+                (Some(1), None),
+                (Some(3), Some("Upgrade".into())),
+                (Some(4), Some("Connection".into())),
+                (Some(5), Some("Sec-WebSocket-Key".into())),
+                (Some(6), Some("Sec-WebSocket-Version".into())),
+            ]
+        );
+        assert_eq!(check.status(), 400);
+        assert!(
+            respond(&check, &[])
+                .text
+                .contains("Sec-WebSocket-Version: 13\r\n")
+        );
+    }
+
+    #[test]
+    fn only_a_wrong_version_gets_426() {
+        let text = RFC_REQUEST.replace("Version: 13", "Version: 12");
+        let check = check_request(&text);
+        assert_eq!(check.status(), 426);
+        let answer = respond(&check, &[]);
+        assert!(
+            answer
+                .text
+                .starts_with("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n")
+        );
+    }
+
+    #[test]
+    fn tolerant_where_the_rfc_is() {
+        let text = "GET / HTTP/1.1\nhost: x\nupgrade: WebSocket\nconnection: keep-alive, Upgrade\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\nsec-websocket-version: 13\n";
+        assert_eq!(check_request(text).problems, []);
+    }
+
+    #[test]
+    fn duplicates_and_syntax() {
+        let text = format!(
+            "{}\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            RFC_REQUEST.trim_end()
+        );
+        let text = text.replace("Host: server.example.com", "Host : x");
+        let faults = headers_at_fault(&text);
+        assert!(
+            faults.contains(&(Some(2), Some("Host".into()))),
+            "{faults:?}"
+        );
+        assert!(
+            faults.contains(&(Some(9), Some("Sec-WebSocket-Key".into()))),
+            "{faults:?}"
+        );
+        assert_eq!(check_request("").status(), 400);
+        assert_eq!(check_request("\u{0}\u{1}garbage").status(), 400);
+    }
+
+    #[test]
+    fn set_header_replaces_or_adds() {
+        let text = "GET / HTTP/1.1\r\nhost: a\r\nSec-WebSocket-Key: old\r\n\r\n";
+        assert_eq!(
+            set_header(text, "Sec-WebSocket-Key", "new"),
+            "GET / HTTP/1.1\r\nhost: a\r\nSec-WebSocket-Key: new\r\n\r\n"
+        );
+        assert_eq!(
+            set_header("GET / HTTP/1.1\nHost: a\n", "Origin", "o"),
+            "GET / HTTP/1.1\nHost: a\nOrigin: o\n"
+        );
+        assert_eq!(set_header("", "Host", "h"), "\nHost: h");
+    }
+
+    #[test]
+    fn response_checks() {
+        let key = "dGhlIHNhbXBsZSBub25jZQ==";
+        let good = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+        assert_eq!(check_response(good, key, &[], &[]).problems, []);
+        let bad_accept = good.replace("s3pP", "AAAA");
+        assert_eq!(
+            check_response(&bad_accept, key, &[], &[]).problems[0].line,
+            Some(4)
+        );
+        let proxy = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n";
+        assert_eq!(check_response(proxy, key, &[], &[]).problems.len(), 4);
+        let ext = good.replace(
+            "\r\n\r\n",
+            "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+        );
+        assert_eq!(check_response(&ext, key, &[], &[]).problems.len(), 1);
+        assert_eq!(
+            check_response(
+                &ext,
+                key,
+                &[],
+                &["permessage-deflate; client_max_window_bits"]
+            )
+            .problems,
+            []
+        );
+        let proto = good.replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
+        assert_eq!(check_response(&proto, key, &[], &[]).problems.len(), 1);
+    }
 }

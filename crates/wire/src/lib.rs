@@ -16,10 +16,12 @@
 //! | [`message`] | §5.4–§5.6 | fragmenting and reassembling messages |
 //! | [`utf8`] | §8.1 | incremental UTF-8 validation |
 //! | [`close`] | §5.5.1, §7.4 | close codes and close payloads |
+//! | [`examples`] | §5.7 | the RFC's example frames |
 #![deny(missing_docs)]
 
 pub mod close;
 pub mod decode;
+pub mod examples;
 pub mod frame;
 pub mod handshake;
 pub mod mask;

@@ -19,17 +19,14 @@ pub fn apply_mask(buf: &mut [u8], key: MaskKey, offset: usize) {
     let wide = u64::from_ne_bytes([
         key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
     ]);
-    let mut chunks = buf.chunks_exact_mut(32);
-    for chunk in &mut chunks {
-        for word in chunk.chunks_exact_mut(8) {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(word);
-            word.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ wide).to_ne_bytes());
-        }
+    let mut words = buf.chunks_exact_mut(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        word.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ wide).to_ne_bytes());
     }
-    // Each 32-byte chunk is a whole number of key periods, so the rest starts
-    // at key byte 0 again.
-    apply_mask_bytewise(chunks.into_remainder(), key, 0);
+    // Each word is two whole key periods, so the rest starts at key byte 0 again.
+    apply_mask_bytewise(words.into_remainder(), key, 0);
 }
 
 /// The plain definition of §5.3, one byte at a time: the oracle the fast

@@ -1,0 +1,163 @@
+//! Properties that hold for every input, checked with proptest.
+
+use proptest::prelude::*;
+use wire::decode::{
+    DecodeOptions, Decoded, DecodedHeader, FrameErrorKind, decode, decode_all, decode_header,
+};
+use wire::frame::{Frame, FrameHeader};
+use wire::mask::{apply_mask, apply_mask_bytewise};
+use wire::message::{Event, MessageKind, Reassembler, fragment};
+use wire::opcode::OpCode;
+
+fn payload() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        6 => proptest::collection::vec(any::<u8>(), 0..130),
+        1 => proptest::collection::vec(any::<u8>(), 65530..65540),
+        1 => proptest::collection::vec(any::<u8>(), 126..2000),
+    ]
+}
+
+/// Frames that break no rule (RSV bits allowed as if negotiated).
+fn valid_frame() -> impl Strategy<Value = Frame> {
+    (
+        any::<bool>(),
+        any::<[bool; 3]>(),
+        0u8..16,
+        proptest::option::of(any::<[u8; 4]>()),
+        payload(),
+    )
+        .prop_map(|(fin, rsv, op, mask, mut payload)| {
+            let mut opcode = OpCode::from_nibble(op);
+            if opcode.is_reserved() {
+                opcode = OpCode::Binary;
+            }
+            let fin = fin || opcode.is_control();
+            if opcode.is_control() {
+                payload.truncate(125);
+            }
+            if opcode == OpCode::Close {
+                payload = if payload.len() < 2 {
+                    Vec::new()
+                } else {
+                    [&1000u16.to_be_bytes()[..], b"bye"].concat()
+                };
+            }
+            Frame {
+                fin,
+                rsv,
+                opcode,
+                mask,
+                payload,
+            }
+        })
+}
+
+fn lenient() -> DecodeOptions {
+    DecodeOptions {
+        allowed_rsv: 0b111,
+        max_payload: u64::MAX,
+        ..DecodeOptions::default()
+    }
+}
+
+proptest! {
+    #[test]
+    fn encode_then_decode_gives_the_frame_back(frame in valid_frame()) {
+        let bytes = frame.encode();
+        match decode(&bytes, &lenient()) {
+            Ok(Decoded::Frame(d)) => {
+                prop_assert_eq!(d.consumed, bytes.len());
+                prop_assert_eq!(d.header, frame.header());
+                prop_assert!(d.warnings.is_empty());
+                prop_assert_eq!(d.frame, frame);
+            }
+            other => prop_assert!(false, "{:?}", other),
+        }
+    }
+
+    #[test]
+    fn any_header_decodes_to_itself_or_names_the_rule_it_breaks(
+        fin in any::<bool>(), rsv in any::<[bool; 3]>(), op in 0u8..16,
+        mask in proptest::option::of(any::<[u8; 4]>()), len in prop_oneof![0u64..200, 60000u64..70000, any::<u64>()],
+    ) {
+        let header = FrameHeader::new(fin, rsv, OpCode::from_nibble(op), mask, len);
+        let mut bytes = Vec::new();
+        header.encode_into(&mut bytes);
+        let opts = lenient();
+        match decode_header(&bytes, &opts) {
+            Ok(DecodedHeader::Complete { header: got, header_len, .. }) => {
+                prop_assert_eq!(got, header);
+                prop_assert_eq!(header_len, bytes.len());
+            }
+            Ok(DecodedHeader::Incomplete { .. }) => prop_assert!(false, "whole header reported incomplete"),
+            Err(e) => {
+                let broken = match e.kind {
+                    FrameErrorKind::ReservedOpcode(_) => header.opcode.is_reserved(),
+                    FrameErrorKind::FragmentedControl(_) => header.opcode.is_control() && !fin,
+                    FrameErrorKind::ControlTooLong { .. } => header.opcode.is_control() && len > 125,
+                    FrameErrorKind::LengthTopBit => len >> 63 == 1,
+                    _ => false,
+                };
+                prop_assert!(broken, "{}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn decoding_never_panics_and_chunking_changes_nothing(
+        bytes in proptest::collection::vec(any::<u8>(), 0..600),
+        cuts in proptest::collection::vec(any::<usize>(), 0..8),
+        role in proptest::option::of(prop_oneof![Just(wire::Role::Client), Just(wire::Role::Server)]),
+    ) {
+        let opts = DecodeOptions { sender: role, max_payload: 1 << 20, ..DecodeOptions::default() };
+        let whole = decode(&bytes, &opts);
+        let _ = decode_all(&bytes, &opts);
+        for cut in cuts {
+            let n = if bytes.is_empty() { 0 } else { cut % bytes.len() };
+            let prefix = decode(&bytes[..n], &opts);
+            match (&whole, &prefix) {
+                // A frame that needs all of `consumed` cannot be complete in fewer bytes.
+                (Ok(Decoded::Frame(f)), Ok(Decoded::Frame(g))) => prop_assert!(g.consumed <= n && f.consumed == g.consumed),
+                (Ok(Decoded::Frame(f)), Ok(Decoded::Incomplete { needed })) => prop_assert!(n < f.consumed && *needed as usize <= f.consumed - n),
+                (Ok(Decoded::Incomplete { .. }), Ok(Decoded::Incomplete { .. })) => {}
+                // An error in a prefix is the same error the whole input has.
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (Err(a), Ok(Decoded::Incomplete { .. })) => prop_assert!(a.offset >= n || matches!(a.kind, FrameErrorKind::Close(_)), "{}", a),
+                (w, p) => prop_assert!(false, "whole {:?} but prefix of {} gives {:?}", w, n, p),
+            }
+        }
+    }
+
+    #[test]
+    fn masking_twice_is_the_identity_and_fast_equals_bytewise(
+        data in proptest::collection::vec(any::<u8>(), 0..300), key in any::<[u8; 4]>(), offset in 0usize..8,
+    ) {
+        let mut fast = data.clone();
+        let mut slow = data.clone();
+        apply_mask(&mut fast, key, offset);
+        apply_mask_bytewise(&mut slow, key, offset);
+        prop_assert_eq!(&fast, &slow);
+        apply_mask(&mut fast, key, offset);
+        prop_assert_eq!(fast, data);
+    }
+
+    #[test]
+    fn fragment_then_reassemble_gives_the_message_back(
+        text in ".{0,200}", bytes in proptest::collection::vec(any::<u8>(), 0..500), size in 1usize..50, ping_at in any::<usize>(),
+    ) {
+        for (kind, data, expected) in [
+            (MessageKind::Text, text.as_bytes().to_vec(), Event::Text(text.clone())),
+            (MessageKind::Binary, bytes.clone(), Event::Binary(bytes.clone())),
+        ] {
+            let mut frames = fragment(kind, &data, size);
+            prop_assert!(frames.iter().all(|f| f.payload.len() <= size));
+            prop_assert_eq!(frames.iter().filter(|f| f.fin).count(), 1);
+            let at = ping_at % (frames.len() + 1);
+            frames.insert(at, Frame::new(OpCode::Ping, b"p".to_vec()));
+            let mut r = Reassembler::new(u64::MAX);
+            let events: Vec<Event> = frames.into_iter().filter_map(|f| r.push(f).unwrap()).collect();
+            prop_assert_eq!(events.len(), 2);
+            prop_assert!(events.contains(&expected));
+        }
+    }
+}

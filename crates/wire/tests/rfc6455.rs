@@ -1,0 +1,284 @@
+//! RFC 6455's own examples, byte for byte, and one table row per rule a
+//! decoder enforces.
+
+use wire::decode::{
+    DecodeOptions, Decoded, FrameErrorKind, Role, RunEnd, Warning, decode, decode_all,
+};
+use wire::examples::rfc_5_7;
+use wire::frame::{Frame, LengthForm};
+use wire::message::{Event, Reassembler};
+use wire::opcode::OpCode;
+
+fn hex(s: &str) -> Vec<u8> {
+    s.split_whitespace()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn section_5_7_examples_encode_byte_for_byte() {
+    let hello = b"Hello".to_vec();
+    let key = [0x37, 0xfa, 0x21, 0x3d];
+    let built: Vec<Vec<u8>> = vec![
+        Frame::new(OpCode::Text, hello.clone()).encode(),
+        Frame::new(OpCode::Text, hello.clone()).masked(key).encode(),
+        [
+            Frame {
+                fin: false,
+                ..Frame::new(OpCode::Text, b"Hel".to_vec())
+            }
+            .encode(),
+            Frame::new(OpCode::Continuation, b"lo".to_vec()).encode(),
+        ]
+        .concat(),
+        Frame::new(OpCode::Ping, hello.clone()).encode(),
+        Frame::new(OpCode::Pong, hello).masked(key).encode(),
+        Frame::new(OpCode::Binary, vec![0; 256]).encode(),
+        Frame::new(OpCode::Binary, vec![0; 65536]).encode(),
+    ];
+    for (example, bytes) in rfc_5_7().iter().zip(built) {
+        assert_eq!(example.bytes, bytes, "{}", example.name);
+    }
+    assert_eq!(rfc_5_7()[1].bytes, hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"));
+}
+
+#[test]
+fn section_5_7_examples_decode_to_their_messages() {
+    let expected = [
+        vec![Event::Text("Hello".into())],
+        vec![Event::Text("Hello".into())],
+        vec![Event::Text("Hello".into())],
+        vec![Event::Ping(b"Hello".to_vec())],
+        vec![Event::Pong(b"Hello".to_vec())],
+        vec![Event::Binary(vec![0; 256])],
+        vec![Event::Binary(vec![0; 65536])],
+    ];
+    for (example, expected) in rfc_5_7().iter().zip(expected) {
+        let run = decode_all(&example.bytes, &DecodeOptions::from(example.sender));
+        assert_eq!(run.end, RunEnd::Clean, "{}", example.name);
+        let mut r = Reassembler::new(1 << 20);
+        let events: Vec<Event> = run
+            .frames
+            .into_iter()
+            .filter_map(|(_, f)| r.push(f.frame).unwrap())
+            .collect();
+        assert_eq!(events, expected, "{}", example.name);
+    }
+}
+
+#[test]
+fn partial_input_says_how_many_bytes_are_missing() {
+    let masked = &rfc_5_7()[1].bytes;
+    let opts = DecodeOptions::from(Role::Client);
+    let needed: Vec<u64> = (0..masked.len())
+        .map(|n| match decode(&masked[..n], &opts) {
+            Ok(Decoded::Incomplete { needed }) => needed,
+            other => panic!("{n} bytes: {other:?}"),
+        })
+        .collect();
+    // 0 and 1 bytes: the header is at least 2; then 4 key bytes; then 5 payload bytes.
+    assert_eq!(needed, [2, 1, 4, 3, 2, 1, 5, 4, 3, 2, 1]);
+}
+
+/// (description, bytes, sender, byte at fault, first bit, close code, kind matcher)
+type Row = (
+    &'static str,
+    &'static str,
+    Option<Role>,
+    usize,
+    Option<u64>,
+    u16,
+    fn(&FrameErrorKind) -> bool,
+);
+
+#[test]
+fn every_rule_is_named_with_its_byte_and_bit() {
+    let rows: &[Row] = &[
+        (
+            "RSV1 without extension",
+            "c1 00",
+            None,
+            0,
+            Some(1),
+            1002,
+            |k| matches!(k, FrameErrorKind::ReservedBits { bits: 1 }),
+        ),
+        (
+            "RSV3 without extension",
+            "91 00",
+            None,
+            0,
+            Some(3),
+            1002,
+            |k| matches!(k, FrameErrorKind::ReservedBits { bits: 4 }),
+        ),
+        (
+            "reserved data opcode",
+            "83 00",
+            None,
+            0,
+            Some(4),
+            1002,
+            |k| matches!(k, FrameErrorKind::ReservedOpcode(3)),
+        ),
+        (
+            "reserved control opcode",
+            "8b 00",
+            None,
+            0,
+            Some(4),
+            1002,
+            |k| matches!(k, FrameErrorKind::ReservedOpcode(0xb)),
+        ),
+        ("fragmented ping", "09 00", None, 0, Some(0), 1002, |k| {
+            matches!(k, FrameErrorKind::FragmentedControl("Ping"))
+        }),
+        (
+            "ping of 126 bytes",
+            "89 7e 00 7e",
+            None,
+            1,
+            Some(9),
+            1002,
+            |k| matches!(k, FrameErrorKind::ControlTooLong { len: 126, .. }),
+        ),
+        (
+            "64-bit length with top bit",
+            "82 7f 80 00 00 00 00 00 00 00",
+            None,
+            2,
+            Some(16),
+            1002,
+            |k| matches!(k, FrameErrorKind::LengthTopBit),
+        ),
+        (
+            "unmasked client frame",
+            "81 00",
+            Some(Role::Client),
+            1,
+            Some(8),
+            1002,
+            |k| matches!(k, FrameErrorKind::UnmaskedClientFrame),
+        ),
+        (
+            "masked server frame",
+            "81 80 00 00 00 00",
+            Some(Role::Server),
+            1,
+            Some(8),
+            1002,
+            |k| matches!(k, FrameErrorKind::MaskedServerFrame),
+        ),
+        (
+            "close payload of 1 byte",
+            "88 01 03",
+            None,
+            2,
+            None,
+            1002,
+            |k| matches!(k, FrameErrorKind::Close(_)),
+        ),
+        (
+            "close code 1005 on the wire",
+            "88 02 03 ed",
+            None,
+            2,
+            None,
+            1002,
+            |k| matches!(k, FrameErrorKind::Close(_)),
+        ),
+        (
+            "close reason not UTF-8",
+            "88 03 03 e8 ff",
+            None,
+            4,
+            None,
+            1007,
+            |k| matches!(k, FrameErrorKind::Close(_)),
+        ),
+        (
+            "payload over the limit",
+            "82 7f 00 00 00 01 00 00 00 00",
+            None,
+            1,
+            Some(9),
+            1009,
+            |k| matches!(k, FrameErrorKind::PayloadTooLarge { .. }),
+        ),
+    ];
+    for (what, bytes, sender, offset, bit, code, kind) in rows {
+        let opts = DecodeOptions {
+            sender: *sender,
+            ..DecodeOptions::default()
+        };
+        let err = decode(&hex(bytes), &opts).expect_err(what);
+        assert_eq!(err.offset, *offset, "{what}: {err}");
+        assert_eq!(err.bits.map(|b| b.0), *bit, "{what}: {err}");
+        assert_eq!(err.close_code(), *code, "{what}: {err}");
+        assert!(kind(&err.kind), "{what}: {err}");
+        assert!(
+            err.to_string().contains("RFC 6455 §")
+                || matches!(err.kind, FrameErrorKind::PayloadTooLarge { .. }),
+            "{what}: {err}"
+        );
+    }
+}
+
+#[test]
+fn non_minimal_length_is_a_warning_by_default_and_an_error_when_strict() {
+    let bytes = hex("82 7e 00 05 01 02 03 04 05");
+    match decode(&bytes, &DecodeOptions::default()).unwrap() {
+        Decoded::Frame(f) => {
+            assert_eq!(f.frame.payload, [1, 2, 3, 4, 5]);
+            assert_eq!(
+                f.warnings,
+                [Warning::NonMinimalLength {
+                    len: 5,
+                    used: LengthForm::Medium,
+                    minimal: LengthForm::Short
+                }]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let strict = DecodeOptions {
+        strict_length: true,
+        ..DecodeOptions::default()
+    };
+    assert!(matches!(
+        decode(&bytes, &strict).unwrap_err().kind,
+        FrameErrorKind::NonMinimalLength { .. }
+    ));
+}
+
+#[test]
+fn a_length_of_2_to_the_63_is_rejected_without_allocating() {
+    let bytes = hex("82 7f 80 00 00 00 00 00 00 00");
+    let limitless = DecodeOptions {
+        max_payload: u64::MAX,
+        ..DecodeOptions::default()
+    };
+    assert!(matches!(
+        decode(&bytes, &limitless).unwrap_err().kind,
+        FrameErrorKind::LengthTopBit
+    ));
+    let just_below = hex("82 7f 7f ff ff ff ff ff ff ff");
+    assert_eq!(
+        decode(&just_below, &limitless),
+        Ok(Decoded::Incomplete {
+            needed: (1 << 63) - 1
+        })
+    );
+}
+
+#[test]
+fn allowed_rsv_bits_pass() {
+    let opts = DecodeOptions {
+        allowed_rsv: 0b001,
+        ..DecodeOptions::default()
+    };
+    assert!(matches!(
+        decode(&hex("c1 00"), &opts),
+        Ok(Decoded::Frame(_))
+    ));
+}

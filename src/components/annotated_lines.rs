@@ -1,0 +1,86 @@
+//! An HTTP message shown line by line: each line opens to explain itself, and
+//! lines with problems are marked.
+
+use yew::prelude::*;
+
+use crate::content::headers::{self, HeaderDoc};
+
+/// Lines shown before the rest is summarised (a 1 MB paste stays responsive).
+pub const MAX_LINES: usize = 200;
+
+/// A problem attached to a line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineProblem {
+    /// The line, from 1.
+    pub line: usize,
+    /// The text to show.
+    pub text: String,
+}
+
+/// Props of [`AnnotatedLines`].
+#[derive(Properties, PartialEq)]
+pub struct AnnotatedLinesProps {
+    /// The message text.
+    pub text: AttrValue,
+    /// Notes for the first line (request or status line).
+    pub start: &'static HeaderDoc,
+    /// Problems by line.
+    pub problems: Vec<LineProblem>,
+    /// An id prefix for the list.
+    pub id: AttrValue,
+}
+
+/// The message with an explanation behind every line (hover, focus or tap:
+/// each line is a `<details>` element, so keyboard and touch work natively).
+#[function_component(AnnotatedLines)]
+pub fn annotated_lines(props: &AnnotatedLinesProps) -> Html {
+    let lines: Vec<&str> = props
+        .text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let total = lines.len();
+    let first_nonblank = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
+    let items = lines.iter().enumerate().take(MAX_LINES).filter(|(_, l)| !l.is_empty()).map(|(i, line)| {
+        let n = i + 1;
+        let doc = if i == first_nonblank {
+            Some(props.start)
+        } else {
+            line.split_once(':').and_then(|(name, _)| headers::lookup(name.trim()))
+        };
+        let problems: Vec<&LineProblem> = props.problems.iter().filter(|p| p.line == n).collect();
+        let bad = !problems.is_empty();
+        html! {
+            <li class={classes!("line", bad.then_some("bad"))} data-line={n.to_string()}>
+                <details>
+                    <summary>
+                        <span class="lineno" aria-hidden="true">{ n }</span>
+                        <code>{ *line }</code>
+                        if bad { <span class="badge bad-badge">{ "problem" }</span> }
+                    </summary>
+                    <div class="explain">
+                        { for problems.iter().map(|p| html! { <p class="problem-text">{ &p.text }</p> }) }
+                        { match doc {
+                            Some(d) => html! {
+                                <dl>
+                                    <dt>{ "What it is for" }</dt><dd>{ d.purpose }</dd>
+                                    <dt>{ "Who sets it" }</dt><dd>{ d.set_by }</dd>
+                                    <dt>{ "When it is wrong" }</dt><dd>{ d.if_wrong }</dd>
+                                </dl>
+                            },
+                            None => html! { <p>{ "Not a header the WebSocket handshake uses; a server ignores it." }</p> },
+                        } }
+                    </div>
+                </details>
+            </li>
+        }
+    });
+    html! {
+        <>
+            <ol class="annotated" id={props.id.clone()}>{ for items }</ol>
+            if total > MAX_LINES {
+                <p class="muted">{ format!("… and {} more lines, not annotated.", total - MAX_LINES) }</p>
+            }
+        </>
+    }
+}

@@ -1,0 +1,372 @@
+//! The handshake lab (`/handshake`): edit a client's opening request and watch
+//! a correct server's answer; compute and check accept values; check a server's
+//! response as a browser does. The whole state lives in the URL.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::{AcceptCalculator, AnnotatedLines, LineProblem, SequenceDiagram, Step};
+use crate::content::headers::{REQUEST_LINE, STATUS_LINE};
+use crate::route::Route;
+use crate::services::browser::random_bytes;
+use wire::handshake::{
+    Problem, check_request, check_response, client_request, generate_key, respond, set_header,
+};
+
+/// The key of RFC 6455 §1.3.
+pub const RFC_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+
+/// Links longer than this are not written to the address bar.
+const MAX_LINK: usize = 6000;
+
+/// The lab's state, as it appears in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HandshakeQuery {
+    /// The request text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub req: Option<String>,
+    /// The calculator's key (alone: also put in the request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The accept value to check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+    /// The subprotocols the server speaks, comma-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proto: Option<String>,
+    /// A server response to check as a client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resp: Option<String>,
+}
+
+/// The RFC §1.3 request with a given key, built by the protocol core.
+pub fn rfc_request(key: &str) -> String {
+    match wire::uri::parse_uri("ws://server.example.com/chat") {
+        Ok(uri) => client_request(
+            &uri,
+            key,
+            Some("http://example.com"),
+            &["chat", "superchat"],
+        ),
+        Err(_) => String::new(),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct State {
+    request: String,
+    key: String,
+    claimed: String,
+    supported: String,
+    /// None: the response box follows the server's answer.
+    response: Option<String>,
+    step: Step,
+}
+
+impl State {
+    fn from_query(q: HandshakeQuery) -> State {
+        let key = q.key.clone().unwrap_or_else(|| RFC_KEY.to_owned());
+        let request = q.req.unwrap_or_else(|| rfc_request(&key));
+        let key = q
+            .key
+            .or_else(|| check_request(&request).request.key)
+            .unwrap_or(key);
+        State {
+            request,
+            key,
+            claimed: q.accept.unwrap_or_default(),
+            supported: q.proto.unwrap_or_else(|| "chat".to_owned()),
+            response: q.resp,
+            step: Step::Request,
+        }
+    }
+
+    fn query(&self) -> HandshakeQuery {
+        let default = State::from_query(HandshakeQuery::default());
+        let differs = |a: &String, b: &String| (a != b).then(|| a.clone());
+        HandshakeQuery {
+            req: differs(&self.request, &default.request),
+            key: differs(&self.key, &default.key),
+            accept: (!self.claimed.is_empty()).then(|| self.claimed.clone()),
+            proto: differs(&self.supported, &default.supported),
+            resp: self.response.clone(),
+        }
+    }
+}
+
+enum Action {
+    Request(String),
+    Key(String),
+    Claimed(String),
+    Supported(String),
+    Response(Option<String>),
+    UseKey,
+    Step(Step),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Request(r) => s.request = r,
+            Action::Key(k) => s.key = k,
+            Action::Claimed(c) => s.claimed = c,
+            Action::Supported(p) => s.supported = p,
+            Action::Response(r) => s.response = r,
+            Action::UseKey => s.request = set_header(&s.request, "Sec-WebSocket-Key", s.key.trim()),
+            Action::Step(step) => s.step = step,
+        }
+        Rc::new(s)
+    }
+}
+
+fn line_problems(problems: &[Problem]) -> Vec<LineProblem> {
+    problems
+        .iter()
+        .filter_map(|p| {
+            p.line.map(|line| LineProblem {
+                line,
+                text: p.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn problem_list(id: &'static str, problems: &[Problem]) -> Html {
+    html! {
+        <ol class="problems" {id}>
+            { for problems.iter().map(|p| html! {
+                <li>
+                    if let Some(line) = p.line { <span class="badge">{ format!("line {line}") }</span>{ " " } }
+                    if let Some(h) = &p.header { <strong>{ h }</strong>{ ": " } }
+                    { &p.message }{ " " }<span class="section">{ format!("({})", p.section) }</span>
+                </li>
+            }) }
+        </ol>
+    }
+}
+
+/// The handshake lab.
+#[function_component(Handshake)]
+pub fn handshake() -> Html {
+    let location = use_location();
+    let navigator = use_navigator();
+    let state = use_reducer(|| {
+        State::from_query(
+            location
+                .and_then(|l| l.query::<HandshakeQuery>().ok())
+                .unwrap_or_default(),
+        )
+    });
+    let too_long = use_state(|| false);
+
+    {
+        let too_long = too_long.clone();
+        use_effect_with((*state).clone(), move |s: &State| {
+            let query = s.query();
+            let size = link_size(&query);
+            too_long.set(size > MAX_LINK);
+            if let Some(nav) = navigator {
+                let _ = if size > MAX_LINK {
+                    nav.replace_with_query(&Route::Handshake, &HandshakeQuery::default())
+                } else {
+                    nav.replace_with_query(&Route::Handshake, &query)
+                };
+            }
+        });
+    }
+
+    let check = check_request(&state.request);
+    let supported: Vec<&str> = state
+        .supported
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let answer = respond(&check, &supported);
+    let status_line = answer
+        .text
+        .split("\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let response_text = state
+        .response
+        .clone()
+        .unwrap_or_else(|| answer.text.clone());
+    let offered: Vec<&str> = check.request.protocols.iter().map(String::as_str).collect();
+    let extensions: Vec<&str> = check
+        .request
+        .extensions
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let client_key = check.request.key.clone().unwrap_or_default();
+    let client_view = check_response(&response_text, &client_key, &offered, &extensions);
+
+    let dispatch = |make: fn(String) -> Action| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(make(v)))
+    };
+    let on_request = {
+        let set = dispatch(Action::Request);
+        Callback::from(move |e: InputEvent| {
+            set.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let on_response = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            state.dispatch(Action::Response(Some(
+                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+            )))
+        })
+    };
+    let on_supported = {
+        let set = dispatch(Action::Supported);
+        Callback::from(move |e: InputEvent| {
+            set.emit(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            )
+        })
+    };
+    let on_random = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Key(generate_key(random_bytes::<16>()))))
+    };
+    let on_use_key = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::UseKey))
+    };
+    let on_step = {
+        let state = state.clone();
+        Callback::from(move |s| state.dispatch(Action::Step(s)))
+    };
+    let reset_response = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Response(None)))
+    };
+
+    let diagram_request = if check.request.method.is_empty() {
+        "GET ?".to_owned()
+    } else {
+        format!("{} {}", check.request.method, check.request.target)
+    };
+    let step_detail = match state.step {
+        Step::Request => html! {
+            <p>{ "The client's request: an ordinary HTTP GET that asks, with Upgrade and Connection, to switch protocols. \
+                  Its lines are explained under the editor below." }</p>
+        },
+        Step::Response => html! {
+            <>
+                <p>{ "The server's answer to the request in the editor:" }</p>
+                <pre class="wire-text">{ &answer.text }</pre>
+            </>
+        },
+        Step::Frames => html! {
+            <p>
+                { "After the 101 answer's blank line, HTTP is over: the same TCP connection carries WebSocket frames in both \
+                   directions, and either side may send at any time (RFC 6455 §5). " }
+                <Link<Route> to={Route::Frames}>{ "Take a frame apart in the frame lab." }</Link<Route>>
+            </p>
+        },
+    };
+
+    html! {
+        <article class="lab">
+            <h1>{ Route::Handshake.title() }</h1>
+            <p class="lead">{ Route::Handshake.summary() }</p>
+            <SequenceDiagram request_line={diagram_request}
+                status_line={status_line.clone()} upgraded={answer.status == 101}
+                selected={state.step} on_select={on_step} />
+            <div class="card step-detail" aria-live="polite">{ step_detail }</div>
+
+            <div class="two-col">
+                <section class="card" aria-labelledby="request-title">
+                    <h2 id="request-title">{ "The client's request" }</h2>
+                    <label for="handshake-request" class="sr-only">{ "Opening request, editable" }</label>
+                    <textarea id="handshake-request" rows="10" spellcheck="false" autocomplete="off"
+                        value={state.request.clone()} oninput={on_request} />
+                    <div class="row">
+                        <label for="handshake-supported">{ "Server speaks" }</label>
+                        <input id="handshake-supported" type="text" value={state.supported.clone()} oninput={on_supported}
+                            placeholder="subprotocols, comma-separated" />
+                    </div>
+                </section>
+                <section class="card" aria-labelledby="answer-title">
+                    <h2 id="answer-title">{ "A correct server answers" }
+                        <span class={classes!("status", if answer.status == 101 { "ok" } else { "bad" })} id="handshake-status">
+                            { answer.status }
+                        </span>
+                    </h2>
+                    <pre class="wire-text" id="handshake-response" aria-live="polite">{ &answer.text }</pre>
+                    if check.problems.is_empty() {
+                        <p class="ok-text">{ "The request is valid: the server switches protocols." }</p>
+                    } else {
+                        <p class="bad-text">{ format!("{} problem(s) in the request:", check.problems.len()) }</p>
+                        { problem_list("handshake-problems", &check.problems) }
+                    }
+                </section>
+            </div>
+
+            <section class="card" aria-labelledby="lines-title">
+                <h2 id="lines-title">{ "Line by line" }</h2>
+                <p class="muted">{ "Open a line to see what it is for, who sets it, and what happens when it is wrong." }</p>
+                <AnnotatedLines id="request-lines" text={state.request.clone()} start={&REQUEST_LINE}
+                    problems={line_problems(&check.problems)} />
+            </section>
+
+            <AcceptCalculator key_text={state.key.clone()} claimed={state.claimed.clone()}
+                on_key={dispatch(Action::Key)} on_claimed={dispatch(Action::Claimed)}
+                on_use_key={on_use_key} on_random={on_random} />
+
+            <section class="card" aria-labelledby="client-title">
+                <h2 id="client-title">{ "Check a response as a browser does" }</h2>
+                <p class="muted">
+                    { "A browser validates the answer against the key it sent and what it offered (RFC 6455 §4.1). \
+                       Edit the response to see every reason a browser would refuse it." }
+                </p>
+                <label for="handshake-client-response" class="sr-only">{ "Server response to check" }</label>
+                <textarea id="handshake-client-response" rows="7" spellcheck="false" value={response_text.clone()} oninput={on_response} />
+                <div class="row">
+                    <button type="button" onclick={reset_response} disabled={state.response.is_none()}>
+                        { "Reset to the server's answer" }
+                    </button>
+                </div>
+                if client_view.problems.is_empty() {
+                    <p class="ok-text" id="client-verdict">{ "A browser accepts this response: the connection is OPEN." }</p>
+                } else {
+                    <p class="bad-text" id="client-verdict">
+                        { format!("A browser refuses this response ({} reason(s)): it fires error, then close with code 1006.", client_view.problems.len()) }
+                    </p>
+                    { problem_list("client-problems", &client_view.problems) }
+                }
+                <AnnotatedLines id="response-lines" text={response_text} start={&STATUS_LINE}
+                    problems={line_problems(&client_view.problems)} />
+                <p>
+                    { "Want to see your own browser's handshake? " }
+                    <Link<Route> to={Route::Live}>{ "Open a live connection." }</Link<Route>>
+                </p>
+            </section>
+            if *too_long {
+                <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
+            }
+        </article>
+    }
+}
+
+/// The size of a query once URL-encoded (estimated from its JSON size, which is close).
+fn link_size(q: &HandshakeQuery) -> usize {
+    [&q.req, &q.key, &q.accept, &q.proto, &q.resp]
+        .iter()
+        .filter_map(|v| v.as_ref())
+        .map(|v| v.len() * 3 / 2 + 8)
+        .sum()
+}

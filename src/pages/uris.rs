@@ -1,0 +1,164 @@
+//! The URI explorer (`/uris`): any ws://, wss://, http:// or https:// URI taken
+//! apart into what the handshake uses, and ws vs wss side by side.
+
+use serde::{Deserialize, Serialize};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::route::Route;
+use crate::services::browser::page_protocol;
+use wire::frame::Frame;
+use wire::opcode::OpCode;
+use wire::uri::{WsUri, parse_uri};
+
+/// The URI shown when none is given.
+pub const DEFAULT_URI: &str = "wss://chat.example.com/rooms?name=lobby";
+
+/// `/uris?uri=<uri>`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UriQuery {
+    /// The URI typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+}
+
+fn parts_table(uri: &WsUri) -> Html {
+    let port_note = if uri.port_explicit {
+        if uri.port == uri.default_port() {
+            "given, and the default"
+        } else {
+            "given"
+        }
+    } else {
+        "the scheme's default"
+    };
+    let scheme_note = if uri.mapped_from_http() {
+        format!(
+            "{} (typed {}://, which browsers map to {}://)",
+            uri.scheme(),
+            uri.scheme_given,
+            uri.scheme()
+        )
+    } else {
+        uri.scheme().to_owned()
+    };
+    let row = |name: &str, id: &str, value: String| {
+        html! { <tr><th scope="row">{ name.to_owned() }</th><td><code id={id.to_owned()}>{ value }</code></td></tr> }
+    };
+    html! {
+        <table class="parts">
+            <tbody>
+                { row("Scheme", "uri-scheme", scheme_note) }
+                { row("Encrypted (TLS)", "uri-tls", if uri.secure { "yes: TLS first, then the handshake inside it".into() } else { "no: the handshake and frames travel in clear".into() }) }
+                { row("Host", "uri-host", uri.host.clone()) }
+                { row("Port", "uri-port", format!("{} ({port_note})", uri.port)) }
+                { row("Resource name", "uri-resource", uri.resource_name()) }
+                { row("Request line", "uri-request-line", uri.request_line()) }
+                { row("Host header", "uri-host-header", format!("Host: {}", uri.host_header())) }
+                if let Some(u) = &uri.userinfo {
+                    { row("User info", "uri-userinfo", format!("{u} (not used by the WebSocket handshake)")) }
+                }
+            </tbody>
+        </table>
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The URI explorer.
+#[function_component(Uris)]
+pub fn uris() -> Html {
+    let location = use_location();
+    let navigator = use_navigator();
+    let text = use_state(|| {
+        location
+            .and_then(|l| l.query::<UriQuery>().ok())
+            .and_then(|q| q.uri)
+            .unwrap_or_else(|| DEFAULT_URI.to_owned())
+    });
+    {
+        use_effect_with((*text).clone(), move |t: &String| {
+            if let Some(nav) = navigator {
+                let query = UriQuery {
+                    uri: (t != DEFAULT_URI).then(|| t.clone()),
+                };
+                let _ = nav.replace_with_query(&Route::Uris, &query);
+            }
+        });
+    }
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            text.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let parsed = parse_uri(&text);
+    let https_page = page_protocol() == "https:";
+
+    // What an observer on the path sees of one small message, computed.
+    let frame = Frame::new(OpCode::Text, b"Hello".to_vec())
+        .masked([0x37, 0xfa, 0x21, 0x3d])
+        .encode();
+    // A TLS 1.3 record: type 23, legacy version 3.3, 2-byte length, then ciphertext
+    // of the frame + 1 inner content-type byte + a 16-byte AEAD tag (RFC 8446 §5.2).
+    let record_len = frame.len() + 1 + 16;
+    let tls_head = [0x17, 0x03, 0x03, (record_len >> 8) as u8, record_len as u8];
+
+    html! {
+        <article class="lab">
+            <h1>{ Route::Uris.title() }</h1>
+            <p class="lead">{ Route::Uris.summary() }</p>
+            <section class="card">
+                <div class="row">
+                    <label for="uri-input">{ "URI" }</label>
+                    <input id="uri-input" type="text" value={(*text).clone()} {oninput} spellcheck="false" autocomplete="off" />
+                </div>
+                { match &parsed {
+                    Ok(uri) => html! {
+                        <>
+                            { parts_table(uri) }
+                            if https_page && !uri.secure {
+                                <p class="bad-text" id="uri-mixed">
+                                    { "This page was loaded over https, so the browser refuses ws:// here: an https page may only open wss:// (mixed content; new WebSocket throws a SecurityError)." }
+                                </p>
+                            }
+                        </>
+                    },
+                    Err(e) => html! {
+                        <p class="bad-text" id="uri-error" role="alert">
+                            <code class="caret">{ format!("{}\n{}^", text.trim(), " ".repeat(e.position)) }</code>
+                            { e.to_string() }
+                        </p>
+                    },
+                } }
+            </section>
+            <section class="two-col" aria-label="ws:// and wss:// side by side">
+                <div class="card">
+                    <h2>{ "ws:// — in clear" }</h2>
+                    <p>{ "Anyone on the path (Wi-Fi, a proxy, an ISP) reads the request line, every header (cookies included) and every frame." }</p>
+                    <p>{ "The masked text frame \"Hello\" is these bytes, readable by anyone who reads the masking key four bytes in:" }</p>
+                    <pre class="wire-text" id="uri-ws-bytes">{ hex(&frame) }</pre>
+                    <p>{ "Old proxies see Upgrade: websocket and may drop it, buffer the connection, or close it: the handshake fails or the connection hangs." }</p>
+                </div>
+                <div class="card">
+                    <h2>{ "wss:// — inside TLS" }</h2>
+                    <p>{ "An observer sees only the server's address and name (SNI) and TLS records: no path, no headers, no frames." }</p>
+                    <p>{ format!("The same frame ({} bytes) travels as a TLS 1.3 record of {} bytes of ciphertext behind this 5-byte header:", frame.len(), record_len) }</p>
+                    <pre class="wire-text" id="uri-wss-bytes">{ format!("{} + {record_len} bytes of ciphertext", hex(&tls_head)) }</pre>
+                    <p>{ "On port 443 it looks like any HTTPS traffic, so proxies and firewalls that meddle with plain HTTP pass it through untouched. That, and secrecy, is why production uses wss://." }</p>
+                </div>
+            </section>
+            <p class="notice">
+                { "Rules (RFC 6455 §3): the scheme is ws or wss, case-insensitive; the host is required; the port defaults to 80 (ws) or 443 (wss); \
+                   the resource name is the path (or /) and the query; fragments (#…) are never allowed. The Host header carries the port only when it is not the default (§4.1)." }
+            </p>
+        </article>
+    }
+}
