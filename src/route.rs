@@ -90,6 +90,7 @@ pub fn switch(route: Route) -> Html {
         Route::Home => html! { <pages::Home /> },
         Route::Handshake => html! { <pages::Handshake /> },
         Route::Uris => html! { <pages::Uris /> },
+        Route::Frames => html! { <pages::Frames /> },
         Route::Live => html! { <pages::Live /> },
         Route::NotFound => html! { <pages::NotFound /> },
         other => html! { <pages::Placeholder route={other} /> },

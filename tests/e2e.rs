@@ -203,3 +203,89 @@ async fn uri_explorer_deep_link() {
         .await;
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+
+    // Build it through the controls, starting from a binary unmasked frame.
+    driver
+        .goto(site.url("/frames?op=2&mask=0&p=x"))
+        .await
+        .unwrap();
+    browser
+        .wait_text(By::Id("fb-wire-hex"), "the starting frame", |t| {
+            t == "82 01 78"
+        })
+        .await;
+    let opcode = driver.find(By::Id("fb-opcode")).await.unwrap();
+    opcode.click().await.unwrap();
+    driver
+        .find(By::Css("#fb-opcode option[value='1']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    driver
+        .find(By::Id("fb-mask"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let key = driver.find(By::Id("fb-key")).await.unwrap();
+    key.clear().await.unwrap();
+    key.send_keys("37 fa 21 3d").await.unwrap();
+    let payload = driver.find(By::Id("fb-payload")).await.unwrap();
+    payload.clear().await.unwrap();
+    payload.send_keys("Hello").await.unwrap();
+    browser
+        .wait_text(By::Id("fb-wire-hex"), "the RFC masked Hello", |t| {
+            t == "81 85 37 fa 21 3d 7f 9f 4d 51 58"
+        })
+        .await;
+
+    // Toggling FIN changes the diagram and the first byte.
+    driver
+        .find(By::Id("fb-fin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_text(
+            By::Css("[data-field=fin] .fvalue"),
+            "FIN 0 in the diagram",
+            |t| t == "0",
+        )
+        .await;
+    browser
+        .wait_text(By::Id("fb-wire-hex"), "first byte 01", |t| {
+            t.starts_with("01 85")
+        })
+        .await;
+
+    // Every §5.7 example, from a deep link.
+    for example in wire::examples::rfc_5_7() {
+        let hex = wire::hex::to_hex(&example.bytes).replace(' ', "");
+        let from = match example.sender {
+            wire::Role::Client => "client",
+            wire::Role::Server => "server",
+        };
+        driver
+            .goto(site.url(&format!("/frames?hex={hex}&dfrom={from}")))
+            .await
+            .unwrap();
+        let frames = if example.bytes[0] == 0x01 { 2 } else { 1 };
+        browser
+            .wait_text(By::Id("decoder-status"), example.name, |t| {
+                t == format!("{frames} frame(s), every byte accounted for.")
+            })
+            .await;
+    }
+    browser.quit().await;
+}

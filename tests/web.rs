@@ -107,7 +107,31 @@ async fn type_into(root: &Element, selector: &str, value: &str) {
     init.set_bubbles(true);
     let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
     el.dispatch_event(&event).unwrap();
-    gloo_timers::future::TimeoutFuture::new(0).await;
+    settle().await;
+}
+
+/// Lets Yew finish rendering, and the effects a render schedules.
+async fn settle() {
+    for _ in 0..3 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+/// Chooses an option of a select and fires `change`.
+async fn choose(root: &Element, selector: &str, value: &str) {
+    let select = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    settle().await;
 }
 
 fn click(root: &Element, selector: &str) {
@@ -268,4 +292,134 @@ async fn uri_explorer_derives_the_handshake_and_names_errors() {
         type_into(&root, "#uri-input", bad).await;
         assert!(text_of(&root, "#uri-error").contains(needle), "{bad}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn frame_builder_makes_the_rfc_masked_hello_and_follows_every_control() {
+    let root = mount("/frames").await;
+    assert_eq!(
+        text_of(&root, "#fb-wire-hex"),
+        "81 85 37 fa 21 3d 7f 9f 4d 51 58"
+    );
+    assert_eq!(text_of(&root, "[data-field=fin] .fvalue"), "1");
+    click(&root, "#fb-fin");
+    settle().await;
+    assert_eq!(text_of(&root, "[data-field=fin] .fvalue"), "0");
+    assert!(text_of(&root, "#fb-wire-hex").starts_with("01 85"));
+    click(&root, "#fb-mask");
+    settle().await;
+    assert_eq!(text_of(&root, "#fb-wire-hex"), "01 05 48 65 6c 6c 6f");
+    assert!(text_of(&root, "#fb-violations").contains("a client must mask"));
+}
+
+#[wasm_bindgen_test]
+async fn length_field_switches_form_at_126_and_65536_bytes() {
+    let root = mount("/frames").await;
+    for (len, form, len7, header) in [
+        (125, "7-bit", "125", 6),
+        (126, "7+16-bit", "126", 8),
+        (65536, "7+64-bit", "127", 14),
+    ] {
+        type_into(&root, "#fb-payload", &"a".repeat(len)).await;
+        assert!(text_of(&root, "#fb-length-form").contains(form), "{len}");
+        let len_html = root
+            .query_selector("[data-field=len]")
+            .unwrap()
+            .unwrap()
+            .outer_html();
+        assert_eq!(
+            text_of(&root, "[data-field=len] .fvalue"),
+            len7,
+            "{len}: {len_html}"
+        );
+        assert_eq!(
+            root.query_selector_all("[data-field=extlen]")
+                .unwrap()
+                .length()
+                > 0,
+            len > 125,
+            "{len}"
+        );
+        assert!(
+            text_of(&root, "#fb-wire-hex").contains(&format!("({} bytes)", len + header)),
+            "{len}"
+        );
+        // The dump is paged: never more than a page of byte cells.
+        assert!(root.query_selector_all("#fb-hex .byte").unwrap().length() <= 512);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn decoder_names_bad_input_and_partial_frames() {
+    let root = mount("/frames").await;
+    choose(&root, "#decoder-sender", "server").await;
+    let cases = [
+        ("81 8", "odd number of hex digits"),
+        ("81 zz", "not a hex digit"),
+        ("", "Paste some bytes"),
+        ("82 05 48 65", "3 more byte(s)"),
+        ("82 7e 01", "1 more byte(s)"),
+        ("82 7f 80 00 00 00 00 00 00 00", "most significant bit"),
+        ("0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f", "1 frame(s)"),
+        (
+            "81 85 37 fa 21 3d 7f 9f 4d 51 58",
+            "MASK is 1, but a server must not mask",
+        ),
+    ];
+    for (hex, needle) in cases {
+        type_into(&root, "#decoder-hex", hex).await;
+        let status = text_of(&root, "#decoder-status");
+        assert!(status.contains(needle), "{hex:?}: {status}");
+    }
+    // A 64-bit length with the top bit set points at byte 2, bit 16.
+    type_into(&root, "#decoder-hex", "82 7f 80 00 00 00 00 00 00 00").await;
+    assert!(text_of(&root, "#decoder-status").starts_with("byte 2, bit 16"));
+    assert_eq!(text_of(&root, "#decoder-hex-dump .byte.err"), "80");
+}
+
+#[wasm_bindgen_test]
+async fn decoder_takes_ten_megabytes_of_hex() {
+    let root = mount("/frames").await;
+    // 5 MiB of bytes (10 MiB of hex digits): 80 binary frames of 64 KiB, unmasked, "from a server".
+    let frame = wire::frame::Frame::new(wire::opcode::OpCode::Binary, vec![0x5a; 65536]).encode();
+    let hex: String = frame
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .repeat(80);
+    assert!(hex.len() > 10_000_000);
+    choose(&root, "#decoder-sender", "server").await;
+    type_into(&root, "#decoder-hex", &hex).await;
+    let status = text_of(&root, "#decoder-status");
+    assert!(status.contains("80 frame(s)"), "{status}");
+    assert!(
+        root.query_selector_all("#decoder-hex-dump .byte")
+            .unwrap()
+            .length()
+            <= 512
+    );
+}
+
+#[wasm_bindgen_test]
+async fn fragmenter_splits_and_reassembles_with_a_ping_between() {
+    let root = mount("/frames").await;
+    type_into(&root, "#frag-message", "Hello, world").await;
+    type_into(&root, "#frag-size", "5").await;
+    let rows = root
+        .query_selector_all("#frag-frames tbody tr")
+        .unwrap()
+        .length();
+    assert_eq!(rows, 4, "3 fragments and a ping");
+    let result = text_of(&root, "#frag-result");
+    assert!(
+        result.contains("ping handled at once") && result.contains("\"Hello, world\""),
+        "{result}"
+    );
+    type_into(&root, "#frag-size", "0").await;
+    assert_eq!(
+        root.query_selector_all("#frag-frames tbody tr")
+            .unwrap()
+            .length(),
+        0
+    );
 }

@@ -1,5 +1,6 @@
 //! One component per page.
 
+mod frames;
 mod handshake;
 mod home;
 mod live;
@@ -7,6 +8,7 @@ mod not_found;
 mod placeholder;
 mod uris;
 
+pub use frames::{Frames, FramesQuery};
 pub use handshake::{Handshake, HandshakeQuery, rfc_request};
 pub use home::Home;
 pub use live::Live;

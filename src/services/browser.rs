@@ -29,3 +29,14 @@ pub fn page_protocol() -> String {
         .and_then(|w| w.location().protocol().ok())
         .unwrap_or_default()
 }
+
+/// Reads a file the learner chose and calls `done` with its name and bytes.
+pub fn read_file(file: web_sys::File, done: yew::Callback<(String, Vec<u8>)>) {
+    let name = file.name();
+    let promise = file.array_buffer();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            done.emit((name, js_sys::Uint8Array::new(&buffer).to_vec()));
+        }
+    });
+}

@@ -14,7 +14,9 @@
 //! | [`decode`] | §5.2–§5.5 | decoding frames one rule at a time |
 //! | [`mask`] | §5.3 | masking and unmasking |
 //! | [`message`] | §5.4–§5.6 | fragmenting and reassembling messages |
+//! | [`rules`] | §5 | every rule a frame breaks, for teaching |
 //! | [`utf8`] | §8.1 | incremental UTF-8 validation |
+//! | [`hex`] | — | reading pasted hex, writing hex |
 //! | [`close`] | §5.5.1, §7.4 | close codes and close payloads |
 //! | [`examples`] | §5.7 | the RFC's example frames |
 #![deny(missing_docs)]
@@ -24,9 +26,11 @@ pub mod decode;
 pub mod examples;
 pub mod frame;
 pub mod handshake;
+pub mod hex;
 pub mod mask;
 pub mod message;
 pub mod opcode;
+pub mod rules;
 pub mod uri;
 pub mod utf8;
 

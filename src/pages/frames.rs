@@ -1,0 +1,779 @@
+//! The frame lab (`/frames`): build a frame field by field, take bytes apart,
+//! and split a message into fragments. Every layout, byte and rule comes from
+//! `wire`; the whole state lives in the URL.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::{BitDiagram, Bytes, CopyButton, HexDump, MaskTable};
+use crate::route::Route;
+use crate::services::browser::{random_bytes, read_file};
+use wire::Role;
+use wire::decode::{DecodeOptions, RunEnd, decode_all};
+use wire::examples::rfc_5_7;
+use wire::frame::{FieldKind, Frame, LengthForm, layout};
+use wire::hex::{parse_hex, to_hex};
+use wire::message::{Event as WsEvent, MessageKind, Reassembler, fragment};
+use wire::opcode::OpCode;
+use wire::rules::violations;
+
+/// Links longer than this are not written to the address bar.
+const MAX_LINK: usize = 6000;
+/// Decoded frames listed before the rest is counted.
+const MAX_FRAMES_SHOWN: usize = 50;
+
+/// The lab's state in the URL. Builder: fin, rsv, op, mask, key, from, pm, p.
+/// Decoder: hex, dfrom. Fragmentation: msg, size, ping.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FramesQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fin: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rsv: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    op: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mask: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pm: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p: Option<String>,
+    /// Bytes for the decoder, as hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dfrom: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    msg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ping: Option<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PayloadMode {
+    Text,
+    Hex,
+    File,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct State {
+    fin: bool,
+    rsv: [bool; 3],
+    opcode: u8,
+    mask: bool,
+    key_text: String,
+    sender: Role,
+    mode: PayloadMode,
+    text: String,
+    hex_payload: String,
+    file: Option<(String, Bytes)>,
+    decoder_hex: String,
+    decoder_sender: Option<Role>,
+    message: String,
+    size: String,
+    ping: bool,
+    hovered: Option<FieldKind>,
+}
+
+fn role_name(role: Option<Role>) -> &'static str {
+    match role {
+        Some(Role::Client) => "client",
+        Some(Role::Server) => "server",
+        None => "any",
+    }
+}
+
+fn role_of(name: &str) -> Option<Role> {
+    match name {
+        "client" => Some(Role::Client),
+        "server" => Some(Role::Server),
+        _ => None,
+    }
+}
+
+impl State {
+    fn from_query(q: FramesQuery) -> State {
+        let rsv = q.rsv.as_deref().unwrap_or("000").as_bytes().to_vec();
+        let bit = |i: usize| rsv.get(i) == Some(&b'1');
+        let mode = match q.pm.as_deref() {
+            Some("hex") => PayloadMode::Hex,
+            _ => PayloadMode::Text,
+        };
+        let p = q.p.unwrap_or_else(|| "Hello".to_owned());
+        State {
+            fin: q.fin.is_none_or(|f| f != 0),
+            rsv: [bit(0), bit(1), bit(2)],
+            opcode: q.op.unwrap_or(1) & 0x0F,
+            mask: q.mask.is_none_or(|m| m != 0),
+            key_text: q.key.unwrap_or_else(|| "37 fa 21 3d".to_owned()),
+            sender: if q.from.as_deref() == Some("server") {
+                Role::Server
+            } else {
+                Role::Client
+            },
+            mode,
+            text: if mode == PayloadMode::Text {
+                p.clone()
+            } else {
+                String::new()
+            },
+            hex_payload: if mode == PayloadMode::Hex {
+                p
+            } else {
+                String::new()
+            },
+            file: None,
+            decoder_hex: q
+                .hex
+                .unwrap_or_else(|| "81 85 37 fa 21 3d 7f 9f 4d 51 58".to_owned()),
+            decoder_sender: q.dfrom.as_deref().map_or(Some(Role::Client), role_of),
+            message: q
+                .msg
+                .unwrap_or_else(|| "Hello, fragmented world".to_owned()),
+            size: q.size.unwrap_or_else(|| "8".to_owned()),
+            ping: q.ping.is_none_or(|p| p != 0),
+            hovered: None,
+        }
+    }
+
+    fn query(&self) -> FramesQuery {
+        let d = State::from_query(FramesQuery::default());
+        let differs = |a: &String, b: &String| (a != b).then(|| a.clone());
+        let rsv: String = self
+            .rsv
+            .iter()
+            .map(|b| if *b { '1' } else { '0' })
+            .collect();
+        let (pm, p) = match self.mode {
+            PayloadMode::Hex => (Some("hex".to_owned()), Some(self.hex_payload.clone())),
+            _ => (None, differs(&self.text, &d.text)),
+        };
+        FramesQuery {
+            fin: (self.fin != d.fin).then_some(u8::from(self.fin)),
+            rsv: (rsv != "000").then_some(rsv),
+            op: (self.opcode != d.opcode).then_some(self.opcode),
+            mask: (self.mask != d.mask).then_some(u8::from(self.mask)),
+            key: differs(&self.key_text, &d.key_text),
+            from: (self.sender != d.sender).then(|| role_name(Some(self.sender)).to_owned()),
+            pm,
+            p,
+            hex: differs(&self.decoder_hex, &d.decoder_hex),
+            dfrom: (self.decoder_sender != d.decoder_sender)
+                .then(|| role_name(self.decoder_sender).to_owned()),
+            msg: differs(&self.message, &d.message),
+            size: differs(&self.size, &d.size),
+            ping: (self.ping != d.ping).then_some(u8::from(self.ping)),
+        }
+    }
+
+    fn link_size(&self) -> usize {
+        let q = self.query();
+        [&q.rsv, &q.key, &q.p, &q.hex, &q.msg, &q.size]
+            .iter()
+            .filter_map(|v| v.as_ref())
+            .map(|v| v.len() * 3 / 2 + 8)
+            .sum()
+    }
+}
+
+enum Action {
+    Fin(bool),
+    Rsv(usize, bool),
+    Opcode(u8),
+    Mask(bool),
+    Key(String),
+    Sender(Role),
+    Mode(PayloadMode),
+    Text(String),
+    HexPayload(String),
+    File(String, Bytes),
+    DecoderHex(String),
+    DecoderSender(Option<Role>),
+    Message(String),
+    Size(String),
+    Ping(bool),
+    Hover(Option<FieldKind>),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Fin(v) => s.fin = v,
+            Action::Rsv(i, v) => s.rsv[i.min(2)] = v,
+            Action::Opcode(v) => s.opcode = v & 0x0F,
+            Action::Mask(v) => s.mask = v,
+            Action::Key(v) => s.key_text = v,
+            Action::Sender(v) => s.sender = v,
+            Action::Mode(v) => s.mode = v,
+            Action::Text(v) => s.text = v,
+            Action::HexPayload(v) => s.hex_payload = v,
+            Action::File(name, bytes) => {
+                s.mode = PayloadMode::File;
+                s.file = Some((name, bytes));
+            }
+            Action::DecoderHex(v) => s.decoder_hex = v,
+            Action::DecoderSender(v) => s.decoder_sender = v,
+            Action::Message(v) => s.message = v,
+            Action::Size(v) => s.size = v,
+            Action::Ping(v) => s.ping = v,
+            Action::Hover(v) => s.hovered = v,
+        }
+        Rc::new(s)
+    }
+}
+
+fn checkbox(id: &'static str, label: &'static str, checked: bool, on: Callback<bool>) -> Html {
+    let onchange = on.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+    html! {
+        <label class="check" for={id}>
+            <input type="checkbox" {id} {checked} {onchange} />{ label }
+        </label>
+    }
+}
+
+/// Hex of the first 64 bytes, with an ellipsis when there are more.
+fn short_hex(bytes: &[u8]) -> String {
+    let shown = to_hex(&bytes[..bytes.len().min(64)]);
+    if bytes.len() > 64 {
+        format!("{shown} … ({} bytes)", bytes.len())
+    } else {
+        shown
+    }
+}
+
+fn text_value(e: InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+fn area_value(e: InputEvent) -> String {
+    e.target_unchecked_into::<HtmlTextAreaElement>().value()
+}
+
+/// The frame lab.
+#[function_component(Frames)]
+pub fn frames() -> Html {
+    let location = use_location();
+    let navigator = use_navigator();
+    let state = use_reducer(|| {
+        State::from_query(
+            location
+                .and_then(|l| l.query::<FramesQuery>().ok())
+                .unwrap_or_default(),
+        )
+    });
+    let too_long = use_state(|| false);
+    {
+        let too_long = too_long.clone();
+        use_effect_with((*state).clone(), move |s: &State| {
+            let long = s.link_size() > MAX_LINK;
+            too_long.set(long);
+            if let Some(nav) = navigator {
+                let q = if long {
+                    FramesQuery::default()
+                } else {
+                    s.query()
+                };
+                let _ = nav.replace_with_query(&Route::Frames, &q);
+            }
+        });
+    }
+
+    // The payload and the frame, recomputed only when their inputs change.
+    let payload: Result<Bytes, String> = {
+        let deps = (
+            state.mode,
+            state.text.clone(),
+            state.hex_payload.clone(),
+            state.file.clone().map(|f| f.1),
+        );
+        (*use_memo(deps, |(mode, text, hex, file)| match mode {
+            PayloadMode::Text => Ok(Bytes::from(text.as_bytes().to_vec())),
+            PayloadMode::Hex => parse_hex(hex).map(Bytes::from).map_err(|e| e.to_string()),
+            PayloadMode::File => Ok(file.clone().unwrap_or_default()),
+        }))
+        .clone()
+    };
+    let key: Result<[u8; 4], String> = parse_hex(&state.key_text)
+        .map_err(|e| e.to_string())
+        .and_then(|b| {
+            <[u8; 4]>::try_from(b.as_slice())
+                .map_err(|_| format!("the masking key is {} bytes; it must be exactly 4", b.len()))
+        });
+    let payload_bytes = payload.clone().unwrap_or_default();
+    let frame_key = key.clone().unwrap_or([0; 4]);
+    let built = use_memo(
+        (
+            state.fin,
+            state.rsv,
+            state.opcode,
+            state.mask,
+            frame_key,
+            payload_bytes.clone(),
+        ),
+        |(fin, rsv, op, mask, key, payload)| {
+            let frame = Frame {
+                fin: *fin,
+                rsv: *rsv,
+                opcode: OpCode::from_nibble(*op),
+                mask: mask.then_some(*key),
+                payload: payload.0.to_vec(),
+            };
+            let bytes = Bytes::from(frame.encode());
+            (frame, bytes)
+        },
+    );
+    let (frame, wire_bytes) = (&built.0, built.1.clone());
+    let header = frame.header();
+    let header_len = header.encoded_len();
+    let broken = violations(frame, state.sender);
+    let hovered_range = state
+        .hovered
+        .and_then(|k| layout(&header).into_iter().find(|f| f.kind == k))
+        .map(|f| f.byte_range());
+
+    let set = |make: fn(String) -> Action| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(make(v)))
+    };
+    let flag = |make: fn(bool) -> Action| {
+        let state = state.clone();
+        Callback::from(move |v: bool| state.dispatch(make(v)))
+    };
+    let rsv_flag = |i: usize| {
+        let state = state.clone();
+        Callback::from(move |v: bool| state.dispatch(Action::Rsv(i, v)))
+    };
+    let on_opcode = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            state.dispatch(Action::Opcode(v.parse().unwrap_or(1)))
+        })
+    };
+    let on_sender = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            state.dispatch(Action::Sender(role_of(&v).unwrap_or(Role::Client)))
+        })
+    };
+    let on_mode = |mode: PayloadMode| {
+        let state = state.clone();
+        Callback::from(move |_: Event| state.dispatch(Action::Mode(mode)))
+    };
+    let on_random_key = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::Key(to_hex(&random_bytes::<4>())))
+        })
+    };
+    let on_file = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                let state = state.clone();
+                read_file(
+                    file,
+                    Callback::from(move |(name, bytes): (String, Vec<u8>)| {
+                        state.dispatch(Action::File(name, bytes.into()))
+                    }),
+                );
+            }
+        })
+    };
+    let on_hover = {
+        let state = state.clone();
+        Callback::from(move |k| state.dispatch(Action::Hover(k)))
+    };
+    let to_decoder = {
+        let state = state.clone();
+        let hex = to_hex(&wire_bytes.0);
+        let sender = state.sender;
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::DecoderSender(Some(sender)));
+            state.dispatch(Action::DecoderHex(hex.clone()));
+        })
+    };
+
+    let opcode_options = OpCode::ALL.iter().map(|op| {
+        let label = format!("{:#x} {}", op.value(), op.name());
+        html! { <option value={op.value().to_string()} selected={op.value() == state.opcode}>{ label }</option> }
+    });
+    let len_form = header.length_form;
+    let form_note = match len_form {
+        LengthForm::Short => format!(
+            "{} bytes fit in the 7-bit field (0–125).",
+            header.payload_len
+        ),
+        LengthForm::Medium => format!(
+            "{} bytes: the 7-bit field says 126, and a 16-bit length follows (126–65,535).",
+            header.payload_len
+        ),
+        LengthForm::Long => format!(
+            "{} bytes: the 7-bit field says 127, and a 64-bit length follows (over 65,535).",
+            header.payload_len
+        ),
+    };
+
+    html! {
+        <article class="lab">
+            <h1>{ Route::Frames.title() }</h1>
+            <p class="lead">{ Route::Frames.summary() }</p>
+
+            <section class="card" aria-labelledby="builder-title">
+                <h2 id="builder-title">{ "Build a frame" }</h2>
+                <div class="controls">
+                    <fieldset>
+                        <legend>{ "Bits" }</legend>
+                        { checkbox("fb-fin", "FIN", state.fin, flag(Action::Fin)) }
+                        { checkbox("fb-rsv1", "RSV1", state.rsv[0], rsv_flag(0)) }
+                        { checkbox("fb-rsv2", "RSV2", state.rsv[1], rsv_flag(1)) }
+                        { checkbox("fb-rsv3", "RSV3", state.rsv[2], rsv_flag(2)) }
+                        { checkbox("fb-mask", "MASK", state.mask, flag(Action::Mask)) }
+                    </fieldset>
+                    <div class="row">
+                        <label for="fb-opcode">{ "Opcode" }</label>
+                        <select id="fb-opcode" onchange={on_opcode}>{ for opcode_options }</select>
+                    </div>
+                    <p class="muted" id="fb-opcode-meaning">{ frame.opcode.meaning() }</p>
+                    <div class="row">
+                        <label for="fb-key">{ "Masking key" }</label>
+                        <input id="fb-key" type="text" value={state.key_text.clone()} oninput={set(Action::Key).reform(text_value)}
+                            disabled={!state.mask} spellcheck="false" autocomplete="off" />
+                        <button type="button" id="fb-random-key" onclick={on_random_key} disabled={!state.mask}>{ "Random key" }</button>
+                    </div>
+                    if let Err(e) = &key { if state.mask { <p class="bad-text" id="fb-key-error">{ format!("{e}; using 00 00 00 00 meanwhile.") }</p> } }
+                    <div class="row">
+                        <label for="fb-sender">{ "Sent by" }</label>
+                        <select id="fb-sender" onchange={on_sender}>
+                            <option value="client" selected={state.sender == Role::Client}>{ "client (must mask)" }</option>
+                            <option value="server" selected={state.sender == Role::Server}>{ "server (must not mask)" }</option>
+                        </select>
+                    </div>
+                    <fieldset>
+                        <legend>{ "Payload" }</legend>
+                        <label class="check"><input type="radio" name="fb-mode" id="fb-mode-text" checked={state.mode == PayloadMode::Text} onchange={on_mode(PayloadMode::Text)} />{ "text (UTF-8)" }</label>
+                        <label class="check"><input type="radio" name="fb-mode" id="fb-mode-hex" checked={state.mode == PayloadMode::Hex} onchange={on_mode(PayloadMode::Hex)} />{ "hex" }</label>
+                        <label class="check"><input type="radio" name="fb-mode" id="fb-mode-file" checked={state.mode == PayloadMode::File} onchange={on_mode(PayloadMode::File)} />{ "a file" }</label>
+                        { match state.mode {
+                            PayloadMode::Text => html! {
+                                <textarea id="fb-payload" aria-label="Payload text" rows="3" value={state.text.clone()} oninput={set(Action::Text).reform(area_value)} />
+                            },
+                            PayloadMode::Hex => html! {
+                                <textarea id="fb-payload" aria-label="Payload bytes in hex" rows="3" spellcheck="false" value={state.hex_payload.clone()} oninput={set(Action::HexPayload).reform(area_value)} />
+                            },
+                            PayloadMode::File => html! {
+                                <>
+                                    <input id="fb-file" type="file" aria-label="Payload file" onchange={on_file} />
+                                    <p class="muted">{ match &state.file {
+                                        Some((name, bytes)) => format!("{name}: {} bytes. Images, audio, any file: binary frames (opcode 0x2) carry them as they are.", bytes.0.len()),
+                                        None => "Choose a file, an image for example: binary frames (opcode 0x2) carry any bytes. Files are not put in links.".to_owned(),
+                                    } }</p>
+                                </>
+                            },
+                        } }
+                    </fieldset>
+                    if let Err(e) = &payload { <p class="bad-text" id="fb-payload-error">{ e }</p> }
+                </div>
+
+                <h3>{ "The header, bit by bit" }</h3>
+                <p id="fb-length-form">{ format!("Length form: {}. {form_note}", len_form.name()) }</p>
+                <BitDiagram header={header} hovered={state.hovered} on_hover={on_hover} />
+
+                <h3>{ "On the wire" }</h3>
+                <p class="muted">{ format!("{} bytes: {header_len} of header (bold, underlined) and {} of payload{}.",
+                    wire_bytes.0.len(), header.payload_len, if state.mask { ", masked" } else { "" }) }</p>
+                <HexDump id="fb-hex" bytes={wire_bytes.clone()} headers={vec![0..header_len]} highlight={hovered_range} />
+                <p class="row">
+                    <code id="fb-wire-hex" class="wire-hex">{ short_hex(&wire_bytes.0) }</code>
+                    <CopyButton text={to_hex(&wire_bytes.0)} what="the frame's bytes in hex" />
+                </p>
+                <div class="row"><button type="button" id="fb-to-decoder" onclick={to_decoder}>{ "Take these bytes apart in the decoder" }</button></div>
+
+                if let Some(key) = frame.mask {
+                    <h3>{ "Masking, byte by byte" }</h3>
+                    <MaskTable payload={payload_bytes.clone()} mask_key={key} />
+                } else {
+                    <p class="muted">{ "MASK is 0: the payload goes on the wire as it is. Set MASK to see the XOR arithmetic." }</p>
+                }
+
+                <h3>{ "Rules" }</h3>
+                if broken.is_empty() {
+                    <p class="ok-text" id="fb-verdict">{ format!("A valid frame from a {}.", role_name(Some(state.sender))) }</p>
+                } else {
+                    <p class="bad-text" id="fb-verdict">{ format!("This frame breaks {} rule(s); a receiver fails the connection:", broken.len()) }</p>
+                    <ul class="problems" id="fb-violations">
+                        { for broken.iter().map(|v| html! { <li>{ &v.message }{ " " }<span class="badge">{ format!("close {}", v.close_code) }</span></li> }) }
+                    </ul>
+                }
+            </section>
+
+            <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender}
+                on_hex={set(Action::DecoderHex)}
+                on_sender={{ let state = state.clone(); Callback::from(move |r| state.dispatch(Action::DecoderSender(r))) }} />
+
+            <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
+                on_message={set(Action::Message)} on_size={set(Action::Size)} on_ping={flag(Action::Ping)} />
+
+            if *too_long {
+                <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
+            }
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DecoderProps {
+    hex: AttrValue,
+    sender: Option<Role>,
+    on_hex: Callback<String>,
+    on_sender: Callback<Option<Role>>,
+}
+
+/// Pasted bytes taken apart, frame by frame.
+#[function_component(Decoder)]
+fn decoder(props: &DecoderProps) -> Html {
+    let parsed = use_memo(props.hex.clone(), |hex| parse_hex(hex).map(Bytes::from));
+    let run = use_memo(((*parsed).clone().ok(), props.sender), |(bytes, sender)| {
+        bytes.as_ref().map(|b| {
+            decode_all(
+                &b.0,
+                &DecodeOptions {
+                    sender: *sender,
+                    ..DecodeOptions::default()
+                },
+            )
+        })
+    });
+    let on_sender = props
+        .on_sender
+        .reform(|e: Event| role_of(&e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let examples = rfc_5_7().into_iter().enumerate().map(|(i, ex)| {
+        let on_hex = props.on_hex.clone();
+        let on_sender = props.on_sender.clone();
+        let hex = to_hex(&ex.bytes);
+        let sender = ex.sender;
+        let onclick = Callback::from(move |_: MouseEvent| {
+            on_sender.emit(Some(sender));
+            on_hex.emit(hex.clone());
+        });
+        html! { <li><button type="button" class="link" id={format!("example-{i}")} {onclick}>{ ex.name }</button></li> }
+    });
+
+    let body = match (&*parsed, &*run) {
+        (Err(e), _) => {
+            html! { <p class="bad-text" id="decoder-status" role="alert">{ format!("Not hex: {e}.") }</p> }
+        }
+        (Ok(bytes), Some(run)) => {
+            let headers: Vec<std::ops::Range<usize>> = run
+                .frames
+                .iter()
+                .map(|(at, f)| *at..*at + f.header.encoded_len())
+                .collect();
+            let error_at = match &run.end {
+                RunEnd::Error(e) => Some(e.offset),
+                _ => None,
+            };
+            let mut reassembler = Reassembler::new(u64::MAX);
+            let mut messages = Vec::new();
+            for (_, f) in &run.frames {
+                match reassembler.push(f.frame.clone()) {
+                    Ok(Some(event)) => messages.push(Ok(event)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        messages.push(Err(e));
+                        break;
+                    }
+                }
+            }
+            let status = match &run.end {
+                RunEnd::Clean if bytes.0.is_empty() => {
+                    html! { <p class="muted" id="decoder-status">{ "Paste some bytes to decode." }</p> }
+                }
+                RunEnd::Clean => {
+                    html! { <p class="ok-text" id="decoder-status">{ format!("{} frame(s), every byte accounted for.", run.frames.len()) }</p> }
+                }
+                RunEnd::Incomplete { offset, needed } => html! {
+                    <p class="bad-text" id="decoder-status">{ format!("The frame at byte {offset} is incomplete: {needed} more byte(s) needed{}.", if *needed <= 2 && bytes.0.len() - offset < 2 { " at least" } else { "" }) }</p>
+                },
+                RunEnd::Error(e) => {
+                    html! { <p class="bad-text" id="decoder-status" role="alert">{ e.to_string() }</p> }
+                }
+            };
+            html! {
+                <>
+                    { status }
+                    <ol class="decoded" id="decoder-frames">
+                        { for run.frames.iter().take(MAX_FRAMES_SHOWN).map(|(at, f)| {
+                            let h = &f.header;
+                            let payload = &f.frame.payload;
+                            let preview = match std::str::from_utf8(payload) {
+                                Ok(t) if h.opcode == OpCode::Text || h.opcode == OpCode::Continuation => format!("{:?}", t.chars().take(80).collect::<String>()),
+                                _ => to_hex(&payload[..payload.len().min(32)]) + if payload.len() > 32 { " …" } else { "" },
+                            };
+                            html! {
+                                <li>
+                                    <strong>{ format!("Frame at byte {at}: ") }</strong>
+                                    { format!("FIN {}, RSV {}{}{}, opcode {}, MASK {}{}, {} length {} → payload {}",
+                                        u8::from(h.fin), u8::from(h.rsv[0]), u8::from(h.rsv[1]), u8::from(h.rsv[2]), h.opcode,
+                                        u8::from(h.mask.is_some()), h.mask.map(|k| format!(" key {}", to_hex(&k))).unwrap_or_default(),
+                                        h.length_form.name(), h.payload_len, preview) }
+                                    { for f.warnings.iter().map(|w| html! { <p class="warn">{ w.to_string() }</p> }) }
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                    if run.frames.len() > MAX_FRAMES_SHOWN {
+                        <p class="muted">{ format!("… and {} more frames.", run.frames.len() - MAX_FRAMES_SHOWN) }</p>
+                    }
+                    if !messages.is_empty() {
+                        <h3>{ "Messages" }</h3>
+                        <ul id="decoder-messages">
+                            { for messages.iter().take(MAX_FRAMES_SHOWN).map(|m| match m {
+                                Ok(WsEvent::Text(t)) => html! { <li>{ format!("text: {:?}", t.chars().take(200).collect::<String>()) }</li> },
+                                Ok(WsEvent::Binary(b)) => html! { <li>{ format!("binary: {} bytes", b.len()) }</li> },
+                                Ok(WsEvent::Ping(p)) => html! { <li>{ format!("ping: {} bytes (the receiver answers with a pong carrying them)", p.len()) }</li> },
+                                Ok(WsEvent::Pong(p)) => html! { <li>{ format!("pong: {} bytes", p.len()) }</li> },
+                                Ok(WsEvent::Close(c)) => html! { <li>{ format!("close: {c}") }</li> },
+                                Err(e) => html! { <li class="bad-text">{ format!("{e} (close {})", e.close_code()) }</li> },
+                            }) }
+                        </ul>
+                    }
+                    <HexDump id="decoder-hex-dump" bytes={bytes.clone()} {headers} {error_at} />
+                </>
+            }
+        }
+        (Ok(_), None) => html! {},
+    };
+
+    html! {
+        <section class="card" aria-labelledby="decoder-title">
+            <h2 id="decoder-title">{ "Take bytes apart" }</h2>
+            <p class="muted">{ "Paste bytes as hex: spaces, newlines, commas and 0x are all fine. Frames are decoded one after another." }</p>
+            <label for="decoder-hex" class="sr-only">{ "Bytes to decode, in hex" }</label>
+            <textarea id="decoder-hex" rows="4" spellcheck="false" value={props.hex.clone()}
+                oninput={props.on_hex.reform(area_value)} />
+            <div class="row">
+                <label for="decoder-sender">{ "Sent by" }</label>
+                <select id="decoder-sender" onchange={on_sender}>
+                    <option value="client" selected={props.sender == Some(Role::Client)}>{ "client (frames must be masked)" }</option>
+                    <option value="server" selected={props.sender == Some(Role::Server)}>{ "server (frames must not be masked)" }</option>
+                    <option value="any" selected={props.sender.is_none()}>{ "either (skip the masking rule)" }</option>
+                </select>
+            </div>
+            <details class="examples">
+                <summary>{ "RFC 6455 §5.7 examples" }</summary>
+                <ul>{ for examples }</ul>
+            </details>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FragmenterProps {
+    message: AttrValue,
+    size: AttrValue,
+    ping: bool,
+    on_message: Callback<String>,
+    on_size: Callback<String>,
+    on_ping: Callback<bool>,
+}
+
+/// One message split into frames, a ping in the middle, and put back together.
+#[function_component(Fragmenter)]
+fn fragmenter(props: &FragmenterProps) -> Html {
+    let size: Result<usize, String> = props
+        .size
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| {
+            format!(
+                "{:?} is not a whole number of bytes, 1 or more",
+                props.size.as_str()
+            )
+        });
+    let per_frame = *size.as_ref().unwrap_or(&8);
+    let count = props.message.len().div_ceil(per_frame);
+    let size = size.and_then(|s| {
+        if count > 200 {
+            Err(format!(
+                "{count} frames is more than this table shows (200); use more bytes per frame"
+            ))
+        } else {
+            Ok(s)
+        }
+    });
+    let mut frames = if size.is_ok() {
+        fragment(MessageKind::Text, props.message.as_bytes(), per_frame)
+    } else {
+        Vec::new()
+    };
+    if props.ping && frames.len() > 1 {
+        frames.insert(1, Frame::new(OpCode::Ping, b"are you there?".to_vec()));
+    }
+    let mut r = Reassembler::new(u64::MAX);
+    let events: Vec<String> = frames
+        .iter()
+        .filter_map(|f| match r.push(f.clone()) {
+            Ok(Some(WsEvent::Text(t))) => Some(format!("text message: {t:?}")),
+            Ok(Some(WsEvent::Ping(p))) => Some(format!(
+                "ping handled at once, mid-message ({} bytes)",
+                p.len()
+            )),
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        })
+        .collect();
+    html! {
+        <section class="card" aria-labelledby="frag-title">
+            <h2 id="frag-title">{ "Fragmentation and control frames" }</h2>
+            <p class="muted">{ "A message may be split into frames: the first carries the opcode, the rest are continuations (opcode 0), and only the last has FIN = 1. Control frames may arrive between fragments (RFC 6455 §5.4)." }</p>
+            <div class="row">
+                <label for="frag-message">{ "Message" }</label>
+                <input id="frag-message" type="text" value={props.message.clone()} oninput={props.on_message.reform(text_value)} />
+            </div>
+            <div class="row">
+                <label for="frag-size">{ "Bytes per frame" }</label>
+                <input id="frag-size" type="number" min="1" value={props.size.clone()} oninput={props.on_size.reform(text_value)} />
+            </div>
+            { checkbox("frag-ping", "insert a ping after the first fragment", props.ping, props.on_ping.clone()) }
+            if let Err(e) = &size { <p class="bad-text">{ e }</p> }
+            <div class="table-scroll">
+                <table class="frag-table" id="frag-frames">
+                    <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "FIN" }</th><th scope="col">{ "opcode" }</th><th scope="col">{ "payload" }</th><th scope="col">{ "bytes on the wire" }</th></tr></thead>
+                    <tbody>
+                        { for frames.iter().enumerate().map(|(i, f)| html! {
+                            <tr class={classes!(f.opcode.is_control().then_some("control"))}>
+                                <td>{ i + 1 }</td>
+                                <td>{ u8::from(f.fin) }</td>
+                                <td>{ f.opcode.to_string() }</td>
+                                <td><code>{ format!("{:?}", String::from_utf8_lossy(&f.payload)) }</code></td>
+                                <td><code>{ to_hex(&f.encode()) }</code></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <h3>{ "The receiver sees" }</h3>
+            <ol id="frag-result">{ for events.iter().map(|e| html! { <li>{ e }</li> }) }</ol>
+        </section>
+    }
+}
