@@ -151,8 +151,11 @@ async fn handshake_lab_answers_typing_and_round_trips_through_its_url() {
     assert_eq!(marked, "Sec-WebSocket-Version: 7");
 
     // The address bar now holds the state: reloading it reproduces the lab.
-    let url = driver.current_url().await.unwrap().to_string();
-    assert!(url.contains("req="), "{url}");
+    let url = browser
+        .wait_url("the request in the URL", |u| {
+            u.contains("req=") && u.contains("Version%3A+7")
+        })
+        .await;
     driver.goto(&url).await.unwrap();
     browser
         .wait_text(By::Id("handshake-status"), "426 after reload", |t| {

@@ -1,5 +1,6 @@
 //! An HTTP message shown line by line: each line opens to explain itself, and
-//! lines with problems are marked.
+//! lines with problems are marked. Each line is its own component, so typing
+//! re-renders only the lines that changed.
 
 use yew::prelude::*;
 
@@ -41,40 +42,27 @@ pub fn annotated_lines(props: &AnnotatedLinesProps) -> Html {
         .collect();
     let total = lines.len();
     let first_nonblank = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
-    let items = lines.iter().enumerate().take(MAX_LINES).filter(|(_, l)| !l.is_empty()).map(|(i, line)| {
-        let n = i + 1;
-        let doc = if i == first_nonblank {
-            Some(props.start)
-        } else {
-            line.split_once(':').and_then(|(name, _)| headers::lookup(name.trim()))
-        };
-        let problems: Vec<&LineProblem> = props.problems.iter().filter(|p| p.line == n).collect();
-        let bad = !problems.is_empty();
-        html! {
-            <li class={classes!("line", bad.then_some("bad"))} data-line={n.to_string()}>
-                <details>
-                    <summary>
-                        <span class="lineno" aria-hidden="true">{ n }</span>
-                        <code>{ *line }</code>
-                        if bad { <span class="badge bad-badge">{ "problem" }</span> }
-                    </summary>
-                    <div class="explain">
-                        { for problems.iter().map(|p| html! { <p class="problem-text">{ &p.text }</p> }) }
-                        { match doc {
-                            Some(d) => html! {
-                                <dl>
-                                    <dt>{ "What it is for" }</dt><dd>{ d.purpose }</dd>
-                                    <dt>{ "Who sets it" }</dt><dd>{ d.set_by }</dd>
-                                    <dt>{ "When it is wrong" }</dt><dd>{ d.if_wrong }</dd>
-                                </dl>
-                            },
-                            None => html! { <p>{ "Not a header the WebSocket handshake uses; a server ignores it." }</p> },
-                        } }
-                    </div>
-                </details>
-            </li>
-        }
-    });
+    let items = lines
+        .iter()
+        .enumerate()
+        .take(MAX_LINES)
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, line)| {
+            let n = i + 1;
+            let doc = if i == first_nonblank {
+                Some(props.start)
+            } else {
+                line.split_once(':')
+                    .and_then(|(name, _)| headers::lookup(name.trim()))
+            };
+            let problems: Vec<String> = props
+                .problems
+                .iter()
+                .filter(|p| p.line == n)
+                .map(|p| p.text.clone())
+                .collect();
+            html! { <Line key={n} {n} text={AttrValue::from(line.to_string())} {doc} {problems} /> }
+        });
     html! {
         <>
             <ol class="annotated" id={props.id.clone()}>{ for items }</ol>
@@ -82,5 +70,42 @@ pub fn annotated_lines(props: &AnnotatedLinesProps) -> Html {
                 <p class="muted">{ format!("… and {} more lines, not annotated.", total - MAX_LINES) }</p>
             }
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LineProps {
+    n: usize,
+    text: AttrValue,
+    doc: Option<&'static HeaderDoc>,
+    problems: Vec<String>,
+}
+
+#[function_component(Line)]
+fn line(props: &LineProps) -> Html {
+    let bad = !props.problems.is_empty();
+    html! {
+        <li class={classes!("line", bad.then_some("bad"))} data-line={props.n.to_string()}>
+            <details>
+                <summary>
+                    <span class="lineno" aria-hidden="true">{ props.n }</span>
+                    <code>{ props.text.clone() }</code>
+                    if bad { <span class="badge bad-badge">{ "problem" }</span> }
+                </summary>
+                <div class="explain">
+                    { for props.problems.iter().map(|p| html! { <p class="problem-text">{ p }</p> }) }
+                    { match props.doc {
+                        Some(d) => html! {
+                            <dl>
+                                <dt>{ "What it is for" }</dt><dd>{ d.purpose }</dd>
+                                <dt>{ "Who sets it" }</dt><dd>{ d.set_by }</dd>
+                                <dt>{ "When it is wrong" }</dt><dd>{ d.if_wrong }</dd>
+                            </dl>
+                        },
+                        None => html! { <p>{ "Not a header the WebSocket handshake uses; a server ignores it." }</p> },
+                    } }
+                </div>
+            </details>
+        </li>
     }
 }

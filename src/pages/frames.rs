@@ -10,6 +10,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{BitDiagram, Bytes, CopyButton, HexDump, MaskTable};
+use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::{random_bytes, read_file};
 use wire::Role;
@@ -21,8 +22,6 @@ use wire::message::{Event as WsEvent, MessageKind, Reassembler, fragment};
 use wire::opcode::OpCode;
 use wire::rules::violations;
 
-/// Links longer than this are not written to the address bar.
-const MAX_LINK: usize = 6000;
 /// Decoded frames listed before the rest is counted.
 const MAX_FRAMES_SHOWN: usize = 50;
 
@@ -176,15 +175,6 @@ impl State {
             ping: (self.ping != d.ping).then_some(u8::from(self.ping)),
         }
     }
-
-    fn link_size(&self) -> usize {
-        let q = self.query();
-        [&q.rsv, &q.key, &q.p, &q.hex, &q.msg, &q.size]
-            .iter()
-            .filter_map(|v| v.as_ref())
-            .map(|v| v.len() * 3 / 2 + 8)
-            .sum()
-    }
 }
 
 enum Action {
@@ -267,7 +257,6 @@ fn area_value(e: InputEvent) -> String {
 #[function_component(Frames)]
 pub fn frames() -> Html {
     let location = use_location();
-    let navigator = use_navigator();
     let state = use_reducer(|| {
         State::from_query(
             location
@@ -275,22 +264,7 @@ pub fn frames() -> Html {
                 .unwrap_or_default(),
         )
     });
-    let too_long = use_state(|| false);
-    {
-        let too_long = too_long.clone();
-        use_effect_with((*state).clone(), move |s: &State| {
-            let long = s.link_size() > MAX_LINK;
-            too_long.set(long);
-            if let Some(nav) = navigator {
-                let q = if long {
-                    FramesQuery::default()
-                } else {
-                    s.query()
-                };
-                let _ = nav.replace_with_query(&Route::Frames, &q);
-            }
-        });
-    }
+    let too_long = use_url_state(Route::Frames, state.query());
 
     // The payload and the frame, recomputed only when their inputs change.
     let payload: Result<Bytes, String> = {
@@ -530,7 +504,7 @@ pub fn frames() -> Html {
             <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
                 on_message={set(Action::Message)} on_size={set(Action::Size)} on_ping={flag(Action::Ping)} />
 
-            if *too_long {
+            if too_long {
                 <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
             }
         </article>

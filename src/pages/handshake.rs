@@ -11,6 +11,7 @@ use yew_router::prelude::*;
 
 use crate::components::{AcceptCalculator, AnnotatedLines, LineProblem, SequenceDiagram, Step};
 use crate::content::headers::{REQUEST_LINE, STATUS_LINE};
+use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::random_bytes;
 use wire::handshake::{
@@ -19,9 +20,6 @@ use wire::handshake::{
 
 /// The key of RFC 6455 §1.3.
 pub const RFC_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
-
-/// Links longer than this are not written to the address bar.
-const MAX_LINK: usize = 6000;
 
 /// The lab's state, as it appears in the URL.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -156,7 +154,6 @@ fn problem_list(id: &'static str, problems: &[Problem]) -> Html {
 #[function_component(Handshake)]
 pub fn handshake() -> Html {
     let location = use_location();
-    let navigator = use_navigator();
     let state = use_reducer(|| {
         State::from_query(
             location
@@ -164,23 +161,7 @@ pub fn handshake() -> Html {
                 .unwrap_or_default(),
         )
     });
-    let too_long = use_state(|| false);
-
-    {
-        let too_long = too_long.clone();
-        use_effect_with((*state).clone(), move |s: &State| {
-            let query = s.query();
-            let size = link_size(&query);
-            too_long.set(size > MAX_LINK);
-            if let Some(nav) = navigator {
-                let _ = if size > MAX_LINK {
-                    nav.replace_with_query(&Route::Handshake, &HandshakeQuery::default())
-                } else {
-                    nav.replace_with_query(&Route::Handshake, &query)
-                };
-            }
-        });
-    }
+    let too_long = use_url_state(Route::Handshake, state.query());
 
     let check = check_request(&state.request);
     let supported: Vec<&str> = state
@@ -355,18 +336,9 @@ pub fn handshake() -> Html {
                     <Link<Route> to={Route::Live}>{ "Open a live connection." }</Link<Route>>
                 </p>
             </section>
-            if *too_long {
+            if too_long {
                 <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
             }
         </article>
     }
-}
-
-/// The size of a query once URL-encoded (estimated from its JSON size, which is close).
-fn link_size(q: &HandshakeQuery) -> usize {
-    [&q.req, &q.key, &q.accept, &q.proto, &q.resp]
-        .iter()
-        .filter_map(|v| v.as_ref())
-        .map(|v| v.len() * 3 / 2 + 8)
-        .sum()
 }

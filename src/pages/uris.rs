@@ -6,6 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::page_protocol;
 use wire::frame::Frame;
@@ -76,23 +77,18 @@ fn hex(bytes: &[u8]) -> String {
 #[function_component(Uris)]
 pub fn uris() -> Html {
     let location = use_location();
-    let navigator = use_navigator();
     let text = use_state(|| {
         location
             .and_then(|l| l.query::<UriQuery>().ok())
             .and_then(|q| q.uri)
             .unwrap_or_else(|| DEFAULT_URI.to_owned())
     });
-    {
-        use_effect_with((*text).clone(), move |t: &String| {
-            if let Some(nav) = navigator {
-                let query = UriQuery {
-                    uri: (t != DEFAULT_URI).then(|| t.clone()),
-                };
-                let _ = nav.replace_with_query(&Route::Uris, &query);
-            }
-        });
-    }
+    use_url_state(
+        Route::Uris,
+        UriQuery {
+            uri: (*text != DEFAULT_URI).then(|| (*text).clone()),
+        },
+    );
     let oninput = {
         let text = text.clone();
         Callback::from(move |e: InputEvent| {

@@ -248,6 +248,28 @@ impl Browser {
         let _ = self.driver.clone().quit().await;
     }
 
+    /// Waits until the address bar satisfies `pred` (pages write their state
+    /// there once typing pauses), returning the URL.
+    pub async fn wait_url(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let url = self
+                .driver
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            if pred(&url) {
+                return url;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; last URL: {url}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until the element's text satisfies `pred`, returning that text.
     pub async fn wait_text(&self, by: By, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);

@@ -17,6 +17,8 @@ commands:
   test    install what is missing and run every check: fmt, clippy (native and
           wasm32), native tests, browser tests in headless Chromium, end-to-end tests
   dist    the optimised release build into dist/, ready for any static host
+  bench   benchmarks: wire's codec next to tungstenite (criterion), and the labs'
+          update time in headless Chromium (Performance API, release build)
   setup   only install what is missing
 ";
 
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("serve") => run::serve(),
         Some("test") => run::test(),
         Some("dist") => run::dist(),
+        Some("bench") => run::bench(),
         Some("setup") => install::all(install::Needs::everything()),
         Some("help" | "-h" | "--help") | None => {
             print!("{HELP}");

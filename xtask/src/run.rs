@@ -68,6 +68,31 @@ fn report_sizes(dist: &std::path::Path) -> Result {
     Ok(())
 }
 
+/// `cargo xtask bench`: the codec benchmarks and the browser benchmarks.
+pub fn bench() -> Result {
+    install::all(Needs {
+        browser: true,
+        wasm_opt: false,
+    })?;
+    step("wire codec next to tungstenite (criterion)");
+    install::run(command("cargo").args(["bench", "-p", "wire", "--bench", "codec"]))?;
+    step("the labs in headless Chromium (release build; lines starting BENCH)");
+    install::run(
+        command("cargo")
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "wslab",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .args(["--test", "bench_web", "--", "--nocapture"])
+            .env("CHROMEDRIVER", install::CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
+    )
+}
+
 /// The outcome of one check.
 struct Outcome {
     name: &'static str,

@@ -1,0 +1,199 @@
+//! Browser benchmarks, not tests: how long the labs take to update after one
+//! change, measured with the Performance API in headless Chromium. Run with
+//! `cargo xtask bench`; each prints its figures and asserts nothing about time.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, window};
+use yew::prelude::*;
+use yew_router::history::{AnyHistory, MemoryHistory};
+use yew_router::prelude::*;
+
+use wslab::app::Shell;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const RUNS: usize = 40;
+
+#[derive(Properties, PartialEq)]
+struct AtProps {
+    path: AttrValue,
+}
+
+#[function_component(At)]
+fn at(props: &AtProps) -> Html {
+    let history = AnyHistory::from(MemoryHistory::with_entries(vec![props.path.to_string()]));
+    html! { <Router {history}><Shell /></Router> }
+}
+
+async fn tick() {
+    for _ in 0..3 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+async fn mount(path: &'static str) -> Element {
+    let document = window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    yew::Renderer::<At>::with_root_and_props(host.clone(), AtProps { path: path.into() }).render();
+    tick().await;
+    host
+}
+
+fn now() -> f64 {
+    window().unwrap().performance().unwrap().now()
+}
+
+fn input_event() -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict("input", &init).unwrap()
+}
+
+/// Runs `change`, waits until `done` says the page shows its effect (Yew
+/// renders in a microtask the event queues, so this is usually the first
+/// check), then forces style and layout. Returns the milliseconds all took.
+async fn timed(root: &Element, change: impl FnOnce(), done: impl Fn() -> bool) -> f64 {
+    let t0 = now();
+    change();
+    let mut spins = 0;
+    while !done() {
+        spins += 1;
+        if spins < 100 {
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
+                &wasm_bindgen::JsValue::NULL,
+            ))
+            .await;
+        } else {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        assert!(spins < 10_000, "the page never showed the change");
+    }
+    // Reading a layout property makes the browser apply the DOM changes now.
+    let _ = root.dyn_ref::<HtmlElement>().map(|e| e.offset_height());
+    now() - t0
+}
+
+fn report(name: &str, mut samples: Vec<f64>) {
+    samples.sort_by(f64::total_cmp);
+    let median = samples[samples.len() / 2];
+    let p90 = samples[samples.len() * 9 / 10];
+    let max = samples[samples.len() - 1];
+    console_log!(
+        "BENCH {name}: median {median:.2} ms, p90 {p90:.2} ms, max {max:.2} ms over {} runs",
+        samples.len()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn handshake_keystroke_with_an_8_kib_request() {
+    let root = mount("/handshake").await;
+    let base = wslab::pages::rfc_request("dGhlIHNhbXBsZSBub25jZQ==");
+    let mut request = base.trim_end().to_owned();
+    while request.len() < 8 * 1024 - 40 {
+        request.push_str("\r\nX-Filler: 0123456789abcdef0123456789");
+    }
+    request.push_str("\r\n\r\n");
+    let area: web_sys::HtmlTextAreaElement = root
+        .query_selector("#handshake-request")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value(&request);
+    area.dispatch_event(&input_event()).unwrap();
+    tick().await;
+    let mut samples = Vec::new();
+    for i in 0..RUNS {
+        // One keystroke: a character typed into the key, or taken out again.
+        let text = if i % 2 == 0 {
+            request.replacen("Key: dGhl", "Key: XdGhl", 1)
+        } else {
+            request.clone()
+        };
+        let status = || {
+            root.query_selector("#handshake-status")
+                .unwrap()
+                .unwrap()
+                .text_content()
+        };
+        let before = status();
+        samples.push(
+            timed(
+                &root,
+                || {
+                    area.set_value(&text);
+                    area.dispatch_event(&input_event()).unwrap();
+                },
+                || status() != before,
+            )
+            .await,
+        );
+        tick().await;
+    }
+    console_log!("request size: {} bytes", request.len());
+    // The protocol core's share: check, answer, and check the answer as a client.
+    let core: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let t0 = now();
+            let check = wire::handshake::check_request(&request);
+            let answer = wire::handshake::respond(&check, &["chat"]);
+            let _ = wire::handshake::check_response(
+                &answer.text,
+                "dGhlIHNhbXBsZSBub25jZQ==",
+                &["chat"],
+                &[],
+            );
+            now() - t0
+        })
+        .collect();
+    report(
+        "handshake core only (check + respond + client check), 8 KiB",
+        core,
+    );
+    report("handshake lab, one keystroke, 8 KiB request", samples);
+}
+
+async fn frame_field_toggle(len: usize) {
+    let root = mount("/frames").await;
+    let area: web_sys::HtmlTextAreaElement = root
+        .query_selector("#fb-payload")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value(&"a".repeat(len));
+    area.dispatch_event(&input_event()).unwrap();
+    tick().await;
+    let fin: HtmlElement = root
+        .query_selector("#fb-fin")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let fin_value = || {
+        root.query_selector("[data-field=fin] .fvalue")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap_or_default()
+    };
+    let mut samples = Vec::new();
+    for _ in 0..RUNS {
+        let before = fin_value();
+        samples.push(timed(&root, || fin.click(), || fin_value() != before).await);
+        tick().await;
+    }
+    report(
+        &format!("frame lab, toggle FIN, {} KiB payload", len / 1024),
+        samples,
+    );
+}
+
+#[wasm_bindgen_test]
+async fn frame_lab_field_change_with_64_kib_and_1_mib_payloads() {
+    frame_field_toggle(64 * 1024).await;
+    frame_field_toggle(1024 * 1024).await;
+}
