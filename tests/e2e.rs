@@ -40,9 +40,7 @@ async fn echo_round_trip_through_a_real_browser_websocket() {
         .await;
 
     let message = format!("round trip {}", std::process::id());
-    let input = driver.find(By::Id("echo-message")).await.unwrap();
-    input.clear().await.unwrap();
-    input.send_keys(&message).await.unwrap();
+    browser.replace_text(By::Id("echo-message"), &message).await;
     driver
         .find(By::Id("echo-send"))
         .await
@@ -133,11 +131,12 @@ async fn handshake_lab_answers_typing_and_round_trips_through_its_url() {
 
     // Break the version: 426, with the line marked.
     let text = request.prop("value").await.unwrap().unwrap_or_default();
-    request.clear().await.unwrap();
-    request
-        .send_keys(text.replace("Version: 13", "Version: 7"))
-        .await
-        .unwrap();
+    browser
+        .replace_text(
+            By::Id("handshake-request"),
+            &text.replace("Version: 13", "Version: 7"),
+        )
+        .await;
     browser
         .wait_text(By::Id("handshake-status"), "426", |t| t == "426")
         .await;
@@ -164,9 +163,9 @@ async fn handshake_lab_answers_typing_and_round_trips_through_its_url() {
         .await;
 
     // The RFC key, computed through the calculator's own field.
-    let field = driver.find(By::Id("accept-key")).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys("dGhlIHNhbXBsZSBub25jZQ==").await.unwrap();
+    browser
+        .replace_text(By::Id("accept-key"), "dGhlIHNhbXBsZSBub25jZQ==")
+        .await;
     browser
         .wait_text(By::Id("accept-value"), "the RFC accept", |t| {
             t == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
@@ -239,12 +238,8 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
         .click()
         .await
         .unwrap();
-    let key = driver.find(By::Id("fb-key")).await.unwrap();
-    key.clear().await.unwrap();
-    key.send_keys("37 fa 21 3d").await.unwrap();
-    let payload = driver.find(By::Id("fb-payload")).await.unwrap();
-    payload.clear().await.unwrap();
-    payload.send_keys("Hello").await.unwrap();
+    browser.replace_text(By::Id("fb-key"), "37 fa 21 3d").await;
+    browser.replace_text(By::Id("fb-payload"), "Hello").await;
     browser
         .wait_text(By::Id("fb-wire-hex"), "the RFC masked Hello", |t| {
             t == "81 85 37 fa 21 3d 7f 9f 4d 51 58"

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use thirtyfour::Key;
 use thirtyfour::prelude::*;
 
 fn workspace() -> PathBuf {
@@ -246,6 +247,20 @@ impl Browser {
     /// Ends the session; the process guard cleans up if a test never gets here.
     pub async fn quit(self) {
         let _ = self.driver.clone().quit().await;
+    }
+
+    /// Replaces a field's text as a person does: select all, then type. (A
+    /// WebDriver clear fires no input event, so an app that re-renders its
+    /// controlled fields would put the old text back.)
+    pub async fn replace_text(&self, by: By, text: &str) {
+        let field = self.driver.find(by).await.expect("the field exists");
+        field.click().await.unwrap();
+        field.send_keys(Key::Control + "a").await.unwrap();
+        if text.is_empty() {
+            field.send_keys(Key::Backspace).await.unwrap();
+        } else {
+            field.send_keys(text).await.unwrap();
+        }
     }
 
     /// Waits until the address bar satisfies `pred` (pages write their state
