@@ -10,5 +10,6 @@ pub mod hooks;
 pub mod pages;
 pub mod route;
 pub mod services;
+pub mod state;
 
 pub use app::App;

@@ -23,12 +23,18 @@ pub enum Route {
     /// Frames, opcodes and masking.
     #[at("/frames")]
     Frames,
+    /// Ping, pong, best practices and common mistakes.
+    #[at("/heartbeats")]
+    Heartbeats,
     /// A live connection to an echo server.
     #[at("/live")]
     Live,
     /// Questions and exercises.
     #[at("/quiz")]
     Quiz,
+    /// FAQ, summary and what comes next.
+    #[at("/summary")]
+    Summary,
     /// Any other path.
     #[not_found]
     #[at("/404")]
@@ -37,14 +43,16 @@ pub enum Route {
 
 impl Route {
     /// The routes shown in the navigation, in the order of the chapter.
-    pub const CHAPTER: [Route; 7] = [
+    pub const CHAPTER: [Route; 9] = [
         Route::Home,
         Route::Handshake,
         Route::Uris,
         Route::Lifecycle,
         Route::Frames,
+        Route::Heartbeats,
         Route::Live,
         Route::Quiz,
+        Route::Summary,
     ];
 
     /// The short title used in the navigation and the page heading.
@@ -55,8 +63,10 @@ impl Route {
             Route::Uris => "ws:// and wss://",
             Route::Lifecycle => "Lifecycle and closing",
             Route::Frames => "Frames and masking",
+            Route::Heartbeats => "Ping, pong and pitfalls",
             Route::Live => "Live connection",
             Route::Quiz => "Questions and exercises",
+            Route::Summary => "FAQ and summary",
             Route::NotFound => "Page not found",
         }
     }
@@ -77,8 +87,14 @@ impl Route {
             Route::Frames => {
                 "FIN, RSV, opcode, MASK, payload length, masking key and payload, down to the bit (RFC 6455 §5)."
             }
+            Route::Heartbeats => {
+                "Keep connections alive with ping and pong, and avoid the classic proxy and timeout failures (RFC 6455 §5.5.2)."
+            }
             Route::Live => "Open a real WebSocket from this page and watch what crosses the wire.",
             Route::Quiz => "Check what you learned: questions, exercises and interview practice.",
+            Route::Summary => {
+                "Images and other binary data, the chapter in five lines, and what comes next."
+            }
             Route::NotFound => "There is no page at this address.",
         }
     }
@@ -91,8 +107,11 @@ pub fn switch(route: Route) -> Html {
         Route::Handshake => html! { <pages::Handshake /> },
         Route::Uris => html! { <pages::Uris /> },
         Route::Frames => html! { <pages::Frames /> },
+        Route::Lifecycle => html! { <pages::Lifecycle /> },
+        Route::Heartbeats => html! { <pages::LessonPage route={Route::Heartbeats} /> },
+        Route::Summary => html! { <pages::LessonPage route={Route::Summary} /> },
+        Route::Quiz => html! { <pages::Quiz /> },
         Route::Live => html! { <pages::Live /> },
         Route::NotFound => html! { <pages::NotFound /> },
-        other => html! { <pages::Placeholder route={other} /> },
     }
 }

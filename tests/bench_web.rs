@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast as _;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, window};
 use yew::prelude::*;
-use yew_router::history::{AnyHistory, MemoryHistory};
+use yew_router::history::{AnyHistory, History, MemoryHistory};
 use yew_router::prelude::*;
 
 use wslab::app::Shell;
@@ -23,7 +23,17 @@ struct AtProps {
 
 #[function_component(At)]
 fn at(props: &AtProps) -> Html {
-    let history = AnyHistory::from(MemoryHistory::with_entries(vec![props.path.to_string()]));
+    // A query in the path goes through push_with_query, as the router parses it.
+    let history = use_memo(props.path.clone(), |path| {
+        let (route, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
+        let history = AnyHistory::from(MemoryHistory::with_entries(vec![route.to_owned()]));
+        if !query.is_empty() {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+            history.replace_with_query(route, pairs).unwrap();
+        }
+        history
+    });
+    let history = (*history).clone();
     html! { <Router {history}><Shell /></Router> }
 }
 

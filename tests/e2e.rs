@@ -287,3 +287,251 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
     }
     browser.quit().await;
 }
+
+/// Every page of the app.
+fn all_paths() -> Vec<String> {
+    Route::CHAPTER.iter().map(|r| r.to_path()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    driver.goto(site.url("/quiz")).await.unwrap();
+    driver
+        .query(By::Id("mcq-101-0"))
+        .first()
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    driver
+        .find(By::Css("#mcq-101 button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_text(By::Css("#mcq-101 [role=status]"), "feedback", |t| {
+            t.starts_with("Correct.")
+        })
+        .await;
+
+    driver.goto(site.url("/")).await.unwrap();
+    driver.refresh().await.unwrap();
+    let bar = browser
+        .wait_attr(
+            By::Id("chapter-progress"),
+            "value",
+            "chapter progress above 0",
+            |v| v != "0",
+        )
+        .await;
+    assert!(bar.parse::<f64>().unwrap() > 0.0);
+
+    // Corrupt the saved data: the app still works and says what it did.
+    driver
+        .execute(
+            "localStorage.setItem('wslab.progress', '{broken'); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    driver.refresh().await.unwrap();
+    browser
+        .wait_text(By::Id("progress-notice"), "the notice", |t| {
+            t.contains("could not be read")
+        })
+        .await;
+    browser
+        .wait_attr(
+            By::Id("chapter-progress"),
+            "value",
+            "progress back to 0",
+            |v| v == "0",
+        )
+        .await;
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn theme_choice_is_applied_and_remembered() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    driver.goto(site.url("/")).await.unwrap();
+    let theme = || async {
+        driver
+            .execute(
+                "return document.documentElement.getAttribute('data-theme');",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .json()
+            .clone()
+    };
+    browser
+        .wait_text(By::Id("theme-switch"), "the switch", |t| {
+            t == "Theme: system"
+        })
+        .await;
+    driver
+        .find(By::Id("theme-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_text(By::Id("theme-switch"), "light", |t| t == "Theme: light")
+        .await;
+    driver
+        .find(By::Id("theme-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_text(By::Id("theme-switch"), "dark", |t| t == "Theme: dark")
+        .await;
+    assert_eq!(theme().await, serde_json::json!("dark"));
+    driver.refresh().await.unwrap();
+    browser
+        .wait_text(By::Id("theme-switch"), "dark after reload", |t| {
+            t == "Theme: dark"
+        })
+        .await;
+    assert_eq!(theme().await, serde_json::json!("dark"));
+    browser.quit().await;
+}
+
+/// The violations the page's own listener recorded (see assets/boot.js).
+async fn csp_violations(browser: &Browser) -> Vec<String> {
+    let ret = browser
+        .driver
+        .execute("return window.__wslabCsp || null;", vec![])
+        .await
+        .unwrap();
+    serde_json::from_value::<Option<Vec<String>>>(ret.json().clone())
+        .unwrap()
+        .expect("boot.js ran and installed its listener")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_runs_under_the_content_security_policy() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    for path in all_paths() {
+        browser.driver.goto(site.url(&path)).await.unwrap();
+        browser
+            .wait_text(By::Css("main h1"), &format!("the page at {path}"), |t| {
+                !t.is_empty()
+            })
+            .await;
+        // Hover the bit diagram and open a line: code paths that add classes and attributes.
+        if path == "/frames" {
+            browser
+                .driver
+                .find(By::Css("[data-field=opcode]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(
+            csp_violations(&browser).await,
+            Vec::<String>::new(),
+            "CSP violations on {path}"
+        );
+    }
+    // The check can fail: an inline style attribute is a violation it catches.
+    browser
+        .driver
+        .execute("const d = document.createElement('div'); d.setAttribute('style', 'color: red'); document.body.append(d); return true;", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let caught = csp_violations(&browser).await;
+    assert!(
+        caught.iter().any(|v| v.starts_with("style-src")),
+        "{caught:?}"
+    );
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accessibility_checker_finds_no_serious_violations() {
+    let axe_path = std::env::var("WSLAB_AXE").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/.tools/node_modules/axe-core/axe.min.js"
+        )
+        .into()
+    });
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| {
+        panic!("axe-core is needed at {axe_path} ({e}); `cargo xtask setup` installs it")
+    });
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let mut report = Vec::new();
+    let mut checks = 0;
+    for path in all_paths() {
+        browser.driver.goto(site.url(&path)).await.unwrap();
+        browser
+            .wait_text(By::Css("main h1"), &format!("the page at {path}"), |t| {
+                !t.is_empty()
+            })
+            .await;
+        browser
+            .driver
+            .execute(&format!("{axe}\nreturn true;"), vec![])
+            .await
+            .unwrap();
+        let result = browser
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })) }))
+                   .catch(e => done({ passes: 0, violations: [{ id: 'axe-error', impact: 'critical', nodes: 0, help: String(e) }] }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let passes = result.json()["passes"].as_u64().unwrap_or(0);
+        assert!(passes > 0, "axe-core ran no check on {path}");
+        checks += passes;
+        let violations = result.json()["violations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for v in &violations {
+            report.push(format!(
+                "{path}: {} ({}, {} nodes): {}",
+                v["id"], v["impact"], v["nodes"], v["help"]
+            ));
+        }
+    }
+    println!(
+        "axe-core: {checks} rule checks passed over {} pages; {} findings:\n{}",
+        all_paths().len(),
+        report.len(),
+        report.join("\n")
+    );
+    let serious: Vec<&String> = report
+        .iter()
+        .filter(|r| r.contains("\"serious\"") || r.contains("\"critical\""))
+        .collect();
+    assert!(
+        serious.is_empty(),
+        "serious accessibility violations:\n{serious:#?}"
+    );
+    browser.quit().await;
+}

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast as _;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, window};
 use yew::prelude::*;
-use yew_router::history::{AnyHistory, MemoryHistory};
+use yew_router::history::{AnyHistory, History, MemoryHistory};
 use yew_router::prelude::*;
 
 use wslab::app::Shell;
@@ -22,7 +22,17 @@ struct AtProps {
 /// The app's shell at a chosen path, in a router of its own.
 #[function_component(At)]
 fn at(props: &AtProps) -> Html {
-    let history = AnyHistory::from(MemoryHistory::with_entries(vec![props.path.to_string()]));
+    // A query in the path goes through push_with_query, as the router parses it.
+    let history = use_memo(props.path.clone(), |path| {
+        let (route, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
+        let history = AnyHistory::from(MemoryHistory::with_entries(vec![route.to_owned()]));
+        if !query.is_empty() {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+            history.replace_with_query(route, pairs).unwrap();
+        }
+        history
+    });
+    let history = (*history).clone();
     html! {
         <Router {history}>
             <Shell />
@@ -422,4 +432,128 @@ async fn fragmenter_splits_and_reassembles_with_a_ping_between() {
             .length(),
         0
     );
+}
+
+#[wasm_bindgen_test]
+async fn every_chapter_section_has_its_place() {
+    use yew_router::Routable as _;
+    for (name, route, anchor) in wslab::content::lessons::CHAPTER_SECTIONS {
+        let path: &'static str = Box::leak(route.to_path().into_boxed_str());
+        let root = mount(path).await;
+        assert!(
+            root.query_selector(&format!("#{anchor}"))
+                .unwrap()
+                .is_some(),
+            "{name}: no #{anchor} on {path}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn answering_a_question_gives_feedback_and_moves_the_progress_bar() {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let root = mount("/quiz?lesson=frames").await;
+    // The lesson asked for comes first.
+    assert_eq!(
+        root.query_selector(".quiz-group").unwrap().unwrap().id(),
+        "quiz-frames"
+    );
+    let bar = || {
+        root.query_selector("#quiz-frames progress")
+            .unwrap()
+            .unwrap()
+            .get_attribute("value")
+            .unwrap()
+    };
+    assert_eq!(bar(), "0");
+    click(&root, "#mcq-opcode-ping-0");
+    settle().await;
+    click(&root, "#mcq-opcode-ping button");
+    settle().await;
+    assert!(text_of(&root, "#mcq-opcode-ping").contains("Correct."));
+    assert_ne!(bar(), "0");
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("wslab.progress")
+        .unwrap()
+        .unwrap();
+    assert!(stored.contains("mcq-opcode-ping"), "{stored}");
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_answer_explains_itself() {
+    let root = mount("/quiz").await;
+    click(&root, "#mcq-masking-purpose-1");
+    settle().await;
+    click(&root, "#mcq-masking-purpose button");
+    settle().await;
+    let text = text_of(&root, "#mcq-masking-purpose");
+    assert!(
+        text.contains("Not quite.") && text.contains("key travels in clear"),
+        "{text}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn corrupt_saved_progress_is_ignored_with_a_notice() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage
+        .set_item("wslab.progress", "{\"version\": 1, \"answers\": [oops")
+        .unwrap();
+    let root = mount("/").await;
+    assert!(text_of(&root, "#progress-notice").contains("could not be read"));
+    assert_eq!(text_of(&root, "h1"), "WebSocket protocol basics");
+    storage.clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn generated_practice_is_checked_by_the_core() {
+    let root = mount("/quiz").await;
+    let prompt = text_of(&root, "#practice-accept-prompt");
+    let key = prompt
+        .split("Key: ")
+        .nth(1)
+        .unwrap()
+        .split(". ")
+        .next()
+        .unwrap();
+    type_into(
+        &root,
+        "#practice-accept-answer",
+        &wire::handshake::accept_key(key),
+    )
+    .await;
+    click(&root, "#practice-accept-check");
+    settle().await;
+    assert_eq!(text_of(&root, "#practice-accept-verdict"), "Correct.");
+    type_into(&root, "#practice-length-answer", "not a number").await;
+    click(&root, "#practice-length-check");
+    settle().await;
+    assert!(text_of(&root, "#practice-length-verdict").contains("whole number"));
+    click(&root, "#practice-accept-next");
+    settle().await;
+    assert_ne!(text_of(&root, "#practice-accept-prompt"), prompt);
+}
+
+#[wasm_bindgen_test]
+async fn close_builder_accepts_and_refuses_codes_as_the_rfc_does() {
+    let root = mount("/lifecycle").await;
+    assert_eq!(
+        text_of(&root, "#close-server-bytes"),
+        "88 05 03 e8 62 79 65"
+    );
+    type_into(&root, "#close-code", "1006").await;
+    assert!(text_of(&root, "#close-verdict").contains("must never be sent"));
+    type_into(&root, "#close-code", "4000").await;
+    type_into(&root, "#close-reason", &"x".repeat(124)).await;
+    assert!(text_of(&root, "#close-verdict").contains("125 bytes"));
 }

@@ -97,8 +97,8 @@ pub fn bit_diagram(props: &BitDiagramProps) -> Html {
             );
             let hot = props.hovered == Some(kind);
             cells.push(html! {
-                <div class={classes!("field", kind_class(kind), hot.then_some("hot"), cont.then_some("cont"))}
-                    style={format!("grid-column: {} / span {}; grid-row: {};", start - lo + 1, end - start, row + 2)}
+                <div class={classes!("field", kind_class(kind), hot.then_some("hot"), cont.then_some("cont"),
+                        format!("gc-{}", start - lo + 1), format!("gs-{}", end - start), format!("gr-{}", row + 2))}
                     data-field={kind_class(kind)} tabindex={if cont { "-1" } else { "0" }} aria-label={label}
                     onmouseenter={enter} onmouseleave={leave} onfocus={focus} onblur={blur}>
                     <span class="fname">{ short_name(kind, end - start) }{ if cont { " (cont.)" } else { "" } }</span>
@@ -112,7 +112,7 @@ pub fn bit_diagram(props: &BitDiagramProps) -> Html {
         }
     }
     let ruler = (0..32).map(|b| {
-        html! { <div class="bitno" style={format!("grid-column: {}; grid-row: 1;", b + 1)} aria-hidden="true">{ b % 10 }</div> }
+        html! { <div class={classes!("bitno", format!("gc-{}", b + 1), "gr-1")} aria-hidden="true">{ b % 10 }</div> }
     });
     let explanation = props
         .hovered

@@ -1,13 +1,28 @@
-//! The site header.
+//! The site header, with the theme switch.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::app::ThemeContext;
 use crate::route::Route;
+use crate::state::theme::Theme;
 
 /// The banner at the top of every page.
 #[function_component(Header)]
 pub fn header() -> Html {
+    let theme = use_context::<ThemeContext>();
+    let switch = theme.map(|t| {
+        let label = match t.theme {
+            Theme::System => "Theme: system",
+            Theme::Light => "Theme: light",
+            Theme::Dark => "Theme: dark",
+        };
+        let onclick = t.cycle.reform(|_: MouseEvent| ());
+        html! {
+            <button type="button" class="theme-switch" id="theme-switch" {onclick}
+                aria-label={format!("{label}. Press to change.")}>{ label }</button>
+        }
+    });
     html! {
         <header class="site-header">
             <Link<Route> to={Route::Home} classes="brand">
@@ -15,6 +30,7 @@ pub fn header() -> Html {
                 { "wslab" }
             </Link<Route>>
             <span class="tagline">{ "The WebSocket protocol, down to the bit" }</span>
+            { for switch }
         </header>
     }
 }

@@ -9,7 +9,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::LessonView;
 use crate::components::{BitDiagram, Bytes, CopyButton, HexDump, MaskTable};
+use crate::content::lessons::lesson_for;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::{random_bytes, read_file};
@@ -408,6 +410,10 @@ pub fn frames() -> Html {
         <article class="lab">
             <h1>{ Route::Frames.title() }</h1>
             <p class="lead">{ Route::Frames.summary() }</p>
+            if let Some(l) = lesson_for(Route::Frames) {
+                <LessonView lesson={l} lab_below=true />
+            }
+            <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
 
             <section class="card" aria-labelledby="builder-title">
                 <h2 id="builder-title">{ "Build a frame" }</h2>

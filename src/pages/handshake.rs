@@ -9,8 +9,10 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::LessonView;
 use crate::components::{AcceptCalculator, AnnotatedLines, LineProblem, SequenceDiagram, Step};
 use crate::content::headers::{REQUEST_LINE, STATUS_LINE};
+use crate::content::lessons::lesson_for;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::random_bytes;
@@ -264,6 +266,10 @@ pub fn handshake() -> Html {
         <article class="lab">
             <h1>{ Route::Handshake.title() }</h1>
             <p class="lead">{ Route::Handshake.summary() }</p>
+            if let Some(l) = lesson_for(Route::Handshake) {
+                <LessonView lesson={l} lab_below=true />
+            }
+            <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <SequenceDiagram request_line={diagram_request}
                 status_line={status_line.clone()} upgraded={answer.status == 101}
                 selected={state.step} on_select={on_step} />

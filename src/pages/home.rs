@@ -1,15 +1,53 @@
-//! The start page.
+//! The start page: the introduction lesson, the path, and progress.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::{LessonView, ProgressBar};
+use crate::content::lessons::{LESSONS, lesson};
 use crate::route::Route;
+use crate::state::progress::{
+    ProgressAction, ProgressContext, chapter_fraction, lesson_fraction, lesson_score,
+};
 
-/// Learning objectives and the path through the chapter.
+/// Objectives, the path through the chapter, and the learner's progress.
 #[function_component(Home)]
 pub fn home() -> Html {
+    let progress = use_context::<ProgressContext>();
     let example_key = "dGhlIHNhbXBsZSBub25jZQ==";
     let accept = wire::handshake::accept_key(example_key);
+    let path = LESSONS.iter().map(|l| {
+        let bar = progress.as_ref().map(|p| {
+            let (right, total, done) = lesson_score(p, l.id);
+            html! {
+                <>
+                    <ProgressBar value={lesson_fraction(p, l.id)} label={format!("Progress: {}", l.title)} />
+                    <span class="muted">{ format!(" {right}/{total} answered right{}", if done { ", done" } else { "" }) }</span>
+                </>
+            }
+        });
+        html! {
+            <li>
+                <Link<Route> to={l.route}>{ l.title }</Link<Route>>
+                { " — you will be able to " }{ l.goal }
+                <div>{ for bar }</div>
+            </li>
+        }
+    });
+    let reset = progress.clone().map(|p| {
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let sure = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message("Forget every answer and every lesson marked done?")
+                        .ok()
+                })
+                .unwrap_or(true);
+            if sure {
+                p.dispatch(ProgressAction::Reset);
+            }
+        });
+        html! { <button type="button" id="progress-reset" {onclick}>{ "Reset progress" }</button> }
+    });
     html! {
         <article>
             <h1>{ "WebSocket protocol basics" }</h1>
@@ -19,19 +57,26 @@ pub fn home() -> Html {
                    connection and see what crossed the wire." }
             </p>
             <p>
-                { "For example, the key " }<code>{ example_key }</code>
+                { "Every value here is computed as you watch. For example, the key " }<code>{ example_key }</code>
                 { " from RFC 6455 §1.3 is answered with " }
                 <code id="home-accept">{ accept }</code>{ "." }
             </p>
-            <h2>{ "The path" }</h2>
-            <ol class="path">
-                { for Route::CHAPTER.iter().skip(1).map(|&route| html! {
-                    <li>
-                        <Link<Route> to={route}>{ route.title() }</Link<Route>>
-                        { " — " }{ route.summary() }
-                    </li>
-                }) }
-            </ol>
+            <section class="card" aria-labelledby="path-title">
+                <h2 id="path-title">{ "Your path through the chapter" }</h2>
+                if let Some(p) = &progress {
+                    <p>{ "Chapter: " }<ProgressBar id="chapter-progress" value={chapter_fraction(p)} label="Progress through the chapter" /></p>
+                }
+                <ol class="path">{ for path }</ol>
+                <p>
+                    <Link<Route> to={Route::Quiz}>{ "Questions and exercises" }</Link<Route>>{ " · " }
+                    <Link<Route> to={Route::Live}>{ "Live connection" }</Link<Route>>{ " " }
+                    { for reset }
+                </p>
+                <p class="muted">{ "Progress is kept in this browser only (localStorage)." }</p>
+            </section>
+            if let Some(l) = lesson("basics") {
+                <LessonView lesson={l} />
+            }
         </article>
     }
 }

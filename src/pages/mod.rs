@@ -3,15 +3,19 @@
 mod frames;
 mod handshake;
 mod home;
+mod lesson_page;
+mod lifecycle;
 mod live;
 mod not_found;
-mod placeholder;
+mod quiz;
 mod uris;
 
 pub use frames::{Frames, FramesQuery};
 pub use handshake::{Handshake, HandshakeQuery, rfc_request};
 pub use home::Home;
+pub use lesson_page::{LessonPage, LessonPageProps};
+pub use lifecycle::{CloseBuilder, Lifecycle, StateDiagram};
 pub use live::Live;
 pub use not_found::NotFound;
-pub use placeholder::Placeholder;
+pub use quiz::Quiz;
 pub use uris::{UriQuery, Uris};

@@ -285,6 +285,33 @@ impl Browser {
         }
     }
 
+    /// Waits until an element's attribute satisfies `pred`, returning its value.
+    pub async fn wait_attr(
+        &self,
+        by: By,
+        attr: &str,
+        what: &str,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = None;
+        loop {
+            if let Ok(el) = self.driver.find(by.clone()).await
+                && let Ok(Some(value)) = el.attr(attr).await
+            {
+                if pred(&value) {
+                    return value;
+                }
+                last = Some(value);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; last value: {last:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until the element's text satisfies `pred`, returning that text.
     pub async fn wait_text(&self, by: By, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);

@@ -17,6 +17,9 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
+/// axe-core, the accessibility checker the end-to-end tests inject.
+pub const AXE_VERSION: &str = "4";
+
 /// Which optional tools a command needs.
 #[derive(Clone, Copy)]
 pub struct Needs {
@@ -33,6 +36,11 @@ impl Needs {
     }
 }
 
+/// Where the tests find axe-core.
+pub fn axe_script() -> PathBuf {
+    root().join(".tools/node_modules/axe-core/axe.min.js")
+}
+
 /// Installs everything `needs` asks for, plus the wasm32 target, trunk and wasm-bindgen-cli.
 pub fn all(needs: Needs) -> Result {
     wasm_target()?;
@@ -43,6 +51,7 @@ pub fn all(needs: Needs) -> Result {
     }
     if needs.browser {
         chromium()?;
+        axe()?;
     }
     Ok(())
 }
@@ -230,6 +239,33 @@ fn chromium() -> Result {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
+}
+
+fn npm_install(package: &str) -> Result {
+    if version_of("npm").is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    let dir = root().join(".tools");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    run(command("npm").args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        ".tools",
+        package,
+    ]))
+}
+
+fn axe() -> Result {
+    if axe_script().exists() {
+        println!("ok: axe-core");
+        return Ok(());
+    }
+    step(&format!(
+        "installing axe-core@{AXE_VERSION} from npm into .tools/ (for the accessibility tests)"
+    ));
+    npm_install(&format!("axe-core@{AXE_VERSION}"))
 }
 
 fn wasm_opt() -> Result {

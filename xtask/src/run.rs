@@ -195,6 +195,7 @@ pub fn test() -> Result {
                 .args(["test", "--workspace", "--no-fail-fast"])
                 .env("WSLAB_DIST", &dist)
                 .env("WSLAB_ECHO_BIN", &echo_bin)
+                .env("WSLAB_AXE", install::axe_script())
                 .env("CHROMEDRIVER", install::CHROMEDRIVER),
         ));
     } else {

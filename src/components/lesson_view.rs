@@ -1,0 +1,247 @@
+//! A lesson rendered from its data, with every example computed by `wire`.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::{CodeBlock, LabDone};
+use crate::content::lessons::{Block, Example, Lesson};
+use crate::route::Route;
+use wire::close::REGISTERED;
+use wire::frame::{Frame, FrameHeader, LengthForm};
+use wire::handshake::{accept_steps, check_request, client_request, respond};
+use wire::hex::to_hex;
+use wire::opcode::OpCode;
+use wire::uri::parse_uri;
+
+const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+const RFC_KEY_BYTES: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
+
+fn sample_request() -> String {
+    parse_uri("ws://server.example.com/chat")
+        .map(|uri| {
+            client_request(
+                &uri,
+                SAMPLE_KEY,
+                Some("http://example.com"),
+                &["chat", "superchat"],
+            )
+        })
+        .unwrap_or_default()
+}
+
+fn example(e: Example) -> Html {
+    match e {
+        Example::HandshakeRequest => {
+            html! { <CodeBlock lang="http" code={sample_request().replace("\r\n", "\n")} /> }
+        }
+        Example::HandshakeResponse => {
+            let answer = respond(&check_request(&sample_request()), &["chat"]);
+            html! { <CodeBlock lang="http" code={answer.text.replace("\r\n", "\n")} /> }
+        }
+        Example::AcceptSteps => {
+            let s = accept_steps(SAMPLE_KEY);
+            html! {
+                <ol class="computed">
+                    <li>{ "key: " }<code>{ &s.key }</code></li>
+                    <li>{ "key + GUID: " }<code>{ &s.concatenated }</code></li>
+                    <li>{ "SHA-1: " }<code>{ to_hex(&s.sha1) }</code></li>
+                    <li>{ "base64: " }<code>{ &s.accept }</code></li>
+                </ol>
+            }
+        }
+        Example::UriTable => {
+            let rows = [
+                "ws://example.com/chat",
+                "wss://example.com/chat?room=1",
+                "ws://localhost:9001/echo",
+                "wss://example.com:8443/",
+            ]
+            .iter()
+            .filter_map(|u| parse_uri(u).ok().map(|p| (u, p)))
+            .map(|(u, p)| {
+                html! {
+                    <tr>
+                        <td><code>{ *u }</code></td>
+                        <td>{ if p.secure { "yes" } else { "no" } }</td>
+                        <td>{ p.port }</td>
+                        <td><code>{ p.request_line() }</code></td>
+                        <td><code>{ format!("Host: {}", p.host_header()) }</code></td>
+                    </tr>
+                }
+            });
+            html! {
+                <div class="table-scroll"><table class="data">
+                    <thead><tr><th scope="col">{ "URI" }</th><th scope="col">{ "TLS" }</th><th scope="col">{ "port" }</th><th scope="col">{ "request line" }</th><th scope="col">{ "Host header" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table></div>
+            }
+        }
+        Example::OpcodeTable => html! {
+            <div class="table-scroll"><table class="data" id="opcode-table">
+                <thead><tr><th scope="col">{ "opcode" }</th><th scope="col">{ "name" }</th><th scope="col">{ "kind" }</th><th scope="col">{ "meaning" }</th></tr></thead>
+                <tbody>
+                    { for OpCode::ALL.iter().map(|op| html! {
+                        <tr class={classes!(op.is_reserved().then_some("reserved"))}>
+                            <td><code>{ format!("{:#x}", op.value()) }</code></td>
+                            <td>{ op.name() }</td>
+                            <td>{ if op.is_control() { "control" } else { "data" } }</td>
+                            <td>{ op.meaning() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table></div>
+        },
+        Example::LengthForms => {
+            let rows = [5u64, 125, 126, 65535, 65536].iter().map(|&len| {
+                let h = FrameHeader::new(true, [false; 3], OpCode::Binary, None, len);
+                let mut bytes = Vec::new();
+                h.encode_into(&mut bytes);
+                html! {
+                    <tr>
+                        <td>{ len }</td>
+                        <td>{ h.length_form.name() }</td>
+                        <td>{ h.len7() }</td>
+                        <td><code>{ to_hex(&bytes) }</code></td>
+                    </tr>
+                }
+            });
+            html! {
+                <div class="table-scroll"><table class="data">
+                    <thead><tr><th scope="col">{ "payload bytes" }</th><th scope="col">{ "form" }</th><th scope="col">{ "7-bit field" }</th><th scope="col">{ "header of an unmasked binary frame" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table></div>
+            }
+        }
+        Example::MaskedHello => {
+            let frame = Frame::new(OpCode::Text, b"Hello".to_vec()).masked(RFC_KEY_BYTES);
+            let wire = frame.encode();
+            html! {
+                <>
+                    <ol class="computed">
+                        { for b"Hello".iter().enumerate().map(|(i, b)| {
+                            let k = RFC_KEY_BYTES[i % 4];
+                            html! { <li><code>{ format!("'{}' {b:02x} ⊕ key[{}] {k:02x} = {:02x}", *b as char, i % 4, b ^ k) }</code></li> }
+                        }) }
+                    </ol>
+                    <p>{ "The whole frame: " }<code id="lesson-masked-hello">{ to_hex(&wire) }</code></p>
+                </>
+            }
+        }
+        Example::CloseCodeTable => html! {
+            <div class="table-scroll"><table class="data" id="close-code-table">
+                <thead><tr><th scope="col">{ "code" }</th><th scope="col">{ "name" }</th><th scope="col">{ "on the wire?" }</th><th scope="col">{ "meaning" }</th></tr></thead>
+                <tbody>
+                    { for REGISTERED.iter().map(|c| html! {
+                        <tr class={classes!((!c.on_wire).then_some("reserved"))}>
+                            <td><code>{ c.code }</code></td>
+                            <td>{ c.name }</td>
+                            <td>{ if c.on_wire { "yes" } else { "never" } }</td>
+                            <td>{ c.meaning }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table></div>
+        },
+        Example::CloseFrames => {
+            let payload = wire::close::ClosePayload::build(1000, "bye").unwrap_or_default();
+            let server = Frame::new(OpCode::Close, payload.clone()).encode();
+            let client = Frame::new(OpCode::Close, payload)
+                .masked(RFC_KEY_BYTES)
+                .encode();
+            html! {
+                <ul>
+                    <li>{ "client → server (masked): " }<code>{ to_hex(&client) }</code></li>
+                    <li>{ "server → client: " }<code>{ to_hex(&server) }</code>{ " — 03 e8 is 1000, then \"bye\"" }</li>
+                </ul>
+            }
+        }
+        Example::PingPong => {
+            let ping = Frame::new(OpCode::Ping, b"hb".to_vec()).encode();
+            let pong = Frame::new(OpCode::Pong, b"hb".to_vec())
+                .masked(RFC_KEY_BYTES)
+                .encode();
+            html! {
+                <ul>
+                    <li>{ "server → client, ping \"hb\": " }<code>{ to_hex(&ping) }</code></li>
+                    <li>{ "client → server, pong \"hb\" (masked): " }<code>{ to_hex(&pong) }</code></li>
+                </ul>
+            }
+        }
+        Example::BinaryHeader => {
+            let h = FrameHeader::new(
+                true,
+                [false; 3],
+                OpCode::Binary,
+                Some(RFC_KEY_BYTES),
+                200 * 1024,
+            );
+            let mut bytes = Vec::new();
+            h.encode_into(&mut bytes);
+            let form = if h.length_form == LengthForm::Long {
+                "the 64-bit length"
+            } else {
+                "the 16-bit length"
+            };
+            html! {
+                <p><code>{ to_hex(&bytes) }</code>{ format!(" — FIN 1, opcode 0x2, MASK 1, 127 then {form} {}, then the key; {} bytes of header for {} bytes of image.", h.payload_len, bytes.len(), h.payload_len) }</p>
+            }
+        }
+    }
+}
+
+/// Props of [`LessonView`].
+#[derive(Properties, PartialEq)]
+pub struct LessonViewProps {
+    /// The lesson.
+    pub lesson: &'static Lesson,
+    /// Whether this page holds the lesson's lab below it.
+    #[prop_or_default]
+    pub lab_below: bool,
+}
+
+/// The lesson's goal, text, and links to its lab and questions.
+#[function_component(LessonView)]
+pub fn lesson_view(props: &LessonViewProps) -> Html {
+    let lesson = props.lesson;
+    let blocks = lesson.blocks.iter().map(|b| match *b {
+        Block::H(id, text) => html! { <h2 {id}>{ text }</h2> },
+        Block::P(text) => html! { <p>{ text }</p> },
+        Block::List(items) => html! { <ul>{ for items.iter().map(|i| html! { <li>{ *i }</li> }) }</ul> },
+        Block::Steps(items) => html! { <ol class="steps-list">{ for items.iter().map(|i| html! { <li>{ *i }</li> }) }</ol> },
+        Block::Note(text) => html! { <p class="notice">{ text }</p> },
+        Block::Code(lang, code) => html! { <CodeBlock {lang} {code} /> },
+        Block::Example(e) => example(e),
+    });
+    html! {
+        <section class="lesson" id={format!("lesson-{}", lesson.id)} aria-labelledby={format!("lesson-{}-title", lesson.id)}>
+            <h2 class="lesson-title" id={format!("lesson-{}-title", lesson.id)}>{ "Lesson: " }{ lesson.title }</h2>
+            <p class="goal"><strong>{ "You will be able to " }</strong>{ lesson.goal }</p>
+            { for blocks }
+            <nav class="lesson-next" aria-label="After this lesson">
+                if props.lab_below {
+                    <a href="#lab">{ "Try it in the lab below" }</a>
+                } else if let Some(lab) = lesson.lab {
+                    <Link<Route> to={lab}>{ format!("Try it: {}", lab.title()) }</Link<Route>>
+                }
+                <Link<Route, QuizFor> to={Route::Quiz} query={Some(QuizFor { lesson: lesson.id.to_owned() })}>
+                    { "Questions on this lesson" }
+                </Link<Route, QuizFor>>
+                <LabDone lesson={lesson.id} />
+            </nav>
+        </section>
+    }
+}
+
+/// `/quiz?lesson=<id>` shows that lesson's questions first.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QuizFor {
+    /// The lesson id.
+    pub lesson: String,
+}
+
+/// `/live?url=<ws url>` preselects the server.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveFor {
+    /// The WebSocket URL.
+    pub url: String,
+}

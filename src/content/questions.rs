@@ -1,0 +1,976 @@
+//! Fixed questions: multiple choice with feedback on every option, the
+//! chapter's mini exercises, and interview questions with model answers.
+
+/// One option of a multiple-choice question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The option's text.
+    pub text: &'static str,
+    /// Whether it is the right answer.
+    pub correct: bool,
+    /// Why it is right or wrong.
+    pub why: &'static str,
+}
+
+/// A multiple-choice question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Question {
+    /// A stable id, used for progress.
+    pub id: &'static str,
+    /// The lesson it tests.
+    pub lesson: &'static str,
+    /// Whether it comes from the chapter itself.
+    pub from_chapter: bool,
+    /// The question.
+    pub prompt: &'static str,
+    /// The options; exactly one is correct.
+    pub choices: &'static [Choice],
+}
+
+const fn c(text: &'static str, correct: bool, why: &'static str) -> Choice {
+    Choice { text, correct, why }
+}
+
+/// Every multiple-choice question.
+pub const QUESTIONS: &[Question] = &[
+    Question {
+        id: "mcq-upgrade-header",
+        lesson: "handshake",
+        from_chapter: true,
+        prompt: "Which HTTP header tells the server that the client wants to establish a WebSocket connection?",
+        choices: &[
+            c(
+                "Upgrade: websocket",
+                true,
+                "Right. Upgrade: websocket (with Connection: Upgrade) asks the server to switch this connection to the WebSocket protocol (RFC 6455 §4.1).",
+            ),
+            c(
+                "Connection: keep-alive",
+                false,
+                "keep-alive only asks to reuse the TCP connection for more HTTP requests; it asks for no protocol switch.",
+            ),
+            c(
+                "Sec-WebSocket-Accept",
+                false,
+                "That header is in the server's answer, not the client's request: it proves the server read the key.",
+            ),
+            c(
+                "Content-Type: application/websocket",
+                false,
+                "No such content type exists; the handshake request has no body at all.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-masking-purpose",
+        lesson: "frames",
+        from_chapter: true,
+        prompt: "What is the purpose of masking in client-to-server WebSocket frames?",
+        choices: &[
+            c(
+                "To stop a script from choosing the exact bytes on the wire, protecting proxies and caches from poisoning",
+                true,
+                "Right. RFC 6455 §10.3: with a fresh unpredictable key per frame, page code cannot craft bytes that an intermediary might mistake for HTTP.",
+            ),
+            c(
+                "To encrypt the payload so eavesdroppers cannot read it",
+                false,
+                "The key travels in clear in the same frame: anyone can unmask. Only wss:// (TLS) gives secrecy.",
+            ),
+            c(
+                "To compress the payload",
+                false,
+                "Masking keeps the size exactly the same; compression is the job of an extension such as permessage-deflate.",
+            ),
+            c(
+                "To detect transmission errors, like a checksum",
+                false,
+                "XOR with a known key detects nothing; TCP already checks for corruption.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-101",
+        lesson: "handshake",
+        from_chapter: false,
+        prompt: "What status code does a server send to accept a WebSocket handshake?",
+        choices: &[
+            c(
+                "101 Switching Protocols",
+                true,
+                "Right: 101 means that after this response the connection speaks another protocol (§4.2.2).",
+            ),
+            c(
+                "200 OK",
+                false,
+                "200 is a normal HTTP response; a browser treats it as a failed handshake.",
+            ),
+            c(
+                "204 No Content",
+                false,
+                "204 is an HTTP success without a body, not a protocol switch.",
+            ),
+            c(
+                "426 Upgrade Required",
+                false,
+                "426 is what a server sends when it refuses, e.g. for a Sec-WebSocket-Version other than 13.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-key-length",
+        lesson: "handshake",
+        from_chapter: false,
+        prompt: "What is Sec-WebSocket-Key?",
+        choices: &[
+            c(
+                "16 random bytes, base64-encoded, new for each connection",
+                true,
+                "Right (§4.1 item 7). It is 24 characters of base64.",
+            ),
+            c(
+                "A secret shared between client and server to encrypt frames",
+                false,
+                "It is sent in clear and encrypts nothing.",
+            ),
+            c(
+                "The SHA-1 hash of the URL",
+                false,
+                "No hashing happens on the client; the server hashes the key to make the accept value.",
+            ),
+            c(
+                "A session cookie the server sets",
+                false,
+                "Cookies are separate headers; the key is chosen by the client.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-accept-compute",
+        lesson: "handshake",
+        from_chapter: false,
+        prompt: "How does the server compute Sec-WebSocket-Accept?",
+        choices: &[
+            c(
+                "base64(SHA-1(key + \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\"))",
+                true,
+                "Right: the key as text, the fixed GUID appended, SHA-1, then base64 (§4.2.2).",
+            ),
+            c(
+                "SHA-256 of the decoded key",
+                false,
+                "The RFC uses SHA-1, and hashes the key's text, not its decoded bytes.",
+            ),
+            c(
+                "It echoes the key unchanged",
+                false,
+                "An echo would prove nothing: any HTTP server that reflects headers would pass.",
+            ),
+            c(
+                "base64 of the key followed by the GUID, without hashing",
+                false,
+                "Without the hash, the value is predictable from the request alone.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-version",
+        lesson: "handshake",
+        from_chapter: false,
+        prompt: "What must Sec-WebSocket-Version be in a request to an RFC 6455 server?",
+        choices: &[
+            c(
+                "13",
+                true,
+                "Right: 13 is the only version RFC 6455 defines (§4.1 item 9).",
+            ),
+            c("1.1", false, "That is HTTP's version, on the request line."),
+            c(
+                "6455",
+                false,
+                "That is the RFC's number, not the protocol version.",
+            ),
+            c(
+                "Any value; servers ignore it",
+                false,
+                "Servers check it and answer 426 Upgrade Required with Sec-WebSocket-Version: 13 when it differs.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-after-101",
+        lesson: "handshake",
+        from_chapter: false,
+        prompt: "What happens to the TCP connection after the 101 response?",
+        choices: &[
+            c(
+                "It stays open and carries only WebSocket frames, in both directions",
+                true,
+                "Right: HTTP is over on that connection after the response's blank line.",
+            ),
+            c(
+                "It closes, and the client opens a new connection for frames",
+                false,
+                "The point of the upgrade is to keep the same connection.",
+            ),
+            c(
+                "It keeps carrying HTTP requests, with frames inside their bodies",
+                false,
+                "No more HTTP is spoken on it.",
+            ),
+            c(
+                "Only the server may send from now on",
+                false,
+                "Both sides may send at any time.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-page-key",
+        lesson: "handshake",
+        from_chapter: false,
+        prompt: "Can JavaScript on a page set its own Sec-WebSocket-Key?",
+        choices: &[
+            c(
+                "No: the browser generates it and scripts cannot set Sec- headers",
+                true,
+                "Right: the browser writes the whole handshake; page code chooses only the URL and subprotocols.",
+            ),
+            c(
+                "Yes, as the second argument of new WebSocket()",
+                false,
+                "The second argument lists subprotocols (Sec-WebSocket-Protocol).",
+            ),
+            c(
+                "Yes, with socket.setRequestHeader()",
+                false,
+                "WebSocket has no such method.",
+            ),
+            c(
+                "Only over wss://",
+                false,
+                "The scheme changes nothing here.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-wss-port",
+        lesson: "uris",
+        from_chapter: false,
+        prompt: "What is the default port of wss://?",
+        choices: &[
+            c(
+                "443",
+                true,
+                "Right: wss:// runs over TLS and defaults to 443, like https:// (§3).",
+            ),
+            c("80", false, "80 is the default of ws://."),
+            c(
+                "8080",
+                false,
+                "8080 is a common development port, not a default.",
+            ),
+            c("6455", false, "That is the RFC's number."),
+        ],
+    },
+    Question {
+        id: "mcq-ws-vs-wss",
+        lesson: "uris",
+        from_chapter: false,
+        prompt: "What does an observer on the network see of a wss:// connection?",
+        choices: &[
+            c(
+                "The server's address and name, and encrypted TLS records",
+                true,
+                "Right: the handshake, headers and frames are all inside TLS.",
+            ),
+            c(
+                "Everything, because masking is the only protection",
+                false,
+                "Masking protects intermediaries, not secrets; TLS does the encrypting.",
+            ),
+            c(
+                "The URL path, but not the frames",
+                false,
+                "The path is in the HTTP request line, which is inside TLS.",
+            ),
+            c(
+                "Nothing at all, not even the server's address",
+                false,
+                "IP addresses (and usually the server name, in SNI) stay visible.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-host-port",
+        lesson: "uris",
+        from_chapter: false,
+        prompt: "For ws://example.com:80/chat, what Host header does the client send?",
+        choices: &[
+            c(
+                "Host: example.com",
+                true,
+                "Right: the port is omitted when it is the scheme's default (80 for ws).",
+            ),
+            c(
+                "Host: example.com:80",
+                false,
+                "Allowed by HTTP, but the default port is left out (§4.1 item 4).",
+            ),
+            c(
+                "Host: ws://example.com/chat",
+                false,
+                "Host carries the authority only, never the scheme or path.",
+            ),
+            c(
+                "Host: example.com/chat",
+                false,
+                "The path goes on the request line, not in Host.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-fragment",
+        lesson: "uris",
+        from_chapter: false,
+        prompt: "Is ws://example.com/chat#room1 a valid WebSocket URI?",
+        choices: &[
+            c(
+                "No: fragment identifiers are not allowed",
+                true,
+                "Right (§3): write # as %23 if you mean it as part of the path.",
+            ),
+            c(
+                "Yes: the fragment selects the chat room",
+                false,
+                "A fragment never reaches the server, and WebSocket URIs forbid it.",
+            ),
+            c(
+                "Yes, but only for wss://",
+                false,
+                "The rule is the same for both schemes.",
+            ),
+            c(
+                "Only if the server supports fragmentation",
+                false,
+                "URI fragments and frame fragmentation are unrelated.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-mixed-content",
+        lesson: "uris",
+        from_chapter: false,
+        prompt: "A page served over https:// calls new WebSocket(\"ws://api.example.com\"). What happens?",
+        choices: &[
+            c(
+                "The browser refuses: an https page may only open wss:// (mixed content)",
+                true,
+                "Right: the constructor throws a SecurityError.",
+            ),
+            c(
+                "It connects, but the browser shows a warning",
+                false,
+                "Browsers block it outright.",
+            ),
+            c(
+                "The browser silently upgrades it to wss://",
+                false,
+                "Browsers do not rewrite ws:// to wss:// for you.",
+            ),
+            c(
+                "It works only on port 443",
+                false,
+                "The port does not matter; the scheme does.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-readystate-open",
+        lesson: "lifecycle",
+        from_chapter: false,
+        prompt: "Which readyState value means the connection is open?",
+        choices: &[
+            c(
+                "1 (OPEN)",
+                true,
+                "Right: 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED.",
+            ),
+            c(
+                "0 (OPEN)",
+                false,
+                "0 is CONNECTING: the handshake is still running.",
+            ),
+            c("2 (OPEN)", false, "2 is CLOSING."),
+            c("200", false, "readyState is 0 to 3; 200 is an HTTP status."),
+        ],
+    },
+    Question {
+        id: "mcq-close-who",
+        lesson: "lifecycle",
+        from_chapter: false,
+        prompt: "In a clean close, what does the side that receives a Close frame do?",
+        choices: &[
+            c(
+                "Sends a Close frame back, then stops sending",
+                true,
+                "Right (§5.5.1): the closing handshake is a Close each way.",
+            ),
+            c(
+                "Closes the TCP connection immediately",
+                false,
+                "It answers first; the server then closes TCP.",
+            ),
+            c("Sends a Pong", false, "Pongs answer pings, not closes."),
+            c(
+                "Keeps sending data until its queue is empty",
+                false,
+                "After a Close, no more data frames may be sent.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-1006",
+        lesson: "lifecycle",
+        from_chapter: false,
+        prompt: "A close event reports code 1006. What happened?",
+        choices: &[
+            c(
+                "The connection ended without a Close frame (abnormal closure)",
+                true,
+                "Right: 1006 is reported, never sent, e.g. when the handshake failed or the network dropped.",
+            ),
+            c(
+                "The server sent a Close frame with code 1006",
+                false,
+                "1006 must never be sent in a Close frame (§7.4.1).",
+            ),
+            c("The message was too big", false, "That is 1009."),
+            c("The server is restarting", false, "That is 1012."),
+        ],
+    },
+    Question {
+        id: "mcq-close-js-code",
+        lesson: "lifecycle",
+        from_chapter: false,
+        prompt: "Which code may page code pass to socket.close(code)?",
+        choices: &[
+            c(
+                "1000 or 3000–4999",
+                true,
+                "Right: other codes are for the protocol itself; the browser throws InvalidAccessError.",
+            ),
+            c(
+                "Any code from 1000 to 4999",
+                false,
+                "1001–2999 are reserved for the protocol; close() rejects them.",
+            ),
+            c(
+                "Only 1001",
+                false,
+                "1001 (going away) is what the browser sends itself when a page unloads.",
+            ),
+            c(
+                "1006, to signal an error",
+                false,
+                "1006 is never sent by anyone.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-opcode-ping",
+        lesson: "frames",
+        from_chapter: true,
+        prompt: "If a server wants to check whether a client is still alive, which opcode does it send?",
+        choices: &[
+            c(
+                "0x9, Ping",
+                true,
+                "Right: the client must answer with a Pong (0xA) carrying the same data (§5.5.2).",
+            ),
+            c(
+                "0xA, Pong",
+                false,
+                "A Pong is the answer (or an unsolicited heartbeat), not the question.",
+            ),
+            c("0x8, Close", false, "Close ends the connection."),
+            c(
+                "0x1, Text",
+                false,
+                "A text message would need the application to answer; Ping is built into the protocol.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-opcode-text",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "Which opcode starts a text message?",
+        choices: &[
+            c(
+                "0x1",
+                true,
+                "Right: 0x1 is text, 0x2 binary, 0x0 continuation.",
+            ),
+            c("0x0", false, "0x0 continues a fragmented message."),
+            c("0x2", false, "0x2 is binary."),
+            c("0x8", false, "0x8 is close."),
+        ],
+    },
+    Question {
+        id: "mcq-fin",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "What does FIN = 0 mean?",
+        choices: &[
+            c(
+                "More fragments of this message follow",
+                true,
+                "Right: only the message's last frame has FIN = 1 (§5.4).",
+            ),
+            c(
+                "The connection is closing",
+                false,
+                "Closing is a Close frame (opcode 0x8), not a FIN bit.",
+            ),
+            c("The frame is masked", false, "That is the MASK bit."),
+            c(
+                "The frame is invalid",
+                false,
+                "FIN = 0 is normal for all but the last fragment.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-len-126",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "A frame's 7-bit payload length is 126. What follows?",
+        choices: &[
+            c(
+                "A 16-bit length, for payloads of 126 to 65,535 bytes",
+                true,
+                "Right: 126 means a 16-bit length follows; 127 means a 64-bit one (§5.2).",
+            ),
+            c(
+                "Nothing: the payload is 126 bytes",
+                false,
+                "0–125 are literal lengths; 126 and 127 are markers.",
+            ),
+            c("A 64-bit length", false, "That is what 127 means."),
+            c(
+                "The masking key",
+                false,
+                "The key comes after the length, and only when MASK is 1.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-control-125",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "What is the largest payload a Ping frame may carry?",
+        choices: &[
+            c(
+                "125 bytes",
+                true,
+                "Right: control frames carry at most 125 bytes and are never fragmented (§5.5).",
+            ),
+            c(
+                "65,535 bytes",
+                false,
+                "That limit belongs to the 16-bit length form, which control frames may not use.",
+            ),
+            c("Unlimited", false, "Control frames are deliberately small."),
+            c(
+                "0 bytes: pings carry no data",
+                false,
+                "Pings may carry application data, which the Pong echoes.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-server-mask",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "What does a client do when it receives a masked frame from a server?",
+        choices: &[
+            c(
+                "Fails the connection: servers must not mask",
+                true,
+                "Right (§5.1): the client closes the connection, with 1002 where it can.",
+            ),
+            c(
+                "Unmasks it and carries on",
+                false,
+                "The rule is strict: a masked server frame is a protocol error.",
+            ),
+            c("Answers with a Pong", false, "Pongs answer pings only."),
+            c(
+                "Ignores the frame",
+                false,
+                "Ignoring would hide a broken peer.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-binary-images",
+        lesson: "summary",
+        from_chapter: false,
+        prompt: "How do you send an image over a WebSocket?",
+        choices: &[
+            c(
+                "As a binary message (opcode 0x2), e.g. socket.send(blob)",
+                true,
+                "Right: binary messages carry any bytes, unchanged.",
+            ),
+            c(
+                "You cannot: WebSockets carry only text",
+                false,
+                "Opcode 0x2 exists precisely for binary data.",
+            ),
+            c(
+                "As a text message with the raw bytes",
+                false,
+                "Text must be valid UTF-8; arbitrary image bytes are not.",
+            ),
+            c(
+                "Only as base64 inside JSON",
+                false,
+                "That works, but costs a third more bytes; binary frames need no encoding.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-idle-drop",
+        lesson: "heartbeats",
+        from_chapter: false,
+        prompt: "A WebSocket drops after exactly 60 seconds without traffic. What is the likeliest cause?",
+        choices: &[
+            c(
+                "An idle timeout in a proxy, load balancer or firewall on the path",
+                true,
+                "Right: send pings (or any message) more often than the timeout, e.g. every 30 seconds.",
+            ),
+            c("A bug in TCP", false, "TCP itself has no such idle limit."),
+            c(
+                "The WebSocket protocol limits connections to 60 seconds",
+                false,
+                "Connections may live for days.",
+            ),
+            c(
+                "The browser closes sockets when the tab is idle",
+                false,
+                "Browsers do not close open WebSockets for lack of traffic.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-proxy",
+        lesson: "heartbeats",
+        from_chapter: false,
+        prompt: "Why does wss:// on port 443 get through old corporate proxies that break ws://?",
+        choices: &[
+            c(
+                "The traffic is TLS end to end, so the proxy cannot read or rewrite the Upgrade headers",
+                true,
+                "Right: an explicit proxy is asked to CONNECT a tunnel and forwards encrypted bytes untouched.",
+            ),
+            c(
+                "Port 443 is never filtered",
+                false,
+                "It can be, but it rarely is, and filtering is not what breaks ws://: header rewriting is.",
+            ),
+            c(
+                "wss:// does not need a handshake",
+                false,
+                "It has the same handshake, just inside TLS.",
+            ),
+            c(
+                "Proxies understand wss:// but not ws://",
+                false,
+                "They see neither: with wss:// they just cannot interfere.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-browser-ping",
+        lesson: "heartbeats",
+        from_chapter: false,
+        prompt: "How does a browser page answer a server's Ping?",
+        choices: &[
+            c(
+                "It does not have to: the browser sends the Pong automatically",
+                true,
+                "Right: page code never sees pings or pongs.",
+            ),
+            c("With socket.pong()", false, "There is no such method."),
+            c(
+                "By sending a text message \"pong\"",
+                false,
+                "That would be an application message, not a Pong frame.",
+            ),
+            c(
+                "It cannot, so the server eventually drops it",
+                false,
+                "The browser handles it for the page.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-origin",
+        lesson: "heartbeats",
+        from_chapter: false,
+        prompt: "Why should a WebSocket server check the Origin header?",
+        choices: &[
+            c(
+                "WebSockets have no CORS, so any site could open a socket with the user's cookies",
+                true,
+                "Right: refusing unknown origins (403) prevents cross-site WebSocket hijacking.",
+            ),
+            c(
+                "To pick the right subprotocol",
+                false,
+                "Subprotocols are chosen from Sec-WebSocket-Protocol.",
+            ),
+            c(
+                "Because the RFC forbids connections without it",
+                false,
+                "Non-browser clients may omit it; the check is the server's policy.",
+            ),
+            c(
+                "To compute Sec-WebSocket-Accept",
+                false,
+                "The accept value depends on the key only.",
+            ),
+        ],
+    },
+];
+
+/// A free-answer exercise from the chapter, checked leniently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exercise {
+    /// A stable id.
+    pub id: &'static str,
+    /// The lesson it belongs to.
+    pub lesson: &'static str,
+    /// The question.
+    pub prompt: &'static str,
+    /// Accepted answers (compared case-insensitively, spaces ignored).
+    pub accept: &'static [&'static str],
+    /// The answer, explained.
+    pub answer: &'static str,
+}
+
+/// The chapter's mini exercises.
+pub const EXERCISES: &[Exercise] = &[
+    Exercise {
+        id: "ex-101",
+        lesson: "handshake",
+        prompt: "What does the HTTP status code 101 mean?",
+        accept: &[
+            "switchingprotocols",
+            "switchingprotocol",
+            "101switchingprotocols",
+        ],
+        answer: "Switching Protocols: after this response, the connection speaks the protocol named in Upgrade (here, websocket).",
+    },
+    Exercise {
+        id: "ex-ping-opcode",
+        lesson: "frames",
+        prompt: "Looking at the opcodes, which opcode does a server use to check whether a client is still alive?",
+        accept: &[
+            "9",
+            "0x9",
+            "ping",
+            "9ping",
+            "0x9ping",
+            "9(ping)",
+            "0x9(ping)",
+        ],
+        answer: "9 (0x9), Ping. The client's browser answers with a Pong (0xA) by itself.",
+    },
+];
+
+/// Whether `given` matches one of the exercise's accepted answers.
+pub fn check_exercise(exercise: &Exercise, given: &str) -> bool {
+    let norm: String = given
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
+        .collect::<String>()
+        .to_lowercase();
+    exercise.accept.contains(&norm.as_str())
+}
+
+/// An interview question with a model answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interview {
+    /// A stable id.
+    pub id: &'static str,
+    /// Whether it comes from the chapter.
+    pub from_chapter: bool,
+    /// The question.
+    pub prompt: &'static str,
+    /// A hint.
+    pub hint: &'static str,
+    /// The model answer, as points.
+    pub model: &'static [&'static str],
+}
+
+/// Interview questions.
+pub const INTERVIEWS: &[Interview] = &[
+    Interview {
+        id: "iv-handshake",
+        from_chapter: true,
+        prompt: "Walk me through the WebSocket handshake.",
+        hint: "Request, key, answer, accept; then what happens to the connection.",
+        model: &[
+            "The client opens TCP (inside TLS for wss://) and sends an HTTP/1.1 GET with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13 and a fresh Sec-WebSocket-Key (16 random bytes, base64). Browsers add Origin, cookies, and optionally Sec-WebSocket-Protocol and Sec-WebSocket-Extensions.",
+            "The server validates it (GET, Host, Upgrade, Connection, key, version 13, and its own Origin policy) and answers 101 Switching Protocols with Upgrade, Connection and Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)), plus the chosen subprotocol or extensions if any.",
+            "The client checks the status, the headers and the accept value, and that nothing was chosen that it did not offer; otherwise it fails the connection.",
+            "From then on the same TCP connection carries frames both ways. Wrong version: 426 with Sec-WebSocket-Version: 13; other errors: 400; forbidden origin: 403.",
+        ],
+    },
+    Interview {
+        id: "iv-60s",
+        from_chapter: true,
+        prompt: "If your WebSocket connection drops precisely every 60 seconds of inactivity, what is likely happening and how do you fix it?",
+        hint: "Who on the path counts idle time? What keeps bytes flowing?",
+        model: &[
+            "An intermediary with an idle timeout of 60 seconds — a reverse proxy (nginx's proxy_read_timeout defaults to 60 s), a load balancer, a NAT or a firewall — is closing the TCP connection because no bytes crossed it.",
+            "Fix it with heartbeats: have the server send a Ping every 20–30 seconds (browsers answer with Pong automatically), or have the application send a small message; and/or raise the intermediary's timeout.",
+            "Also use the pongs to detect dead peers, and reconnect with a randomised backoff after an abnormal close (1006).",
+        ],
+    },
+    Interview {
+        id: "iv-masking",
+        from_chapter: false,
+        prompt: "Why do clients mask frames but servers do not?",
+        hint: "Think of what a malicious script could make a transparent proxy believe.",
+        model: &[
+            "Masking with a fresh random key per frame stops page script from controlling the exact bytes on the wire (RFC 6455 §10.3).",
+            "Without it, a script could write bytes that look like an HTTP request to a transparent proxy or cache that does not understand WebSocket, and poison the cache for other users.",
+            "Servers are not running untrusted script, so their frames need no masking. Masking is not encryption: the key is in the frame; secrecy comes from TLS (wss://).",
+        ],
+    },
+    Interview {
+        id: "iv-close",
+        from_chapter: false,
+        prompt: "How is a WebSocket closed cleanly, and what do codes 1000, 1001 and 1006 mean?",
+        hint: "A frame each way, then TCP.",
+        model: &[
+            "One side sends a Close frame with an optional code and UTF-8 reason; the other answers with a Close frame; then the server closes TCP first (§7.1.1).",
+            "1000: normal closure. 1001: going away (a server shutting down, a page navigating away). 1006: reported locally when the connection ended without a Close frame; it is never sent.",
+            "In the browser, the close event's wasClean tells whether the closing handshake completed.",
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::content::lessons::LESSONS;
+
+    #[test]
+    fn at_least_25_questions_each_with_one_right_answer_and_feedback() {
+        assert!(QUESTIONS.len() >= 25, "{}", QUESTIONS.len());
+        let mut ids = HashSet::new();
+        for q in QUESTIONS {
+            assert!(ids.insert(q.id), "duplicate id {}", q.id);
+            assert_eq!(
+                q.choices.iter().filter(|c| c.correct).count(),
+                1,
+                "{}",
+                q.id
+            );
+            assert!(q.choices.len() >= 3, "{}", q.id);
+            assert!(q.choices.iter().all(|c| !c.why.is_empty()), "{}", q.id);
+            assert!(
+                LESSONS.iter().any(|l| l.id == q.lesson),
+                "{} names lesson {}",
+                q.id,
+                q.lesson
+            );
+        }
+        // Every lesson but the start page has questions.
+        for l in LESSONS.iter().filter(|l| l.id != "basics") {
+            assert!(
+                QUESTIONS.iter().any(|q| q.lesson == l.id),
+                "no question for {}",
+                l.id
+            );
+        }
+    }
+
+    #[test]
+    fn chapter_questions_are_all_here() {
+        assert_eq!(QUESTIONS.iter().filter(|q| q.from_chapter).count(), 3);
+        assert_eq!(EXERCISES.len(), 2);
+        assert_eq!(INTERVIEWS.iter().filter(|i| i.from_chapter).count(), 2);
+    }
+
+    /// The answers that the protocol core can compute are checked against it.
+    #[test]
+    fn answer_keys_agree_with_the_protocol_core() {
+        let right = |id: &str| {
+            QUESTIONS
+                .iter()
+                .find(|q| q.id == id)
+                .unwrap()
+                .choices
+                .iter()
+                .find(|c| c.correct)
+                .unwrap()
+                .text
+        };
+        assert!(
+            right("mcq-opcode-ping").starts_with(&format!("{:#x}", wire::OpCode::Ping.value()))
+        );
+        assert_eq!(
+            right("mcq-opcode-text"),
+            format!("{:#x}", wire::OpCode::Text.value())
+        );
+        assert!(right("mcq-accept-compute").contains(wire::handshake::GUID));
+        assert!(right("mcq-version").contains(wire::handshake::VERSION));
+        let wss = wire::uri::parse_uri("wss://example.com").unwrap();
+        assert_eq!(right("mcq-wss-port"), wss.port.to_string());
+        let ws = wire::uri::parse_uri("ws://example.com:80/chat").unwrap();
+        assert_eq!(
+            right("mcq-host-port"),
+            format!("Host: {}", ws.host_header())
+        );
+        assert!(wire::uri::parse_uri("ws://example.com/chat#room1").is_err());
+        assert_eq!(
+            wire::frame::LengthForm::minimal(126),
+            wire::frame::LengthForm::Medium
+        );
+        assert!(right("mcq-len-126").contains("16-bit"));
+        assert!(!wire::close::is_valid_on_wire(1006));
+        assert!(
+            wire::close::is_valid_on_wire(1000)
+                && wire::close::is_valid_on_wire(3000)
+                && wire::close::is_valid_on_wire(4999)
+        );
+        let key = wire::handshake::decode_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap();
+        assert_eq!(key.len(), 16);
+        assert!(right("mcq-key-length").starts_with("16 random bytes"));
+    }
+
+    #[test]
+    fn exercises_accept_reasonable_forms() {
+        let ex = |id: &str| EXERCISES.iter().find(|e| e.id == id).unwrap();
+        for given in [
+            "Switching Protocols",
+            "switching protocols",
+            " SWITCHING PROTOCOLS ",
+        ] {
+            assert!(check_exercise(ex("ex-101"), given), "{given}");
+        }
+        for given in ["9", "0x9", "Ping", "9 - Ping", "0x9 (ping)"] {
+            assert!(check_exercise(ex("ex-ping-opcode"), given), "{given}");
+        }
+        assert!(!check_exercise(ex("ex-ping-opcode"), "10"));
+    }
+}

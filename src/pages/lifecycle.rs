@@ -1,0 +1,133 @@
+//! The lifecycle lesson, the readyState diagram, and a close-frame builder.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::components::LessonView;
+use crate::content::lessons::lesson_for;
+use crate::route::Route;
+use wire::close::{ClosePayload, lookup};
+use wire::frame::Frame;
+use wire::hex::to_hex;
+use wire::opcode::OpCode;
+
+/// The four readyState values as a state diagram.
+#[function_component(StateDiagram)]
+pub fn state_diagram() -> Html {
+    let states = [
+        ("CONNECTING", 0, 20),
+        ("OPEN", 1, 170),
+        ("CLOSING", 2, 320),
+        ("CLOSED", 3, 470),
+    ];
+    html! {
+        <figure class="states">
+            <svg viewBox="0 0 600 130" role="img" aria-label="readyState: CONNECTING (0) to OPEN (1) to CLOSING (2) to CLOSED (3); a failed handshake goes from CONNECTING straight to CLOSED">
+                <defs>
+                    <marker id="st-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto">
+                        <path d="M 0 0 L 10 5 L 0 10 z" />
+                    </marker>
+                </defs>
+                { for states.iter().map(|(name, n, x)| html! {
+                    <g class="state">
+                        <rect x={x.to_string()} y="30" width="110" height="46" rx="10" />
+                        <text x={(x + 55).to_string()} y="51" text-anchor="middle" class="st-name">{ *name }</text>
+                        <text x={(x + 55).to_string()} y="68" text-anchor="middle" class="st-num">{ format!("readyState {n}") }</text>
+                    </g>
+                }) }
+                <line x1="130" y1="53" x2="168" y2="53" marker-end="url(#st-arrow)" />
+                <line x1="280" y1="53" x2="318" y2="53" marker-end="url(#st-arrow)" />
+                <line x1="430" y1="53" x2="468" y2="53" marker-end="url(#st-arrow)" />
+                <path d="M 75 78 C 75 120, 525 120, 525 80" fill="none" marker-end="url(#st-arrow)" />
+                <text x="300" y="124" text-anchor="middle" class="st-note">{ "handshake failed or connection lost: error, then close (1006)" }</text>
+                <text x="149" y="22" text-anchor="middle" class="st-note">{ "101" }</text>
+                <text x="299" y="22" text-anchor="middle" class="st-note">{ "close()" }</text>
+                <text x="449" y="22" text-anchor="middle" class="st-note">{ "Close back" }</text>
+            </svg>
+        </figure>
+    }
+}
+
+/// Builds a close frame from a code and a reason, and says who may send it.
+#[function_component(CloseBuilder)]
+pub fn close_builder() -> Html {
+    let code = use_state(|| "1000".to_owned());
+    let reason = use_state(|| "bye".to_owned());
+    let on_code = {
+        let code = code.clone();
+        Callback::from(move |e: InputEvent| {
+            code.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_reason = {
+        let reason = reason.clone();
+        Callback::from(move |e: InputEvent| {
+            reason.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let parsed: Result<u16, String> = code
+        .trim()
+        .parse::<u16>()
+        .map_err(|_| format!("{:?} is not a number from 0 to 65535", code.as_str()));
+    let result = parsed.and_then(|c| {
+        ClosePayload::build(c, &reason)
+            .map(|p| (c, p))
+            .map_err(|e| e.to_string())
+    });
+    let body = match result {
+        Ok((c, payload)) => {
+            let server = Frame::new(OpCode::Close, payload.clone()).encode();
+            let client = Frame::new(OpCode::Close, payload)
+                .masked([0x37, 0xfa, 0x21, 0x3d])
+                .encode();
+            let name = lookup(c).map(|i| i.name).unwrap_or("application-defined");
+            let page_may = c == 1000 || (3000..=4999).contains(&c);
+            html! {
+                <>
+                    <p class="ok-text" id="close-verdict">{ format!("{c} ({name}) may go on the wire.") }</p>
+                    <ul>
+                        <li>{ "server → client: " }<code id="close-server-bytes">{ to_hex(&server) }</code></li>
+                        <li>{ "client → server (masked with 37 fa 21 3d): " }<code>{ to_hex(&client) }</code></li>
+                    </ul>
+                    <p>{ if page_may {
+                        format!("Page code may call socket.close({c}, …).")
+                    } else {
+                        format!("Page code may not: socket.close({c}) throws InvalidAccessError (only 1000 and 3000–4999 are allowed); {c} is for the protocol and servers.")
+                    } }</p>
+                </>
+            }
+        }
+        Err(e) => html! { <p class="bad-text" id="close-verdict" role="alert">{ e }</p> },
+    };
+    html! {
+        <section class="card" id="lab" aria-labelledby="close-builder-title">
+            <h2 id="close-builder-title">{ "Build a Close frame" }</h2>
+            <div class="row">
+                <label for="close-code">{ "Code" }</label>
+                <input id="close-code" type="text" inputmode="numeric" value={(*code).clone()} oninput={on_code} />
+            </div>
+            <div class="row">
+                <label for="close-reason">{ "Reason" }</label>
+                <input id="close-reason" type="text" value={(*reason).clone()} oninput={on_reason} />
+            </div>
+            <p class="muted">{ format!("The reason is {} bytes of UTF-8; code and reason together must fit in 125 bytes.", reason.len()) }</p>
+            { body }
+        </section>
+    }
+}
+
+/// The lifecycle page.
+#[function_component(Lifecycle)]
+pub fn lifecycle() -> Html {
+    html! {
+        <article>
+            <h1>{ Route::Lifecycle.title() }</h1>
+            <p class="lead">{ Route::Lifecycle.summary() }</p>
+            <StateDiagram />
+            if let Some(l) = lesson_for(Route::Lifecycle) {
+                <LessonView lesson={l} lab_below=true />
+            }
+            <CloseBuilder />
+        </article>
+    }
+}
