@@ -8,5 +8,10 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__wslabCsp.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
 });
 
+// Once loaded, the app works offline (see sw.js).
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch((error) => console.warn("offline mode unavailable:", error));
+}
+
 import init from "/wslab.js";
 await init({ module_or_path: "/wslab_bg.wasm" });

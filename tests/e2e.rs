@@ -535,3 +535,46 @@ async fn accessibility_checker_finds_no_serious_violations() {
     );
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_works_offline_once_loaded() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    driver.goto(site.url("/frames")).await.unwrap();
+    browser
+        .wait_text(By::Css("main h1"), "the frame lab", |t| !t.is_empty())
+        .await;
+    // Wait until the service worker controls the page (its cache is filled on install).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let ready = driver
+            .execute(
+                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if ready.json() == &serde_json::json!(true) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no service worker took control"
+        );
+        driver.refresh().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    let url = site.url("/handshake");
+    drop(site); // The server is gone: from now on only the cache can answer.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    driver.goto(&url).await.unwrap();
+    browser
+        .wait_text(
+            By::Id("handshake-status"),
+            "the handshake lab, offline",
+            |t| t == "101",
+        )
+        .await;
+    browser.quit().await;
+}
