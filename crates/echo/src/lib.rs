@@ -1,82 +1,157 @@
-//! The wslab echo server: every text and binary message sent to `/echo` comes
-//! back unchanged.
+//! The wslab echo server.
+//!
+//! - `/echo` sends every text and binary message back unchanged. With
+//!   `?session=ID` its raw bytes are tapped; with `?ping=N` the server pings
+//!   every N seconds.
+//! - `/tap?session=ID` streams, as JSON text messages, the handshake and every
+//!   frame of the `/echo` connection with that session id.
+//! - `/legacy-proxy` answers the Upgrade with a plain HTTP page, as an old proxy would.
+//! - `/idle?timeout=N` echoes, but drops the TCP connection after N seconds
+//!   without traffic in either direction, as an idle-timeout proxy would.
+//!
+//! The opening handshake is checked and answered by `wire`; frames are
+//! handled by tokio-tungstenite.
+
+mod config;
+mod conn;
+pub mod tap;
+mod tls;
 
 use std::io;
-use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
-use clap::Parser;
-use futures_util::{SinkExt, StreamExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
-use tokio_tungstenite::tungstenite::http::StatusCode;
-use tracing::{debug, info};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tracing::{info, warn};
 
-/// The path that echoes.
-pub const ECHO_PATH: &str = "/echo";
+pub use config::Config;
+use conn::Shared;
 
-/// Command-line configuration of `wslab-echo`.
-#[derive(Parser, Debug, Clone)]
-#[command(name = "wslab-echo", version, about = "The wslab echo server")]
-pub struct Config {
-    /// Address to listen on for ws:// (use port 0 for any free port).
-    #[arg(long, default_value = "127.0.0.1:9001")]
-    pub listen: SocketAddr,
+/// A server bound to its ports, ready to serve.
+pub struct Server {
+    listener: TcpListener,
+    tls: Option<(TcpListener, tokio_rustls::TlsAcceptor)>,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
 }
 
-/// Binds the listener and serves until Ctrl-C.
-pub async fn run(config: Config) -> io::Result<()> {
-    let listener = TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
-    // Tests and the xtask read this line to learn the port.
-    println!("wslab-echo listening on ws://{addr}{ECHO_PATH}");
-    info!(%addr, "listening");
-    tokio::select! {
-        result = serve(listener) => result,
-        _ = tokio::signal::ctrl_c() => {
-            info!("shutting down");
-            Ok(())
-        }
-    }
-}
-
-/// Accepts connections on `listener` forever.
-pub async fn serve(listener: TcpListener) -> io::Result<()> {
-    loop {
-        let (stream, peer) = listener.accept().await?;
-        tokio::spawn(async move {
-            if let Err(err) = handle(stream).await {
-                debug!(%peer, %err, "connection ended with an error");
-            }
-        });
-    }
-}
-
-// tungstenite's callback signature fixes the large error type.
-#[allow(clippy::result_large_err)]
-async fn handle(stream: TcpStream) -> Result<(), tokio_tungstenite::tungstenite::Error> {
-    let check_path = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
-        if req.uri().path() == ECHO_PATH {
-            Ok(resp)
+impl Server {
+    /// Binds the ws:// port (and the wss:// one, unless `no_tls`).
+    pub async fn bind(config: Config) -> io::Result<Server> {
+        let listener = TcpListener::bind(config.listen).await?;
+        let tls = if config.no_tls {
+            None
         } else {
-            let mut err = ErrorResponse::new(Some(format!(
-                "no WebSocket endpoint at {}; try {ECHO_PATH}\n",
-                req.uri().path()
-            )));
-            *err.status_mut() = StatusCode::NOT_FOUND;
-            Err(err)
-        }
-    };
-    let mut ws = tokio_tungstenite::accept_hdr_async(stream, check_path).await?;
-    while let Some(msg) = ws.next().await {
-        match msg? {
-            msg @ (Message::Text(_) | Message::Binary(_)) => ws.send(msg).await?,
-            Message::Close(frame) => {
-                debug!(?frame, "client closed");
-            }
-            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
-        }
+            Some((
+                TcpListener::bind(config.tls_listen).await?,
+                tls::acceptor()?,
+            ))
+        };
+        let (stop, shutdown) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            config,
+            open: AtomicUsize::new(0),
+            taps: tap::Taps::default(),
+            shutdown,
+        });
+        Ok(Server {
+            listener,
+            tls,
+            shared,
+            stop,
+        })
     }
-    debug!("connection closed");
+
+    /// The ws:// address.
+    pub fn local_addr(&self) -> io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The wss:// address, when TLS is on.
+    pub fn tls_addr(&self) -> Option<std::net::SocketAddr> {
+        self.tls.as_ref().and_then(|(l, _)| l.local_addr().ok())
+    }
+
+    /// A handle that shuts the server down: open connections are closed with 1001.
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+
+    /// Serves until the stopper fires.
+    pub async fn serve(self) {
+        let Server {
+            listener,
+            tls,
+            shared,
+            stop,
+        } = self;
+        let mut shutdown = shared.shutdown.clone();
+        if let Some((tls_listener, acceptor)) = tls {
+            let shared = shared.clone();
+            let mut shutdown = shared.shutdown.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        accepted = tls_listener.accept() => {
+                            let Ok((tcp, peer)) = accepted else { continue };
+                            let shared = shared.clone();
+                            let acceptor = acceptor.clone();
+                            tokio::spawn(async move {
+                                let timeout = shared.config.handshake_timeout();
+                                if let Ok(Ok(stream)) = tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
+                                    conn::handle(stream, peer, shared).await;
+                                }
+                            });
+                        }
+                        _ = shutdown.changed() => break,
+                    }
+                }
+            });
+        }
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((tcp, peer)) => {
+                        let _ = tcp.set_nodelay(true);
+                        tokio::spawn(conn::handle(tcp, peer, shared.clone()));
+                    }
+                    // Out of file descriptors and the like: keep serving the others.
+                    Err(e) => {
+                        warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                },
+                _ = shutdown.changed() => break,
+            }
+        }
+        // Give connections a moment to send their Close frames.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(stop);
+    }
+}
+
+/// Binds, prints the addresses, and serves until Ctrl-C, then closes every client with 1001.
+pub async fn run(config: Config) -> io::Result<()> {
+    // A classroom behind one address needs many descriptors: raise the soft limit where allowed.
+    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
+        warn!(error = %e, "could not raise the open-file limit");
+    }
+    let server = Server::bind(config).await?;
+    let addr = server.local_addr()?;
+    // Tests and the xtask read this first line to learn the port.
+    println!("wslab-echo listening on ws://{addr}/echo");
+    if let Some(tls) = server.tls_addr() {
+        println!("wslab-echo listening on wss://{tls}/echo (self-signed certificate)");
+    }
+    info!(%addr, "listening");
+    let stop = server.stopper();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            info!("shutting down: closing every connection with 1001");
+            let _ = stop.send(true);
+        }
+    });
+    server.serve().await;
     Ok(())
 }

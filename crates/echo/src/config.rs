@@ -1,0 +1,126 @@
+//! Command-line configuration of `wslab-echo`.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// `wslab-echo`: echoes every message on `/echo`, and shows what crossed the wire on `/tap`.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "wslab-echo", version, about)]
+pub struct Config {
+    /// Address for ws:// (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:9001")]
+    pub listen: SocketAddr,
+    /// Address for wss://, with a self-signed certificate made at start.
+    #[arg(long, default_value = "127.0.0.1:9443")]
+    pub tls_listen: SocketAddr,
+    /// Do not listen for wss://.
+    #[arg(long)]
+    pub no_tls: bool,
+    /// Largest message accepted, in bytes; larger ones are refused with close 1009.
+    #[arg(long, default_value_t = 16 << 20)]
+    pub max_message: usize,
+    /// Largest frame accepted, in bytes; larger ones are refused with close 1009.
+    #[arg(long, default_value_t = 16 << 20)]
+    pub max_frame: usize,
+    /// Most connections open at once; more are closed with 1008 right after the handshake.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Seconds a client has to complete its opening handshake.
+    #[arg(long, default_value_t = 10)]
+    pub handshake_timeout: u64,
+    /// Seconds without any message from the client before the server closes with 1001.
+    #[arg(long, default_value_t = 600)]
+    pub idle_timeout: u64,
+    /// An Origin allowed to connect (repeatable); `*` allows any. Without this
+    /// flag, pages served from loopback (127.0.0.1, localhost, [::1], any port)
+    /// are allowed. Requests without Origin (non-browser clients) are always allowed.
+    #[arg(long = "allowed-origin")]
+    pub allowed_origins: Vec<String>,
+    /// Subprotocols the server speaks, comma-separated; it picks the first one a client offers.
+    #[arg(long, default_value = "echo,chat,superchat", value_delimiter = ',')]
+    pub protocols: Vec<String>,
+}
+
+impl Config {
+    /// The defaults, listening on `listen` without TLS: for tests.
+    pub fn for_tests(listen: SocketAddr) -> Config {
+        let mut c = Config::parse_from(["wslab-echo"]);
+        c.listen = listen;
+        c.no_tls = true;
+        c
+    }
+
+    /// The handshake timeout.
+    pub fn handshake_timeout(&self) -> Duration {
+        Duration::from_secs(self.handshake_timeout)
+    }
+
+    /// The idle timeout.
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout)
+    }
+
+    /// Whether a page from `origin` may connect (cross-site WebSocket hijacking protection).
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        if self.allowed_origins.is_empty() {
+            return is_loopback_origin(origin);
+        }
+        self.allowed_origins
+            .iter()
+            .any(|o| o == "*" || o.eq_ignore_ascii_case(origin))
+    }
+}
+
+/// Whether an origin such as `http://127.0.0.1:8080` names a loopback host.
+fn is_loopback_origin(origin: &str) -> bool {
+    let Some((_, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    let host = if let Some(v6) = rest.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        rest.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_origins_are_allowed_by_default() {
+        let c = Config::for_tests("127.0.0.1:0".parse().unwrap());
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:3000",
+            "https://[::1]:8443",
+            "http://127.0.0.2",
+        ] {
+            assert!(c.origin_allowed(ok), "{ok}");
+        }
+        for bad in [
+            "https://evil.example",
+            "null",
+            "http://127.0.0.1.evil.example",
+            "file://",
+        ] {
+            assert!(!c.origin_allowed(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn explicit_origins_replace_the_default() {
+        let mut c = Config::for_tests("127.0.0.1:0".parse().unwrap());
+        c.allowed_origins = vec!["https://wslab.example".into()];
+        assert!(c.origin_allowed("https://wslab.example"));
+        assert!(!c.origin_allowed("http://127.0.0.1:8080"));
+        c.allowed_origins.push("*".into());
+        assert!(c.origin_allowed("https://anything.example"));
+    }
+}

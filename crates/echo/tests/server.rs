@@ -1,0 +1,304 @@
+//! wslab-echo against clients that are not wslab's own: tokio-tungstenite,
+//! and raw TCP for what a well-behaved client would never send.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::connect_async;
+use tokio_tungstenite::tungstenite::Message;
+use wire::Frame;
+use wire::decode::{DecodeOptions, Decoded, Role, decode};
+use wire::opcode::OpCode;
+use wslab_echo::{Config, Server};
+
+/// Starts a server on a free port; returns its address and the stop handle.
+async fn start(tweak: impl FnOnce(&mut Config)) -> (SocketAddr, tokio::sync::watch::Sender<bool>) {
+    let mut config = Config::for_tests("127.0.0.1:0".parse().unwrap());
+    tweak(&mut config);
+    let server = Server::bind(config).await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let stop = server.stopper();
+    tokio::spawn(server.serve());
+    (addr, stop)
+}
+
+fn request(addr: SocketAddr, path: &str, extra: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n"
+    )
+}
+
+/// Sends raw bytes after a raw handshake and returns the server's first frame.
+async fn raw_exchange(addr: SocketAddr, after_handshake: &[u8]) -> Frame {
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(request(addr, "/echo", "").as_bytes())
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        let n = tcp.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed during the handshake");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+    };
+    assert!(
+        buf.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&buf)
+    );
+    let mut rest = buf.split_off(end);
+    tcp.write_all(after_handshake).await.unwrap();
+    loop {
+        if let Ok(Decoded::Frame(f)) = decode(&rest, &DecodeOptions::from(Role::Server)) {
+            return f.frame;
+        }
+        let n = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut chunk))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(n > 0, "closed without a frame");
+        rest.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn close_code(frame: &Frame) -> u16 {
+    assert_eq!(frame.opcode, OpCode::Close, "{frame:?}");
+    u16::from_be_bytes([frame.payload[0], frame.payload[1]])
+}
+
+async fn http_status(addr: SocketAddr, text: &str) -> String {
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(text.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn echoes_text_and_binary_to_a_tungstenite_client() {
+    let (addr, _stop) = start(|_| {}).await;
+    let (mut ws, response) = connect_async(format!("ws://{addr}/echo")).await.unwrap();
+    assert_eq!(response.status(), 101);
+    ws.send(Message::Text("héllo".into())).await.unwrap();
+    assert_eq!(
+        ws.next().await.unwrap().unwrap(),
+        Message::Text("héllo".into())
+    );
+    ws.send(Message::Binary(vec![0, 1, 2, 255].into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        ws.next().await.unwrap().unwrap(),
+        Message::Binary(vec![0, 1, 2, 255].into())
+    );
+    ws.close(None).await.unwrap();
+}
+
+#[tokio::test]
+async fn protocol_errors_get_their_close_codes() {
+    let (addr, _stop) = start(|c| c.max_message = 1024).await;
+    // An unmasked client frame: 1002.
+    assert_eq!(
+        close_code(&raw_exchange(addr, &Frame::new(OpCode::Text, b"hi".to_vec()).encode()).await),
+        1002
+    );
+    // Invalid UTF-8 in a text message: 1007.
+    let bad = Frame::new(OpCode::Text, vec![0xff, 0xfe])
+        .masked([1, 2, 3, 4])
+        .encode();
+    assert_eq!(close_code(&raw_exchange(addr, &bad).await), 1007);
+    // A message over the limit: 1009.
+    let big = Frame::new(OpCode::Binary, vec![0; 2048])
+        .masked([1, 2, 3, 4])
+        .encode();
+    assert_eq!(close_code(&raw_exchange(addr, &big).await), 1009);
+    // A reserved opcode: 1002.
+    let reserved = Frame::new(OpCode::ReservedData(3), vec![])
+        .masked([1, 2, 3, 4])
+        .encode();
+    assert_eq!(close_code(&raw_exchange(addr, &reserved).await), 1002);
+}
+
+#[tokio::test]
+async fn bad_handshakes_get_http_errors() {
+    let (addr, _stop) = start(|_| {}).await;
+    let no_key =
+        request(addr, "/echo", "").replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", "");
+    assert!(
+        http_status(addr, &no_key)
+            .await
+            .starts_with("HTTP/1.1 400 Bad Request")
+    );
+    let v8 = request(addr, "/echo", "").replace("Version: 13", "Version: 8");
+    let answer = http_status(addr, &v8).await;
+    assert!(
+        answer.starts_with("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n"),
+        "{answer}"
+    );
+    let evil = request(addr, "/echo", "Origin: https://evil.example\r\n");
+    assert!(
+        http_status(addr, &evil)
+            .await
+            .starts_with("HTTP/1.1 403 Forbidden")
+    );
+    let page = request(addr, "/echo", "Origin: http://127.0.0.1:8080\r\n");
+    assert!(http_status(addr, &page).await.starts_with("HTTP/1.1 101"));
+    assert!(
+        http_status(addr, &request(addr, "/nowhere", ""))
+            .await
+            .starts_with("HTTP/1.1 404")
+    );
+    let proxy = http_status(addr, &request(addr, "/legacy-proxy", "")).await;
+    assert!(proxy.starts_with("HTTP/1.1 200 OK"), "{proxy}");
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_handshake_is_dropped() {
+    let (addr, _stop) = start(|c| c.handshake_timeout = 1).await;
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(b"GET /echo HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 16];
+    let n = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf))
+        .await
+        .expect("dropped within the timeout")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "the server closed the connection");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_connections_echo_without_loss() {
+    let (addr, _stop) = start(|_| {}).await;
+    let mut clients = Vec::new();
+    for _ in 0..1000 {
+        clients.push(connect_async(format!("ws://{addr}/echo")).await.unwrap().0);
+    }
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut ws)| {
+            tokio::spawn(async move {
+                for j in 0..5 {
+                    let text = format!("client {i} message {j}");
+                    ws.send(Message::Text(text.clone().into())).await.unwrap();
+                    assert_eq!(
+                        ws.next().await.unwrap().unwrap(),
+                        Message::Text(text.into())
+                    );
+                }
+                ws.close(None).await.ok();
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn shutdown_closes_clients_with_1001() {
+    let (addr, stop) = start(|_| {}).await;
+    let (mut ws, _) = connect_async(format!("ws://{addr}/echo")).await.unwrap();
+    stop.send(true).unwrap();
+    match tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+    {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 1001),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_tap_agrees_with_tungstenite_on_every_message() {
+    let (addr, _stop) = start(|_| {}).await;
+    let (mut tap, _) = connect_async(format!("ws://{addr}/tap?session=t1"))
+        .await
+        .unwrap();
+    let (mut ws, _) = connect_async(format!("ws://{addr}/echo?session=t1"))
+        .await
+        .unwrap();
+    let sent = ["one", "two, a bit longer", &"x".repeat(300)];
+    for s in sent {
+        ws.send(Message::Text(s.to_owned().into())).await.unwrap();
+        assert_eq!(
+            ws.next().await.unwrap().unwrap(),
+            Message::Text(s.to_owned().into())
+        );
+    }
+    let mut handshake = None;
+    let mut inbound = Vec::new();
+    let mut outbound = Vec::new();
+    while inbound.len() < sent.len() || outbound.len() < sent.len() {
+        let msg = tokio::time::timeout(Duration::from_secs(5), tap.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let event: serde_json::Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        match (event["type"].as_str(), event["dir"].as_str()) {
+            (Some("handshake"), _) => handshake = Some(event),
+            (Some("frame"), Some("in")) => {
+                assert!(event["mask"].is_string(), "client frames are masked");
+                inbound.push(event["text"].as_str().unwrap().to_owned());
+            }
+            (Some("frame"), Some("out")) => {
+                assert!(event["mask"].is_null(), "server frames are not");
+                outbound.push(event["text"].as_str().unwrap().to_owned());
+            }
+            other => panic!("unexpected {other:?}: {event}"),
+        }
+    }
+    assert_eq!(inbound, sent);
+    assert_eq!(outbound, sent);
+    let handshake = handshake.unwrap();
+    assert!(
+        handshake["request"]
+            .as_str()
+            .unwrap()
+            .starts_with("GET /echo?session=t1 HTTP/1.1")
+    );
+    assert!(
+        handshake["response"]
+            .as_str()
+            .unwrap()
+            .contains(handshake["accept"].as_str().unwrap())
+    );
+}
+
+#[tokio::test]
+async fn the_idle_endpoint_drops_silent_connections_unless_pings_keep_them_alive() {
+    let (addr, _stop) = start(|_| {}).await;
+    let (mut silent, _) = connect_async(format!("ws://{addr}/idle?timeout=1"))
+        .await
+        .unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(4), silent.next())
+        .await
+        .unwrap();
+    assert!(
+        matches!(ended, None | Some(Err(_))),
+        "dropped without a Close frame: {ended:?}"
+    );
+
+    let (mut kept, _) = connect_async(format!("ws://{addr}/idle?timeout=2&ping=1"))
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
+    let mut pings = 0;
+    while tokio::time::Instant::now() < deadline {
+        match tokio::time::timeout_at(deadline, kept.next()).await {
+            Ok(Some(Ok(Message::Ping(_)))) => pings += 1,
+            Ok(other) => panic!("the connection should live: {other:?}"),
+            Err(_) => break,
+        }
+    }
+    assert!(pings >= 2, "{pings} pings");
+    kept.send(Message::Text("still here".into())).await.unwrap();
+}
