@@ -96,7 +96,7 @@ async fn live_page_offers_the_local_echo_server() {
         .unwrap()
         .dyn_into::<web_sys::HtmlInputElement>()
         .unwrap();
-    assert_eq!(input.value(), wslab::components::DEFAULT_ECHO_URL);
+    assert_eq!(input.value(), wslab::pages::DEFAULT_ECHO_URL);
     assert_eq!(text_of(&root, "#echo-status"), "not connected");
 }
 

@@ -11,9 +11,17 @@ use wire::frame::Frame;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
 
-/// The four readyState values as a state diagram.
+/// Props of [`StateDiagram`].
+#[derive(Properties, PartialEq)]
+pub struct StateDiagramProps {
+    /// The readyState to light up, if any.
+    #[prop_or_default]
+    pub current: Option<u16>,
+}
+
+/// The four readyState values as a state diagram, the current one lit.
 #[function_component(StateDiagram)]
-pub fn state_diagram() -> Html {
+pub fn state_diagram(props: &StateDiagramProps) -> Html {
     let states = [
         ("CONNECTING", 0, 20),
         ("OPEN", 1, 170),
@@ -29,7 +37,7 @@ pub fn state_diagram() -> Html {
                     </marker>
                 </defs>
                 { for states.iter().map(|(name, n, x)| html! {
-                    <g class="state">
+                    <g class={classes!("state", (props.current == Some(*n)).then_some("lit"))} data-state={n.to_string()}>
                         <rect x={x.to_string()} y="30" width="110" height="46" rx="10" />
                         <text x={(x + 55).to_string()} y="51" text-anchor="middle" class="st-name">{ *name }</text>
                         <text x={(x + 55).to_string()} y="68" text-anchor="middle" class="st-num">{ format!("readyState {n}") }</text>

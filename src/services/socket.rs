@@ -44,7 +44,25 @@ impl Socket {
     /// Opens a WebSocket to `url`. The constructor's exception (for example a
     /// URL that is not ws://, wss://, http:// or https://) comes back as text.
     pub fn open(url: &str, on_event: Callback<SocketEvent>) -> Result<Self, String> {
-        let ws = WebSocket::new(url).map_err(js_error_text)?;
+        Self::open_with(url, &[], on_event)
+    }
+
+    /// Opens a WebSocket offering `protocols` (Sec-WebSocket-Protocol).
+    pub fn open_with(
+        url: &str,
+        protocols: &[String],
+        on_event: Callback<SocketEvent>,
+    ) -> Result<Self, String> {
+        let ws = if protocols.is_empty() {
+            WebSocket::new(url)
+        } else {
+            let list = js_sys::Array::new();
+            for p in protocols {
+                list.push(&wasm_bindgen::JsValue::from_str(p));
+            }
+            WebSocket::new_with_str_sequence(url, &list)
+        }
+        .map_err(js_error_text)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
 
         let cb = on_event.clone();
@@ -88,9 +106,42 @@ impl Socket {
         self.ws.send_with_str(text).map_err(js_error_text)
     }
 
+    /// Sends a binary message.
+    pub fn send_bytes(&self, bytes: &[u8]) -> Result<(), String> {
+        self.ws.send_with_u8_array(bytes).map_err(js_error_text)
+    }
+
     /// Starts the closing handshake with code 1000.
     pub fn close(&self) -> Result<(), String> {
         self.ws.close_with_code(1000).map_err(js_error_text)
+    }
+
+    /// Starts the closing handshake with a code and reason; the browser throws
+    /// for codes other than 1000 and 3000–4999, and for reasons over 123 bytes.
+    pub fn close_with(&self, code: u16, reason: &str) -> Result<(), String> {
+        self.ws
+            .close_with_code_and_reason(code, reason)
+            .map_err(js_error_text)
+    }
+
+    /// Bytes queued by send() but not yet handed to the network.
+    pub fn buffered_amount(&self) -> u32 {
+        self.ws.buffered_amount()
+    }
+
+    /// The subprotocol the server chose ("" for none).
+    pub fn protocol(&self) -> String {
+        self.ws.protocol()
+    }
+
+    /// The extensions the server accepted ("" for none).
+    pub fn extensions(&self) -> String {
+        self.ws.extensions()
+    }
+
+    /// readyState: 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED.
+    pub fn ready_state(&self) -> u16 {
+        self.ws.ready_state()
     }
 }
 

@@ -69,6 +69,7 @@ impl Drop for ProcessGuard {
 /// A real `wslab-echo` process on a free loopback port.
 pub struct EchoServer {
     pub addr: SocketAddr,
+    pub tls_addr: SocketAddr,
     _process: ProcessGuard,
 }
 
@@ -87,23 +88,31 @@ impl EchoServer {
             });
         let mut process = ProcessGuard::spawn(
             Command::new(bin)
-                .args(["--listen", "127.0.0.1:0"])
+                .args(["--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0"])
+                .env("RUST_LOG", "warn")
                 .stdout(Stdio::piped()),
         );
         let stdout = process.child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("wslab-echo prints its address");
-        // "wslab-echo listening on ws://127.0.0.1:PORT/echo"
-        let addr = line
-            .split("ws://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line from wslab-echo: {line:?}"));
+        let mut reader = BufReader::new(stdout);
+        // "wslab-echo listening on ws://127.0.0.1:PORT/echo", then the same for wss://.
+        let mut read_addr = |scheme: &str| -> SocketAddr {
+            let mut line = String::new();
+            reader
+                .read_line(&mut line)
+                .expect("wslab-echo prints its addresses");
+            line.split(scheme)
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|a| a.parse().ok())
+                .unwrap_or_else(|| panic!("unexpected line from wslab-echo: {line:?}"))
+        };
+        let addr = read_addr("ws://");
+        let tls_addr = read_addr("wss://");
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in reader.lines() {});
         EchoServer {
             addr,
+            tls_addr,
             _process: process,
         }
     }
@@ -204,6 +213,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts Chromium with extra command-line arguments.
+    pub async fn start_with(extra: &[&str]) -> Self {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
@@ -235,6 +249,9 @@ impl Browser {
         ] {
             caps.add_arg(arg).unwrap();
         }
+        for arg in extra {
+            caps.add_arg(arg).unwrap();
+        }
         let driver = WebDriver::new(&url, caps)
             .await
             .expect("a Chromium session");
@@ -253,7 +270,12 @@ impl Browser {
     /// WebDriver clear fires no input event, so an app that re-renders its
     /// controlled fields would put the old text back.)
     pub async fn replace_text(&self, by: By, text: &str) {
-        let field = self.driver.find(by).await.expect("the field exists");
+        let field = self
+            .driver
+            .query(by)
+            .first()
+            .await
+            .expect("the field exists");
         field.click().await.unwrap();
         field.send_keys(Key::Control + "a").await.unwrap();
         if text.is_empty() {

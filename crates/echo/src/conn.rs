@@ -357,9 +357,20 @@ where
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Ok(text) => if ws.send(Message::Text(text.into())).await.is_err() { break },
+                Ok(first) => {
+                    // Everything already waiting goes out in one message: a JSON array.
+                    let mut batch = vec![first];
+                    while batch.len() < 512 {
+                        match events.try_recv() {
+                            Ok(e) => batch.push(e),
+                            Err(_) => break,
+                        }
+                    }
+                    let text = format!("[{}]", batch.join(","));
+                    if ws.send(Message::Text(text.into())).await.is_err() { break }
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    let note = json!({ "type": "lagged", "missed": n }).to_string();
+                    let note = format!("[{}]", json!({ "type": "lagged", "missed": n }));
                     if ws.send(Message::Text(note.into())).await.is_err() { break }
                 }
                 Err(_) => break,

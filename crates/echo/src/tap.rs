@@ -3,7 +3,8 @@
 //! A connection opened with `/echo?session=ID` copies the raw bytes it reads
 //! and writes into a channel; a task splits them into frames with `wire`'s
 //! decoder and publishes one JSON event per frame to every `/tap?session=ID`
-//! socket. `/echo` itself stays a pure echo: nothing is added to its stream.
+//! socket, which sends them in batches, as JSON arrays. `/echo` itself stays
+//! a pure echo: nothing is added to its stream.
 
 use std::collections::HashMap;
 use std::io;
@@ -135,6 +136,19 @@ impl Splitter {
         }
     }
 
+    /// Takes bytes without reporting the frames they complete.
+    fn skip(&mut self, bytes: &[u8]) {
+        if self.failed {
+            return;
+        }
+        self.buf.extend_from_slice(bytes);
+        let mut at = 0;
+        while let Ok(Decoded::Frame(f)) = decode(&self.buf[at..], &self.opts) {
+            at += f.consumed;
+        }
+        self.buf.drain(..at);
+    }
+
     /// Takes bytes; returns an event for each whole frame (or the error that stopped it).
     fn push(&mut self, bytes: &[u8], dir: Dir, t_ms: u128) -> Vec<Value> {
         if self.failed {
@@ -210,6 +224,16 @@ pub fn spawn_splitter(
         let mut inbound = Splitter::new(Dir::In);
         let mut outbound = Splitter::new(Dir::Out);
         while let Some((dir, bytes)) = rx.recv().await {
+            if events.receiver_count() == 0 {
+                // Nobody watches: keep the split in step but build no events.
+                let splitter = if dir == Dir::In {
+                    &mut inbound
+                } else {
+                    &mut outbound
+                };
+                splitter.skip(&bytes);
+                continue;
+            }
             let t_ms = started.elapsed().as_millis();
             let splitter = if dir == Dir::In {
                 &mut inbound

@@ -236,13 +236,20 @@ async fn the_tap_agrees_with_tungstenite_on_every_message() {
     let mut handshake = None;
     let mut inbound = Vec::new();
     let mut outbound = Vec::new();
+    // The tap sends its events in batches, as JSON arrays.
+    let mut queue = std::collections::VecDeque::new();
     while inbound.len() < sent.len() || outbound.len() < sent.len() {
-        let msg = tokio::time::timeout(Duration::from_secs(5), tap.next())
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
-        let event: serde_json::Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        if queue.is_empty() {
+            let msg = tokio::time::timeout(Duration::from_secs(5), tap.next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap();
+            let batch: Vec<serde_json::Value> =
+                serde_json::from_str(msg.to_text().unwrap()).unwrap();
+            queue.extend(batch);
+        }
+        let event = queue.pop_front().unwrap();
         match (event["type"].as_str(), event["dir"].as_str()) {
             (Some("handshake"), _) => handshake = Some(event),
             (Some("frame"), Some("in")) => {
