@@ -30,7 +30,8 @@ pub fn serve() -> Result {
         .map_err(|e| format!("cannot start wslab-echo: {e}"))?;
     let _echo = Guard(echo);
     step("starting trunk serve on http://127.0.0.1:8080 (Ctrl-C stops both)");
-    install::run(command("trunk").arg("serve"))
+    // Trunk's reload helper is an inline script, which the app's CSP forbids.
+    install::run(command("trunk").args(["serve", "--no-autoreload"]))
 }
 
 /// `cargo xtask dist`: the optimised build into dist/.
