@@ -6,51 +6,14 @@
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, window};
-use yew::prelude::*;
-use yew_router::history::{AnyHistory, History, MemoryHistory};
-use yew_router::prelude::*;
-
-use wslab::app::Shell;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod dom;
+
+use dom::{mount, settle as tick};
+
 const RUNS: usize = 40;
-
-#[derive(Properties, PartialEq)]
-struct AtProps {
-    path: AttrValue,
-}
-
-#[function_component(At)]
-fn at(props: &AtProps) -> Html {
-    // A query in the path goes through push_with_query, as the router parses it.
-    let history = use_memo(props.path.clone(), |path| {
-        let (route, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
-        let history = AnyHistory::from(MemoryHistory::with_entries(vec![route.to_owned()]));
-        if !query.is_empty() {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
-            history.replace_with_query(route, pairs).unwrap();
-        }
-        history
-    });
-    let history = (*history).clone();
-    html! { <Router {history}><Shell /></Router> }
-}
-
-async fn tick() {
-    for _ in 0..3 {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-    }
-}
-
-async fn mount(path: &'static str) -> Element {
-    let document = window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    yew::Renderer::<At>::with_root_and_props(host.clone(), AtProps { path: path.into() }).render();
-    tick().await;
-    host
-}
 
 fn now() -> f64 {
     window().unwrap().performance().unwrap().now()

@@ -4,52 +4,15 @@
 
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, window};
-use yew::prelude::*;
-use yew_router::history::{AnyHistory, History, MemoryHistory};
-use yew_router::prelude::*;
+use web_sys::Element;
 
-use wslab::app::Shell;
 use wslab::route::Route;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[derive(Properties, PartialEq)]
-struct AtProps {
-    path: AttrValue,
-}
+mod dom;
 
-/// The app's shell at a chosen path, in a router of its own.
-#[function_component(At)]
-fn at(props: &AtProps) -> Html {
-    // A query in the path goes through push_with_query, as the router parses it.
-    let history = use_memo(props.path.clone(), |path| {
-        let (route, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
-        let history = AnyHistory::from(MemoryHistory::with_entries(vec![route.to_owned()]));
-        if !query.is_empty() {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
-            history.replace_with_query(route, pairs).unwrap();
-        }
-        history
-    });
-    let history = (*history).clone();
-    html! {
-        <Router {history}>
-            <Shell />
-        </Router>
-    }
-}
-
-/// Mounts the shell at `path` in a fresh element and lets Yew render it.
-async fn mount(path: &'static str) -> Element {
-    let document = window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    yew::Renderer::<At>::with_root_and_props(host.clone(), AtProps { path: path.into() }).render();
-    // Yew renders on the next tick of the event loop.
-    gloo_timers::future::TimeoutFuture::new(0).await;
-    host
-}
+use dom::{mount, settle};
 
 fn text_of(root: &Element, selector: &str) -> String {
     root.query_selector(selector)
@@ -118,13 +81,6 @@ async fn type_into(root: &Element, selector: &str, value: &str) {
     let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
     el.dispatch_event(&event).unwrap();
     settle().await;
-}
-
-/// Lets Yew finish rendering, and the effects a render schedules.
-async fn settle() {
-    for _ in 0..3 {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-    }
 }
 
 /// Chooses an option of a select and fires `change`.

@@ -273,20 +273,8 @@ fn wasm_opt() -> Result {
         println!("ok: wasm-opt (binaryen {BINARYEN_VERSION})");
         return Ok(());
     }
-    if version_of("npm").is_none() {
-        apt_install(&["nodejs", "npm"])?;
-    }
     step(&format!(
         "installing wasm-opt from npm's binaryen@{BINARYEN_VERSION} into .tools/"
     ));
-    let dir = root().join(".tools");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    run(command("npm").args([
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--prefix",
-        ".tools",
-        &format!("binaryen@{BINARYEN_VERSION}"),
-    ]))
+    npm_install(&format!("binaryen@{BINARYEN_VERSION}"))
 }
