@@ -851,3 +851,29 @@ async fn wss_to_the_local_tls_port_works() {
         .await;
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn when_the_server_closes_first_the_browser_answers_by_itself() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    live_connect(&browser, &site, &format!("ws://{}/echo?close=1", echo.addr)).await;
+    browser
+        .wait_text(By::Id("close-event"), "the server's close", |t| {
+            t == "close event: code 1000, reason \"the server is done\", wasClean true"
+        })
+        .await;
+    browser
+        .wait_text(By::Id("server-closed-first"), "the explanation", |t| {
+            t.contains("answered with its own Close")
+        })
+        .await;
+    // The wire view shows the server's Close and the browser's masked answer.
+    let wire = browser
+        .wait_text(By::Id("wire-frames"), "both Close frames", |t| {
+            t.matches("(close)").count() >= 2
+        })
+        .await;
+    assert!(wire.contains("masking key"), "{wire}");
+    browser.quit().await;
+}

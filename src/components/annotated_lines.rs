@@ -87,7 +87,7 @@ fn line(props: &LineProps) -> Html {
     html! {
         <li class={classes!("line", bad.then_some("bad"))} data-line={props.n.to_string()}>
             <details>
-                <summary>
+                <summary title={props.doc.map(|d| d.purpose).unwrap_or("Not a header the WebSocket handshake uses.")}>
                     <span class="lineno" aria-hidden="true">{ props.n }</span>
                     <code>{ props.text.clone() }</code>
                     if bad { <span class="badge bad-badge">{ "problem" }</span> }

@@ -497,6 +497,11 @@ pub fn live() -> Html {
                     </form>
                     if let Some((c, r, clean)) = &console.closed {
                         <p id="close-event">{ format!("close event: code {c}, reason {r:?}, wasClean {clean}") }</p>
+                        if *clean && !console.transitions.iter().any(|(_, t)| t.contains("close() called")) {
+                            <p class="muted" id="server-closed-first">
+                                { "The server closed first: its Close frame arrived, the browser answered with its own Close by itself (page code did nothing), and only then fired close." }
+                            </p>
+                        }
                     }
                 </section>
             </div>

@@ -20,7 +20,10 @@ use tracing::{debug, info};
 use wire::handshake::{check_request, respond};
 
 use crate::config::Config;
-use crate::tap::{Taps, Tee, spawn_splitter};
+use crate::tap::{Dir, Taps, Tee, spawn_splitter};
+
+/// How long the tap gathers events before sending them.
+const TAP_BATCH: Duration = Duration::from_millis(25);
 
 /// The longest opening request read; longer ones get 431.
 const MAX_REQUEST: usize = 16 * 1024;
@@ -212,7 +215,7 @@ where
             if let Some(tap) = &tap
                 && !leftover.is_empty()
             {
-                let _ = tap.send((crate::tap::Dir::In, leftover.clone()));
+                let _ = tap.send((Dir::In, leftover.clone()));
             }
             let ws = WebSocketStream::from_partially_read(
                 Tee::new(stream, tap),
@@ -225,12 +228,27 @@ where
                 .get("ping")
                 .and_then(|p| p.parse::<u64>().ok())
                 .filter(|p| *p > 0);
+            let close_after = query
+                .get("close")
+                .and_then(|p| p.parse::<u64>().ok())
+                .map(Duration::from_secs);
             let silence = match endpoint {
                 Endpoint::Idle(secs) => Some(Duration::from_secs(secs)),
                 _ => None,
             };
             let over_limit = shared.open.fetch_add(1, Ordering::SeqCst) >= cfg.max_connections;
-            echo(ws, ping, silence, over_limit, &shared, started).await;
+            echo(
+                ws,
+                Timers {
+                    ping,
+                    silence,
+                    close_after,
+                },
+                over_limit,
+                &shared,
+                started,
+            )
+            .await;
             shared.open.fetch_sub(1, Ordering::SeqCst);
             if let Some(s) = session {
                 shared.taps.release(&s);
@@ -267,17 +285,30 @@ where
     let _ = ws.flush().await;
 }
 
+/// What the echo loop does on its own: ping every N seconds, drop the
+/// connection after a silence (the idle demo), close first after a while.
+struct Timers {
+    ping: Option<u64>,
+    silence: Option<Duration>,
+    close_after: Option<Duration>,
+}
+
 /// The echo loop: every text and binary message goes back unchanged.
 async fn echo<S>(
     mut ws: WebSocketStream<S>,
-    ping: Option<u64>,
-    silence: Option<Duration>,
+    timers: Timers,
     over_limit: bool,
     shared: &Shared,
     started: Instant,
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    let Timers {
+        ping,
+        silence,
+        close_after,
+    } = timers;
+    let close_at = close_after.map(|d| tokio::time::Instant::now() + d);
     if over_limit {
         close_with(&mut ws, CloseCode::Policy, "too many connections").await;
         return;
@@ -335,6 +366,16 @@ async fn echo<S>(
                 close_with(&mut ws, CloseCode::Away, "idle timeout").await;
                 return;
             },
+            _ = async { tokio::time::sleep_until(close_at.unwrap()).await }, if close_at.is_some() => {
+                // The server closes first: the browser answers the Close by itself.
+                close_with(&mut ws, CloseCode::Normal, "the server is done").await;
+                while let Some(Ok(m)) = ws.next().await {
+                    if m.is_close() {
+                        break;
+                    }
+                }
+                return;
+            },
             _ = shutdown.changed() => {
                 close_with(&mut ws, CloseCode::Away, "server shutting down").await;
                 return;
@@ -358,9 +399,11 @@ where
         tokio::select! {
             event = events.recv() => match event {
                 Ok(first) => {
-                    // Everything already waiting goes out in one message: a JSON array.
+                    // Events go out in batches, as JSON arrays, at most every 25 ms: a busy
+                    // connection then costs the tap one message per batch, not one per frame.
+                    tokio::time::sleep(TAP_BATCH).await;
                     let mut batch = vec![first];
-                    while batch.len() < 512 {
+                    while batch.len() < 4096 {
                         match events.try_recv() {
                             Ok(e) => batch.push(e),
                             Err(_) => break,
