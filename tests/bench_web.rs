@@ -44,9 +44,24 @@ async fn timed(root: &Element, change: impl FnOnce(), done: impl Fn() -> bool) -
         }
         assert!(spins < 10_000, "the page never showed the change");
     }
+    let rendered = now() - t0;
     // Reading a layout property makes the browser apply the DOM changes now.
     let _ = root.dyn_ref::<HtmlElement>().map(|e| e.offset_height());
+    RENDER_SHARE.with(|r| r.borrow_mut().push(rendered));
     now() - t0
+}
+
+thread_local! {
+    /// Of each timed update, the part spent before style and layout.
+    static RENDER_SHARE: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reports the render-only share of the updates timed since the last call.
+fn report_render_share(name: &str) {
+    let samples = RENDER_SHARE.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    if !samples.is_empty() {
+        report(&format!("{name} (Yew render only, before layout)"), samples);
+    }
 }
 
 fn report(name: &str, mut samples: Vec<f64>) {
@@ -127,6 +142,7 @@ async fn handshake_keystroke_with_an_8_kib_request() {
         core,
     );
     report("handshake lab, one keystroke, 8 KiB request", samples);
+    report_render_share("handshake lab, one keystroke, 8 KiB request");
 }
 
 async fn frame_field_toggle(len: usize) {
