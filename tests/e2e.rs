@@ -28,26 +28,14 @@ async fn echo_round_trip_through_a_real_browser_websocket() {
         Some(url.as_str())
     );
 
-    driver
-        .find(By::Id("echo-connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("echo-connect")).await;
     browser
         .wait_text(By::Id("echo-status"), "state OPEN", |t| t == "OPEN")
         .await;
 
     let message = format!("round trip {}", std::process::id());
     browser.replace_text(By::Id("echo-message"), &message).await;
-    driver
-        .find(By::Id("echo-send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("echo-send")).await;
     let reply = browser
         .wait_text(
             By::Css("#echo-log li.received .content"),
@@ -226,20 +214,8 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
         .await;
     let opcode = driver.find(By::Id("fb-opcode")).await.unwrap();
     opcode.click().await.unwrap();
-    driver
-        .find(By::Css("#fb-opcode option[value='1']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    driver
-        .find(By::Id("fb-mask"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Css("#fb-opcode option[value='1']")).await;
+    browser.click(By::Id("fb-mask")).await;
     browser.replace_text(By::Id("fb-key"), "37 fa 21 3d").await;
     browser.replace_text(By::Id("fb-payload"), "Hello").await;
     browser
@@ -249,13 +225,7 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
         .await;
 
     // Toggling FIN changes the diagram and the first byte.
-    driver
-        .find(By::Id("fb-fin"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("fb-fin")).await;
     browser
         .wait_text(
             By::Css("[data-field=fin] .fvalue"),
@@ -301,21 +271,8 @@ async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
     let browser = Browser::start().await;
     let driver = &browser.driver;
     driver.goto(site.url("/quiz")).await.unwrap();
-    driver
-        .query(By::Id("mcq-101-0"))
-        .first()
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    driver
-        .find(By::Css("#mcq-101 button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("mcq-101-0")).await;
+    browser.click(By::Css("#mcq-101 button")).await;
     browser
         .wait_text(By::Css("#mcq-101 [role=status]"), "feedback", |t| {
             t.starts_with("Correct.")
@@ -381,23 +338,11 @@ async fn theme_choice_is_applied_and_remembered() {
             t == "Theme: system"
         })
         .await;
-    driver
-        .find(By::Id("theme-switch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("theme-switch")).await;
     browser
         .wait_text(By::Id("theme-switch"), "light", |t| t == "Theme: light")
         .await;
-    driver
-        .find(By::Id("theme-switch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("theme-switch")).await;
     browser
         .wait_text(By::Id("theme-switch"), "dark", |t| t == "Theme: dark")
         .await;
@@ -437,14 +382,7 @@ async fn every_page_runs_under_the_content_security_policy() {
             .await;
         // Hover the bit diagram and open a line: code paths that add classes and attributes.
         if path == "/frames" {
-            browser
-                .driver
-                .find(By::Css("[data-field=opcode]"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            browser.click(By::Css("[data-field=opcode]")).await;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         assert_eq!(
@@ -589,15 +527,7 @@ async fn live_connect(browser: &Browser, site: &StaticServer, url: &str) {
         .goto(site.url(&format!("/live?url={query}")))
         .await
         .unwrap();
-    browser
-        .driver
-        .query(By::Id("echo-connect"))
-        .first()
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("echo-connect")).await;
 }
 
 fn serde_urlencoded_url(url: &str) -> String {
@@ -641,14 +571,7 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
     browser
         .replace_text(By::Id("echo-message"), "masked by my browser")
         .await;
-    browser
-        .driver
-        .find(By::Id("echo-send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("echo-send")).await;
     browser
         .wait_text(By::Css("#echo-log li.received .content"), "the echo", |t| {
             t == "masked by my browser"
@@ -670,14 +593,7 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
     browser
         .replace_text(By::Id("send-hex"), "00 01 02 ff")
         .await;
-    browser
-        .driver
-        .find(By::Id("send-binary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("send-binary")).await;
     browser
         .wait_text(
             By::Css("#echo-log li.received:last-child .meta"),
@@ -690,14 +606,7 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
     browser
         .replace_text(By::Id("close-code-live"), "1001")
         .await;
-    browser
-        .driver
-        .find(By::Id("close-button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("close-button")).await;
     browser
         .wait_text(By::Id("live-exception"), "the InvalidAccessError", |t| {
             t.contains("InvalidAccessError")
@@ -709,14 +618,7 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
     browser
         .replace_text(By::Id("close-reason-live"), "bye")
         .await;
-    browser
-        .driver
-        .find(By::Id("close-button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("close-button")).await;
     browser
         .wait_text(By::Id("close-event"), "a clean close", |t| {
             t == "close event: code 4000, reason \"bye\", wasClean true"
@@ -732,15 +634,7 @@ async fn failed_connections_show_error_then_close_1006() {
     let browser = Browser::start().await;
     // The chapter's challenge: a host that does not exist.
     browser.driver.goto(site.url("/live")).await.unwrap();
-    browser
-        .driver
-        .query(By::Id("challenge-run"))
-        .first()
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("challenge-run")).await;
     let log = browser
         .wait_text(By::Id("transitions"), "error then close 1006", |t| {
             t.contains("close event: code 1006")
@@ -793,14 +687,7 @@ async fn idle_proxy_drops_a_silent_connection_and_heartbeats_keep_it() {
         .await
         .unwrap();
     browser.replace_text(By::Id("live-ping"), "1").await;
-    browser
-        .driver
-        .find(By::Id("echo-connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("echo-connect")).await;
     browser
         .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
         .await;
@@ -834,14 +721,7 @@ async fn wss_to_the_local_tls_port_works() {
     browser
         .wait_text(By::Id("echo-status"), "OPEN over TLS", |t| t == "OPEN")
         .await;
-    browser
-        .driver
-        .find(By::Id("echo-send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::Id("echo-send")).await;
     browser
         .wait_text(
             By::Css("#echo-log li.received .content"),

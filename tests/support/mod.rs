@@ -266,6 +266,18 @@ impl Browser {
         let _ = self.driver.clone().quit().await;
     }
 
+    /// Clicks an element once it exists.
+    pub async fn click(&self, by: By) {
+        self.driver
+            .query(by)
+            .first()
+            .await
+            .expect("the element exists")
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// Replaces a field's text as a person does: select all, then type. (A
     /// WebDriver clear fires no input event, so an app that re-renders its
     /// controlled fields would put the old text back.)
