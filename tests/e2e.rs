@@ -757,3 +757,67 @@ async fn when_the_server_closes_first_the_browser_answers_by_itself() {
     assert!(wire.contains("masking key"), "{wire}");
     browser.quit().await;
 }
+
+/// The size of the big upload.
+const BIG: usize = 2 << 20;
+
+/// The smallest valid PNG: one transparent pixel.
+const PIXEL_PNG: [u8; 67] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_image_file_is_echoed_and_shown_and_a_big_upload_shows_its_queue() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let dir = std::env::temp_dir().join(format!("wslab-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("pixel.png");
+    std::fs::write(&png, PIXEL_PNG).unwrap();
+    let big = dir.join("big.bin");
+    std::fs::write(&big, vec![0x5a; BIG]).unwrap();
+
+    live_connect(&browser, &site, &echo.echo_url()).await;
+    browser
+        .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
+        .await;
+    let file = browser.driver.find(By::Id("send-file")).await.unwrap();
+    file.send_keys(png.to_string_lossy()).await.unwrap();
+    browser
+        .driver
+        .query(By::Css("#echo-log li.received img.echoed-image"))
+        .first()
+        .await
+        .unwrap();
+
+    // A 2 MiB file: the browser queues it (Chromium splits it into frames), and
+    // the page shows bufferedAmount while it drains.
+    let file = browser.driver.find(By::Id("send-file")).await.unwrap();
+    file.send_keys(big.to_string_lossy()).await.unwrap();
+    browser
+        .driver
+        .query(By::Id("buffered"))
+        .first()
+        .await
+        .unwrap();
+    browser
+        .wait_text(
+            By::Css("#echo-log li:nth-child(4) .meta"),
+            "the big echo",
+            |t| t.contains(&format!("received binary · {BIG} bytes")),
+        )
+        .await;
+    // The wire view shows the fragments the browser chose: a first frame, then continuations.
+    browser
+        .wait_text(By::Id("wire-frames"), "the fragments", |t| {
+            t.contains("FIN 0, opcode 0x2") && t.contains("opcode 0x0 (continuation)")
+        })
+        .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    browser.quit().await;
+}

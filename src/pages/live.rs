@@ -15,8 +15,10 @@ use crate::pages::StateDiagram;
 use crate::route::Route;
 use crate::services::browser::{blob_url, download, now_ms, random_bytes, read_file};
 use crate::services::socket::{Socket, SocketEvent};
-use crate::state::console::{Console, ConsoleAction, Dir, Payload};
+use crate::state::console::{Console, ConsoleAction, Dir, Payload, TapSplitters, WireFrame};
 use wire::hex::{parse_hex, to_hex};
+use wire::opcode::OpCode;
+use wire::tap::decode_records;
 use wire::uri::parse_uri;
 
 /// The echo server `cargo xtask serve` starts, reached directly on its own port.
@@ -141,6 +143,8 @@ pub fn live() -> Html {
     let tap: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
     let pending_open: Rc<RefCell<Option<PendingOpen>>> = use_mut_ref(|| None);
     let meter: Rc<RefCell<Option<Interval>>> = use_mut_ref(|| None);
+    // Splitting the tap's bytes is stream decoding: it lives beside the sockets, not in the reducer.
+    let splitters: Rc<RefCell<TapSplitters>> = use_mut_ref(TapSplitters::default);
 
     let connect = {
         let (console, url, protocols, wire_on, ping) = (
@@ -150,10 +154,16 @@ pub fn live() -> Html {
             wire_on.clone(),
             ping.clone(),
         );
-        let (main, tap, pending_open) = (main.clone(), tap.clone(), pending_open.clone());
+        let (main, tap, pending_open, splitters) = (
+            main.clone(),
+            tap.clone(),
+            pending_open.clone(),
+            splitters.clone(),
+        );
         Callback::from(move |target: Option<String>| {
             *main.borrow_mut() = None;
             *tap.borrow_mut() = None;
+            *splitters.borrow_mut() = TapSplitters::default();
             let address = target.unwrap_or_else(|| (*url).clone()).trim().to_owned();
             let offered: Vec<String> = protocols
                 .split(',')
@@ -175,7 +185,7 @@ pub fn live() -> Html {
                             }
                             SocketEvent::Text(t) => ConsoleAction::Received(Payload::Text(t), at),
                             SocketEvent::Binary(b) => {
-                                ConsoleAction::Received(Payload::Binary(b), at)
+                                ConsoleAction::Received(Payload::Binary(Rc::new(b)), at)
                             }
                             SocketEvent::Error => ConsoleAction::Error(at),
                             SocketEvent::Closed {
@@ -203,13 +213,25 @@ pub fn live() -> Html {
                     *pending_open.borrow_mut() = Some(Box::new(open_main));
                     let dispatcher = console.dispatcher();
                     let pending = pending_open.clone();
+                    let splitters = splitters.clone();
                     let on_tap = Callback::from(move |ev: SocketEvent| match ev {
-                        // The tap sends its events in batches, as JSON arrays.
+                        // JSON events (the handshake, the end) come as text…
                         SocketEvent::Text(t) => {
-                            if let Ok(batch) = serde_json::from_str::<Vec<Value>>(&t) {
-                                for v in batch {
-                                    dispatcher.dispatch(ConsoleAction::Tap(v));
-                                }
+                            if let Ok(v) = serde_json::from_str::<Value>(&t) {
+                                dispatcher.dispatch(ConsoleAction::Tap(v));
+                            }
+                        }
+                        // …and the raw bytes, batched, as binary records split here with wire.
+                        SocketEvent::Binary(b) => {
+                            let mut frames = Vec::new();
+                            let mut errors = Vec::new();
+                            for (from_client, t_ms, bytes) in decode_records(&b) {
+                                let (f, e) = splitters.borrow_mut().take(from_client, t_ms, &bytes);
+                                frames.extend(f);
+                                errors.extend(e);
+                            }
+                            if !frames.is_empty() || !errors.is_empty() {
+                                dispatcher.dispatch(ConsoleAction::TapFrames(frames, errors));
                             }
                         }
                         // Open, or failure (not a wslab-echo server): open the real socket either way.
@@ -218,7 +240,6 @@ pub fn live() -> Html {
                                 open();
                             }
                         }
-                        SocketEvent::Binary(_) => {}
                     });
                     match Socket::open(&tap_url, on_tap) {
                         Ok(s) => *tap.borrow_mut() = Some(s),
@@ -260,6 +281,13 @@ pub fn live() -> Html {
             match result {
                 Ok(()) => {
                     console.dispatch(ConsoleAction::Sent(payload, now_ms()));
+                    // Right after send() the browser has queued the whole message.
+                    let queued = main
+                        .borrow()
+                        .as_ref()
+                        .map(|s| s.buffered_amount())
+                        .unwrap_or(0);
+                    console.dispatch(ConsoleAction::Buffered(queued));
                     // Watch bufferedAmount drain while a large message goes out.
                     let (main2, console2, meter2) = (main.clone(), console.clone(), meter.clone());
                     *meter.borrow_mut() = Some(Interval::new(50, move || {
@@ -318,7 +346,7 @@ pub fn live() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Ok(b) = &bytes {
-                send.emit(Payload::Binary(b.clone()));
+                send.emit(Payload::Binary(Rc::new(b.clone())));
             }
         })
     };
@@ -334,7 +362,7 @@ pub fn live() -> Html {
                 read_file(
                     file,
                     Callback::from(move |(_, bytes): (String, Vec<u8>)| {
-                        send.emit(Payload::Binary(bytes))
+                        send.emit(Payload::Binary(Rc::new(bytes)))
                     }),
                 );
             }
@@ -527,7 +555,7 @@ pub fn live() -> Html {
                             Payload::Binary(b) => html! {
                                 <>
                                     if let Some(src) = image_type(b).and_then(|m| blob_url(b, m)) { <img class="echoed-image" {src} alt="the image, as echoed" /> }
-                                    <HexDump id="log-hex" bytes={Bytes::from(b.clone())} />
+                                    <HexDump id="log-hex" bytes={Bytes(b.clone())} />
                                 </>
                             },
                         };
@@ -547,7 +575,7 @@ pub fn live() -> Html {
                 <button type="button" id="challenge-run" onclick={on_challenge}>{ "Run the challenge" }</button>
             </section>
 
-            <WireView events={console.wire.clone()} />
+            <WireView events={console.wire.clone()} frames={console.frames.clone()} errors={console.wire_errors.clone()} />
         </article>
     }
 }
@@ -555,20 +583,23 @@ pub fn live() -> Html {
 #[derive(Properties, PartialEq)]
 struct WireViewProps {
     events: Vec<Value>,
+    frames: Vec<WireFrame>,
+    errors: Vec<String>,
 }
 
-/// What wslab-echo saw: the browser's handshake and every frame, as bytes.
+/// What wslab-echo saw: the browser's handshake and every frame, as bytes,
+/// split into frames here by `wire`.
 #[function_component(WireView)]
 fn wire_view(props: &WireViewProps) -> Html {
-    if props.events.is_empty() {
+    let handshake = props.events.iter().find(|e| e["type"] == "handshake");
+    if handshake.is_none() && props.frames.is_empty() {
         return html! {
             <section class="card" id="wire" aria-labelledby="wire-title">
                 <h2 id="wire-title">{ "On the wire" }</h2>
-                <p class="muted">{ "Connect to wslab-echo with \"Show the wire\" on: the server reports the handshake your browser sent and every frame, masked as it arrived." }</p>
+                <p class="muted">{ "Connect to wslab-echo with \"Show the wire\" on: the server passes on the handshake your browser sent and every byte after it, and this page splits them into frames." }</p>
             </section>
         };
     }
-    let handshake = props.events.iter().find(|e| e["type"] == "handshake");
     let check = handshake.map(|h| {
         let request = h["request"].as_str().unwrap_or_default();
         let response = h["response"].as_str().unwrap_or_default();
@@ -589,20 +620,11 @@ fn wire_view(props: &WireViewProps) -> Html {
         let verdict = wire::handshake::check_response(response, &key, &offered, &ext);
         (request.to_owned(), response.to_owned(), key, verdict)
     });
-    let frames = props
-        .events
+    let pings: Vec<(u32, &[u8])> = props
+        .frames
         .iter()
-        .filter(|e| e["type"] == "frame" || e["type"] == "error");
-    let pings: Vec<(u64, String)> = props
-        .events
-        .iter()
-        .filter(|e| e["type"] == "frame" && e["opcode"] == 9 && e["dir"] == "out")
-        .map(|e| {
-            (
-                e["t_ms"].as_u64().unwrap_or(0),
-                e["payload_hex"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
+        .filter(|f| !f.inbound && f.decoded.header.opcode == OpCode::Ping)
+        .map(|f| (f.t_ms, f.decoded.frame.payload.as_slice()))
         .collect();
     html! {
         <section class="card" id="wire" aria-labelledby="wire-title">
@@ -626,37 +648,36 @@ fn wire_view(props: &WireViewProps) -> Html {
                 </div>
             }
             <h3>{ "Frames" }</h3>
+            { for props.errors.iter().map(|e| html! { <p class="bad-text">{ e }</p> }) }
             <ol id="wire-frames" class="wire-frames">
-                { for frames.map(|e| {
-                    if e["type"] == "error" {
-                        return html! { <li class="bad-text">{ format!("{} (close {})", e["message"].as_str().unwrap_or_default(), e["close_code"]) }</li> };
-                    }
-                    let dir_in = e["dir"] == "in";
-                    let raw = parse_hex(e["raw_hex"].as_str().unwrap_or_default()).unwrap_or_default();
-                    let header_len = e["header_len"].as_u64().unwrap_or(0) as usize;
-                    let mask = e["mask"].as_str().map(str::to_owned);
-                    let delay = (e["opcode"] == 10 && dir_in).then(|| {
-                        pings.iter().find(|(_, p)| e["payload_hex"].as_str() == Some(p.as_str())).map(|(t, _)| e["t_ms"].as_u64().unwrap_or(0).saturating_sub(*t))
-                    }).flatten();
-                    // Unmask the raw bytes here, with the key from the frame, and compare with what the server decoded.
-                    let unmasked_ok = mask.as_deref().and_then(|k| parse_hex(k).ok()).and_then(|k| <[u8; 4]>::try_from(k.as_slice()).ok()).map(|key| {
-                        let mut body = raw.get(header_len..).unwrap_or_default().to_vec();
-                        wire::mask::apply_mask(&mut body, key, 0);
-                        to_hex(&body) == e["payload_hex"].as_str().unwrap_or_default()
+                { for props.frames.iter().map(|f| {
+                    let h = &f.decoded.header;
+                    let payload = &f.decoded.frame.payload;
+                    let header_len = h.encoded_len();
+                    let text = matches!(h.opcode, OpCode::Text | OpCode::Continuation | OpCode::Close)
+                        .then(|| std::str::from_utf8(&payload[..payload.len().min(4096)]).ok())
+                        .flatten();
+                    let delay = (f.inbound && h.opcode == OpCode::Pong)
+                        .then(|| pings.iter().find(|(_, p)| *p == payload.as_slice()).map(|(t, _)| f.t_ms.saturating_sub(*t)))
+                        .flatten();
+                    // Unmask the raw bytes again here, byte by byte as §5.3 defines it, and compare.
+                    let unmasked_ok = h.mask.map(|key| {
+                        let mut body = f.raw.get(header_len..).unwrap_or_default().to_vec();
+                        wire::mask::apply_mask_bytewise(&mut body, key, 0);
+                        body == *payload
                     });
                     html! {
-                        <li class={if dir_in { "in" } else { "out" }}>
-                            <strong>{ if dir_in { "browser → server: " } else { "server → browser: " } }</strong>
-                            { format!("FIN {}, opcode {} ({}), {} length {}", u8::from(e["fin"] == true), e["opcode"], e["opcode_name"].as_str().unwrap_or_default(),
-                                e["length_form"].as_str().unwrap_or_default(), e["payload_len"]) }
-                            { match &mask {
-                                Some(k) => html! { <>{ ", masking key " }<code class="mask-key">{ k }</code></> },
+                        <li class={if f.inbound { "in" } else { "out" }}>
+                            <strong>{ if f.inbound { "browser → server: " } else { "server → browser: " } }</strong>
+                            { format!("FIN {}, opcode {}, {} length {}", u8::from(h.fin), h.opcode, h.length_form.name(), h.payload_len) }
+                            { match h.mask {
+                                Some(k) => html! { <>{ ", masking key " }<code class="mask-key">{ to_hex(&k) }</code></> },
                                 None => html! { ", unmasked" },
                             } }
-                            if let Some(t) = e["text"].as_str() { <>{ ": " }<code class="frame-text">{ format!("{t:?}") }</code></> }
+                            if let Some(t) = text { <>{ ": " }<code class="frame-text">{ format!("{t:?}") }</code></> }
                             if let Some(d) = delay { <span class="badge">{ format!("pong {d} ms after the ping") }</span> }
                             if unmasked_ok == Some(true) { <span class="ok-text unmask-check">{ "unmasked here with that key: same payload" }</span> }
-                            <HexDump id="wire-frame-hex" bytes={Bytes::from(raw)} headers={vec![0..header_len]} />
+                            <HexDump id="wire-frame-hex" bytes={Bytes(f.raw.clone())} headers={vec![0..header_len]} />
                         </li>
                     }
                 }) }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use serde_json::{Value, json};
 use yew::prelude::*;
 
+use wire::decode::{DecodeOptions, DecodedFrame, Role, Split, Splitter};
 use wire::frame::FrameHeader;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
@@ -17,8 +18,8 @@ use wire::opcode::OpCode;
 pub enum Payload {
     /// Text.
     Text(String),
-    /// Bytes.
-    Binary(Vec<u8>),
+    /// Bytes (shared: a large message is not copied on every state change).
+    Binary(Rc<Vec<u8>>),
 }
 
 impl Payload {
@@ -98,12 +99,83 @@ pub struct Console {
     pub errored: bool,
     /// An exception the browser threw (constructor, send, close).
     pub exception: Option<String>,
-    /// The server's tap events, in order.
+    /// The server's JSON tap events (the handshake, the end), in order.
     pub wire: Vec<Value>,
+    /// Frames the tap's raw bytes split into, in order of arrival.
+    pub frames: Vec<WireFrame>,
+    /// Where the split stopped at a broken rule, per direction.
+    pub wire_errors: Vec<String>,
     /// The largest bufferedAmount seen while sending, and the current one.
     pub buffered: (u32, u32),
     /// Subprotocol and extensions the server chose.
     pub negotiated: (String, String),
+}
+
+/// A frame as it crossed the wire, reported by wslab-echo's tap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireFrame {
+    /// From the browser to the server.
+    pub inbound: bool,
+    /// Milliseconds since the connection started.
+    pub t_ms: u32,
+    /// The frame's bytes exactly as they were on the wire.
+    pub raw: Rc<Vec<u8>>,
+    /// The frame, decoded (and unmasked) by `wire`.
+    pub decoded: Rc<DecodedFrame>,
+}
+
+/// The two directions of a tapped connection, split into frames by `wire`.
+#[derive(Debug)]
+pub struct TapSplitters {
+    from_client: Splitter,
+    from_server: Splitter,
+}
+
+impl Default for TapSplitters {
+    fn default() -> Self {
+        TapSplitters {
+            from_client: Splitter::new(DecodeOptions::from(Role::Client)),
+            from_server: Splitter::new(DecodeOptions::from(Role::Server)),
+        }
+    }
+}
+
+impl TapSplitters {
+    /// Takes raw bytes the tap passed on; returns the frames they completed
+    /// and, where a rule was broken, what stopped the split.
+    pub fn take(
+        &mut self,
+        from_client: bool,
+        t_ms: u32,
+        bytes: &[u8],
+    ) -> (Vec<WireFrame>, Vec<String>) {
+        let splitter = if from_client {
+            &mut self.from_client
+        } else {
+            &mut self.from_server
+        };
+        let mut frames = Vec::new();
+        let mut errors = Vec::new();
+        for item in splitter.push(bytes) {
+            match item {
+                Split::Frame { raw, frame } => frames.push(WireFrame {
+                    inbound: from_client,
+                    t_ms,
+                    raw: Rc::new(raw),
+                    decoded: Rc::new(frame),
+                }),
+                Split::Error(e) => errors.push(format!(
+                    "{}: {e}",
+                    if from_client {
+                        "browser → server"
+                    } else {
+                        "server → browser"
+                    }
+                )),
+            }
+        }
+        (frames, errors)
+    }
 }
 
 /// What can happen.
@@ -133,6 +205,8 @@ pub enum ConsoleAction {
     Exception(String),
     /// The tap reported an event.
     Tap(Value),
+    /// Frames split from the tap's bytes, and any rule that stopped the split.
+    TapFrames(Vec<WireFrame>, Vec<String>),
     /// bufferedAmount now.
     Buffered(u32),
     /// Forget the log.
@@ -190,6 +264,11 @@ impl Console {
             "messages": entries,
             "close": self.closed.as_ref().map(|(c, r, w)| json!({ "code": c, "reason": r, "wasClean": w })),
             "wire": self.wire,
+            "frames": self.frames.iter().map(|f| json!({
+                "direction": if f.inbound { "browser → server" } else { "server → browser" },
+                "at_ms": f.t_ms,
+                "bytes": to_hex(f.raw.as_slice()),
+            })).collect::<Vec<Value>>(),
         }))
         .unwrap_or_default()
     }
@@ -258,11 +337,15 @@ impl Reducible for Console {
             }
             ConsoleAction::Exception(e) => s.exception = Some(e),
             ConsoleAction::Tap(v) => s.wire.push(v),
+            ConsoleAction::TapFrames(frames, errors) => {
+                s.frames.extend(frames);
+                s.wire_errors.extend(errors);
+            }
             ConsoleAction::Buffered(n) => s.buffered = (s.buffered.0.max(n), n),
             ConsoleAction::Clear => {
                 s.log.clear();
                 s.pending.clear();
-                s.wire.clear();
+                s.frames.clear();
             }
         }
         Rc::new(s)
@@ -316,9 +399,45 @@ mod tests {
     }
 
     #[test]
+    fn tapped_bytes_are_split_into_frames_in_any_pieces() {
+        let hello = wire::Frame::new(OpCode::Text, b"Hello".to_vec())
+            .masked([1, 2, 3, 4])
+            .encode();
+        let mut split = TapSplitters::default();
+        let (none, _) = split.take(true, 1, &hello[..3]);
+        assert!(none.is_empty());
+        let (first, _) = split.take(true, 2, &hello[3..]);
+        let (second, _) = split.take(
+            false,
+            3,
+            &wire::Frame::new(OpCode::Text, b"Hello".to_vec()).encode(),
+        );
+        let s = run(vec![
+            ConsoleAction::Connecting(0.0),
+            ConsoleAction::TapFrames([first, second].concat(), vec![]),
+        ]);
+        assert_eq!(s.frames.len(), 2);
+        assert_eq!(*s.frames[0].raw, hello);
+        assert_eq!(s.frames[0].decoded.frame.payload, b"Hello");
+        assert!(s.frames[0].inbound && !s.frames[1].inbound);
+        let (_, errors) = split.take(
+            true,
+            4,
+            &wire::Frame::new(OpCode::Text, b"x".to_vec()).encode(),
+        );
+        assert!(errors[0].contains("must mask"), "{errors:?}");
+    }
+
+    #[test]
     fn frame_sizes_come_from_the_header_rules() {
         assert_eq!(Payload::Text("Hello".into()).frame_size(true), 11);
-        assert_eq!(Payload::Binary(vec![0; 200]).frame_size(false), 204);
-        assert_eq!(Payload::Binary(vec![0; 70_000]).frame_size(true), 70_014);
+        assert_eq!(
+            Payload::Binary(Rc::new(vec![0; 200])).frame_size(false),
+            204
+        );
+        assert_eq!(
+            Payload::Binary(Rc::new(vec![0; 70_000])).frame_size(true),
+            70_014
+        );
     }
 }

@@ -55,8 +55,14 @@ async fn load(
     per_conn: usize,
     tap: Option<String>,
 ) -> Result {
+    // The tap's reader drains everything it is sent, as the page does.
     let _tap = match tap {
-        Some(u) => Some(connect_async(u).await.unwrap().0),
+        Some(u) => {
+            let (mut ws, _) = connect_async(u).await.unwrap();
+            Some(tokio::spawn(async move {
+                while let Some(Ok(_)) = ws.next().await {}
+            }))
+        }
         None => None,
     };
     let mut clients = Vec::with_capacity(conns);

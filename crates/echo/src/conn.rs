@@ -20,7 +20,8 @@ use tracing::{debug, info};
 use wire::handshake::{check_request, respond};
 
 use crate::config::Config;
-use crate::tap::{Dir, Taps, Tee, spawn_splitter};
+use crate::tap::{Dir, TapEvent, TapLink, Taps, Tee};
+use wire::tap::encode_record;
 
 /// How long the tap gathers events before sending them.
 const TAP_BATCH: Duration = Duration::from_millis(25);
@@ -202,20 +203,16 @@ where
             let tap = session.as_ref().map(|s| {
                 let events = shared.taps.channel(s);
                 let accept = wire::handshake::accept_key(check.request.key.as_deref().unwrap_or_default());
-                let _ = events.send(
-                    json!({
-                        "type": "handshake", "peer": peer.to_string(), "request": text, "response": answer.text,
-                        "accept": accept, "t_ms": 0,
-                    })
-                    .to_string(),
-                );
-                spawn_splitter(events, started)
+                let handshake = json!({
+                    "type": "handshake", "peer": peer.to_string(), "request": text, "response": answer.text,
+                    "accept": accept, "t_ms": 0,
+                });
+                let _ = events.send(TapEvent::Json(handshake.to_string()));
+                TapLink::new(events, started)
             });
             // The bytes already read past the handshake belong to the first frames.
-            if let Some(tap) = &tap
-                && !leftover.is_empty()
-            {
-                let _ = tap.send((Dir::In, leftover.clone()));
+            if let Some(tap) = &tap {
+                tap.send(Dir::In, &leftover);
             }
             let ws = WebSocketStream::from_partially_read(
                 Tee::new(stream, tap),
@@ -399,21 +396,36 @@ where
         tokio::select! {
             event = events.recv() => match event {
                 Ok(first) => {
-                    // Events go out in batches, as JSON arrays, at most every 25 ms: a busy
-                    // connection then costs the tap one message per batch, not one per frame.
+                    // Events go out in batches at most every 25 ms: a busy connection then
+                    // costs the tap one message per batch, not one per frame. Raw chunks
+                    // travel together in one binary message; JSON events as text.
                     tokio::time::sleep(TAP_BATCH).await;
-                    let mut batch = vec![first];
-                    while batch.len() < 4096 {
-                        match events.try_recv() {
-                            Ok(e) => batch.push(e),
-                            Err(_) => break,
+                    let mut texts = Vec::new();
+                    let mut chunks = Vec::new();
+                    let mut next = Some(first);
+                    while let Some(event) = next.take() {
+                        match event {
+                            TapEvent::Json(t) => texts.push(t),
+                            TapEvent::Chunk { dir, t_ms, bytes } => encode_record(&mut chunks, dir == Dir::In, t_ms, &bytes),
+                        }
+                        if chunks.len() < (1 << 20) {
+                            next = events.try_recv().ok();
                         }
                     }
-                    let text = format!("[{}]", batch.join(","));
-                    if ws.send(Message::Text(text.into())).await.is_err() { break }
+                    // The handshake comes before the frames, the end after them.
+                    let (end, start): (Vec<String>, Vec<String>) = texts.into_iter().partition(|t| t.contains("\"closed\""));
+                    for t in start {
+                        if ws.send(Message::Text(t.into())).await.is_err() { return finish(&shared, &session) }
+                    }
+                    if !chunks.is_empty() && ws.send(Message::Binary(chunks.into())).await.is_err() {
+                        return finish(&shared, &session);
+                    }
+                    for t in end {
+                        if ws.send(Message::Text(t.into())).await.is_err() { return finish(&shared, &session) }
+                    }
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    let note = format!("[{}]", json!({ "type": "lagged", "missed": n }));
+                    let note = json!({ "type": "lagged", "missed": n }).to_string();
                     if ws.send(Message::Text(note.into())).await.is_err() { break }
                 }
                 Err(_) => break,
@@ -429,5 +441,9 @@ where
         }
     }
     drop(events);
-    shared.taps.release(&session);
+    finish(&shared, &session);
+}
+
+fn finish(shared: &Shared, session: &str) {
+    shared.taps.release(session);
 }

@@ -1,10 +1,14 @@
 //! The tap: what really crossed the wire on a connection, for the learner to see.
 //!
-//! A connection opened with `/echo?session=ID` copies the raw bytes it reads
-//! and writes into a channel; a task splits them into frames with `wire`'s
-//! decoder and publishes one JSON event per frame to every `/tap?session=ID`
-//! socket, which sends them in batches, as JSON arrays. `/echo` itself stays
-//! a pure echo: nothing is added to its stream.
+//! A connection opened with `/echo?session=ID` passes a copy of the raw bytes
+//! it reads and writes to the session's channel, but only while a
+//! `/tap?session=ID` socket listens. The tap socket sends them on as they
+//! were, in batches; the receiver splits them into frames with
+//! `wire::decode::Splitter` (the page does; so does the test that proves the
+//! split agrees with tungstenite). The handshake, which happens before frames,
+//! is sent as a JSON text message. `/echo` itself stays a pure echo.
+//!
+//! Binary tap messages use the record format of `wire::tap`.
 
 use std::collections::HashMap;
 use std::io;
@@ -13,15 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
-use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::{broadcast, mpsc};
-use wire::decode::{DecodeOptions, Decoded, Role, decode};
-use wire::hex::to_hex;
-use wire::opcode::OpCode;
-
-/// Bytes of a frame or payload shown in an event; longer ones are cut (and say so).
-const SHOWN: usize = 4096;
+use tokio::sync::broadcast;
 
 /// Which way bytes went, seen from the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,18 +29,34 @@ pub enum Dir {
     Out,
 }
 
+/// What a tap subscriber receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TapEvent {
+    /// A JSON event (the handshake, the end of the connection).
+    Json(String),
+    /// Raw bytes that went one way.
+    Chunk {
+        /// Which way.
+        dir: Dir,
+        /// Milliseconds since the connection started.
+        t_ms: u32,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+}
+
 /// Sessions and their subscribers.
 #[derive(Clone, Default)]
 pub struct Taps {
-    sessions: Arc<Mutex<HashMap<String, broadcast::Sender<String>>>>,
+    sessions: Arc<Mutex<HashMap<String, broadcast::Sender<TapEvent>>>>,
 }
 
 impl Taps {
     /// The channel of a session, made on first use.
-    pub fn channel(&self, session: &str) -> broadcast::Sender<String> {
+    pub fn channel(&self, session: &str) -> broadcast::Sender<TapEvent> {
         let mut map = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(session.to_owned())
-            .or_insert_with(|| broadcast::channel(4096).0)
+            .or_insert_with(|| broadcast::channel(8192).0)
             .clone()
     }
 
@@ -56,24 +69,50 @@ impl Taps {
     }
 }
 
-/// A stream that copies what it reads and writes to a tap channel.
+/// Where a tapped connection's bytes go.
+pub struct TapLink {
+    events: broadcast::Sender<TapEvent>,
+    started: Instant,
+}
+
+impl TapLink {
+    /// A link to a session's channel, timing from `started`.
+    pub fn new(events: broadcast::Sender<TapEvent>, started: Instant) -> Self {
+        TapLink { events, started }
+    }
+
+    /// Passes bytes on, if anybody listens.
+    pub fn send(&self, dir: Dir, bytes: &[u8]) {
+        if self.events.receiver_count() > 0 && !bytes.is_empty() {
+            let t_ms = u32::try_from(self.started.elapsed().as_millis()).unwrap_or(u32::MAX);
+            let _ = self.events.send(TapEvent::Chunk {
+                dir,
+                t_ms,
+                bytes: bytes.to_vec(),
+            });
+        }
+    }
+}
+
+impl Drop for TapLink {
+    fn drop(&mut self) {
+        let t_ms = self.started.elapsed().as_millis();
+        let _ = self.events.send(TapEvent::Json(format!(
+            "{{\"type\":\"closed\",\"t_ms\":{t_ms}}}"
+        )));
+    }
+}
+
+/// A stream that passes a copy of what it reads and writes to a tap link.
 pub struct Tee<S> {
     inner: S,
-    tap: Option<mpsc::UnboundedSender<(Dir, Vec<u8>)>>,
+    tap: Option<TapLink>,
 }
 
 impl<S> Tee<S> {
     /// Wraps `inner`; with `tap` None, nothing is copied.
-    pub fn new(inner: S, tap: Option<mpsc::UnboundedSender<(Dir, Vec<u8>)>>) -> Self {
+    pub fn new(inner: S, tap: Option<TapLink>) -> Self {
         Tee { inner, tap }
-    }
-
-    fn copy(&self, dir: Dir, bytes: &[u8]) {
-        if let Some(tap) = &self.tap
-            && !bytes.is_empty()
-        {
-            let _ = tap.send((dir, bytes.to_vec()));
-        }
     }
 }
 
@@ -85,8 +124,9 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tee<S> {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         ready!(Pin::new(&mut self.inner).poll_read(cx, buf))?;
-        let new = &buf.filled()[before..];
-        self.copy(Dir::In, new);
+        if let Some(tap) = &self.tap {
+            tap.send(Dir::In, &buf.filled()[before..]);
+        }
         Poll::Ready(Ok(()))
     }
 }
@@ -98,7 +138,9 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tee<S> {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let n = ready!(Pin::new(&mut self.inner).poll_write(cx, data))?;
-        self.copy(Dir::Out, &data[..n]);
+        if let Some(tap) = &self.tap {
+            tap.send(Dir::Out, &data[..n]);
+        }
         Poll::Ready(Ok(n))
     }
 
@@ -108,183 +150,5 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tee<S> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
-/// Splits one direction's bytes into frames.
-struct Splitter {
-    buf: Vec<u8>,
-    opts: DecodeOptions,
-    failed: bool,
-}
-
-impl Splitter {
-    fn new(dir: Dir) -> Self {
-        let sender = if dir == Dir::In {
-            Role::Client
-        } else {
-            Role::Server
-        };
-        Splitter {
-            buf: Vec::new(),
-            opts: DecodeOptions {
-                sender: Some(sender),
-                max_payload: u64::MAX,
-                ..DecodeOptions::default()
-            },
-            failed: false,
-        }
-    }
-
-    /// Takes bytes without reporting the frames they complete.
-    fn skip(&mut self, bytes: &[u8]) {
-        if self.failed {
-            return;
-        }
-        self.buf.extend_from_slice(bytes);
-        let mut at = 0;
-        while let Ok(Decoded::Frame(f)) = decode(&self.buf[at..], &self.opts) {
-            at += f.consumed;
-        }
-        self.buf.drain(..at);
-    }
-
-    /// Takes bytes; returns an event for each whole frame (or the error that stopped it).
-    fn push(&mut self, bytes: &[u8], dir: Dir, t_ms: u128) -> Vec<Value> {
-        if self.failed {
-            return Vec::new();
-        }
-        self.buf.extend_from_slice(bytes);
-        let mut events = Vec::new();
-        let mut at = 0;
-        loop {
-            match decode(&self.buf[at..], &self.opts) {
-                Ok(Decoded::Frame(f)) => {
-                    let raw = &self.buf[at..at + f.consumed];
-                    events.push(frame_event(dir, t_ms, raw, &f));
-                    at += f.consumed;
-                }
-                Ok(Decoded::Incomplete { .. }) => break,
-                Err(e) => {
-                    events.push(json!({ "type": "error", "dir": dir_name(dir), "t_ms": t_ms, "message": e.to_string(), "close_code": e.close_code() }));
-                    self.failed = true;
-                    break;
-                }
-            }
-        }
-        self.buf.drain(..at);
-        events
-    }
-}
-
-fn dir_name(dir: Dir) -> &'static str {
-    match dir {
-        Dir::In => "in",
-        Dir::Out => "out",
-    }
-}
-
-fn frame_event(dir: Dir, t_ms: u128, raw: &[u8], f: &wire::decode::DecodedFrame) -> Value {
-    let h = &f.header;
-    let payload = &f.frame.payload;
-    let text = match h.opcode {
-        OpCode::Text | OpCode::Continuation | OpCode::Close => {
-            std::str::from_utf8(&payload[..payload.len().min(SHOWN)]).ok()
-        }
-        _ => None,
-    };
-    json!({
-        "type": "frame",
-        "dir": dir_name(dir),
-        "t_ms": t_ms,
-        "fin": h.fin,
-        "rsv": [h.rsv[0], h.rsv[1], h.rsv[2]],
-        "opcode": h.opcode.value(),
-        "opcode_name": h.opcode.name(),
-        "mask": h.mask.map(|k| to_hex(&k)),
-        "length_form": h.length_form.name(),
-        "header_len": h.encoded_len(),
-        "frame_len": raw.len(),
-        "raw_hex": to_hex(&raw[..raw.len().min(SHOWN)]),
-        "payload_len": payload.len(),
-        "payload_hex": to_hex(&payload[..payload.len().min(SHOWN)]),
-        "text": text,
-        "cut": raw.len() > SHOWN,
-    })
-}
-
-/// Starts the task that turns a connection's copied bytes into events.
-/// The handshake (request and response text) is published first by the caller.
-pub fn spawn_splitter(
-    events: broadcast::Sender<String>,
-    started: Instant,
-) -> mpsc::UnboundedSender<(Dir, Vec<u8>)> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<(Dir, Vec<u8>)>();
-    tokio::spawn(async move {
-        let mut inbound = Splitter::new(Dir::In);
-        let mut outbound = Splitter::new(Dir::Out);
-        while let Some((dir, bytes)) = rx.recv().await {
-            if events.receiver_count() == 0 {
-                // Nobody watches: keep the split in step but build no events.
-                let splitter = if dir == Dir::In {
-                    &mut inbound
-                } else {
-                    &mut outbound
-                };
-                splitter.skip(&bytes);
-                continue;
-            }
-            let t_ms = started.elapsed().as_millis();
-            let splitter = if dir == Dir::In {
-                &mut inbound
-            } else {
-                &mut outbound
-            };
-            for event in splitter.push(&bytes, dir, t_ms) {
-                let _ = events.send(event.to_string());
-            }
-        }
-        let _ = events
-            .send(json!({ "type": "closed", "t_ms": started.elapsed().as_millis() }).to_string());
-    });
-    tx
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splitter_handles_frames_cut_anywhere() {
-        let frames: Vec<u8> = [
-            wire::Frame::new(OpCode::Text, b"Hello".to_vec())
-                .masked([1, 2, 3, 4])
-                .encode(),
-            wire::Frame::new(OpCode::Binary, vec![7; 300])
-                .masked([9, 9, 9, 9])
-                .encode(),
-        ]
-        .concat();
-        for cut in 0..frames.len() {
-            let mut s = Splitter::new(Dir::In);
-            let mut events = s.push(&frames[..cut], Dir::In, 0);
-            events.extend(s.push(&frames[cut..], Dir::In, 0));
-            assert_eq!(events.len(), 2, "cut at {cut}");
-            assert_eq!(events[0]["text"], "Hello");
-            assert_eq!(events[1]["payload_len"], 300);
-        }
-    }
-
-    #[test]
-    fn an_unmasked_client_frame_is_reported_and_stops_the_split() {
-        let mut s = Splitter::new(Dir::In);
-        let events = s.push(
-            &wire::Frame::new(OpCode::Text, b"x".to_vec()).encode(),
-            Dir::In,
-            0,
-        );
-        assert_eq!(events[0]["type"], "error");
-        assert_eq!(events[0]["close_code"], 1002);
-        assert!(s.push(b"more", Dir::In, 0).is_empty());
     }
 }

@@ -10,8 +10,9 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
 use wire::Frame;
-use wire::decode::{DecodeOptions, Decoded, Role, decode};
+use wire::decode::{DecodeOptions, Decoded, Role, Split, Splitter, decode};
 use wire::opcode::OpCode;
+use wire::tap::decode_records;
 use wslab_echo::{Config, Server};
 
 /// Starts a server on a free port; returns its address and the stop handle.
@@ -233,34 +234,45 @@ async fn the_tap_agrees_with_tungstenite_on_every_message() {
             Message::Text(s.to_owned().into())
         );
     }
+    // The tap sends raw bytes; split them with wire, as the page does.
     let mut handshake = None;
     let mut inbound = Vec::new();
     let mut outbound = Vec::new();
-    // The tap sends its events in batches, as JSON arrays.
-    let mut queue = std::collections::VecDeque::new();
+    let mut split_in = Splitter::new(DecodeOptions::from(Role::Client));
+    let mut split_out = Splitter::new(DecodeOptions::from(Role::Server));
     while inbound.len() < sent.len() || outbound.len() < sent.len() {
-        if queue.is_empty() {
-            let msg = tokio::time::timeout(Duration::from_secs(5), tap.next())
-                .await
-                .unwrap()
-                .unwrap()
-                .unwrap();
-            let batch: Vec<serde_json::Value> =
-                serde_json::from_str(msg.to_text().unwrap()).unwrap();
-            queue.extend(batch);
-        }
-        let event = queue.pop_front().unwrap();
-        match (event["type"].as_str(), event["dir"].as_str()) {
-            (Some("handshake"), _) => handshake = Some(event),
-            (Some("frame"), Some("in")) => {
-                assert!(event["mask"].is_string(), "client frames are masked");
-                inbound.push(event["text"].as_str().unwrap().to_owned());
+        let msg = tokio::time::timeout(Duration::from_secs(5), tap.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        match msg {
+            Message::Text(t) => {
+                let event: serde_json::Value = serde_json::from_str(&t).unwrap();
+                assert_eq!(event["type"], "handshake", "{event}");
+                handshake = Some(event);
             }
-            (Some("frame"), Some("out")) => {
-                assert!(event["mask"].is_null(), "server frames are not");
-                outbound.push(event["text"].as_str().unwrap().to_owned());
+            Message::Binary(b) => {
+                for (from_client, _, bytes) in decode_records(&b) {
+                    let (splitter, out, masked) = if from_client {
+                        (&mut split_in, &mut inbound, true)
+                    } else {
+                        (&mut split_out, &mut outbound, false)
+                    };
+                    for item in splitter.push(&bytes) {
+                        let Split::Frame { frame, .. } = item else {
+                            panic!("{item:?}")
+                        };
+                        assert_eq!(
+                            frame.header.mask.is_some(),
+                            masked,
+                            "clients mask, servers do not"
+                        );
+                        out.push(String::from_utf8(frame.frame.payload).unwrap());
+                    }
+                }
             }
-            other => panic!("unexpected {other:?}: {event}"),
+            other => panic!("unexpected {other:?}"),
         }
     }
     assert_eq!(inbound, sent);
@@ -308,4 +320,49 @@ async fn the_idle_endpoint_drops_silent_connections_unless_pings_keep_them_alive
     }
     assert!(pings >= 2, "{pings} pings");
     kept.send(Message::Text("still here".into())).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_twelve_mebibyte_message_is_echoed_whole() {
+    let (addr, _stop) = start(|_| {}).await;
+    let (mut ws, _) = connect_async(format!("ws://{addr}/echo?session=big"))
+        .await
+        .unwrap();
+    let (mut tap, _) = connect_async(format!("ws://{addr}/tap?session=big"))
+        .await
+        .unwrap();
+    let drain = tokio::spawn(async move { while let Some(Ok(_)) = tap.next().await {} });
+    let big = vec![0x5a; 12 << 20];
+    ws.send(Message::Binary(big.clone().into())).await.unwrap();
+    match tokio::time::timeout(Duration::from_secs(20), ws.next())
+        .await
+        .unwrap()
+    {
+        Some(Ok(Message::Binary(b))) => assert_eq!(b.len(), big.len()),
+        other => panic!("{other:?}"),
+    }
+    drain.abort();
+}
+
+#[tokio::test]
+async fn a_fragmented_message_is_echoed_whole() {
+    let (addr, _stop) = start(|_| {}).await;
+    let first = Frame {
+        fin: false,
+        ..Frame::new(OpCode::Binary, vec![1; 70_000])
+    }
+    .masked([1, 2, 3, 4])
+    .encode();
+    let middle = Frame {
+        fin: false,
+        ..Frame::new(OpCode::Continuation, vec![2; 67])
+    }
+    .masked([5, 6, 7, 8])
+    .encode();
+    let last = Frame::new(OpCode::Continuation, vec![3; 70_000])
+        .masked([9, 9, 9, 9])
+        .encode();
+    let echoed = raw_exchange(addr, &[first, middle, last].concat()).await;
+    assert_eq!(echoed.opcode, OpCode::Binary);
+    assert_eq!(echoed.payload.len(), 140_067);
 }

@@ -504,3 +504,74 @@ pub fn decode_all(input: &[u8], opts: &DecodeOptions) -> DecodedRun {
     };
     DecodedRun { frames, end }
 }
+
+/// One item a [`Splitter`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Split {
+    /// A whole frame, with its bytes exactly as they were on the wire.
+    Frame {
+        /// The frame's raw bytes (header and masked payload).
+        raw: Vec<u8>,
+        /// The decoded frame.
+        frame: DecodedFrame,
+    },
+    /// A rule was broken; the splitter stops here.
+    Error(FrameError),
+}
+
+/// Splits a byte stream that arrives in arbitrary pieces into frames: what a
+/// receiver does, kept apart from any socket. After an error it takes no more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splitter {
+    buf: Vec<u8>,
+    opts: DecodeOptions,
+    failed: bool,
+    /// Bytes consumed by whole frames so far.
+    pub offset: u64,
+}
+
+impl Splitter {
+    /// A splitter that decodes with `opts`.
+    pub fn new(opts: DecodeOptions) -> Self {
+        Splitter {
+            buf: Vec::new(),
+            opts,
+            failed: false,
+            offset: 0,
+        }
+    }
+
+    /// Takes the next piece; returns every frame it completed.
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<Split> {
+        if self.failed {
+            return Vec::new();
+        }
+        self.buf.extend_from_slice(bytes);
+        let mut out = Vec::new();
+        let mut at = 0;
+        loop {
+            match decode(&self.buf[at..], &self.opts) {
+                Ok(Decoded::Frame(frame)) => {
+                    let raw = self.buf[at..at + frame.consumed].to_vec();
+                    at += frame.consumed;
+                    out.push(Split::Frame { raw, frame });
+                }
+                Ok(Decoded::Incomplete { .. }) => break,
+                Err(mut e) => {
+                    e.offset += at;
+                    self.failed = true;
+                    out.push(Split::Error(e));
+                    break;
+                }
+            }
+        }
+        self.offset += at as u64;
+        self.buf.drain(..at);
+        out
+    }
+
+    /// Whether a broken rule stopped it.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+}

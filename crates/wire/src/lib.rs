@@ -17,6 +17,7 @@
 //! | [`rules`] | §5 | every rule a frame breaks, for teaching |
 //! | [`utf8`] | §8.1 | incremental UTF-8 validation |
 //! | [`hex`] | — | reading pasted hex, writing hex |
+//! | [`tap`] | — | the record format of wslab-echo's tap (raw bytes for the page to split) |
 //! | [`close`] | §5.5.1, §7.4 | close codes and close payloads |
 //! | [`examples`] | §5.7 | the RFC's example frames |
 #![deny(missing_docs)]
@@ -31,6 +32,7 @@ pub mod mask;
 pub mod message;
 pub mod opcode;
 pub mod rules;
+pub mod tap;
 pub mod uri;
 pub mod utf8;
 

@@ -282,3 +282,23 @@ fn allowed_rsv_bits_pass() {
         Ok(Decoded::Frame(_))
     ));
 }
+
+#[test]
+fn splitter_gives_the_same_frames_whatever_the_pieces() {
+    use wire::decode::{Split, Splitter};
+    let stream: Vec<u8> = rfc_5_7()
+        .iter()
+        .filter(|e| e.sender == Role::Server)
+        .flat_map(|e| e.bytes.clone())
+        .collect();
+    let whole: Vec<Split> = Splitter::new(DecodeOptions::from(Role::Server)).push(&stream);
+    assert_eq!(whole.len(), 6);
+    for size in [1, 2, 3, 7, 100, 4096] {
+        let mut s = Splitter::new(DecodeOptions::from(Role::Server));
+        let pieces: Vec<Split> = stream.chunks(size).flat_map(|c| s.push(c)).collect();
+        assert_eq!(pieces, whole, "pieces of {size}");
+    }
+    let mut s = Splitter::new(DecodeOptions::from(Role::Client));
+    assert!(matches!(s.push(&stream)[0], Split::Error(_)));
+    assert!(s.failed() && s.push(&stream).is_empty());
+}
