@@ -27,6 +27,20 @@ pub struct Question {
     pub choices: &'static [Choice],
 }
 
+impl Question {
+    /// The order to show the choices in. The right answer is written first in
+    /// the data; the options are rotated by a number drawn from the question's
+    /// id, so its place differs from question to question but is the same on
+    /// every visit.
+    pub fn display_order(&self) -> Vec<usize> {
+        let n = self.choices.len().max(1);
+        let shift = self.id.bytes().fold(0usize, |h, b| {
+            h.wrapping_mul(31).wrapping_add(usize::from(b))
+        }) % n;
+        (0..self.choices.len()).map(|k| (k + shift) % n).collect()
+    }
+}
+
 const fn c(text: &'static str, correct: bool, why: &'static str) -> Choice {
     Choice { text, correct, why }
 }
@@ -902,6 +916,24 @@ mod tests {
                 l.id
             );
         }
+    }
+
+    #[test]
+    fn the_right_answer_is_not_always_in_the_same_place() {
+        let mut places = HashSet::new();
+        for q in QUESTIONS {
+            let order = q.display_order();
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(
+                sorted,
+                (0..q.choices.len()).collect::<Vec<_>>(),
+                "{} is a permutation",
+                q.id
+            );
+            places.insert(order.iter().position(|&i| q.choices[i].correct).unwrap());
+        }
+        assert!(places.len() >= 3, "right answers only at {places:?}");
     }
 
     #[test]

@@ -28,7 +28,14 @@ fn mcq(props: &McqProps) -> Html {
     let chosen = use_state(|| None::<usize>);
     let checked = use_state(|| false);
     let name = format!("{}-choice", q.id);
-    let options = q.choices.iter().enumerate().map(|(i, c)| {
+    // The right answer is written first in the data; show the options rotated by
+    // a number drawn from the question's id, so its place differs from question
+    // to question but stays the same on every visit.
+    let n = q.choices.len().max(1);
+    let shift = q.id.bytes().fold(0usize, |h, b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    }) % n;
+    let options = (0..q.choices.len()).map(|k| (k + shift) % n).map(|i| (i, &q.choices[i])).map(|(i, c)| {
         let id = format!("{}-{i}", q.id);
         let onchange = {
             let chosen = chosen.clone();
