@@ -100,6 +100,20 @@ impl Route {
     }
 }
 
+/// `/quiz?lesson=<id>` shows that lesson's questions first.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QuizFor {
+    /// The lesson id.
+    pub lesson: String,
+}
+
+/// `/live?url=<ws url>` preselects the server.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveFor {
+    /// The WebSocket URL.
+    pub url: String,
+}
+
 /// Renders the page for a route.
 pub fn switch(route: Route) -> Html {
     match route {

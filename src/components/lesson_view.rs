@@ -5,7 +5,7 @@ use yew_router::prelude::*;
 
 use crate::components::{CodeBlock, LabDone};
 use crate::content::lessons::{Block, Example, Lesson};
-use crate::route::Route;
+use crate::route::{QuizFor, Route};
 use wire::close::REGISTERED;
 use wire::frame::{Frame, FrameHeader, LengthForm};
 use wire::handshake::{accept_steps, check_request, client_request, respond};
@@ -151,7 +151,7 @@ fn example(e: Example) -> Html {
             html! {
                 <ul>
                     <li>{ "client → server (masked): " }<code>{ to_hex(&client) }</code></li>
-                    <li>{ "server → client: " }<code>{ to_hex(&server) }</code>{ " — 03 e8 is 1000, then \"bye\"" }</li>
+                    <li>{ "server → client: " }<code>{ to_hex(&server) }</code>{ format!(" — {} is 1000, then \"bye\"", to_hex(&1000u16.to_be_bytes())) }</li>
                 </ul>
             }
         }
@@ -230,18 +230,4 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
             </nav>
         </section>
     }
-}
-
-/// `/quiz?lesson=<id>` shows that lesson's questions first.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct QuizFor {
-    /// The lesson id.
-    pub lesson: String,
-}
-
-/// `/live?url=<ws url>` preselects the server.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LiveFor {
-    /// The WebSocket URL.
-    pub url: String,
 }

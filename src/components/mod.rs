@@ -22,7 +22,7 @@ pub use copy_button::{CopyButton, CopyButtonProps};
 pub use footer::Footer;
 pub use header::Header;
 pub use hex_dump::{Bytes, HexDump, HexDumpProps};
-pub use lesson_view::{LessonView, LessonViewProps, LiveFor, QuizFor};
+pub use lesson_view::{LessonView, LessonViewProps};
 pub use mask_table::{MaskTable, MaskTableProps};
 pub use nav::Nav;
 pub use progress_bar::{LabDone, LabDoneProps, ProgressBar, ProgressBarProps};

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::components::LessonView;
 use crate::content::lessons::lesson_for;
 use crate::route::Route;
-use wire::close::{ClosePayload, lookup};
+use wire::close::{ClosePayload, lookup, page_may_close_with};
 use wire::frame::Frame;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
@@ -56,6 +56,9 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
     }
 }
 
+/// The masking key the builder's client frame uses (RFC 6455 §5.7's).
+const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
+
 /// Builds a close frame from a code and a reason, and says who may send it.
 #[function_component(CloseBuilder)]
 pub fn close_builder() -> Html {
@@ -85,17 +88,15 @@ pub fn close_builder() -> Html {
     let body = match result {
         Ok((c, payload)) => {
             let server = Frame::new(OpCode::Close, payload.clone()).encode();
-            let client = Frame::new(OpCode::Close, payload)
-                .masked([0x37, 0xfa, 0x21, 0x3d])
-                .encode();
+            let client = Frame::new(OpCode::Close, payload).masked(KEY).encode();
             let name = lookup(c).map(|i| i.name).unwrap_or("application-defined");
-            let page_may = c == 1000 || (3000..=4999).contains(&c);
+            let page_may = page_may_close_with(c);
             html! {
                 <>
                     <p class="ok-text" id="close-verdict">{ format!("{c} ({name}) may go on the wire.") }</p>
                     <ul>
                         <li>{ "server → client: " }<code id="close-server-bytes">{ to_hex(&server) }</code></li>
-                        <li>{ "client → server (masked with 37 fa 21 3d): " }<code>{ to_hex(&client) }</code></li>
+                        <li>{ format!("client → server (masked with {}): ", to_hex(&KEY)) }<code>{ to_hex(&client) }</code></li>
                     </ul>
                     <p>{ if page_may {
                         format!("Page code may call socket.close({c}, …).")

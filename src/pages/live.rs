@@ -10,12 +10,13 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{Bytes, HexDump, LiveFor, ProgressBar};
+use crate::components::{Bytes, HexDump, ProgressBar};
 use crate::pages::StateDiagram;
-use crate::route::Route;
+use crate::route::{LiveFor, Route};
 use crate::services::browser::{blob_url, download, now_ms, random_bytes, read_file};
 use crate::services::socket::{Socket, SocketEvent};
 use crate::state::console::{Console, ConsoleAction, Dir, Payload, TapSplitters, WireFrame};
+use wire::close::{MAX_REASON, page_may_close_with};
 use wire::hex::{parse_hex, to_hex};
 use wire::opcode::OpCode;
 use wire::tap::decode_records;
@@ -106,14 +107,14 @@ fn urls(url: &str, wire: bool, ping: u32) -> (String, Option<String>) {
 
 /// Where the page's own policy would stop a close() call, before the browser throws.
 fn close_rule(code: u16, reason: &str) -> Option<String> {
-    if !(code == 1000 || (3000..=4999).contains(&code)) {
+    if !page_may_close_with(code) {
         return Some(format!(
             "close({code}) throws InvalidAccessError: page code may only use 1000 or 3000–4999; {code} is reserved for the protocol and servers (RFC 6455 §7.4)."
         ));
     }
-    if reason.len() > 123 {
+    if reason.len() > MAX_REASON {
         return Some(format!(
-            "close(…, reason) throws SyntaxError: the reason is {} bytes of UTF-8, and at most 123 fit (125 bytes of a control frame, less the 2-byte code).",
+            "close(…, reason) throws SyntaxError: the reason is {} bytes of UTF-8, and at most {MAX_REASON} fit (125 bytes of a control frame, less the 2-byte code).",
             reason.len()
         ));
     }

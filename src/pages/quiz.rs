@@ -6,13 +6,13 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{LiveFor, ProgressBar, QuizFor};
+use crate::components::ProgressBar;
 use crate::content::lessons::{LESSONS, lesson};
 use crate::content::practice::{self, Kind, Problem};
 use crate::content::questions::{
     EXERCISES, Exercise, INTERVIEWS, Interview, QUESTIONS, Question, check_exercise,
 };
-use crate::route::Route;
+use crate::route::{LiveFor, QuizFor, Route};
 use crate::services::browser::random_bytes;
 use crate::state::progress::{ProgressAction, ProgressContext, lesson_fraction};
 

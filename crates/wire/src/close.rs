@@ -171,6 +171,18 @@ pub fn is_valid_on_wire(code: u16) -> bool {
     matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
 }
 
+/// The longest close reason: a control frame carries at most 125 bytes, less
+/// the 2-byte code (§5.5).
+pub const MAX_REASON: usize = 123;
+
+/// Whether page code may pass `code` to a browser's `WebSocket.close()`:
+/// only 1000 and 3000–4999; the browser throws InvalidAccessError for any
+/// other code (WHATWG WebSockets standard), since 1001–2999 belong to the
+/// protocol and its endpoints.
+pub fn page_may_close_with(code: u16) -> bool {
+    code == 1000 || (3000..=4999).contains(&code)
+}
+
 /// Why `code` cannot be sent, or None when it can.
 pub fn why_invalid(code: u16) -> Option<String> {
     if is_valid_on_wire(code) {
@@ -273,7 +285,7 @@ impl ClosePayload {
             return Err(CloseError::InvalidCode(why));
         }
         let len = 2 + reason.len();
-        if len > 125 {
+        if reason.len() > MAX_REASON {
             return Err(CloseError::TooLong { len });
         }
         let mut out = Vec::with_capacity(len);
@@ -364,6 +376,22 @@ mod tests {
         ];
         for (bytes, expected) in cases {
             assert_eq!(&ClosePayload::parse(bytes), expected, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn page_code_may_close_only_with_1000_and_3000_to_4999() {
+        for code in 0..=u16::MAX {
+            assert_eq!(
+                page_may_close_with(code),
+                code == 1000 || (3000..=4999).contains(&code),
+                "{code}"
+            );
+            // Every code a page may use is also valid on the wire.
+            assert!(
+                !page_may_close_with(code) || is_valid_on_wire(code),
+                "{code}"
+            );
         }
     }
 
