@@ -1,6 +1,6 @@
 //! Load benchmark (not a test): messages per second and round-trip latency
-//! for 1, 100 and 1,000 connections, for wslab-echo (plain, and with the tap
-//! on) next to tokio-tungstenite's plain echo server, all measured in this run
+//! for 1, 100 and 1,000 connections, for wslab-echo (plain, and with every
+//! connection watched by its own tap) next to tokio-tungstenite's plain echo server, all measured in this run
 //! on loopback. `cargo bench -p wslab-echo --bench load`.
 
 use std::net::SocketAddr;
@@ -57,26 +57,41 @@ struct Result {
     p99: Duration,
 }
 
-/// `conns` clients each send `per_conn` 64-byte messages, one at a time, waiting for each echo.
+/// Opens a tap at `server`, reads the session it issues, and drains the tap
+/// in the background as the page does.
+async fn tapped_url(server: std::net::SocketAddr) -> (String, tokio::task::JoinHandle<()>) {
+    let (mut tap, _) = connect_async(format!("ws://{server}/tap")).await.unwrap();
+    let Some(Ok(Message::Binary(first))) = tap.next().await else {
+        panic!("no session from the tap")
+    };
+    let session = match wire::tap::decode(&first).0.as_slice() {
+        [wire::tap::TapItem::Event(wire::tap::TapEvent::Session(id))] => *id,
+        other => panic!("{other:?}"),
+    };
+    let drain = tokio::spawn(async move { while let Some(Ok(_)) = tap.next().await {} });
+    (format!("ws://{server}/echo?session={session}"), drain)
+}
+
+/// `conns` clients each send `per_conn` 64-byte messages, one at a time,
+/// waiting for each echo. With `tapped`, every connection has its own tap.
 async fn load(
-    url_of: impl Fn(usize) -> String,
+    url: String,
     conns: usize,
     per_conn: usize,
-    tap: Option<String>,
+    tapped: Option<std::net::SocketAddr>,
 ) -> Result {
-    // The tap's reader drains everything it is sent, as the page does.
-    let _tap = match tap {
-        Some(u) => {
-            let (mut ws, _) = connect_async(u).await.unwrap();
-            Some(tokio::spawn(async move {
-                while let Some(Ok(_)) = ws.next().await {}
-            }))
-        }
-        None => None,
-    };
     let mut clients = Vec::with_capacity(conns);
-    for i in 0..conns {
-        clients.push(connect_async(url_of(i)).await.unwrap().0);
+    let mut taps = Vec::new();
+    for _ in 0..conns {
+        let url = match tapped {
+            Some(server) => {
+                let (u, drain) = tapped_url(server).await;
+                taps.push(drain);
+                u
+            }
+            None => url.clone(),
+        };
+        clients.push(connect_async(url).await.unwrap().0);
     }
     let start = Instant::now();
     let tasks: Vec<_> = clients
@@ -135,18 +150,10 @@ fn main() {
         for (conns, per_conn) in [(1, 3000), (100, 60), (1000, 8)] {
             // Three rounds, interleaved, and the median of each: this 2-core machine is noisy.
             let mut rounds: [Vec<Result>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-            for round in 0..ROUNDS {
-                rounds[0].push(load(|_| format!("ws://{base}/"), conns, per_conn, None).await);
-                rounds[1].push(load(|_| format!("ws://{ours}/echo"), conns, per_conn, None).await);
-                rounds[2].push(
-                    load(
-                        |i| format!("ws://{ours}/echo?session=bench{conns}-{round}-{i}"),
-                        conns,
-                        per_conn,
-                        Some(format!("ws://{ours}/tap?session=bench{conns}-{round}-0")),
-                    )
-                    .await,
-                );
+            for _ in 0..ROUNDS {
+                rounds[0].push(load(format!("ws://{base}/"), conns, per_conn, None).await);
+                rounds[1].push(load(format!("ws://{ours}/echo"), conns, per_conn, None).await);
+                rounds[2].push(load(String::new(), conns, per_conn, Some(ours)).await);
             }
             let [b, w, t] = rounds.map(median);
             for (name, r) in [

@@ -27,12 +27,21 @@ pub struct Config {
     /// Most connections open at once; more are closed with 1008 right after the handshake.
     #[arg(long, default_value_t = 10_000)]
     pub max_connections: usize,
-    /// Seconds a client has to complete its opening handshake.
-    #[arg(long, default_value_t = 10)]
+    /// Seconds a client has to complete its opening handshake (1–3600); a tap
+    /// session not claimed by an /echo connection within it expires too.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub handshake_timeout: u64,
-    /// Seconds without any message from the client before the server closes with 1001.
-    #[arg(long, default_value_t = 600)]
+    /// Seconds without any message before the server closes with 1001 (1–86400).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
+    /// Seconds one message (or HTTP answer) may take to send before the
+    /// connection is dropped as stalled (1–3600).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub send_timeout: u64,
+    /// Bytes a tap may hold before it drops some (a "lagged" event tells how
+    /// many); 64 KiB to 256 MiB.
+    #[arg(long, default_value_t = crate::tap::DEFAULT_TAP_BUDGET, value_parser = tap_budget)]
+    pub tap_budget: usize,
     /// An Origin allowed to connect (repeatable); `*` allows any. Without this
     /// flag, pages served from loopback (127.0.0.1, localhost, [::1], any port)
     /// are allowed. Requests without Origin (non-browser clients) are always allowed.
@@ -62,6 +71,11 @@ impl Config {
         Duration::from_secs(self.idle_timeout)
     }
 
+    /// The deadline for sending one message.
+    pub fn send_timeout(&self) -> Duration {
+        Duration::from_secs(self.send_timeout)
+    }
+
     /// Whether a page from `origin` may connect (cross-site WebSocket hijacking protection).
     pub fn origin_allowed(&self, origin: &str) -> bool {
         if self.allowed_origins.is_empty() {
@@ -70,6 +84,17 @@ impl Config {
         self.allowed_origins
             .iter()
             .any(|o| o == "*" || o.eq_ignore_ascii_case(origin))
+    }
+}
+
+fn tap_budget(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number of bytes"))?;
+    if (64 << 10..=256 << 20).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("{n} is outside 65536–268435456 bytes"))
     }
 }
 
@@ -122,5 +147,19 @@ mod tests {
         assert!(!c.origin_allowed("http://127.0.0.1:8080"));
         c.allowed_origins.push("*".into());
         assert!(c.origin_allowed("https://anything.example"));
+    }
+
+    #[test]
+    fn flags_out_of_range_are_refused_by_the_parser() {
+        for args in [
+            ["wslab-echo", "--idle-timeout", "9223372036854775807"],
+            ["wslab-echo", "--idle-timeout", "0"],
+            ["wslab-echo", "--handshake-timeout", "3601"],
+            ["wslab-echo", "--send-timeout", "-1"],
+            ["wslab-echo", "--tap-budget", "10"],
+        ] {
+            assert!(Config::try_parse_from(args).is_err(), "{args:?}");
+        }
+        assert!(Config::try_parse_from(["wslab-echo", "--idle-timeout", "86400"]).is_ok());
     }
 }

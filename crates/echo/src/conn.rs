@@ -1,39 +1,43 @@
 //! One connection: the opening handshake (checked and answered with `wire`),
-//! then the echo loop (frames by tungstenite), with limits and close codes.
+//! then the echo loop (frames by tungstenite) or the tap, with limits,
+//! deadlines and close codes.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use serde_json::json;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
+use tokio::time::{sleep_until, timeout};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tracing::{debug, info};
+use wire::endpoint::{EchoOptions, Endpoint, EndpointError};
 use wire::handshake::{check_request, respond};
+use wire::tap::{Direction, TapEvent, encode_event, redact_request};
 
 use crate::config::Config;
-use crate::tap::{Dir, TapEvent, TapLink, Taps, Tee};
-use wire::tap::encode_record;
+use crate::tap::{TapGuard, TapLink, Taps, Tee};
 
-/// How long the tap gathers events before sending them.
+/// How long the tap gathers bytes before sending them.
 const TAP_BATCH: Duration = Duration::from_millis(25);
 
 /// The longest opening request read; longer ones get 431.
 const MAX_REQUEST: usize = 16 * 1024;
 
+/// How long the server waits for the peer's Close after sending its own.
+pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
 /// What every connection shares.
 pub struct Shared {
     /// The configuration.
     pub config: Config,
-    /// Open WebSocket connections.
+    /// Open WebSocket connections (echo and tap).
     pub open: AtomicUsize,
     /// Tap sessions.
     pub taps: Taps,
@@ -41,24 +45,39 @@ pub struct Shared {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// Which endpoint a request asked for.
-enum Endpoint {
-    Echo,
-    Idle(u64),
-    LegacyProxy,
-    Tap(String),
-    Unknown(String),
+/// Counts one open WebSocket connection for as long as it lives: no early
+/// return, panic or cancellation can leak the count.
+struct OpenGuard<'a>(&'a AtomicUsize);
+
+impl<'a> OpenGuard<'a> {
+    /// Counts a connection; says whether it was over `limit`.
+    fn new(open: &'a AtomicUsize, limit: usize) -> (Self, bool) {
+        let before = open.fetch_add(1, Ordering::SeqCst);
+        (OpenGuard(open), before >= limit)
+    }
 }
 
-fn query_pairs(target: &str) -> (String, HashMap<String, String>) {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let pairs = query
-        .split('&')
-        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
-        .filter(|(k, _)| !k.is_empty())
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    (path.to_owned(), pairs)
+impl Drop for OpenGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Where the header block ends: after the first empty line, with CRLF or
+/// bare LF line endings (RFC 9112 §2.2). Searches from `from` only, so
+/// reading a request piece by piece takes time linear in its size.
+fn end_of_head(buf: &[u8], from: usize) -> Option<usize> {
+    let start = from.saturating_sub(2);
+    buf.get(start..)?
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| start + i)
+        .find_map(|i| match buf.get(i + 1..) {
+            Some([b'\n', ..]) => Some(i + 2),
+            Some([b'\r', b'\n', ..]) => Some(i + 3),
+            _ => None,
+        })
 }
 
 /// Reads the opening request: everything up to the blank line, and any bytes after it.
@@ -67,11 +86,13 @@ async fn read_request<S: AsyncRead + Unpin>(
 ) -> std::io::Result<Option<(String, Vec<u8>)>> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
+    let mut searched = 0;
     loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4) {
+        if let Some(end) = end_of_head(&buf, searched) {
             let rest = buf.split_off(end);
             return Ok(Some((String::from_utf8_lossy(&buf).into_owned(), rest)));
         }
+        searched = buf.len();
         if buf.len() > MAX_REQUEST {
             return Ok(None);
         }
@@ -83,18 +104,20 @@ async fn read_request<S: AsyncRead + Unpin>(
     }
 }
 
-async fn plain_response<S: AsyncWrite + Unpin>(
-    stream: &mut S,
-    status: &str,
-    extra: &str,
-    body: &str,
-) {
-    let text = format!(
-        "HTTP/1.1 {status}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+/// Writes a whole HTTP answer and closes, within the send deadline.
+async fn answer_and_close<S: AsyncWrite + Unpin>(stream: &mut S, text: &str, deadline: Duration) {
+    let _ = timeout(deadline, async {
+        stream.write_all(text.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
+
+fn plain_response(status: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
-    );
-    let _ = stream.write_all(text.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    )
 }
 
 /// Serves one accepted connection (plain TCP or TLS) to the end.
@@ -103,40 +126,36 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let cfg = &shared.config;
-    let request =
-        match tokio::time::timeout(cfg.handshake_timeout(), read_request(&mut stream)).await {
-            Err(_) => {
-                debug!(%peer, "handshake timed out");
-                return;
-            }
-            Ok(Err(_)) => return,
-            Ok(Ok(None)) => {
-                plain_response(
-                    &mut stream,
-                    "431 Request Header Fields Too Large",
-                    "",
-                    "the opening request is too long\n",
-                )
-                .await;
-                return;
-            }
-            Ok(Ok(Some(r))) => r,
-        };
+    let send_deadline = cfg.send_timeout();
+    let request = match timeout(cfg.handshake_timeout(), read_request(&mut stream)).await {
+        Err(_) => {
+            debug!(%peer, "handshake timed out");
+            return;
+        }
+        Ok(Err(_)) => return,
+        Ok(Ok(None)) => {
+            let text = plain_response(
+                "431 Request Header Fields Too Large",
+                "the opening request is too long\n",
+            );
+            answer_and_close(&mut stream, &text, send_deadline).await;
+            return;
+        }
+        Ok(Ok(Some(r))) => r,
+    };
     let (text, leftover) = request;
     let check = check_request(&text);
-    let (path, query) = query_pairs(&check.request.target);
-    let endpoint = match path.as_str() {
-        "/echo" => Endpoint::Echo,
-        "/idle" => Endpoint::Idle(
-            query
-                .get("timeout")
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(5)
-                .clamp(1, 3600),
-        ),
-        "/legacy-proxy" => Endpoint::LegacyProxy,
-        "/tap" => Endpoint::Tap(query.get("session").cloned().unwrap_or_default()),
-        other => Endpoint::Unknown(other.to_owned()),
+    let endpoint = match Endpoint::parse(&check.request.target) {
+        Ok(e) => e,
+        Err(e) => {
+            let status = match e {
+                EndpointError::NotFound(_) => "404 Not Found",
+                EndpointError::BadValue { .. } | EndpointError::Repeated(_) => "400 Bad Request",
+            };
+            let text = plain_response(status, &format!("{e}\n"));
+            answer_and_close(&mut stream, &text, send_deadline).await;
+            return;
+        }
     };
     if let Endpoint::LegacyProxy = endpoint {
         // An old proxy that does not know Upgrade: it answers with an ordinary page.
@@ -145,49 +164,50 @@ where
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
-        let _ = stream.write_all(text.as_bytes()).await;
-        let _ = stream.shutdown().await;
-        return;
-    }
-    if let Endpoint::Unknown(p) = &endpoint {
-        plain_response(
-            &mut stream,
-            "404 Not Found",
-            "",
-            &format!("no WebSocket endpoint at {p}; try /echo\n"),
-        )
-        .await;
+        answer_and_close(&mut stream, &text, send_deadline).await;
         return;
     }
     if let Some(origin) = &check.request.origin
         && !cfg.origin_allowed(origin)
     {
         info!(%peer, %origin, "refused origin");
-        plain_response(
-            &mut stream,
+        let text = plain_response(
             "403 Forbidden",
-            "",
             &format!("pages from {origin} may not connect here\n"),
-        )
-        .await;
+        );
+        answer_and_close(&mut stream, &text, send_deadline).await;
         return;
     }
     let protocols: Vec<&str> = cfg.protocols.iter().map(String::as_str).collect();
     let answer = respond(&check, &protocols);
     if answer.status != 101 {
-        let _ = stream.write_all(answer.text.as_bytes()).await;
-        let _ = stream.shutdown().await;
+        answer_and_close(&mut stream, &answer.text, send_deadline).await;
         return;
     }
-    if stream.write_all(answer.text.as_bytes()).await.is_err() {
-        return;
+    // The tap is attached before the 101 goes out, so it never misses the handshake.
+    let started = Instant::now();
+    let link = match endpoint.echo_options().and_then(|o| o.session) {
+        None => None,
+        Some(id) => match shared.taps.claim(&id) {
+            Ok(session) => Some(TapLink::new(session, started)),
+            Err(e) => {
+                let text = plain_response("400 Bad Request", &format!("{}\n", e.reason()));
+                answer_and_close(&mut stream, &text, send_deadline).await;
+                return;
+            }
+        },
+    };
+    match timeout(send_deadline, stream.write_all(answer.text.as_bytes())).await {
+        Ok(Ok(())) => {}
+        _ => return,
     }
 
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(cfg.max_message))
         .max_frame_size(Some(cfg.max_frame));
+    let (_open, over_limit) = OpenGuard::new(&shared.open, cfg.max_connections);
     match endpoint {
-        Endpoint::Tap(session) => {
+        Endpoint::Tap => {
             let ws = WebSocketStream::from_partially_read(
                 Tee::new(stream, None),
                 leftover,
@@ -195,63 +215,29 @@ where
                 Some(ws_config),
             )
             .await;
-            serve_tap(ws, session, shared.clone()).await;
+            serve_tap(ws, over_limit, &shared).await;
         }
-        Endpoint::Echo | Endpoint::Idle(_) => {
-            let started = Instant::now();
-            let session = query.get("session").filter(|s| !s.is_empty()).cloned();
-            let tap = session.as_ref().map(|s| {
-                let events = shared.taps.channel(s);
-                let accept = wire::handshake::accept_key(check.request.key.as_deref().unwrap_or_default());
-                let handshake = json!({
-                    "type": "handshake", "peer": peer.to_string(), "request": text, "response": answer.text,
-                    "accept": accept, "t_ms": 0,
-                });
-                let _ = events.send(TapEvent::Json(handshake.to_string()));
-                TapLink::new(events, started)
+        Endpoint::Echo(opts) | Endpoint::Idle { echo: opts, .. } => {
+            let link = link.map(|mut link| {
+                link.handshake(redact_request(&text), answer.text.clone());
+                // The bytes already read past the handshake belong to the first frames.
+                link.send(Direction::FromClient, &leftover);
+                link
             });
-            // The bytes already read past the handshake belong to the first frames.
-            if let Some(tap) = &tap {
-                tap.send(Dir::In, &leftover);
-            }
             let ws = WebSocketStream::from_partially_read(
-                Tee::new(stream, tap),
+                Tee::new(stream, link),
                 leftover,
                 Role::Server,
                 Some(ws_config),
             )
             .await;
-            let ping = query
-                .get("ping")
-                .and_then(|p| p.parse::<u64>().ok())
-                .filter(|p| *p > 0);
-            let close_after = query
-                .get("close")
-                .and_then(|p| p.parse::<u64>().ok())
-                .map(Duration::from_secs);
             let silence = match endpoint {
-                Endpoint::Idle(secs) => Some(Duration::from_secs(secs)),
+                Endpoint::Idle { timeout, .. } => Some(Duration::from_secs(u64::from(timeout))),
                 _ => None,
             };
-            let over_limit = shared.open.fetch_add(1, Ordering::SeqCst) >= cfg.max_connections;
-            echo(
-                ws,
-                Timers {
-                    ping,
-                    silence,
-                    close_after,
-                },
-                over_limit,
-                &shared,
-                started,
-            )
-            .await;
-            shared.open.fetch_sub(1, Ordering::SeqCst);
-            if let Some(s) = session {
-                shared.taps.release(&s);
-            }
+            echo(ws, &opts, silence, over_limit, &shared, started).await;
         }
-        Endpoint::LegacyProxy | Endpoint::Unknown(_) => {}
+        Endpoint::LegacyProxy => {}
     }
 }
 
@@ -269,181 +255,227 @@ fn close_for(err: &WsError) -> Option<(CloseCode, &'static str)> {
     }
 }
 
-async fn close_with<S>(ws: &mut WebSocketStream<S>, code: CloseCode, reason: &'static str)
+/// Sends a message within the send deadline; false when it failed or timed out.
+async fn send_within<S>(ws: &mut WebSocketStream<S>, msg: Message, deadline: Duration) -> bool
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let _ = ws
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })))
-        .await;
-    let _ = ws.flush().await;
+    matches!(timeout(deadline, ws.send(msg)).await, Ok(Ok(())))
 }
 
-/// What the echo loop does on its own: ping every N seconds, drop the
-/// connection after a silence (the idle demo), close first after a while.
-struct Timers {
-    ping: Option<u64>,
-    silence: Option<Duration>,
-    close_after: Option<Duration>,
+/// Sends a Close frame, then waits (up to [`CLOSE_WAIT`]) for the peer's
+/// Close, so that the client sees a clean closing handshake, not a reset.
+async fn close_with<S>(
+    ws: &mut WebSocketStream<S>,
+    code: CloseCode,
+    reason: &'static str,
+    deadline: Duration,
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let close = Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }));
+    if !send_within(ws, close, deadline).await {
+        return;
+    }
+    let _ = timeout(CLOSE_WAIT, async {
+        while let Some(Ok(m)) = ws.next().await {
+            if m.is_close() {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// The echo loop: every text and binary message goes back unchanged.
 async fn echo<S>(
     mut ws: WebSocketStream<S>,
-    timers: Timers,
+    opts: &EchoOptions,
+    silence: Option<Duration>,
     over_limit: bool,
     shared: &Shared,
     started: Instant,
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let Timers {
-        ping,
-        silence,
-        close_after,
-    } = timers;
-    let close_at = close_after.map(|d| tokio::time::Instant::now() + d);
+    let send_deadline = shared.config.send_timeout();
     if over_limit {
-        close_with(&mut ws, CloseCode::Policy, "too many connections").await;
+        close_with(
+            &mut ws,
+            CloseCode::Policy,
+            "too many connections",
+            send_deadline,
+        )
+        .await;
         return;
     }
+    let secs = |s: u32| Duration::from_secs(u64::from(s));
+    let now = tokio::time::Instant::now();
+    // Every interval is at most an hour (wire::endpoint) or a checked flag, so these sums hold.
+    let close_at = opts.close.map(|s| now + secs(s));
     let mut shutdown = shared.shutdown.clone();
     let idle = shared.config.idle_timeout();
-    let mut pinger = ping.map(|secs| {
-        tokio::time::interval_at(
-            tokio::time::Instant::now() + Duration::from_secs(secs),
-            Duration::from_secs(secs),
-        )
-    });
-    let mut last_traffic = tokio::time::Instant::now();
+    let mut pinger = opts
+        .ping
+        .map(|s| tokio::time::interval_at(now + secs(s), secs(s)));
+    let mut last_traffic = now;
     loop {
         // The idle endpoint plays a proxy that drops connections silent for too long, in either direction.
-        let quiet_for = silence.unwrap_or(idle);
-        let deadline = last_traffic + quiet_for;
+        let deadline = last_traffic + silence.unwrap_or(idle);
         tokio::select! {
             msg = ws.next() => match msg {
                 None => return,
                 Some(Ok(m @ (Message::Text(_) | Message::Binary(_)))) => {
                     last_traffic = tokio::time::Instant::now();
-                    if ws.send(m).await.is_err() {
+                    if !send_within(&mut ws, m, send_deadline).await {
+                        debug!("send deadline passed: the client stopped reading");
                         return;
                     }
                 }
                 Some(Ok(Message::Close(_))) => {
                     // tungstenite has queued the answering Close; flushing sends it.
-                    let _ = ws.flush().await;
+                    let _ = timeout(send_deadline, ws.flush()).await;
                     return;
                 }
                 Some(Ok(_)) => last_traffic = tokio::time::Instant::now(),
                 Some(Err(e)) => {
                     if let Some((code, reason)) = close_for(&e) {
-                        close_with(&mut ws, code, reason).await;
+                        close_with(&mut ws, code, reason, send_deadline).await;
                     }
                     debug!(error = %e, "connection ended");
                     return;
                 }
             },
-            _ = async { pinger.as_mut().unwrap().tick().await }, if pinger.is_some() => {
-                let stamp = (started.elapsed().as_millis() as u64).to_be_bytes();
-                if ws.send(Message::Ping(Bytes::copy_from_slice(&stamp))).await.is_err() {
+            () = async {
+                match pinger.as_mut() {
+                    Some(p) => { p.tick().await; }
+                    None => std::future::pending().await,
+                }
+            }, if pinger.is_some() => {
+                let stamp = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX).to_be_bytes();
+                if !send_within(&mut ws, Message::Ping(Bytes::copy_from_slice(&stamp)), send_deadline).await {
                     return;
                 }
                 if silence.is_some() {
                     last_traffic = tokio::time::Instant::now();
                 }
             },
-            _ = tokio::time::sleep_until(deadline) => {
+            _ = sleep_until(deadline) => {
                 if silence.is_some() {
                     // A proxy just cuts the TCP connection: no Close frame.
                     return;
                 }
-                close_with(&mut ws, CloseCode::Away, "idle timeout").await;
+                close_with(&mut ws, CloseCode::Away, "idle timeout", send_deadline).await;
                 return;
             },
-            _ = async { tokio::time::sleep_until(close_at.unwrap()).await }, if close_at.is_some() => {
+            _ = async { sleep_until(close_at.unwrap_or(now)).await }, if close_at.is_some() => {
                 // The server closes first: the browser answers the Close by itself.
-                close_with(&mut ws, CloseCode::Normal, "the server is done").await;
-                while let Some(Ok(m)) = ws.next().await {
-                    if m.is_close() {
-                        break;
-                    }
-                }
+                close_with(&mut ws, CloseCode::Normal, "the server is done", send_deadline).await;
                 return;
             },
             _ = shutdown.changed() => {
-                close_with(&mut ws, CloseCode::Away, "server shutting down").await;
+                close_with(&mut ws, CloseCode::Away, "server shutting down", send_deadline).await;
                 return;
             },
         }
     }
 }
 
-/// A tap socket: forwards a session's events as JSON text messages.
-async fn serve_tap<S>(mut ws: WebSocketStream<S>, session: String, shared: Arc<Shared>)
+/// A tap socket: issues a session, then passes on what the echo connection
+/// that claims it reads and writes, in binary messages of `wire::tap` items.
+async fn serve_tap<S>(mut ws: WebSocketStream<S>, over_limit: bool, shared: &Shared)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    if session.is_empty() {
-        close_with(&mut ws, CloseCode::Policy, "tap needs ?session=ID").await;
+    let cfg = &shared.config;
+    let send_deadline = cfg.send_timeout();
+    if over_limit {
+        close_with(
+            &mut ws,
+            CloseCode::Policy,
+            "too many connections",
+            send_deadline,
+        )
+        .await;
         return;
     }
-    let mut events = shared.taps.channel(&session).subscribe();
+    let (id, guard): (_, TapGuard) = match shared.taps.issue(cfg.tap_budget) {
+        Ok(issued) => issued,
+        Err(e) => {
+            info!(error = %e, "no randomness for a session id");
+            close_with(
+                &mut ws,
+                CloseCode::Error,
+                "cannot issue a session",
+                send_deadline,
+            )
+            .await;
+            return;
+        }
+    };
+    let mut first = Vec::new();
+    encode_event(&mut first, &TapEvent::Session(id));
+    if !send_within(&mut ws, Message::Binary(first.into()), send_deadline).await {
+        return;
+    }
+    let claim_by = tokio::time::Instant::now() + cfg.handshake_timeout();
+    let idle = cfg.idle_timeout();
+    let mut last_traffic = tokio::time::Instant::now();
     let mut shutdown = shared.shutdown.clone();
-    loop {
+    let session = guard.session();
+    let (code, reason) = loop {
+        let claimed = session.claimed();
         tokio::select! {
-            event = events.recv() => match event {
-                Ok(first) => {
-                    // Events go out in batches at most every 25 ms: a busy connection then
-                    // costs the tap one message per batch, not one per frame. Raw chunks
-                    // travel together in one binary message; JSON events as text.
-                    tokio::time::sleep(TAP_BATCH).await;
-                    let mut texts = Vec::new();
-                    let mut chunks = Vec::new();
-                    let mut next = Some(first);
-                    while let Some(event) = next.take() {
-                        match event {
-                            TapEvent::Json(t) => texts.push(t),
-                            TapEvent::Chunk { dir, t_ms, bytes } => encode_record(&mut chunks, dir == Dir::In, t_ms, &bytes),
-                        }
-                        if chunks.len() < (1 << 20) {
-                            next = events.try_recv().ok();
-                        }
-                    }
-                    // The handshake comes before the frames, the end after them.
-                    let (end, start): (Vec<String>, Vec<String>) = texts.into_iter().partition(|t| t.contains("\"closed\""));
-                    for t in start {
-                        if ws.send(Message::Text(t.into())).await.is_err() { return finish(&shared, &session) }
-                    }
-                    if !chunks.is_empty() && ws.send(Message::Binary(chunks.into())).await.is_err() {
-                        return finish(&shared, &session);
-                    }
-                    for t in end {
-                        if ws.send(Message::Text(t.into())).await.is_err() { return finish(&shared, &session) }
+            () = session.wait() => {
+                // Bytes go out in batches at most every 25 ms: a busy connection then
+                // costs the tap one message per batch, not one per frame.
+                tokio::time::sleep(TAP_BATCH).await;
+                let (items, ended) = session.take();
+                if !items.is_empty() {
+                    last_traffic = tokio::time::Instant::now();
+                    if !send_within(&mut ws, Message::Binary(items.into()), send_deadline).await {
+                        return;
                     }
                 }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    let note = json!({ "type": "lagged", "missed": n }).to_string();
-                    if ws.send(Message::Text(note.into())).await.is_err() { break }
+                if ended {
+                    break (CloseCode::Normal, "the tapped connection ended");
                 }
-                Err(_) => break,
             },
+            _ = sleep_until(claim_by), if !claimed => {
+                break (CloseCode::Policy, "no /echo claimed this session in time");
+            },
+            _ = sleep_until(last_traffic + idle) => break (CloseCode::Away, "idle timeout"),
             msg = ws.next() => match msg {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
-            _ = shutdown.changed() => {
-                close_with(&mut ws, CloseCode::Away, "server shutting down").await;
-                break;
-            },
+            _ = shutdown.changed() => break (CloseCode::Away, "server shutting down"),
         }
-    }
-    drop(events);
-    finish(&shared, &session);
+    };
+    // The session is gone before the closing handshake starts: nothing can claim it any more.
+    drop(guard);
+    close_with(&mut ws, code, reason, send_deadline).await;
 }
 
-fn finish(shared: &Shared, session: &str) {
-    shared.taps.release(session);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_head_ends_at_the_first_empty_line_with_crlf_or_lf() {
+        assert_eq!(
+            end_of_head(b"GET / HTTP/1.1\r\nA: b\r\n\r\nrest", 0),
+            Some(24)
+        );
+        assert_eq!(end_of_head(b"GET / HTTP/1.1\nA: b\n\nrest", 0), Some(21));
+        assert_eq!(end_of_head(b"GET / HTTP/1.1\nA: b\n\r\nrest", 0), Some(22));
+        assert_eq!(end_of_head(b"GET / HTTP/1.1\r\nA: b\r\n", 0), None);
+        // Searching on from where the last search stopped still finds an end split across reads.
+        let whole = b"GET / HTTP/1.1\r\nA: b\r\n\r\n";
+        assert_eq!(end_of_head(whole, whole.len() - 1), Some(whole.len()));
+        assert_eq!(end_of_head(whole, whole.len() - 2), Some(whole.len()));
+    }
 }

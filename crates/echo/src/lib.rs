@@ -1,10 +1,11 @@
 //! The wslab echo server.
 //!
 //! - `/echo` sends every text and binary message back unchanged. With
-//!   `?session=ID` its raw bytes are tapped; with `?ping=N` the server pings
-//!   every N seconds.
-//! - `/tap?session=ID` streams, as JSON text messages, the handshake and every
-//!   frame of the `/echo` connection with that session id.
+//!   `?session=ID` (an id `/tap` issued) its raw bytes are tapped; with
+//!   `?ping=N` the server pings every N seconds; with `?close=N` it closes
+//!   first after N seconds. Parameters and their ranges: `wire::endpoint`.
+//! - `/tap` issues a session, then passes on the handshake and every byte of
+//!   the `/echo` connection that claims it (`wire::tap` items).
 //! - `/legacy-proxy` answers the Upgrade with a plain HTTP page, as an old proxy would.
 //! - `/idle?timeout=N` echoes, but drops the TCP connection after N seconds
 //!   without traffic in either direction, as an idle-timeout proxy would.

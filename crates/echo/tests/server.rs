@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use wire::Frame;
 use wire::decode::{DecodeOptions, Decoded, Role, Split, Splitter, decode};
 use wire::opcode::OpCode;
-use wire::tap::decode_records;
+use wire::tap::{self, Direction, SessionId, TapEvent, TapItem};
 use wslab_echo::{Config, Server};
 
 /// Starts a server on a free port; returns its address and the stop handle.
@@ -56,7 +56,7 @@ async fn raw_exchange(addr: SocketAddr, after_handshake: &[u8]) -> Frame {
     let mut rest = buf.split_off(end);
     tcp.write_all(after_handshake).await.unwrap();
     loop {
-        if let Ok(Decoded::Frame(f)) = decode(&rest, &DecodeOptions::from(Role::Server)) {
+        if let Ok(Decoded::Frame(f)) = decode(&rest, &DecodeOptions::for_sender(Role::Server)) {
             return f.frame;
         }
         let n = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut chunk))
@@ -217,13 +217,51 @@ async fn shutdown_closes_clients_with_1001() {
     }
 }
 
+type Client =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a tap and reads the session the server issues.
+async fn open_tap(addr: SocketAddr) -> (Client, SessionId) {
+    let (mut tap, _) = connect_async(format!("ws://{addr}/tap")).await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(5), tap.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let Message::Binary(b) = first else {
+        panic!("{first:?}")
+    };
+    match tap::decode(&b) {
+        (items, None) => match items.as_slice() {
+            [TapItem::Event(TapEvent::Session(id))] => (tap, *id),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Reads tap items until `done` says enough, or the tap ends.
+async fn read_tap(tap: &mut Client, mut done: impl FnMut(&[TapItem]) -> bool) -> Vec<TapItem> {
+    let mut all = Vec::new();
+    while !done(&all) {
+        match tokio::time::timeout(Duration::from_secs(5), tap.next()).await {
+            Ok(Some(Ok(Message::Binary(b)))) => {
+                let (items, err) = tap::decode(&b);
+                assert_eq!(err, None);
+                all.extend(items);
+            }
+            Ok(Some(Ok(Message::Close(_))) | None) => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    all
+}
+
 #[tokio::test]
 async fn the_tap_agrees_with_tungstenite_on_every_message() {
     let (addr, _stop) = start(|_| {}).await;
-    let (mut tap, _) = connect_async(format!("ws://{addr}/tap?session=t1"))
-        .await
-        .unwrap();
-    let (mut ws, _) = connect_async(format!("ws://{addr}/echo?session=t1"))
+    let (mut tap, session) = open_tap(addr).await;
+    let (mut ws, _) = connect_async(format!("ws://{addr}/echo?session={session}"))
         .await
         .unwrap();
     let sent = ["one", "two, a bit longer", &"x".repeat(300)];
@@ -235,61 +273,140 @@ async fn the_tap_agrees_with_tungstenite_on_every_message() {
         );
     }
     // The tap sends raw bytes; split them with wire, as the page does.
-    let mut handshake = None;
+    let expected_bytes: usize = sent
+        .iter()
+        .map(|s| {
+            let f = Frame::new(OpCode::Text, s.as_bytes().to_vec());
+            f.clone().masked([0; 4]).encode().len() + f.encode().len()
+        })
+        .sum();
     let mut inbound = Vec::new();
     let mut outbound = Vec::new();
-    let mut split_in = Splitter::new(DecodeOptions::from(Role::Client));
-    let mut split_out = Splitter::new(DecodeOptions::from(Role::Server));
-    while inbound.len() < sent.len() || outbound.len() < sent.len() {
-        let msg = tokio::time::timeout(Duration::from_secs(5), tap.next())
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
-        match msg {
-            Message::Text(t) => {
-                let event: serde_json::Value = serde_json::from_str(&t).unwrap();
-                assert_eq!(event["type"], "handshake", "{event}");
-                handshake = Some(event);
-            }
-            Message::Binary(b) => {
-                for (from_client, _, bytes) in decode_records(&b) {
-                    let (splitter, out, masked) = if from_client {
-                        (&mut split_in, &mut inbound, true)
-                    } else {
-                        (&mut split_out, &mut outbound, false)
-                    };
-                    for item in splitter.push(&bytes) {
-                        let Split::Frame { frame, .. } = item else {
-                            panic!("{item:?}")
-                        };
-                        assert_eq!(
-                            frame.header.mask.is_some(),
-                            masked,
-                            "clients mask, servers do not"
-                        );
-                        out.push(String::from_utf8(frame.frame.payload).unwrap());
-                    }
-                }
-            }
-            other => panic!("unexpected {other:?}"),
+    let mut split_in = Splitter::new(DecodeOptions::for_sender(Role::Client));
+    let mut split_out = Splitter::new(DecodeOptions::for_sender(Role::Server));
+    let items = read_tap(&mut tap, |items| {
+        items
+            .iter()
+            .filter(|i| matches!(i, TapItem::Bytes { .. }))
+            .map(|i| match i {
+                TapItem::Bytes { bytes, .. } => bytes.len(),
+                _ => 0,
+            })
+            .sum::<usize>()
+            >= expected_bytes
+    })
+    .await;
+    let Some(TapItem::Event(TapEvent::Handshake {
+        request, response, ..
+    })) = items.first()
+    else {
+        panic!("the handshake comes first: {items:?}")
+    };
+    assert!(request.starts_with(&format!("GET /echo?session={session} HTTP/1.1")));
+    let key = wire::handshake::check_request(request).request.key.unwrap();
+    assert!(response.contains(&wire::handshake::accept_key(&key)));
+    for item in &items[1..] {
+        let TapItem::Bytes { from, bytes, .. } = item else {
+            panic!("{item:?}")
+        };
+        let (splitter, out) = match from {
+            Direction::FromClient => (&mut split_in, &mut inbound),
+            Direction::FromServer => (&mut split_out, &mut outbound),
+        };
+        for split in splitter.push(bytes) {
+            let Split::Frame { frame, .. } = split else {
+                panic!("{split:?}")
+            };
+            assert_eq!(
+                frame.header.mask.is_some(),
+                *from == Direction::FromClient,
+                "clients mask, servers do not"
+            );
+            out.push(String::from_utf8(frame.frame.payload).unwrap());
         }
     }
     assert_eq!(inbound, sent);
     assert_eq!(outbound, sent);
-    let handshake = handshake.unwrap();
+    ws.close(None).await.unwrap();
+    let rest = read_tap(&mut tap, |_| false).await;
     assert!(
-        handshake["request"]
-            .as_str()
-            .unwrap()
-            .starts_with("GET /echo?session=t1 HTTP/1.1")
+        rest.iter()
+            .any(|i| matches!(i, TapItem::Event(TapEvent::Closed { .. }))),
+        "{rest:?}"
     );
+}
+
+#[tokio::test]
+async fn a_tap_session_is_issued_by_the_server_and_serves_one_connection() {
+    let (addr, _stop) = start(|_| {}).await;
+    let (mut tap, session) = open_tap(addr).await;
+    let (_other_tap, other) = open_tap(addr).await;
+    assert_ne!(session, other, "every tap gets its own session");
+    // A session nobody issued, a malformed one, and a second claim are refused before the 101.
+    let unknown = http_status(
+        addr,
+        &request(addr, &format!("/echo?session={}", "0".repeat(32)), ""),
+    )
+    .await;
     assert!(
-        handshake["response"]
-            .as_str()
-            .unwrap()
-            .contains(handshake["accept"].as_str().unwrap())
+        unknown.starts_with("HTTP/1.1 400") && unknown.contains("no tap issued this session"),
+        "{unknown}"
     );
+    let chosen = http_status(addr, &request(addr, "/echo?session=t1", "")).await;
+    assert!(
+        chosen.starts_with("HTTP/1.1 400") && chosen.contains("32 hexadecimal digits"),
+        "{chosen}"
+    );
+    let secret = "Cookie: sid=s3cret\r\nAuthorization: Bearer t0ken\r\n";
+    let (mut ws, _) = {
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(request(addr, &format!("/echo?session={session}"), secret).as_bytes())
+            .await
+            .unwrap();
+        let mut head = [0u8; 12];
+        tcp.read_exact(&mut head).await.unwrap();
+        assert_eq!(&head, b"HTTP/1.1 101");
+        (tcp, ())
+    };
+    let second = http_status(
+        addr,
+        &request(addr, &format!("/echo?session={session}"), ""),
+    )
+    .await;
+    assert!(
+        second.starts_with("HTTP/1.1 400") && second.contains("already tapping"),
+        "{second}"
+    );
+    // What the tap shows of the request: its shape, not the credentials.
+    let items = read_tap(&mut tap, |items| !items.is_empty()).await;
+    let Some(TapItem::Event(TapEvent::Handshake { request, .. })) = items.first() else {
+        panic!("{items:?}")
+    };
+    assert!(request.contains("Cookie: <redacted>\r\nAuthorization: <redacted>\r\n"));
+    assert!(!request.contains("s3cret") && !request.contains("t0ken"));
+    ws.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_session_not_claimed_in_time_expires() {
+    let (addr, _stop) = start(|c| c.handshake_timeout = 1).await;
+    let (mut tap, session) = open_tap(addr).await;
+    match tokio::time::timeout(Duration::from_secs(5), tap.next())
+        .await
+        .unwrap()
+    {
+        Some(Ok(Message::Close(Some(f)))) => {
+            assert_eq!(u16::from(f.code), 1008);
+            assert!(f.reason.contains("in time"), "{}", f.reason);
+        }
+        other => panic!("{other:?}"),
+    }
+    let late = http_status(
+        addr,
+        &request(addr, &format!("/echo?session={session}"), ""),
+    )
+    .await;
+    assert!(late.starts_with("HTTP/1.1 400"), "{late}");
 }
 
 #[tokio::test]
@@ -325,10 +442,8 @@ async fn the_idle_endpoint_drops_silent_connections_unless_pings_keep_them_alive
 #[tokio::test]
 async fn a_twelve_mebibyte_message_is_echoed_whole() {
     let (addr, _stop) = start(|_| {}).await;
-    let (mut ws, _) = connect_async(format!("ws://{addr}/echo?session=big"))
-        .await
-        .unwrap();
-    let (mut tap, _) = connect_async(format!("ws://{addr}/tap?session=big"))
+    let (mut tap, session) = open_tap(addr).await;
+    let (mut ws, _) = connect_async(format!("ws://{addr}/echo?session={session}"))
         .await
         .unwrap();
     let drain = tokio::spawn(async move { while let Some(Ok(_)) = tap.next().await {} });

@@ -29,6 +29,47 @@ pub enum Role {
     Server,
 }
 
+impl Role {
+    /// `"client"` or `"server"`: the word used in URLs and on screen.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Server => "server",
+        }
+    }
+
+    /// The other side of the connection.
+    pub fn peer(self) -> Role {
+        match self {
+            Role::Client => Role::Server,
+            Role::Server => Role::Client,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A word that is neither `client` nor `server`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a role: expected \"client\" or \"server\"")]
+pub struct UnknownRole(pub String);
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Role, UnknownRole> {
+        match s {
+            "client" => Ok(Role::Client),
+            "server" => Ok(Role::Server),
+            other => Err(UnknownRole(other.to_owned())),
+        }
+    }
+}
+
 /// What the decoder checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecodeOptions {
@@ -56,7 +97,7 @@ impl Default for DecodeOptions {
 
 impl DecodeOptions {
     /// Options for frames sent by `role`, otherwise the defaults.
-    pub fn from(role: Role) -> Self {
+    pub fn for_sender(role: Role) -> Self {
         DecodeOptions {
             sender: Some(role),
             ..DecodeOptions::default()
@@ -195,6 +236,31 @@ pub enum FrameErrorKind {
     Close(CloseError),
 }
 
+impl FrameErrorKind {
+    /// The close code a receiver fails the connection with (§7.4.1).
+    pub fn close_code(&self) -> u16 {
+        match self {
+            FrameErrorKind::PayloadTooLarge { .. } => 1009,
+            FrameErrorKind::Close(e) => e.close_code(),
+            _ => 1002,
+        }
+    }
+
+    /// The section of RFC 6455 that states the rule.
+    pub fn section(&self) -> &'static str {
+        match self {
+            FrameErrorKind::UnmaskedClientFrame | FrameErrorKind::MaskedServerFrame => "§5.1",
+            FrameErrorKind::ReservedBits { .. }
+            | FrameErrorKind::ReservedOpcode(_)
+            | FrameErrorKind::LengthTopBit
+            | FrameErrorKind::NonMinimalLength { .. } => "§5.2",
+            FrameErrorKind::FragmentedControl(_) | FrameErrorKind::ControlTooLong { .. } => "§5.5",
+            FrameErrorKind::Close(_) => "§5.5.1",
+            FrameErrorKind::PayloadTooLarge { .. } => "§7.4.1",
+        }
+    }
+}
+
 fn rsv_names(bits: u8) -> String {
     (0..3)
         .filter(|i| bits & (1 << i) != 0)
@@ -218,11 +284,7 @@ pub struct FrameError {
 impl FrameError {
     /// The close code a receiver fails the connection with (§7.4.1).
     pub fn close_code(&self) -> u16 {
-        match &self.kind {
-            FrameErrorKind::PayloadTooLarge { .. } => 1009,
-            FrameErrorKind::Close(e) => e.close_code(),
-            _ => 1002,
-        }
+        self.kind.close_code()
     }
 }
 
@@ -245,57 +307,119 @@ impl fmt::Display for FrameError {
 
 impl std::error::Error for FrameError {}
 
+// The rules of §5, one function each. The decoder applies them in the order
+// a receiver meets them and stops at the first; `rules::violations` applies
+// every one to a built frame. Keeping them here, once, is what makes the two
+// agree (a property test holds it).
+
+/// RSV bits set that no negotiated extension allows (§5.2); byte 0, bits 1–3.
+pub(crate) fn rsv_error(b0: u8, allowed_rsv: u8) -> Option<FrameError> {
+    let rsv_bits = (b0 >> 6 & 1) | (b0 >> 5 & 1) << 1 | (b0 >> 4 & 1) << 2;
+    let forbidden = rsv_bits & !allowed_rsv;
+    if forbidden == 0 {
+        return None;
+    }
+    let first = u64::from(forbidden.trailing_zeros());
+    let last = u64::from(7 - forbidden.leading_zeros());
+    Some(FrameError {
+        offset: 0,
+        bits: Some((1 + first, last - first + 1)),
+        kind: FrameErrorKind::ReservedBits { bits: forbidden },
+    })
+}
+
+/// An opcode the RFC reserves (§5.2); byte 0, bits 4–7.
+pub(crate) fn opcode_error(b0: u8) -> Option<FrameError> {
+    let opcode = OpCode::from_nibble(b0);
+    opcode.is_reserved().then(|| FrameError {
+        offset: 0,
+        bits: Some((4, 4)),
+        kind: FrameErrorKind::ReservedOpcode(opcode.value()),
+    })
+}
+
+/// A control frame with FIN clear (§5.5); byte 0, bit 0.
+pub(crate) fn control_fin_error(b0: u8) -> Option<FrameError> {
+    let opcode = OpCode::from_nibble(b0);
+    (opcode.is_control() && b0 & 0x80 == 0).then(|| FrameError {
+        offset: 0,
+        bits: Some((0, 1)),
+        kind: FrameErrorKind::FragmentedControl(control_name(opcode)),
+    })
+}
+
+/// The masking rule for `sender` (§5.1); byte 1, bit 8.
+pub(crate) fn mask_error(sender: Option<Role>, b1: u8) -> Option<FrameError> {
+    let kind = match (sender, b1 & 0x80 != 0) {
+        (Some(Role::Client), false) => FrameErrorKind::UnmaskedClientFrame,
+        (Some(Role::Server), true) => FrameErrorKind::MaskedServerFrame,
+        _ => return None,
+    };
+    Some(FrameError {
+        offset: 1,
+        bits: Some((8, 1)),
+        kind,
+    })
+}
+
+/// A control frame longer than 125 bytes (§5.5); byte 1, bits 9–15. `len`
+/// is the declared length when known, else the 7-bit field.
+pub(crate) fn control_length_error(b0: u8, b1: u8, len: Option<u64>) -> Option<FrameError> {
+    let opcode = OpCode::from_nibble(b0);
+    let len7 = b1 & 0x7F;
+    (opcode.is_control() && len7 > 125).then(|| FrameError {
+        offset: 1,
+        bits: Some((9, 7)),
+        kind: FrameErrorKind::ControlTooLong {
+            opcode: control_name(opcode),
+            len: len.unwrap_or(u64::from(len7)),
+        },
+    })
+}
+
+/// A Close frame whose (unmasked) payload is malformed (§5.5.1), at the
+/// payload byte at fault; the payload starts at `header_len`.
+pub(crate) fn close_payload_error(
+    opcode: OpCode,
+    payload: &[u8],
+    header_len: usize,
+) -> Option<FrameError> {
+    if opcode != OpCode::Close {
+        return None;
+    }
+    let e = ClosePayload::parse(payload).err()?;
+    let at = match &e {
+        CloseError::ReasonNotUtf8 { offset } => *offset,
+        CloseError::InvalidCode(_) | CloseError::OneByte | CloseError::TooLong { .. } => 0,
+    };
+    Some(FrameError {
+        offset: header_len + at,
+        bits: None,
+        kind: FrameErrorKind::Close(e),
+    })
+}
+
 /// Decodes the header at the front of `input`.
 pub fn decode_header(input: &[u8], opts: &DecodeOptions) -> Result<DecodedHeader, FrameError> {
     let err = |offset: usize, bits: Option<(u64, u64)>, kind| FrameError { offset, bits, kind };
     let Some(&b0) = input.first() else {
         return Ok(DecodedHeader::Incomplete { needed: 2 });
     };
+    if let Some(e) = rsv_error(b0, opts.allowed_rsv)
+        .or_else(|| opcode_error(b0))
+        .or_else(|| control_fin_error(b0))
+    {
+        return Err(e);
+    }
     let fin = b0 & 0x80 != 0;
     let rsv = [b0 & 0x40 != 0, b0 & 0x20 != 0, b0 & 0x10 != 0];
-    let rsv_bits = u8::from(rsv[0]) | u8::from(rsv[1]) << 1 | u8::from(rsv[2]) << 2;
-    let forbidden = rsv_bits & !opts.allowed_rsv;
-    if forbidden != 0 {
-        let first = (0..3).find(|i| forbidden & (1 << i) != 0).unwrap_or(0);
-        let width = (0..3)
-            .rev()
-            .find(|i| forbidden & (1 << i) != 0)
-            .unwrap_or(0)
-            - first
-            + 1;
-        return Err(err(
-            0,
-            Some((1 + first, width)),
-            FrameErrorKind::ReservedBits { bits: forbidden },
-        ));
-    }
     let opcode = OpCode::from_nibble(b0);
-    if opcode.is_reserved() {
-        return Err(err(
-            0,
-            Some((4, 4)),
-            FrameErrorKind::ReservedOpcode(opcode.value()),
-        ));
-    }
-    if opcode.is_control() && !fin {
-        return Err(err(
-            0,
-            Some((0, 1)),
-            FrameErrorKind::FragmentedControl(control_name(opcode)),
-        ));
-    }
     let Some(&b1) = input.get(1) else {
         return Ok(DecodedHeader::Incomplete { needed: 1 });
     };
     let masked = b1 & 0x80 != 0;
-    match (opts.sender, masked) {
-        (Some(Role::Client), false) => {
-            return Err(err(1, Some((8, 1)), FrameErrorKind::UnmaskedClientFrame));
-        }
-        (Some(Role::Server), true) => {
-            return Err(err(1, Some((8, 1)), FrameErrorKind::MaskedServerFrame));
-        }
-        _ => {}
+    if let Some(e) = mask_error(opts.sender, b1) {
+        return Err(e);
     }
     let len7 = b1 & 0x7F;
     let length_form = match len7 {
@@ -303,17 +427,9 @@ pub fn decode_header(input: &[u8], opts: &DecodeOptions) -> Result<DecodedHeader
         127 => LengthForm::Long,
         _ => LengthForm::Short,
     };
-    if opcode.is_control() && len7 > 125 {
-        // The exact length comes later; a control frame can never need the extension.
-        let len = extended_len(input, length_form).unwrap_or(u64::from(len7));
-        return Err(err(
-            1,
-            Some((9, 7)),
-            FrameErrorKind::ControlTooLong {
-                opcode: control_name(opcode),
-                len,
-            },
-        ));
+    // The exact length may come later; a control frame can never need the extension.
+    if let Some(e) = control_length_error(b0, b1, extended_len(input, length_form)) {
+        return Err(e);
     }
     let header_len = 2 + length_form.extra_bytes() + if masked { 4 } else { 0 };
     let ext_end = 2 + length_form.extra_bytes();
@@ -429,18 +545,8 @@ pub fn decode(input: &[u8], opts: &DecodeOptions) -> Result<Decoded, FrameError>
     if let Some(key) = header.mask {
         apply_mask(&mut payload, key, 0);
     }
-    if header.opcode == OpCode::Close
-        && let Err(e) = ClosePayload::parse(&payload)
-    {
-        let at = match &e {
-            CloseError::ReasonNotUtf8 { offset } => *offset,
-            CloseError::InvalidCode(_) | CloseError::OneByte | CloseError::TooLong { .. } => 0,
-        };
-        return Err(FrameError {
-            offset: header_len + at,
-            bits: None,
-            kind: FrameErrorKind::Close(e),
-        });
+    if let Some(e) = close_payload_error(header.opcode, &payload, header_len) {
+        return Err(e);
     }
     Ok(Decoded::Frame(DecodedFrame {
         header,
@@ -573,5 +679,113 @@ impl Splitter {
     /// Whether a broken rule stopped it.
     pub fn failed(&self) -> bool {
         self.failed
+    }
+}
+
+/// Follows where frames start in a byte stream that arrives in any pieces,
+/// without keeping the bytes or checking any rule: what a tap needs to drop
+/// bytes and start again at a frame boundary. Costs a few operations per
+/// frame header, nothing per payload byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Boundaries {
+    header: [u8; 14],
+    have: usize,
+    payload_left: u64,
+}
+
+impl Boundaries {
+    /// A stream that starts at a frame boundary.
+    pub fn new() -> Self {
+        Boundaries::default()
+    }
+
+    /// Takes the next piece; returns the offset within it of the first byte
+    /// that starts a frame, if any does.
+    pub fn push(&mut self, mut bytes: &[u8]) -> Option<usize> {
+        let mut first = None;
+        let mut at = 0;
+        while !bytes.is_empty() {
+            if self.have == 0 && self.payload_left > 0 {
+                let skip = usize::try_from(self.payload_left)
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                self.payload_left -= skip as u64;
+                bytes = &bytes[skip..];
+                at += skip;
+                continue;
+            }
+            if self.have == 0 {
+                first.get_or_insert(at);
+            }
+            self.header[self.have] = bytes[0];
+            self.have += 1;
+            bytes = &bytes[1..];
+            at += 1;
+            if self.have < 2 {
+                continue;
+            }
+            let b1 = self.header[1];
+            let form = match b1 & 0x7F {
+                126 => LengthForm::Medium,
+                127 => LengthForm::Long,
+                _ => LengthForm::Short,
+            };
+            let header_len = 2 + form.extra_bytes() + if b1 & 0x80 != 0 { 4 } else { 0 };
+            if self.have == header_len {
+                self.payload_left = match form {
+                    LengthForm::Short => u64::from(b1 & 0x7F),
+                    _ => extended_len(&self.header, form).unwrap_or(0),
+                };
+                self.have = 0;
+            }
+        }
+        first
+    }
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::*;
+
+    #[test]
+    fn frame_starts_are_found_in_any_pieces() {
+        let frames: Vec<Vec<u8>> = [0usize, 5, 125, 126, 70_000]
+            .iter()
+            .map(|n| {
+                Frame::new(OpCode::Binary, vec![7; *n])
+                    .masked([1, 2, 3, 4])
+                    .encode()
+            })
+            .collect();
+        let stream = frames.concat();
+        let starts: Vec<usize> = frames
+            .iter()
+            .scan(0, |at, f| {
+                let s = *at;
+                *at += f.len();
+                Some(s)
+            })
+            .collect();
+        for piece in [1, 2, 3, 7, 1000, stream.len()] {
+            let mut b = Boundaries::new();
+            let mut found = Vec::new();
+            let mut offset = 0;
+            for chunk in stream.chunks(piece) {
+                // Only the first start of each piece is reported.
+                if let Some(k) = b.push(chunk) {
+                    found.push(offset + k);
+                }
+                offset += chunk.len();
+            }
+            let expected: Vec<usize> = starts
+                .iter()
+                .copied()
+                .filter(|s| found.contains(s))
+                .collect();
+            assert_eq!(found, expected, "piece {piece}");
+            if piece == 1 {
+                assert_eq!(found, starts);
+            }
+        }
     }
 }

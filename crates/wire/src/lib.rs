@@ -17,13 +17,15 @@
 //! | [`rules`] | §5 | every rule a frame breaks, for teaching |
 //! | [`utf8`] | §8.1 | incremental UTF-8 validation |
 //! | [`hex`] | — | reading pasted hex, writing hex |
-//! | [`tap`] | — | the record format of wslab-echo's tap (raw bytes for the page to split) |
+//! | [`tap`] | — | wslab-echo's tap protocol: raw bytes and events, one typed format for server and page |
+//! | [`endpoint`] | — | wslab-echo's endpoints and their query parameters, with ranges |
 //! | [`close`] | §5.5.1, §7.4 | close codes and close payloads |
 //! | [`examples`] | §5.7 | the RFC's example frames |
 #![deny(missing_docs)]
 
 pub mod close;
 pub mod decode;
+pub mod endpoint;
 pub mod examples;
 pub mod frame;
 pub mod handshake;

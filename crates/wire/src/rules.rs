@@ -1,94 +1,112 @@
 //! Every rule a frame breaks, at once (RFC 6455 §5). The decoder stops at the
 //! first broken rule, as a receiver does; the frame lab lists them all so a
-//! learner who builds a bad frame on purpose sees each consequence.
+//! learner who builds a bad frame on purpose sees each consequence. Both use
+//! the same rule functions of [`crate::decode`], so they cannot disagree.
 
-use crate::close::ClosePayload;
-use crate::decode::Role;
+use std::fmt;
+
+use crate::decode::{
+    FrameError, FrameErrorKind, Role, close_payload_error, control_fin_error, control_length_error,
+    mask_error, opcode_error, rsv_error,
+};
 use crate::frame::Frame;
 use crate::opcode::OpCode;
-use crate::utf8::Utf8Validator;
+use crate::utf8::{Utf8Error, Utf8Validator};
 
 /// One rule a frame breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// What is wrong and what the rule says, with its section.
-    pub message: String,
+pub enum Violation {
+    /// A rule of the frame format: exactly what the decoder reports, with
+    /// the byte and bits at fault.
+    Frame(FrameError),
+    /// A text payload that is not UTF-8 (§8.1). The decoder does not check
+    /// this (it is a rule of messages, which may split a character between
+    /// frames); a receiver that reassembles the message closes with 1007.
+    Utf8(Utf8Error),
+}
+
+impl Violation {
     /// The close code a receiver fails the connection with.
-    pub close_code: u16,
+    pub fn close_code(&self) -> u16 {
+        match self {
+            Violation::Frame(e) => e.close_code(),
+            Violation::Utf8(_) => 1007,
+        }
+    }
+
+    /// The section of RFC 6455 that states the rule.
+    pub fn section(&self) -> &'static str {
+        match self {
+            Violation::Frame(e) => e.kind.section(),
+            Violation::Utf8(_) => "§8.1",
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Violation::Frame(e) => write!(f, "{}", e.kind),
+            Violation::Utf8(e) => write!(
+                f,
+                "{e}; a text message must be UTF-8, so the receiver closes with 1007"
+            ),
+        }
+    }
 }
 
 /// Lists every rule `frame` breaks when sent by `sender` with no extensions
-/// negotiated. Text payloads are checked as UTF-8: a final frame must hold
-/// whole characters; a non-final one may end mid-character.
+/// negotiated. Each RSV bit set counts as one broken rule. Text payloads are
+/// checked as UTF-8: a final frame must hold whole characters; a non-final
+/// one may end mid-character.
 pub fn violations(frame: &Frame, sender: Role) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let mut add = |message: String, close_code: u16| {
-        out.push(Violation {
-            message,
-            close_code,
-        })
-    };
-    for (i, set) in frame.rsv.iter().enumerate() {
-        if *set {
-            add(
-                format!(
-                    "RSV{} is 1, but no extension was negotiated that defines it (RFC 6455 §5.2)",
-                    i + 1
-                ),
-                1002,
-            );
-        }
+    let header = frame.header();
+    let mut bytes = Vec::with_capacity(14);
+    header.encode_into(&mut bytes);
+    let (b0, b1) = (bytes[0], bytes[1]);
+    let mut out: Vec<Violation> = Vec::new();
+    // One entry per RSV bit, so each reads as its own rule.
+    for bit in [0x40u8, 0x20, 0x10] {
+        out.extend(rsv_error(b0 & (0x8F | bit), 0).map(Violation::Frame));
     }
-    if frame.opcode.is_reserved() {
-        add(
-            format!(
-                "opcode {:#x} is reserved; no extension defines it (RFC 6455 §5.2)",
-                frame.opcode.value()
-            ),
-            1002,
+    // In the order the decoder meets them.
+    let frame_rules = [
+        opcode_error(b0),
+        control_fin_error(b0),
+        mask_error(Some(sender), b1),
+        control_length_error(b0, b1, Some(header.payload_len)),
+    ];
+    out.extend(frame_rules.into_iter().flatten().map(Violation::Frame));
+    // A Close frame over 125 bytes is already reported as too long.
+    if frame.payload.len() <= 125 {
+        out.extend(
+            close_payload_error(frame.opcode, &frame.payload, header.encoded_len())
+                .map(Violation::Frame),
         );
-    }
-    if frame.opcode.is_control() && !frame.fin {
-        add("control frames (close, ping, pong) must not be fragmented: FIN must be 1 (RFC 6455 §5.5)".into(), 1002);
-    }
-    if frame.opcode.is_control() && frame.payload.len() > 125 {
-        add(
-            format!(
-                "a control frame carries at most 125 bytes; this one has {} (RFC 6455 §5.5)",
-                frame.payload.len()
-            ),
-            1002,
-        );
-    }
-    match (sender, frame.mask.is_some()) {
-        (Role::Client, false) => add(
-            "a client must mask every frame it sends: set MASK and a key (RFC 6455 §5.1)".into(),
-            1002,
-        ),
-        (Role::Server, true) => add(
-            "a server must not mask the frames it sends (RFC 6455 §5.1)".into(),
-            1002,
-        ),
-        _ => {}
     }
     if frame.opcode == OpCode::Text {
         let mut v = Utf8Validator::new();
         let result = v
             .push(&frame.payload)
             .and_then(|()| if frame.fin { v.finish() } else { Ok(()) });
-        if let Err(e) = result {
-            add(
-                format!("{e}; a text message must be UTF-8, so the receiver closes with 1007"),
-                1007,
-            );
-        }
-    }
-    if frame.opcode == OpCode::Close
-        && let Err(e) = ClosePayload::parse(&frame.payload)
-    {
-        add(e.to_string(), e.close_code());
+        out.extend(result.err().map(Violation::Utf8));
     }
     out
+}
+
+/// Whether a violation is one the frame decoder enforces (all but UTF-8).
+pub fn is_frame_rule(v: &Violation) -> bool {
+    matches!(v, Violation::Frame(_))
+}
+
+/// The kinds of the frame rules broken, for comparing with the decoder.
+pub fn frame_kinds(list: &[Violation]) -> Vec<&FrameErrorKind> {
+    list.iter()
+        .filter_map(|v| match v {
+            Violation::Frame(e) => Some(&e.kind),
+            Violation::Utf8(_) => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -112,15 +130,44 @@ mod tests {
         };
         let codes: Vec<u16> = violations(&f, Role::Client)
             .iter()
-            .map(|v| v.close_code)
+            .map(Violation::close_code)
             .collect();
         assert_eq!(codes, [1002, 1002, 1002, 1002, 1002]);
         let text = Frame::new(OpCode::Text, vec![0xff]);
-        assert_eq!(violations(&text, Role::Server)[0].close_code, 1007);
+        assert_eq!(violations(&text, Role::Server)[0].close_code(), 1007);
         let cut = Frame {
             fin: false,
             ..Frame::new(OpCode::Text, vec![0xe2, 0x82])
         };
         assert_eq!(violations(&cut, Role::Server), []);
+    }
+
+    #[test]
+    fn a_long_close_frame_is_reported_once() {
+        let f = Frame::new(
+            OpCode::Close,
+            vec![0x03, 0xe8]
+                .into_iter()
+                .chain([b'x'; 200])
+                .collect::<Vec<u8>>(),
+        );
+        let list = violations(&f, Role::Server);
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert!(matches!(
+            list[0],
+            Violation::Frame(FrameError {
+                kind: FrameErrorKind::ControlTooLong { len: 202, .. },
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn each_violation_names_its_section() {
+        let f = Frame::new(OpCode::from_nibble(3), b"x".to_vec());
+        let list = violations(&f, Role::Client);
+        let sections: Vec<&str> = list.iter().map(Violation::section).collect();
+        assert_eq!(sections, ["§5.2", "§5.1"]);
+        assert!(list[1].to_string().contains("a client must mask"));
     }
 }

@@ -161,3 +161,61 @@ proptest! {
         }
     }
 }
+
+/// Any frame at all: reserved opcodes, stray RSV bits, long control frames,
+/// masked or not, any Close payload.
+fn any_frame() -> impl Strategy<Value = Frame> {
+    (
+        any::<bool>(),
+        any::<[bool; 3]>(),
+        0u8..16,
+        proptest::option::of(any::<[u8; 4]>()),
+        prop_oneof![
+            4 => proptest::collection::vec(any::<u8>(), 0..130),
+            1 => proptest::collection::vec(any::<u8>(), 126..300),
+        ],
+    )
+        .prop_map(|(fin, rsv, op, mask, payload)| Frame {
+            fin,
+            rsv,
+            opcode: OpCode::from_nibble(op),
+            mask,
+            payload,
+        })
+}
+
+proptest! {
+    /// The frame lab's rule list and the decoder come from the same rule
+    /// functions: decoding fails exactly when a frame rule is broken, and
+    /// with the first rule on the list.
+    #[test]
+    fn decoding_fails_exactly_when_the_rule_list_is_not_empty(
+        frame in any_frame(),
+        client in any::<bool>(),
+    ) {
+        use wire::rules::{Violation, violations};
+        let sender = if client { wire::Role::Client } else { wire::Role::Server };
+        let list = violations(&frame, sender);
+        let frame_rules: Vec<&wire::decode::FrameError> = list
+            .iter()
+            .filter_map(|v| match v { Violation::Frame(e) => Some(e), Violation::Utf8(_) => None })
+            .collect();
+        match decode(&frame.encode(), &DecodeOptions::for_sender(sender)) {
+            Ok(Decoded::Frame(_)) => prop_assert!(frame_rules.is_empty(), "{list:?}"),
+            Ok(Decoded::Incomplete { .. }) => prop_assert!(false, "a whole frame is never incomplete"),
+            Err(e) => {
+                prop_assert!(!frame_rules.is_empty(), "decoder: {e}");
+                match e.kind {
+                    FrameErrorKind::ReservedBits { bits } => {
+                        let listed = frame_rules.iter().fold(0, |acc, v| match v.kind {
+                            FrameErrorKind::ReservedBits { bits } => acc | bits,
+                            _ => acc,
+                        });
+                        prop_assert_eq!(bits, listed);
+                    }
+                    _ => prop_assert_eq!(&e, frame_rules[0]),
+                }
+            }
+        }
+    }
+}

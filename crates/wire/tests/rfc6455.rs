@@ -54,7 +54,7 @@ fn section_5_7_examples_decode_to_their_messages() {
         vec![Event::Binary(vec![0; 65536])],
     ];
     for (example, expected) in rfc_5_7().iter().zip(expected) {
-        let run = decode_all(&example.bytes, &DecodeOptions::from(example.sender));
+        let run = decode_all(&example.bytes, &DecodeOptions::for_sender(example.sender));
         assert_eq!(run.end, RunEnd::Clean, "{}", example.name);
         let mut r = Reassembler::new(1 << 20);
         let events: Vec<Event> = run
@@ -69,7 +69,7 @@ fn section_5_7_examples_decode_to_their_messages() {
 #[test]
 fn partial_input_says_how_many_bytes_are_missing() {
     let masked = &rfc_5_7()[1].bytes;
-    let opts = DecodeOptions::from(Role::Client);
+    let opts = DecodeOptions::for_sender(Role::Client);
     let needed: Vec<u64> = (0..masked.len())
         .map(|n| match decode(&masked[..n], &opts) {
             Ok(Decoded::Incomplete { needed }) => needed,
@@ -291,14 +291,14 @@ fn splitter_gives_the_same_frames_whatever_the_pieces() {
         .filter(|e| e.sender == Role::Server)
         .flat_map(|e| e.bytes.clone())
         .collect();
-    let whole: Vec<Split> = Splitter::new(DecodeOptions::from(Role::Server)).push(&stream);
+    let whole: Vec<Split> = Splitter::new(DecodeOptions::for_sender(Role::Server)).push(&stream);
     assert_eq!(whole.len(), 6);
     for size in [1, 2, 3, 7, 100, 4096] {
-        let mut s = Splitter::new(DecodeOptions::from(Role::Server));
+        let mut s = Splitter::new(DecodeOptions::for_sender(Role::Server));
         let pieces: Vec<Split> = stream.chunks(size).flat_map(|c| s.push(c)).collect();
         assert_eq!(pieces, whole, "pieces of {size}");
     }
-    let mut s = Splitter::new(DecodeOptions::from(Role::Client));
+    let mut s = Splitter::new(DecodeOptions::for_sender(Role::Client));
     assert!(matches!(s.push(&stream)[0], Split::Error(_)));
     assert!(s.failed() && s.push(&stream).is_empty());
 }

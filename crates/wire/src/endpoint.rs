@@ -1,0 +1,269 @@
+//! The endpoints of wslab-echo and their query parameters, as types with
+//! their ranges (not part of RFC 6455). The page builds its URLs with
+//! [`Endpoint::target`]; the server reads the request target with
+//! [`Endpoint::parse`], so a value out of range gets a clear answer (which
+//! parameter, which range) and never reaches a timer.
+
+use std::fmt;
+
+use crate::tap::SessionId;
+
+/// The longest interval a query parameter may set, in seconds (one hour).
+pub const MAX_SECONDS: u32 = 3600;
+
+/// What `/idle` waits for when `timeout` is not given, in seconds.
+pub const DEFAULT_IDLE_TIMEOUT: u32 = 5;
+
+/// Options of an echo connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EchoOptions {
+    /// `session=<32 hex digits>`: the tap session this connection reports to.
+    pub session: Option<SessionId>,
+    /// `ping=N`: the server pings every N seconds (1–3600; 0 or absent: never).
+    pub ping: Option<u32>,
+    /// `close=N`: the server starts the closing handshake after N seconds (1–3600).
+    pub close: Option<u32>,
+}
+
+/// A wslab-echo endpoint, with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `/echo`: sends every text and binary message back.
+    Echo(EchoOptions),
+    /// `/idle?timeout=N`: echoes, but drops the TCP connection after N
+    /// seconds (1–3600, default 5) without traffic, as an idle proxy would.
+    Idle {
+        /// Seconds of silence before the drop.
+        timeout: u32,
+        /// The echo options (`ping` keeps the connection alive).
+        echo: EchoOptions,
+    },
+    /// `/tap`: the server issues a session and passes on what crosses the
+    /// wire of the `/echo` connection that claims it.
+    Tap,
+    /// `/legacy-proxy`: answers the Upgrade with a plain page, as an old proxy would.
+    LegacyProxy,
+}
+
+/// Why a request target names no endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    /// No endpoint has this path (answered 404).
+    #[error("no WebSocket endpoint at {0}; try /echo")]
+    NotFound(String),
+    /// A parameter's value is not allowed (answered 400).
+    #[error("query parameter {name}={value:?}: {expected}")]
+    BadValue {
+        /// The parameter.
+        name: &'static str,
+        /// The value as sent (cut to 40 characters).
+        value: String,
+        /// What the parameter takes.
+        expected: &'static str,
+    },
+    /// A parameter given twice (answered 400).
+    #[error("query parameter {0} is given more than once")]
+    Repeated(&'static str),
+}
+
+const SECONDS: &str = "a whole number of seconds from 1 to 3600";
+const PING_SECONDS: &str = "a whole number of seconds from 0 (off) to 3600";
+
+fn seconds(name: &'static str, value: &str, zero_ok: bool) -> Result<Option<u32>, EndpointError> {
+    let bad = || EndpointError::BadValue {
+        name,
+        value: value.chars().take(40).collect(),
+        expected: if zero_ok { PING_SECONDS } else { SECONDS },
+    };
+    // Plain ASCII digits only: no sign, no spaces, no "0x", no exponent.
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let digits = value.trim_start_matches('0');
+    let n: u32 = if digits.is_empty() {
+        0
+    } else if digits.len() > 4 {
+        return Err(bad());
+    } else {
+        digits.parse().map_err(|_| bad())?
+    };
+    match n {
+        0 if zero_ok => Ok(None),
+        1..=MAX_SECONDS => Ok(Some(n)),
+        _ => Err(bad()),
+    }
+}
+
+impl Endpoint {
+    /// Reads a request target such as `/echo?session=…&ping=5`. Parameters
+    /// an endpoint does not take are ignored; one given twice is an error.
+    pub fn parse(target: &str) -> Result<Endpoint, EndpointError> {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let mut echo = EchoOptions::default();
+        let mut timeout = None;
+        let mut seen: Vec<&'static str> = Vec::new();
+        let takes_echo = matches!(path, "/echo" | "/idle");
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name: &'static str = match (name, path) {
+                ("session", "/echo" | "/idle") => "session",
+                ("ping", _) if takes_echo => "ping",
+                ("close", _) if takes_echo => "close",
+                ("timeout", "/idle") => "timeout",
+                _ => continue,
+            };
+            if seen.contains(&name) {
+                return Err(EndpointError::Repeated(name));
+            }
+            seen.push(name);
+            match name {
+                "session" => {
+                    echo.session = Some(value.parse().map_err(|_| EndpointError::BadValue {
+                        name,
+                        value: value.chars().take(40).collect(),
+                        expected: "32 hexadecimal digits, as the tap issued them",
+                    })?)
+                }
+                "ping" => echo.ping = seconds(name, value, true)?,
+                "close" => echo.close = seconds(name, value, false)?,
+                _ => timeout = seconds(name, value, false)?,
+            }
+        }
+        match path {
+            "/echo" => Ok(Endpoint::Echo(echo)),
+            "/idle" => Ok(Endpoint::Idle {
+                timeout: timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT),
+                echo,
+            }),
+            "/tap" => Ok(Endpoint::Tap),
+            "/legacy-proxy" => Ok(Endpoint::LegacyProxy),
+            other => Err(EndpointError::NotFound(other.chars().take(200).collect())),
+        }
+    }
+
+    /// The path, without the query.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Endpoint::Echo(_) => "/echo",
+            Endpoint::Idle { .. } => "/idle",
+            Endpoint::Tap => "/tap",
+            Endpoint::LegacyProxy => "/legacy-proxy",
+        }
+    }
+
+    /// The echo options, for the endpoints that echo.
+    pub fn echo_options(&self) -> Option<&EchoOptions> {
+        match self {
+            Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => Some(o),
+            Endpoint::Tap | Endpoint::LegacyProxy => None,
+        }
+    }
+
+    /// The request target: the path and the query, parameters in a fixed order.
+    pub fn target(&self) -> String {
+        let mut query = Vec::new();
+        if let Endpoint::Idle { timeout, .. } = self {
+            query.push(format!("timeout={timeout}"));
+        }
+        if let Some(o) = self.echo_options() {
+            query.extend(o.session.map(|s| format!("session={s}")));
+            query.extend(o.ping.map(|s| format!("ping={s}")));
+            query.extend(o.close.map(|s| format!("close={s}")));
+        }
+        if query.is_empty() {
+            self.path().to_owned()
+        } else {
+            format!("{}?{}", self.path(), query.join("&"))
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.target())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_round_trip() {
+        let id = SessionId([0x5a; 16]);
+        for e in [
+            Endpoint::Echo(EchoOptions::default()),
+            Endpoint::Echo(EchoOptions {
+                session: Some(id),
+                ping: Some(5),
+                close: Some(3600),
+            }),
+            Endpoint::Idle {
+                timeout: 1,
+                echo: EchoOptions {
+                    ping: Some(2),
+                    ..EchoOptions::default()
+                },
+            },
+            Endpoint::Tap,
+            Endpoint::LegacyProxy,
+        ] {
+            assert_eq!(Endpoint::parse(&e.target()), Ok(e), "{e}");
+        }
+        assert_eq!(
+            Endpoint::parse("/idle").unwrap().target(),
+            "/idle?timeout=5"
+        );
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused_with_the_range() {
+        for (target, name) in [
+            ("/echo?ping=18446744073709551615", "ping"),
+            ("/echo?ping=3601", "ping"),
+            ("/echo?ping=-1", "ping"),
+            ("/echo?ping=", "ping"),
+            ("/echo?ping=+5", "ping"),
+            ("/echo?close=0", "close"),
+            ("/echo?close=99999999999999999999999", "close"),
+            ("/idle?timeout=0", "timeout"),
+            ("/idle?timeout=1e3", "timeout"),
+            ("/echo?session=t1", "session"),
+        ] {
+            match Endpoint::parse(target) {
+                Err(EndpointError::BadValue { name: n, .. }) => assert_eq!(n, name, "{target}"),
+                other => panic!("{target}: {other:?}"),
+            }
+        }
+        let e = Endpoint::parse("/echo?close=4000").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "query parameter close=\"4000\": a whole number of seconds from 1 to 3600"
+        );
+        assert_eq!(
+            Endpoint::parse("/echo?ping=1&ping=2"),
+            Err(EndpointError::Repeated("ping"))
+        );
+    }
+
+    #[test]
+    fn zero_ping_is_off_leading_zeros_are_fine_and_other_parameters_are_ignored() {
+        assert_eq!(
+            Endpoint::parse("/echo?ping=0&x=1&&utm=y&ping2=9"),
+            Ok(Endpoint::Echo(EchoOptions::default()))
+        );
+        assert_eq!(
+            Endpoint::parse("/echo?ping=0005")
+                .unwrap()
+                .echo_options()
+                .unwrap()
+                .ping,
+            Some(5)
+        );
+        assert_eq!(Endpoint::parse("/tap?session=whatever"), Ok(Endpoint::Tap));
+        assert_eq!(
+            Endpoint::parse("/nope?x"),
+            Err(EndpointError::NotFound("/nope".into()))
+        );
+    }
+}
