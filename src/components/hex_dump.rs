@@ -3,7 +3,6 @@
 //! nodes).
 
 use std::ops::Range;
-use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -12,21 +11,7 @@ pub const ROW: usize = 16;
 /// Bytes per page.
 pub const PAGE: usize = 512;
 
-/// Shared bytes compared by identity, so passing a megabyte as a prop is cheap.
-#[derive(Clone, Debug, Default)]
-pub struct Bytes(pub Rc<Vec<u8>>);
-
-impl PartialEq for Bytes {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl From<Vec<u8>> for Bytes {
-    fn from(v: Vec<u8>) -> Self {
-        Bytes(Rc::new(v))
-    }
-}
+pub use crate::state::Bytes;
 
 /// Props of [`HexDump`].
 #[derive(Properties, PartialEq)]

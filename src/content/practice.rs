@@ -251,7 +251,7 @@ fn rule(rnd: [u8; 32]) -> Problem {
     let bytes = frame.encode();
     let shown = &bytes[..bytes.len().min(16)];
     // The answer comes from the decoder, not from what the generator meant to break.
-    let (index, why) = match decode(&bytes, &DecodeOptions::from(sender)) {
+    let (index, why) = match decode(&bytes, &DecodeOptions::for_sender(sender)) {
         Ok(_) => (6, "The decoder accepts it: every rule holds.".to_owned()),
         Err(e) => {
             let index = match e.kind {
@@ -354,7 +354,7 @@ mod tests {
                 panic!()
             };
             let word = p.prompt.split('"').nth(1).unwrap();
-            match decode(bytes, &DecodeOptions::from(Role::Client)).unwrap() {
+            match decode(bytes, &DecodeOptions::for_sender(Role::Client)).unwrap() {
                 wire::Decoded::Frame(f) => assert_eq!(f.frame.payload, word.as_bytes()),
                 other => panic!("{other:?}"),
             }

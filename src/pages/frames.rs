@@ -2,9 +2,6 @@
 //! and split a message into fragments. Every layout, byte and rule comes from
 //! `wire`; the whole state lives in the URL.
 
-use std::rc::Rc;
-
-use serde::{Deserialize, Serialize};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -15,10 +12,11 @@ use crate::content::lessons::lesson_for;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::{random_bytes, read_file};
+use crate::state::frames::{FramesAction, FramesLab, FramesQuery, PayloadMode};
 use wire::Role;
 use wire::decode::{DecodeOptions, RunEnd, decode_all};
 use wire::examples::rfc_5_7;
-use wire::frame::{FieldKind, Frame, LengthForm, layout};
+use wire::frame::{Frame, LengthForm, layout};
 use wire::hex::{parse_hex, to_hex};
 use wire::message::{Event as WsEvent, MessageKind, Reassembler, fragment};
 use wire::opcode::OpCode;
@@ -26,207 +24,6 @@ use wire::rules::violations;
 
 /// Decoded frames listed before the rest is counted.
 const MAX_FRAMES_SHOWN: usize = 50;
-
-/// The lab's state in the URL. Builder: fin, rsv, op, mask, key, from, pm, p.
-/// Decoder: hex, dfrom. Fragmentation: msg, size, ping.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FramesQuery {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fin: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rsv: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    op: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mask: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pm: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    p: Option<String>,
-    /// Bytes for the decoder, as hex.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hex: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dfrom: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    msg: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    size: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ping: Option<u8>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PayloadMode {
-    Text,
-    Hex,
-    File,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-struct State {
-    fin: bool,
-    rsv: [bool; 3],
-    opcode: u8,
-    mask: bool,
-    key_text: String,
-    sender: Role,
-    mode: PayloadMode,
-    text: String,
-    hex_payload: String,
-    file: Option<(String, Bytes)>,
-    decoder_hex: String,
-    decoder_sender: Option<Role>,
-    message: String,
-    size: String,
-    ping: bool,
-    hovered: Option<FieldKind>,
-}
-
-fn role_name(role: Option<Role>) -> &'static str {
-    match role {
-        Some(Role::Client) => "client",
-        Some(Role::Server) => "server",
-        None => "any",
-    }
-}
-
-fn role_of(name: &str) -> Option<Role> {
-    match name {
-        "client" => Some(Role::Client),
-        "server" => Some(Role::Server),
-        _ => None,
-    }
-}
-
-impl State {
-    fn from_query(q: FramesQuery) -> State {
-        let rsv = q.rsv.as_deref().unwrap_or("000").as_bytes().to_vec();
-        let bit = |i: usize| rsv.get(i) == Some(&b'1');
-        let mode = match q.pm.as_deref() {
-            Some("hex") => PayloadMode::Hex,
-            _ => PayloadMode::Text,
-        };
-        let p = q.p.unwrap_or_else(|| "Hello".to_owned());
-        State {
-            fin: q.fin.is_none_or(|f| f != 0),
-            rsv: [bit(0), bit(1), bit(2)],
-            opcode: q.op.unwrap_or(1) & 0x0F,
-            mask: q.mask.is_none_or(|m| m != 0),
-            key_text: q.key.unwrap_or_else(|| "37 fa 21 3d".to_owned()),
-            sender: if q.from.as_deref() == Some("server") {
-                Role::Server
-            } else {
-                Role::Client
-            },
-            mode,
-            text: if mode == PayloadMode::Text {
-                p.clone()
-            } else {
-                String::new()
-            },
-            hex_payload: if mode == PayloadMode::Hex {
-                p
-            } else {
-                String::new()
-            },
-            file: None,
-            decoder_hex: q
-                .hex
-                .unwrap_or_else(|| "81 85 37 fa 21 3d 7f 9f 4d 51 58".to_owned()),
-            decoder_sender: q.dfrom.as_deref().map_or(Some(Role::Client), role_of),
-            message: q
-                .msg
-                .unwrap_or_else(|| "Hello, fragmented world".to_owned()),
-            size: q.size.unwrap_or_else(|| "8".to_owned()),
-            ping: q.ping.is_none_or(|p| p != 0),
-            hovered: None,
-        }
-    }
-
-    fn query(&self) -> FramesQuery {
-        let d = State::from_query(FramesQuery::default());
-        let differs = |a: &String, b: &String| (a != b).then(|| a.clone());
-        let rsv: String = self
-            .rsv
-            .iter()
-            .map(|b| if *b { '1' } else { '0' })
-            .collect();
-        let (pm, p) = match self.mode {
-            PayloadMode::Hex => (Some("hex".to_owned()), Some(self.hex_payload.clone())),
-            _ => (None, differs(&self.text, &d.text)),
-        };
-        FramesQuery {
-            fin: (self.fin != d.fin).then_some(u8::from(self.fin)),
-            rsv: (rsv != "000").then_some(rsv),
-            op: (self.opcode != d.opcode).then_some(self.opcode),
-            mask: (self.mask != d.mask).then_some(u8::from(self.mask)),
-            key: differs(&self.key_text, &d.key_text),
-            from: (self.sender != d.sender).then(|| role_name(Some(self.sender)).to_owned()),
-            pm,
-            p,
-            hex: differs(&self.decoder_hex, &d.decoder_hex),
-            dfrom: (self.decoder_sender != d.decoder_sender)
-                .then(|| role_name(self.decoder_sender).to_owned()),
-            msg: differs(&self.message, &d.message),
-            size: differs(&self.size, &d.size),
-            ping: (self.ping != d.ping).then_some(u8::from(self.ping)),
-        }
-    }
-}
-
-enum Action {
-    Fin(bool),
-    Rsv(usize, bool),
-    Opcode(u8),
-    Mask(bool),
-    Key(String),
-    Sender(Role),
-    Mode(PayloadMode),
-    Text(String),
-    HexPayload(String),
-    File(String, Bytes),
-    DecoderHex(String),
-    DecoderSender(Option<Role>),
-    Message(String),
-    Size(String),
-    Ping(bool),
-    Hover(Option<FieldKind>),
-}
-
-impl Reducible for State {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
-        match action {
-            Action::Fin(v) => s.fin = v,
-            Action::Rsv(i, v) => s.rsv[i.min(2)] = v,
-            Action::Opcode(v) => s.opcode = v & 0x0F,
-            Action::Mask(v) => s.mask = v,
-            Action::Key(v) => s.key_text = v,
-            Action::Sender(v) => s.sender = v,
-            Action::Mode(v) => s.mode = v,
-            Action::Text(v) => s.text = v,
-            Action::HexPayload(v) => s.hex_payload = v,
-            Action::File(name, bytes) => {
-                s.mode = PayloadMode::File;
-                s.file = Some((name, bytes));
-            }
-            Action::DecoderHex(v) => s.decoder_hex = v,
-            Action::DecoderSender(v) => s.decoder_sender = v,
-            Action::Message(v) => s.message = v,
-            Action::Size(v) => s.size = v,
-            Action::Ping(v) => s.ping = v,
-            Action::Hover(v) => s.hovered = v,
-        }
-        Rc::new(s)
-    }
-}
 
 fn checkbox(id: &'static str, label: &'static str, checked: bool, on: Callback<bool>) -> Html {
     let onchange = on.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
@@ -260,7 +57,7 @@ fn area_value(e: InputEvent) -> String {
 pub fn frames() -> Html {
     let location = use_location();
     let state = use_reducer(|| {
-        State::from_query(
+        FramesLab::from_query(
             location
                 .and_then(|l| l.query::<FramesQuery>().ok())
                 .unwrap_or_default(),
@@ -321,40 +118,40 @@ pub fn frames() -> Html {
         .and_then(|k| layout(&header).into_iter().find(|f| f.kind == k))
         .map(|f| f.byte_range());
 
-    let set = |make: fn(String) -> Action| {
+    let set = |make: fn(String) -> FramesAction| {
         let state = state.clone();
         Callback::from(move |v: String| state.dispatch(make(v)))
     };
-    let flag = |make: fn(bool) -> Action| {
+    let flag = |make: fn(bool) -> FramesAction| {
         let state = state.clone();
         Callback::from(move |v: bool| state.dispatch(make(v)))
     };
     let rsv_flag = |i: usize| {
         let state = state.clone();
-        Callback::from(move |v: bool| state.dispatch(Action::Rsv(i, v)))
+        Callback::from(move |v: bool| state.dispatch(FramesAction::Rsv(i, v)))
     };
     let on_opcode = {
         let state = state.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            state.dispatch(Action::Opcode(v.parse().unwrap_or(1)))
+            state.dispatch(FramesAction::Opcode(v.parse().unwrap_or(1)))
         })
     };
     let on_sender = {
         let state = state.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            state.dispatch(Action::Sender(role_of(&v).unwrap_or(Role::Client)))
+            state.dispatch(FramesAction::Sender(v.parse().unwrap_or(Role::Client)))
         })
     };
     let on_mode = |mode: PayloadMode| {
         let state = state.clone();
-        Callback::from(move |_: Event| state.dispatch(Action::Mode(mode)))
+        Callback::from(move |_: Event| state.dispatch(FramesAction::Mode(mode)))
     };
     let on_random_key = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Key(to_hex(&random_bytes::<4>())))
+            state.dispatch(FramesAction::Key(to_hex(&random_bytes::<4>())))
         })
     };
     let on_file = {
@@ -366,7 +163,7 @@ pub fn frames() -> Html {
                 read_file(
                     file,
                     Callback::from(move |(name, bytes): (String, Vec<u8>)| {
-                        state.dispatch(Action::File(name, bytes.into()))
+                        state.dispatch(FramesAction::File(name, bytes.into()))
                     }),
                 );
             }
@@ -374,15 +171,15 @@ pub fn frames() -> Html {
     };
     let on_hover = {
         let state = state.clone();
-        Callback::from(move |k| state.dispatch(Action::Hover(k)))
+        Callback::from(move |k| state.dispatch(FramesAction::Hover(k)))
     };
     let to_decoder = {
         let state = state.clone();
         let hex = to_hex(&wire_bytes.0);
         let sender = state.sender;
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::DecoderSender(Some(sender)));
-            state.dispatch(Action::DecoderHex(hex.clone()));
+            state.dispatch(FramesAction::DecoderSender(Some(sender)));
+            state.dispatch(FramesAction::DecoderHex(hex.clone()));
         })
     };
 
@@ -420,11 +217,11 @@ pub fn frames() -> Html {
                 <div class="controls">
                     <fieldset>
                         <legend>{ "Bits" }</legend>
-                        { checkbox("fb-fin", "FIN", state.fin, flag(Action::Fin)) }
+                        { checkbox("fb-fin", "FIN", state.fin, flag(FramesAction::Fin)) }
                         { checkbox("fb-rsv1", "RSV1", state.rsv[0], rsv_flag(0)) }
                         { checkbox("fb-rsv2", "RSV2", state.rsv[1], rsv_flag(1)) }
                         { checkbox("fb-rsv3", "RSV3", state.rsv[2], rsv_flag(2)) }
-                        { checkbox("fb-mask", "MASK", state.mask, flag(Action::Mask)) }
+                        { checkbox("fb-mask", "MASK", state.mask, flag(FramesAction::Mask)) }
                     </fieldset>
                     <div class="row">
                         <label for="fb-opcode">{ "Opcode" }</label>
@@ -433,7 +230,7 @@ pub fn frames() -> Html {
                     <p class="muted" id="fb-opcode-meaning">{ frame.opcode.meaning() }</p>
                     <div class="row">
                         <label for="fb-key">{ "Masking key" }</label>
-                        <input id="fb-key" type="text" value={state.key_text.clone()} oninput={set(Action::Key).reform(text_value)}
+                        <input id="fb-key" type="text" value={state.key_text.clone()} oninput={set(FramesAction::Key).reform(text_value)}
                             disabled={!state.mask} spellcheck="false" autocomplete="off" />
                         <button type="button" id="fb-random-key" onclick={on_random_key} disabled={!state.mask}>{ "Random key" }</button>
                     </div>
@@ -452,10 +249,10 @@ pub fn frames() -> Html {
                         <label class="check"><input type="radio" name="fb-mode" id="fb-mode-file" checked={state.mode == PayloadMode::File} onchange={on_mode(PayloadMode::File)} />{ "a file" }</label>
                         { match state.mode {
                             PayloadMode::Text => html! {
-                                <textarea id="fb-payload" aria-label="Payload text" rows="3" value={state.text.clone()} oninput={set(Action::Text).reform(area_value)} />
+                                <textarea id="fb-payload" aria-label="Payload text" rows="3" value={state.text.clone()} oninput={set(FramesAction::Text).reform(area_value)} />
                             },
                             PayloadMode::Hex => html! {
-                                <textarea id="fb-payload" aria-label="Payload bytes in hex" rows="3" spellcheck="false" value={state.hex_payload.clone()} oninput={set(Action::HexPayload).reform(area_value)} />
+                                <textarea id="fb-payload" aria-label="Payload bytes in hex" rows="3" spellcheck="false" value={state.hex_payload.clone()} oninput={set(FramesAction::HexPayload).reform(area_value)} />
                             },
                             PayloadMode::File => html! {
                                 <>
@@ -494,21 +291,21 @@ pub fn frames() -> Html {
 
                 <h3>{ "Rules" }</h3>
                 if broken.is_empty() {
-                    <p class="ok-text" id="fb-verdict">{ format!("A valid frame from a {}.", role_name(Some(state.sender))) }</p>
+                    <p class="ok-text" id="fb-verdict">{ format!("A valid frame from a {}.", state.sender) }</p>
                 } else {
                     <p class="bad-text" id="fb-verdict">{ format!("This frame breaks {} rule(s); a receiver fails the connection:", broken.len()) }</p>
                     <ul class="problems" id="fb-violations">
-                        { for broken.iter().map(|v| html! { <li>{ &v.message }{ " " }<span class="badge">{ format!("close {}", v.close_code) }</span></li> }) }
+                        { for broken.iter().map(|v| html! { <li>{ v.to_string() }{ " " }<span class="badge">{ format!("close {}", v.close_code()) }</span></li> }) }
                     </ul>
                 }
             </section>
 
             <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender}
-                on_hex={set(Action::DecoderHex)}
-                on_sender={{ let state = state.clone(); Callback::from(move |r| state.dispatch(Action::DecoderSender(r))) }} />
+                on_hex={set(FramesAction::DecoderHex)}
+                on_sender={{ let state = state.clone(); Callback::from(move |r| state.dispatch(FramesAction::DecoderSender(r))) }} />
 
             <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
-                on_message={set(Action::Message)} on_size={set(Action::Size)} on_ping={flag(Action::Ping)} />
+                on_message={set(FramesAction::Message)} on_size={set(FramesAction::Size)} on_ping={flag(FramesAction::Ping)} />
 
             if too_long {
                 <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
@@ -540,9 +337,12 @@ fn decoder(props: &DecoderProps) -> Html {
             )
         })
     });
-    let on_sender = props
-        .on_sender
-        .reform(|e: Event| role_of(&e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let on_sender = props.on_sender.reform(|e: Event| {
+        e.target_unchecked_into::<HtmlSelectElement>()
+            .value()
+            .parse()
+            .ok()
+    });
     let examples = rfc_5_7().into_iter().enumerate().map(|(i, ex)| {
         let on_hex = props.on_hex.clone();
         let on_sender = props.on_sender.clone();

@@ -2,9 +2,6 @@
 //! a correct server's answer; compute and check accept values; check a server's
 //! response as a browser does. The whole state lives in the URL.
 
-use std::rc::Rc;
-
-use serde::{Deserialize, Serialize};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -16,115 +13,8 @@ use crate::content::lessons::lesson_for;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::random_bytes;
-use wire::handshake::{
-    Problem, check_request, check_response, client_request, generate_key, respond, set_header,
-};
-
-/// The key of RFC 6455 §1.3.
-pub const RFC_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
-
-/// The lab's state, as it appears in the URL.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct HandshakeQuery {
-    /// The request text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub req: Option<String>,
-    /// The calculator's key (alone: also put in the request).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The accept value to check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accept: Option<String>,
-    /// The subprotocols the server speaks, comma-separated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proto: Option<String>,
-    /// A server response to check as a client.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resp: Option<String>,
-}
-
-/// The RFC §1.3 request with a given key, built by the protocol core.
-pub fn rfc_request(key: &str) -> String {
-    match wire::uri::parse_uri("ws://server.example.com/chat") {
-        Ok(uri) => client_request(
-            &uri,
-            key,
-            Some("http://example.com"),
-            &["chat", "superchat"],
-        ),
-        Err(_) => String::new(),
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-struct State {
-    request: String,
-    key: String,
-    claimed: String,
-    supported: String,
-    /// None: the response box follows the server's answer.
-    response: Option<String>,
-    step: Step,
-}
-
-impl State {
-    fn from_query(q: HandshakeQuery) -> State {
-        let key = q.key.clone().unwrap_or_else(|| RFC_KEY.to_owned());
-        let request = q.req.unwrap_or_else(|| rfc_request(&key));
-        let key = q
-            .key
-            .or_else(|| check_request(&request).request.key)
-            .unwrap_or(key);
-        State {
-            request,
-            key,
-            claimed: q.accept.unwrap_or_default(),
-            supported: q.proto.unwrap_or_else(|| "chat".to_owned()),
-            response: q.resp,
-            step: Step::Request,
-        }
-    }
-
-    fn query(&self) -> HandshakeQuery {
-        let default = State::from_query(HandshakeQuery::default());
-        let differs = |a: &String, b: &String| (a != b).then(|| a.clone());
-        HandshakeQuery {
-            req: differs(&self.request, &default.request),
-            key: differs(&self.key, &default.key),
-            accept: (!self.claimed.is_empty()).then(|| self.claimed.clone()),
-            proto: differs(&self.supported, &default.supported),
-            resp: self.response.clone(),
-        }
-    }
-}
-
-enum Action {
-    Request(String),
-    Key(String),
-    Claimed(String),
-    Supported(String),
-    Response(Option<String>),
-    UseKey,
-    Step(Step),
-}
-
-impl Reducible for State {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
-        match action {
-            Action::Request(r) => s.request = r,
-            Action::Key(k) => s.key = k,
-            Action::Claimed(c) => s.claimed = c,
-            Action::Supported(p) => s.supported = p,
-            Action::Response(r) => s.response = r,
-            Action::UseKey => s.request = set_header(&s.request, "Sec-WebSocket-Key", s.key.trim()),
-            Action::Step(step) => s.step = step,
-        }
-        Rc::new(s)
-    }
-}
+use crate::state::handshake::{HandshakeAction, HandshakeLab, HandshakeQuery};
+use wire::handshake::{Problem, check_request, check_response, generate_key, respond};
 
 fn line_problems(problems: &[Problem]) -> Vec<LineProblem> {
     problems
@@ -157,13 +47,15 @@ fn problem_list(id: &'static str, problems: &[Problem]) -> Html {
 pub fn handshake() -> Html {
     let location = use_location();
     let state = use_reducer(|| {
-        State::from_query(
+        HandshakeLab::from_query(
             location
                 .and_then(|l| l.query::<HandshakeQuery>().ok())
                 .unwrap_or_default(),
         )
     });
     let too_long = use_url_state(Route::Handshake, state.query());
+    // Which arrow of the diagram is open: a view choice, not kept in the URL.
+    let step = use_state(|| Step::Request);
 
     let check = check_request(&state.request);
     let supported: Vec<&str> = state
@@ -193,12 +85,12 @@ pub fn handshake() -> Html {
     let client_key = check.request.key.clone().unwrap_or_default();
     let client_view = check_response(&response_text, &client_key, &offered, &extensions);
 
-    let dispatch = |make: fn(String) -> Action| {
+    let dispatch = |make: fn(String) -> HandshakeAction| {
         let state = state.clone();
         Callback::from(move |v: String| state.dispatch(make(v)))
     };
     let on_request = {
-        let set = dispatch(Action::Request);
+        let set = dispatch(HandshakeAction::Request);
         Callback::from(move |e: InputEvent| {
             set.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
@@ -206,13 +98,13 @@ pub fn handshake() -> Html {
     let on_response = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
-            state.dispatch(Action::Response(Some(
+            state.dispatch(HandshakeAction::Response(Some(
                 e.target_unchecked_into::<HtmlTextAreaElement>().value(),
             )))
         })
     };
     let on_supported = {
-        let set = dispatch(Action::Supported);
+        let set = dispatch(HandshakeAction::Supported);
         Callback::from(move |e: InputEvent| {
             set.emit(
                 e.target_unchecked_into::<web_sys::HtmlInputElement>()
@@ -222,19 +114,22 @@ pub fn handshake() -> Html {
     };
     let on_random = {
         let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::Key(generate_key(random_bytes::<16>()))))
+        Callback::from(move |_| {
+            state.dispatch(HandshakeAction::Key(generate_key(random_bytes::<16>())))
+        })
     };
     let on_use_key = {
         let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::UseKey))
+        Callback::from(move |_| state.dispatch(HandshakeAction::UseKey))
     };
     let on_step = {
-        let state = state.clone();
-        Callback::from(move |s| state.dispatch(Action::Step(s)))
+        let step = step.clone();
+        Callback::from(move |s| step.set(s))
     };
+
     let reset_response = {
         let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::Response(None)))
+        Callback::from(move |_| state.dispatch(HandshakeAction::Response(None)))
     };
 
     let diagram_request = if check.request.method.is_empty() {
@@ -242,7 +137,7 @@ pub fn handshake() -> Html {
     } else {
         format!("{} {}", check.request.method, check.request.target)
     };
-    let step_detail = match state.step {
+    let step_detail = match *step {
         Step::Request => html! {
             <p>{ "The client's request: an ordinary HTTP GET that asks, with Upgrade and Connection, to switch protocols. \
                   Its lines are explained under the editor below." }</p>
@@ -272,7 +167,7 @@ pub fn handshake() -> Html {
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <SequenceDiagram request_line={diagram_request}
                 status_line={status_line.clone()} upgraded={answer.status == 101}
-                selected={state.step} on_select={on_step} />
+                selected={*step} on_select={on_step} />
             <div class="card step-detail" aria-live="polite">{ step_detail }</div>
 
             <div class="two-col">
@@ -311,7 +206,7 @@ pub fn handshake() -> Html {
             </section>
 
             <AcceptCalculator key_text={state.key.clone()} claimed={state.claimed.clone()}
-                on_key={dispatch(Action::Key)} on_claimed={dispatch(Action::Claimed)}
+                on_key={dispatch(HandshakeAction::Key)} on_claimed={dispatch(HandshakeAction::Claimed)}
                 on_use_key={on_use_key} on_random={on_random} />
 
             <section class="card" aria-labelledby="client-title">

@@ -3,58 +3,13 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::LessonView;
+use crate::components::{LessonView, StateDiagram};
 use crate::content::lessons::lesson_for;
 use crate::route::Route;
 use wire::close::{ClosePayload, lookup, page_may_close_with};
 use wire::frame::Frame;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
-
-/// Props of [`StateDiagram`].
-#[derive(Properties, PartialEq)]
-pub struct StateDiagramProps {
-    /// The readyState to light up, if any.
-    #[prop_or_default]
-    pub current: Option<u16>,
-}
-
-/// The four readyState values as a state diagram, the current one lit.
-#[function_component(StateDiagram)]
-pub fn state_diagram(props: &StateDiagramProps) -> Html {
-    let states = [
-        ("CONNECTING", 0, 20),
-        ("OPEN", 1, 170),
-        ("CLOSING", 2, 320),
-        ("CLOSED", 3, 470),
-    ];
-    html! {
-        <figure class="states">
-            <svg viewBox="0 0 600 130" role="img" aria-label="readyState: CONNECTING (0) to OPEN (1) to CLOSING (2) to CLOSED (3); a failed handshake goes from CONNECTING straight to CLOSED">
-                <defs>
-                    <marker id="st-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto">
-                        <path d="M 0 0 L 10 5 L 0 10 z" />
-                    </marker>
-                </defs>
-                { for states.iter().map(|(name, n, x)| html! {
-                    <g class={classes!("state", (props.current == Some(*n)).then_some("lit"))} data-state={n.to_string()}>
-                        <rect x={x.to_string()} y="30" width="110" height="46" rx="10" />
-                        <text x={(x + 55).to_string()} y="51" text-anchor="middle" class="st-name">{ *name }</text>
-                        <text x={(x + 55).to_string()} y="68" text-anchor="middle" class="st-num">{ format!("readyState {n}") }</text>
-                    </g>
-                }) }
-                <line x1="130" y1="53" x2="168" y2="53" marker-end="url(#st-arrow)" />
-                <line x1="280" y1="53" x2="318" y2="53" marker-end="url(#st-arrow)" />
-                <line x1="430" y1="53" x2="468" y2="53" marker-end="url(#st-arrow)" />
-                <path d="M 75 78 C 75 120, 525 120, 525 80" fill="none" marker-end="url(#st-arrow)" />
-                <text x="300" y="124" text-anchor="middle" class="st-note">{ "handshake failed or connection lost: error, then close (1006)" }</text>
-                <text x="149" y="22" text-anchor="middle" class="st-note">{ "101" }</text>
-                <text x="299" y="22" text-anchor="middle" class="st-note">{ "close()" }</text>
-                <text x="449" y="22" text-anchor="middle" class="st-note">{ "Close back" }</text>
-            </svg>
-        </figure>
-    }
-}
 
 /// The masking key the builder's client frame uses (RFC 6455 §5.7's).
 const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];

@@ -10,12 +10,14 @@ mod not_found;
 mod quiz;
 mod uris;
 
-pub use frames::{Frames, FramesQuery};
-pub use handshake::{Handshake, HandshakeQuery, rfc_request};
+pub use crate::state::frames::FramesQuery;
+pub use crate::state::handshake::{HandshakeQuery, RFC_KEY, rfc_request};
+pub use frames::Frames;
+pub use handshake::Handshake;
 pub use home::Home;
 pub use lesson_page::{LessonPage, LessonPageProps};
-pub use lifecycle::{CloseBuilder, Lifecycle, StateDiagram, StateDiagramProps};
-pub use live::{DEFAULT_ECHO_URL, Live, PRESETS};
+pub use lifecycle::{CloseBuilder, Lifecycle};
+pub use live::{CHALLENGE_URL, DEFAULT_ECHO_URL, Live, PRESETS};
 pub use not_found::NotFound;
 pub use quiz::Quiz;
 pub use uris::{UriQuery, Uris};

@@ -5,6 +5,8 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 use yew::Callback;
 
+use crate::state::console::ReadyState;
+
 /// What the browser reports about a connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SocketEvent {
@@ -111,17 +113,16 @@ impl Socket {
         self.ws.send_with_u8_array(bytes).map_err(js_error_text)
     }
 
-    /// Starts the closing handshake with code 1000.
-    pub fn close(&self) -> Result<(), String> {
-        self.ws.close_with_code(1000).map_err(js_error_text)
-    }
-
-    /// Starts the closing handshake with a code and reason; the browser throws
-    /// for codes other than 1000 and 3000–4999, and for reasons over 123 bytes.
-    pub fn close_with(&self, code: u16, reason: &str) -> Result<(), String> {
-        self.ws
-            .close_with_code_and_reason(code, reason)
-            .map_err(js_error_text)
+    /// Starts the closing handshake. With no code, `close()`: a Close frame
+    /// with no status, which the other side reports as 1005. With a code, the
+    /// browser throws for codes other than 1000 and 3000–4999 and for reasons
+    /// over 123 bytes (WHATWG WebSockets, `close()`).
+    pub fn close(&self, code: Option<u16>, reason: &str) -> Result<(), String> {
+        match code {
+            None => self.ws.close(),
+            Some(code) => self.ws.close_with_code_and_reason(code, reason),
+        }
+        .map_err(js_error_text)
     }
 
     /// Bytes queued by send() but not yet handed to the network.
@@ -139,9 +140,9 @@ impl Socket {
         self.ws.extensions()
     }
 
-    /// readyState: 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED.
-    pub fn ready_state(&self) -> u16 {
-        self.ws.ready_state()
+    /// readyState.
+    pub fn ready_state(&self) -> ReadyState {
+        ReadyState::from_number(self.ws.ready_state())
     }
 }
 

@@ -12,6 +12,7 @@ use wire::decode::{DecodeOptions, DecodedFrame, Role, Split, Splitter};
 use wire::frame::FrameHeader;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
+use wire::tap::{Direction, SessionId, TapEvent, TapItem};
 
 /// A message's content.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,40 +45,147 @@ impl Payload {
         }
     }
 
-    /// The frame size on the wire as one frame: masked when a client sends it.
-    pub fn frame_size(&self, from_client: bool) -> usize {
+    /// The frame size on the wire as one uncompressed frame: masked when a
+    /// client sends it.
+    pub fn frame_size(&self, sender: Role) -> usize {
         let op = if matches!(self, Payload::Text(_)) {
             OpCode::Text
         } else {
             OpCode::Binary
         };
-        let key = from_client.then_some([0; 4]);
+        let key = (sender == Role::Client).then_some([0; 4]);
         FrameHeader::new(true, [false; 3], op, key, self.len() as u64).encoded_len() + self.len()
     }
 }
 
-/// Which way a message went.
+/// A WebSocket's readyState (WHATWG WebSockets §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dir {
-    /// From this page.
-    Sent,
-    /// From the server.
-    Received,
+pub enum ReadyState {
+    /// 0: the opening handshake is under way.
+    Connecting,
+    /// 1: messages may flow.
+    Open,
+    /// 2: the closing handshake is under way.
+    Closing,
+    /// 3: the connection is closed (or never opened).
+    Closed,
+}
+
+impl ReadyState {
+    /// The state for a readyState number; anything above 2 is CLOSED.
+    pub fn from_number(n: u16) -> ReadyState {
+        match n {
+            0 => ReadyState::Connecting,
+            1 => ReadyState::Open,
+            2 => ReadyState::Closing,
+            _ => ReadyState::Closed,
+        }
+    }
+
+    /// The number page code reads from `readyState`.
+    pub fn number(self) -> u16 {
+        self as u16
+    }
+
+    /// The constant's name, e.g. `"OPEN"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadyState::Connecting => "CONNECTING",
+            ReadyState::Open => "OPEN",
+            ReadyState::Closing => "CLOSING",
+            ReadyState::Closed => "CLOSED",
+        }
+    }
+
+    /// All four, in order.
+    pub const ALL: [ReadyState; 4] = [
+        ReadyState::Connecting,
+        ReadyState::Open,
+        ReadyState::Closing,
+        ReadyState::Closed,
+    ];
+}
+
+/// What the close event reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloseInfo {
+    /// The code (1005 when the Close frame had none, 1006 when none came).
+    pub code: u16,
+    /// The reason, possibly empty.
+    pub reason: String,
+    /// Whether the closing handshake completed.
+    pub was_clean: bool,
+}
+
+/// Why the console moved from one readyState to another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// `new WebSocket(url)`.
+    Constructed,
+    /// The open event: the server answered 101.
+    Opened,
+    /// Page code called `close()`: a Close frame went out.
+    CloseCalled,
+    /// The close event, with its code.
+    CloseEvent(u16),
+}
+
+/// One line of the lifecycle log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// readyState changed.
+    State {
+        /// The state before (none before the first connection).
+        from: Option<ReadyState>,
+        /// The state after.
+        to: ReadyState,
+        /// What moved it.
+        cause: Cause,
+    },
+    /// The error event fired (readyState does not change with it).
+    ErrorEvent,
+}
+
+impl std::fmt::Display for Transition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Transition::State { from, to, cause } => {
+                let why = match cause {
+                    Cause::Constructed => "new WebSocket(url)".to_owned(),
+                    Cause::Opened => "open: the server answered 101".to_owned(),
+                    Cause::CloseCalled => "close() called: Close frame sent".to_owned(),
+                    Cause::CloseEvent(code) => format!("close event: code {code}"),
+                };
+                let from = from.map_or("—", ReadyState::name);
+                write!(f, "{from} → {} ({why})", to.name())
+            }
+            Transition::ErrorEvent => f.write_str("error event (the browser gives no reason)"),
+        }
+    }
 }
 
 /// One line of the message log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    /// Which way.
-    pub dir: Dir,
-    /// What.
+    /// Sent by this page (the client) or received from the server.
+    pub from: Direction,
+    /// The message.
     pub payload: Payload,
-    /// When (ms since the connection was started).
+    /// When, in ms since the connection was started.
     pub at: f64,
     /// For an echo: the time since the matching message was sent.
     pub rtt: Option<f64>,
     /// A message the server sent unasked (a greeting, a notice).
     pub unrequested: bool,
+}
+
+/// The handshake as wslab-echo's tap reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TapHandshake {
+    /// The browser's opening request (credentials redacted by the server).
+    pub request: String,
+    /// The server's answer.
+    pub response: String,
 }
 
 /// The console's state.
@@ -86,24 +194,26 @@ pub struct Console {
     /// When the connection was started (epoch ms).
     pub started: f64,
     /// readyState as last seen; None before any connection.
-    pub ready: Option<u16>,
-    /// Transitions: (ms since start, text).
-    pub transitions: Vec<(f64, String)>,
+    pub ready: Option<ReadyState>,
+    /// The lifecycle log: (ms since start, what happened).
+    pub transitions: Vec<(f64, Transition)>,
     /// The message log.
     pub log: Vec<Entry>,
     /// Sent messages waiting for their echo.
     pending: VecDeque<(Payload, f64)>,
-    /// The close event, once it came: code, reason, wasClean.
-    pub closed: Option<(u16, String, bool)>,
+    /// The close event, once it came.
+    pub closed: Option<CloseInfo>,
     /// Whether the error event fired.
     pub errored: bool,
     /// An exception the browser threw (constructor, send, close).
     pub exception: Option<String>,
-    /// The server's JSON tap events (the handshake, the end), in order.
-    pub wire: Vec<Value>,
+    /// The tap session wslab-echo issued, when the wire view is on.
+    pub session: Option<SessionId>,
+    /// The handshake the tap reported.
+    pub handshake: Option<TapHandshake>,
     /// Frames the tap's raw bytes split into, in order of arrival.
     pub frames: Vec<WireFrame>,
-    /// Where the split stopped at a broken rule, per direction.
+    /// What interrupted the split: a broken rule, or bytes the tap dropped.
     pub wire_errors: Vec<String>,
     /// The largest bufferedAmount seen while sending, and the current one.
     pub buffered: (u32, u32),
@@ -111,11 +221,33 @@ pub struct Console {
     pub negotiated: (String, String),
 }
 
+impl Console {
+    /// Whether messages may be sent now.
+    pub fn is_open(&self) -> bool {
+        self.ready == Some(ReadyState::Open)
+    }
+
+    /// Whether the server started the closing handshake: the close was clean
+    /// and page code never called close().
+    pub fn server_closed_first(&self) -> bool {
+        self.closed.as_ref().is_some_and(|c| c.was_clean)
+            && !self.transitions.iter().any(|(_, t)| {
+                matches!(
+                    t,
+                    Transition::State {
+                        cause: Cause::CloseCalled,
+                        ..
+                    }
+                )
+            })
+    }
+}
+
 /// A frame as it crossed the wire, reported by wslab-echo's tap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireFrame {
-    /// From the browser to the server.
-    pub inbound: bool,
+    /// Which way it went.
+    pub from: Direction,
     /// Milliseconds since the connection started.
     pub t_ms: u32,
     /// The frame's bytes exactly as they were on the wire.
@@ -134,47 +266,85 @@ pub struct TapSplitters {
 impl Default for TapSplitters {
     fn default() -> Self {
         TapSplitters {
-            from_client: Splitter::new(DecodeOptions::from(Role::Client)),
-            from_server: Splitter::new(DecodeOptions::from(Role::Server)),
+            from_client: Splitter::new(DecodeOptions::for_sender(Role::Client)),
+            from_server: Splitter::new(DecodeOptions::for_sender(Role::Server)),
         }
     }
 }
 
 impl TapSplitters {
+    fn lane(&mut self, from: Direction) -> &mut Splitter {
+        match from {
+            Direction::FromClient => &mut self.from_client,
+            Direction::FromServer => &mut self.from_server,
+        }
+    }
+
     /// Takes raw bytes the tap passed on; returns the frames they completed
     /// and, where a rule was broken, what stopped the split.
     pub fn take(
         &mut self,
-        from_client: bool,
+        from: Direction,
         t_ms: u32,
         bytes: &[u8],
     ) -> (Vec<WireFrame>, Vec<String>) {
-        let splitter = if from_client {
-            &mut self.from_client
-        } else {
-            &mut self.from_server
-        };
         let mut frames = Vec::new();
         let mut errors = Vec::new();
-        for item in splitter.push(bytes) {
+        for item in self.lane(from).push(bytes) {
             match item {
                 Split::Frame { raw, frame } => frames.push(WireFrame {
-                    inbound: from_client,
+                    from,
                     t_ms,
                     raw: Rc::new(raw),
                     decoded: Rc::new(frame),
                 }),
-                Split::Error(e) => errors.push(format!(
-                    "{}: {e}",
-                    if from_client {
-                        "browser → server"
-                    } else {
-                        "server → browser"
-                    }
-                )),
+                Split::Error(e) => errors.push(format!("{}: {e}", from.arrow())),
             }
         }
         (frames, errors)
+    }
+
+    /// The tap dropped bytes of one direction; its next bytes start a frame.
+    pub fn restart(&mut self, from: Direction) {
+        *self.lane(from) = Splitter::new(DecodeOptions::for_sender(from.sender()));
+    }
+
+    /// Takes one tap message: splits its bytes and restarts after a gap.
+    /// Returns the actions that report it.
+    pub fn message(&mut self, data: &[u8]) -> Vec<ConsoleAction> {
+        let (items, problem) = wire::tap::decode(data);
+        let mut out = Vec::new();
+        let mut frames = Vec::new();
+        let mut errors = Vec::new();
+        for item in items {
+            match item {
+                TapItem::Bytes { from, t_ms, bytes } => {
+                    let (f, e) = self.take(from, t_ms, &bytes);
+                    frames.extend(f);
+                    errors.extend(e);
+                }
+                TapItem::Event(TapEvent::Lagged { from, dropped, .. }) => {
+                    self.restart(from);
+                    errors.push(format!(
+                        "{}: the tap fell behind and dropped {dropped} bytes here; the frames after the gap are split afresh",
+                        from.arrow()
+                    ));
+                }
+                TapItem::Event(TapEvent::Handshake {
+                    request, response, ..
+                }) => out.push(ConsoleAction::TapHandshake(TapHandshake {
+                    request,
+                    response,
+                })),
+                TapItem::Event(TapEvent::Session(id)) => out.push(ConsoleAction::TapSession(id)),
+                TapItem::Event(TapEvent::Closed { .. }) => {}
+            }
+        }
+        errors.extend(problem.map(|p| format!("tap: {p}")));
+        if !frames.is_empty() || !errors.is_empty() {
+            out.push(ConsoleAction::TapFrames(frames, errors));
+        }
+        out
     }
 }
 
@@ -184,8 +354,10 @@ pub enum ConsoleAction {
     Connecting(f64),
     /// The constructor threw.
     Threw(String),
-    /// open fired: the chosen subprotocol and extensions.
-    Opened(f64, String, String),
+    /// open fired at this time.
+    Opened(f64),
+    /// The subprotocol and extensions the server chose (known after open).
+    Negotiated(String, String),
     /// This page sent a message.
     Sent(Payload, f64),
     /// A message arrived.
@@ -195,17 +367,14 @@ pub enum ConsoleAction {
     /// close() was called.
     Closing(f64),
     /// close fired.
-    Closed {
-        code: u16,
-        reason: String,
-        clean: bool,
-        at: f64,
-    },
+    Closed(CloseInfo, f64),
     /// A call threw (send, close).
     Exception(String),
-    /// The tap reported an event.
-    Tap(Value),
-    /// Frames split from the tap's bytes, and any rule that stopped the split.
+    /// The tap's server issued this session.
+    TapSession(SessionId),
+    /// The tap reported the handshake.
+    TapHandshake(TapHandshake),
+    /// Frames split from the tap's bytes, and anything that interrupted the split.
     TapFrames(Vec<WireFrame>, Vec<String>),
     /// bufferedAmount now.
     Buffered(u32),
@@ -213,21 +382,15 @@ pub enum ConsoleAction {
     Clear,
 }
 
-fn state_name(n: u16) -> &'static str {
-    match n {
-        0 => "CONNECTING",
-        1 => "OPEN",
-        2 => "CLOSING",
-        _ => "CLOSED",
-    }
-}
-
 impl Console {
-    fn go(&mut self, to: u16, at: f64, why: &str) {
-        let from = self.ready.map(state_name).unwrap_or("—");
+    fn go(&mut self, to: ReadyState, at: f64, cause: Cause) {
         self.transitions.push((
             at - self.started,
-            format!("{from} → {} ({why})", state_name(to)),
+            Transition::State {
+                from: self.ready,
+                to,
+                cause,
+            },
         ));
         self.ready = Some(to);
     }
@@ -243,10 +406,10 @@ impl Console {
                     Payload::Binary(b) => json!({ "hex": to_hex(b) }),
                 };
                 json!({
-                    "direction": if e.dir == Dir::Sent { "sent" } else { "received" },
+                    "direction": if e.from == Direction::FromClient { "sent" } else { "received" },
                     "type": e.payload.kind(),
                     "bytes": e.payload.len(),
-                    "frame_bytes": e.payload.frame_size(e.dir == Dir::Sent),
+                    "frame_bytes": e.payload.frame_size(e.from.sender()),
                     "at_ms": e.at,
                     "rtt_ms": e.rtt,
                     "unrequested": e.unrequested,
@@ -257,15 +420,15 @@ impl Console {
         let transitions: Vec<Value> = self
             .transitions
             .iter()
-            .map(|(t, s)| json!({ "at_ms": t, "what": s }))
+            .map(|(t, s)| json!({ "at_ms": t, "what": s.to_string() }))
             .collect();
         serde_json::to_string_pretty(&json!({
             "transitions": transitions,
             "messages": entries,
-            "close": self.closed.as_ref().map(|(c, r, w)| json!({ "code": c, "reason": r, "wasClean": w })),
-            "wire": self.wire,
+            "close": self.closed.as_ref().map(|c| json!({ "code": c.code, "reason": c.reason, "wasClean": c.was_clean })),
+            "handshake": self.handshake.as_ref().map(|h| json!({ "request": h.request, "response": h.response })),
             "frames": self.frames.iter().map(|f| json!({
-                "direction": if f.inbound { "browser → server" } else { "server → browser" },
+                "direction": f.from.arrow(),
                 "at_ms": f.t_ms,
                 "bytes": to_hex(f.raw.as_slice()),
             })).collect::<Vec<Value>>(),
@@ -285,17 +448,17 @@ impl Reducible for Console {
                     started: at,
                     ..Console::default()
                 };
-                s.go(0, at, "new WebSocket(url)");
+                s.go(ReadyState::Connecting, at, Cause::Constructed);
             }
             ConsoleAction::Threw(e) => s.exception = Some(e),
-            ConsoleAction::Opened(at, protocol, extensions) => {
-                s.go(1, at, "open: the server answered 101");
-                s.negotiated = (protocol, extensions);
+            ConsoleAction::Opened(at) => s.go(ReadyState::Open, at, Cause::Opened),
+            ConsoleAction::Negotiated(protocol, extensions) => {
+                s.negotiated = (protocol, extensions)
             }
             ConsoleAction::Sent(p, at) => {
                 s.pending.push_back((p.clone(), at));
                 s.log.push(Entry {
-                    dir: Dir::Sent,
+                    from: Direction::FromClient,
                     payload: p,
                     at: at - s.started,
                     rtt: None,
@@ -311,7 +474,7 @@ impl Reducible for Console {
                     None
                 };
                 s.log.push(Entry {
-                    dir: Dir::Received,
+                    from: Direction::FromServer,
                     payload: p,
                     at: at - s.started,
                     rtt,
@@ -320,23 +483,16 @@ impl Reducible for Console {
             }
             ConsoleAction::Error(at) => {
                 s.errored = true;
-                s.transitions.push((
-                    at - s.started,
-                    "error event (the browser gives no reason)".into(),
-                ));
+                s.transitions.push((at - s.started, Transition::ErrorEvent));
             }
-            ConsoleAction::Closing(at) => s.go(2, at, "close() called: Close frame sent"),
-            ConsoleAction::Closed {
-                code,
-                reason,
-                clean,
-                at,
-            } => {
-                s.go(3, at, &format!("close event: code {code}"));
-                s.closed = Some((code, reason, clean));
+            ConsoleAction::Closing(at) => s.go(ReadyState::Closing, at, Cause::CloseCalled),
+            ConsoleAction::Closed(info, at) => {
+                s.go(ReadyState::Closed, at, Cause::CloseEvent(info.code));
+                s.closed = Some(info);
             }
             ConsoleAction::Exception(e) => s.exception = Some(e),
-            ConsoleAction::Tap(v) => s.wire.push(v),
+            ConsoleAction::TapSession(id) => s.session = Some(id),
+            ConsoleAction::TapHandshake(h) => s.handshake = Some(h),
             ConsoleAction::TapFrames(frames, errors) => {
                 s.frames.extend(frames);
                 s.wire_errors.extend(errors);
@@ -366,7 +522,7 @@ mod tests {
     fn echoes_get_round_trip_times_and_greetings_are_labelled() {
         let s = run(vec![
             ConsoleAction::Connecting(1000.0),
-            ConsoleAction::Opened(1010.0, String::new(), String::new()),
+            ConsoleAction::Opened(1010.0),
             ConsoleAction::Received(Payload::Text("Request served by abc".into()), 1011.0),
             ConsoleAction::Sent(Payload::Text("hi".into()), 1020.0),
             ConsoleAction::Received(Payload::Text("hi".into()), 1025.0),
@@ -374,7 +530,8 @@ mod tests {
         assert!(s.log[0].unrequested);
         assert_eq!(s.log[2].rtt, Some(5.0));
         assert!(!s.log[2].unrequested);
-        assert_eq!(s.ready, Some(1));
+        assert_eq!(s.ready, Some(ReadyState::Open));
+        assert!(s.is_open());
     }
 
     #[test]
@@ -382,20 +539,49 @@ mod tests {
         let s = run(vec![
             ConsoleAction::Connecting(0.0),
             ConsoleAction::Error(5.0),
-            ConsoleAction::Closed {
-                code: 1006,
-                reason: String::new(),
-                clean: false,
-                at: 6.0,
-            },
+            ConsoleAction::Closed(
+                CloseInfo {
+                    code: 1006,
+                    reason: String::new(),
+                    was_clean: false,
+                },
+                6.0,
+            ),
         ]);
         assert!(s.errored);
-        assert_eq!(s.closed, Some((1006, String::new(), false)));
+        assert_eq!(s.closed.as_ref().map(|c| c.code), Some(1006));
         assert_eq!(
-            s.transitions.last().unwrap().1,
+            s.transitions.last().unwrap().1.to_string(),
             "CONNECTING → CLOSED (close event: code 1006)"
         );
         assert!(s.export().contains("\"code\": 1006"));
+        assert!(!s.server_closed_first());
+    }
+
+    #[test]
+    fn who_closed_first_comes_from_the_transitions_not_their_text() {
+        let clean = CloseInfo {
+            code: 1000,
+            reason: "the server is done".into(),
+            was_clean: true,
+        };
+        let server_first = run(vec![
+            ConsoleAction::Connecting(0.0),
+            ConsoleAction::Opened(1.0),
+            ConsoleAction::Closed(clean.clone(), 2.0),
+        ]);
+        assert!(server_first.server_closed_first());
+        let page_first = run(vec![
+            ConsoleAction::Connecting(0.0),
+            ConsoleAction::Opened(1.0),
+            ConsoleAction::Closing(1.5),
+            ConsoleAction::Closed(clean, 2.0),
+        ]);
+        assert!(!page_first.server_closed_first());
+        assert_eq!(
+            page_first.transitions[2].1.to_string(),
+            "OPEN → CLOSING (close() called: Close frame sent)"
+        );
     }
 
     #[test]
@@ -404,11 +590,11 @@ mod tests {
             .masked([1, 2, 3, 4])
             .encode();
         let mut split = TapSplitters::default();
-        let (none, _) = split.take(true, 1, &hello[..3]);
+        let (none, _) = split.take(Direction::FromClient, 1, &hello[..3]);
         assert!(none.is_empty());
-        let (first, _) = split.take(true, 2, &hello[3..]);
+        let (first, _) = split.take(Direction::FromClient, 2, &hello[3..]);
         let (second, _) = split.take(
-            false,
+            Direction::FromServer,
             3,
             &wire::Frame::new(OpCode::Text, b"Hello".to_vec()).encode(),
         );
@@ -419,9 +605,10 @@ mod tests {
         assert_eq!(s.frames.len(), 2);
         assert_eq!(*s.frames[0].raw, hello);
         assert_eq!(s.frames[0].decoded.frame.payload, b"Hello");
-        assert!(s.frames[0].inbound && !s.frames[1].inbound);
+        assert_eq!(s.frames[0].from, Direction::FromClient);
+        assert_eq!(s.frames[1].from, Direction::FromServer);
         let (_, errors) = split.take(
-            true,
+            Direction::FromClient,
             4,
             &wire::Frame::new(OpCode::Text, b"x".to_vec()).encode(),
         );
@@ -429,15 +616,71 @@ mod tests {
     }
 
     #[test]
+    fn a_tap_message_gives_the_handshake_frames_and_a_gap_it_recovers_from() {
+        use wire::tap::{encode_bytes, encode_event};
+        let frame = wire::Frame::new(OpCode::Binary, vec![1, 2, 3])
+            .masked([9, 8, 7, 6])
+            .encode();
+        let mut msg = Vec::new();
+        encode_event(
+            &mut msg,
+            &TapEvent::Handshake {
+                t_ms: 0,
+                request: "GET /echo HTTP/1.1\r\n\r\n".into(),
+                response: "HTTP/1.1 101 Switching Protocols\r\n\r\n".into(),
+            },
+        );
+        // Half a frame, then the tap dropped the rest: the next bytes start afresh.
+        encode_bytes(&mut msg, Direction::FromClient, 1, &frame[..4]);
+        encode_event(
+            &mut msg,
+            &TapEvent::Lagged {
+                t_ms: 2,
+                from: Direction::FromClient,
+                dropped: 5,
+            },
+        );
+        encode_bytes(&mut msg, Direction::FromClient, 3, &frame);
+        let actions = TapSplitters::default().message(&msg);
+        let s = actions
+            .into_iter()
+            .fold(Rc::new(Console::default()), |s, a| s.reduce(a));
+        assert!(
+            s.handshake
+                .as_ref()
+                .unwrap()
+                .request
+                .starts_with("GET /echo")
+        );
+        assert_eq!(s.frames.len(), 1);
+        assert_eq!(s.frames[0].decoded.frame.payload, [1, 2, 3]);
+        assert!(
+            s.wire_errors[0].contains("dropped 5 bytes"),
+            "{:?}",
+            s.wire_errors
+        );
+    }
+
+    #[test]
     fn frame_sizes_come_from_the_header_rules() {
-        assert_eq!(Payload::Text("Hello".into()).frame_size(true), 11);
+        assert_eq!(Payload::Text("Hello".into()).frame_size(Role::Client), 11);
         assert_eq!(
-            Payload::Binary(Rc::new(vec![0; 200])).frame_size(false),
+            Payload::Binary(Rc::new(vec![0; 200])).frame_size(Role::Server),
             204
         );
         assert_eq!(
-            Payload::Binary(Rc::new(vec![0; 70_000])).frame_size(true),
+            Payload::Binary(Rc::new(vec![0; 70_000])).frame_size(Role::Client),
             70_014
         );
+    }
+
+    #[test]
+    fn ready_states_have_their_numbers_and_names() {
+        for (n, s) in ReadyState::ALL.iter().enumerate() {
+            assert_eq!(usize::from(s.number()), n);
+            assert_eq!(ReadyState::from_number(s.number()), *s);
+        }
+        assert_eq!(ReadyState::from_number(9), ReadyState::Closed);
+        assert_eq!(ReadyState::Closing.name(), "CLOSING");
     }
 }

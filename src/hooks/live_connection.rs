@@ -1,0 +1,341 @@
+//! `use_live_connection`: the live console's sockets, kept out of its view.
+//!
+//! With the wire view on, the tap opens first: wslab-echo issues a session
+//! on it, and only then does the real socket open with `?session=<id>`, so
+//! the server's report of the handshake is never missed. A server that is
+//! not wslab-echo fails the tap, and the real socket opens as typed, with no
+//! session in its URL.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use yew::prelude::*;
+
+use crate::services::browser::now_ms;
+use crate::services::socket::{Socket, SocketEvent};
+use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, TapSplitters};
+use wire::endpoint::Endpoint;
+use wire::tap::SessionId;
+use wire::uri::parse_uri;
+
+/// What to connect to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectOptions {
+    /// The URL as the learner typed it.
+    pub url: String,
+    /// Subprotocols to offer.
+    pub protocols: Vec<String>,
+    /// Open wslab-echo's tap first, to see the wire.
+    pub wire: bool,
+    /// With the tap: ask wslab-echo to ping every N seconds (0: never).
+    pub ping: u32,
+}
+
+/// A close() call: no code means `close()` with no arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloseRequest {
+    /// The code, if any.
+    pub code: Option<u16>,
+    /// The reason (only sent with a code).
+    pub reason: String,
+}
+
+/// The live connection: its state and what can be done with it.
+pub struct LiveConnection {
+    /// The console's state.
+    pub console: UseReducerHandle<Console>,
+    /// Opens a new connection (closing any previous one).
+    pub connect: Callback<ConnectOptions>,
+    /// Sends a message.
+    pub send: Callback<Payload>,
+    /// Starts the closing handshake.
+    pub close: Callback<CloseRequest>,
+}
+
+/// The echo URL with the tap's session (and the ping option) in its query,
+/// when the URL names a wslab-echo endpoint; `None` when it does not.
+pub fn url_with_session(url: &str, session: SessionId, ping: u32) -> Option<String> {
+    let uri = parse_uri(url).ok()?;
+    let mut endpoint = Endpoint::parse(&uri.resource_name()).ok()?;
+    let opts = match &mut endpoint {
+        Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => o,
+        Endpoint::Tap | Endpoint::LegacyProxy => return None,
+    };
+    opts.session = Some(session);
+    if ping > 0 {
+        opts.ping = Some(ping);
+    }
+    Some(format!(
+        "{}://{}{}",
+        uri.scheme(),
+        uri.host_header(),
+        endpoint.target()
+    ))
+}
+
+/// The tap's URL on the same server as `url`.
+fn tap_url(url: &str) -> Option<String> {
+    let uri = parse_uri(url).ok()?;
+    Some(format!(
+        "{}://{}{}",
+        uri.scheme(),
+        uri.host_header(),
+        Endpoint::Tap.path()
+    ))
+}
+
+/// Private to the hook: the sockets and timers behind the console.
+#[derive(Default)]
+struct Sockets {
+    main: Option<Socket>,
+    tap: Option<Socket>,
+    /// Opens the real socket once the tap has a session (or has failed).
+    pending_open: Option<Box<dyn FnOnce(Option<SessionId>)>>,
+    /// Watches bufferedAmount drain while a large message goes out.
+    meter: Option<Interval>,
+    /// Splitting the tap's bytes is stream decoding: it lives beside the sockets, not in the reducer.
+    splitters: TapSplitters,
+}
+
+type Shared = Rc<RefCell<Sockets>>;
+
+fn open_main(
+    sockets: &Shared,
+    console: &UseReducerHandle<Console>,
+    url: &str,
+    protocols: &[String],
+) {
+    let dispatcher = console.dispatcher();
+    let weak = Rc::downgrade(sockets);
+    let on_event = Callback::from(move |ev: SocketEvent| {
+        let at = now_ms();
+        match ev {
+            SocketEvent::Open => {
+                dispatcher.dispatch(ConsoleAction::Opened(at));
+                // The browser knows what the server chose only now.
+                if let Some(s) = weak.upgrade()
+                    && let Ok(s) = s.try_borrow()
+                    && let Some(main) = &s.main
+                {
+                    dispatcher.dispatch(ConsoleAction::Negotiated(
+                        main.protocol(),
+                        main.extensions(),
+                    ));
+                }
+            }
+            SocketEvent::Text(t) => {
+                dispatcher.dispatch(ConsoleAction::Received(Payload::Text(t), at))
+            }
+            SocketEvent::Binary(b) => {
+                dispatcher.dispatch(ConsoleAction::Received(Payload::Binary(Rc::new(b)), at))
+            }
+            SocketEvent::Error => dispatcher.dispatch(ConsoleAction::Error(at)),
+            SocketEvent::Closed {
+                code,
+                reason,
+                was_clean,
+            } => dispatcher.dispatch(ConsoleAction::Closed(
+                CloseInfo {
+                    code,
+                    reason,
+                    was_clean,
+                },
+                at,
+            )),
+        }
+    });
+    match Socket::open_with(url, protocols, on_event) {
+        Ok(s) => sockets.borrow_mut().main = Some(s),
+        Err(e) => console.dispatch(ConsoleAction::Threw(e)),
+    }
+}
+
+fn open_tap(sockets: &Shared, console: &UseReducerHandle<Console>, tap: &str) -> bool {
+    let dispatcher = console.dispatcher();
+    let weak = Rc::downgrade(sockets);
+    let on_tap = Callback::from(move |ev: SocketEvent| {
+        let Some(sockets) = weak.upgrade() else {
+            return;
+        };
+        let run_pending = |session: Option<SessionId>| {
+            let pending = sockets.borrow_mut().pending_open.take();
+            if let Some(open) = pending {
+                open(session);
+            }
+        };
+        match ev {
+            SocketEvent::Binary(b) => {
+                let actions = sockets.borrow_mut().splitters.message(&b);
+                for a in actions {
+                    // The first item is the session the server issued: now the real socket opens.
+                    if let ConsoleAction::TapSession(id) = a {
+                        run_pending(Some(id));
+                    }
+                    dispatcher.dispatch(a);
+                }
+            }
+            // Not a wslab-echo server (or it refused): open the real socket as typed.
+            SocketEvent::Error | SocketEvent::Closed { .. } => run_pending(None),
+            SocketEvent::Open | SocketEvent::Text(_) => {}
+        }
+    });
+    match Socket::open(tap, on_tap) {
+        Ok(s) => {
+            sockets.borrow_mut().tap = Some(s);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// The live connection behind the `/live` page.
+#[hook]
+pub fn use_live_connection() -> LiveConnection {
+    let console = use_reducer(Console::default);
+    let sockets: Shared = use_mut_ref(Sockets::default);
+
+    let connect = {
+        let (console, sockets) = (console.clone(), sockets.clone());
+        Callback::from(move |opts: ConnectOptions| {
+            *sockets.borrow_mut() = Sockets::default();
+            let url = opts.url.trim().to_owned();
+            console.dispatch(ConsoleAction::Connecting(now_ms()));
+            let open = {
+                let (console, sockets, url) =
+                    (console.clone(), Rc::downgrade(&sockets), url.clone());
+                let (protocols, ping) = (opts.protocols.clone(), opts.ping);
+                move |session: Option<SessionId>| {
+                    let Some(sockets) = sockets.upgrade() else {
+                        return;
+                    };
+                    let target = session.and_then(|id| url_with_session(&url, id, ping));
+                    if target.is_none() {
+                        // No session to claim: the tap has nothing to watch. This may run inside
+                        // the tap's own event handler, so it is dropped once that returns.
+                        let weak = Rc::downgrade(&sockets);
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if let Some(s) = weak.upgrade() {
+                                s.borrow_mut().tap = None;
+                            }
+                        });
+                    }
+                    open_main(
+                        &sockets,
+                        &console,
+                        target.as_deref().unwrap_or(&url),
+                        &protocols,
+                    );
+                }
+            };
+            match tap_url(&url).filter(|_| opts.wire) {
+                Some(tap) => {
+                    sockets.borrow_mut().pending_open = Some(Box::new(open));
+                    if !open_tap(&sockets, &console, &tap) {
+                        let pending = sockets.borrow_mut().pending_open.take();
+                        if let Some(open) = pending {
+                            open(None);
+                        }
+                    }
+                }
+                None => open(None),
+            }
+        })
+    };
+
+    let send = {
+        let (console, sockets) = (console.clone(), sockets.clone());
+        Callback::from(move |payload: Payload| {
+            let result = match (sockets.borrow().main.as_ref(), &payload) {
+                (Some(s), Payload::Text(t)) => s.send_text(t),
+                (Some(s), Payload::Binary(b)) => s.send_bytes(b),
+                (None, _) => Err("not connected: press Connect first".to_owned()),
+            };
+            if let Err(e) = result {
+                console.dispatch(ConsoleAction::Exception(e));
+                return;
+            }
+            console.dispatch(ConsoleAction::Sent(payload, now_ms()));
+            // Right after send() the browser has queued the whole message.
+            let queued = sockets
+                .borrow()
+                .main
+                .as_ref()
+                .map_or(0, Socket::buffered_amount);
+            console.dispatch(ConsoleAction::Buffered(queued));
+            let (weak, console2) = (Rc::downgrade(&sockets), console.clone());
+            let meter = Interval::new(50, move || {
+                let Some(sockets) = weak.upgrade() else {
+                    return;
+                };
+                let n = sockets
+                    .borrow()
+                    .main
+                    .as_ref()
+                    .map_or(0, Socket::buffered_amount);
+                console2.dispatch(ConsoleAction::Buffered(n));
+                if n == 0 {
+                    // Dropping the interval from inside its own tick is deferred safely.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        sockets.borrow_mut().meter = None;
+                    });
+                }
+            });
+            sockets.borrow_mut().meter = Some(meter);
+        })
+    };
+
+    let close = {
+        let (console, sockets) = (console.clone(), sockets.clone());
+        Callback::from(move |req: CloseRequest| {
+            let sockets = sockets.borrow();
+            let Some(main) = sockets.main.as_ref() else {
+                console.dispatch(ConsoleAction::Exception("not connected".into()));
+                return;
+            };
+            let before = main.ready_state();
+            match main.close(req.code, &req.reason) {
+                Ok(()) if before == ReadyState::Open => {
+                    console.dispatch(ConsoleAction::Closing(now_ms()))
+                }
+                Ok(()) => {}
+                Err(err) => console.dispatch(ConsoleAction::Exception(err)),
+            }
+        })
+    };
+
+    LiveConnection {
+        console,
+        connect,
+        send,
+        close,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_goes_into_wslab_echo_urls_only() {
+        let id = SessionId([0xab; 16]);
+        let hex = "ab".repeat(16);
+        assert_eq!(
+            url_with_session("ws://127.0.0.1:9001/echo", id, 0).as_deref(),
+            Some(format!("ws://127.0.0.1:9001/echo?session={hex}").as_str())
+        );
+        assert_eq!(
+            url_with_session("ws://127.0.0.1:9001/idle?timeout=5", id, 3).as_deref(),
+            Some(format!("ws://127.0.0.1:9001/idle?timeout=5&session={hex}&ping=3").as_str())
+        );
+        assert_eq!(url_with_session("wss://echo.example/", id, 0), None);
+        assert_eq!(
+            url_with_session("ws://127.0.0.1:9001/legacy-proxy", id, 0),
+            None
+        );
+        assert_eq!(
+            tap_url("wss://127.0.0.1:9443/echo?x=1").as_deref(),
+            Some("wss://127.0.0.1:9443/tap")
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The handshake lab's state (`/handshake`) and its URL form. A pure
+//! reducer over text; `wire` checks and answers what it holds.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+
+use wire::handshake::{check_request, client_request, set_header};
+
+/// The key of RFC 6455 §1.3.
+pub const RFC_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+
+/// The lab's state, as it appears in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HandshakeQuery {
+    /// The request text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub req: Option<String>,
+    /// The calculator's key (alone: also put in the request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The accept value to check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+    /// The subprotocols the server speaks, comma-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proto: Option<String>,
+    /// A server response to check as a client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resp: Option<String>,
+}
+
+/// The RFC §1.3 request with a given key, built by the protocol core.
+pub fn rfc_request(key: &str) -> String {
+    match wire::uri::parse_uri("ws://server.example.com/chat") {
+        Ok(uri) => client_request(
+            &uri,
+            key,
+            Some("http://example.com"),
+            &["chat", "superchat"],
+        ),
+        Err(_) => String::new(),
+    }
+}
+
+/// The handshake lab's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HandshakeLab {
+    /// The client's opening request, as edited.
+    pub request: String,
+    /// The accept calculator's key.
+    pub key: String,
+    /// An accept value to check against the key.
+    pub claimed: String,
+    /// The subprotocols the server speaks, comma-separated.
+    pub supported: String,
+    /// A response to check as a browser would; None: the box follows the server's answer.
+    pub response: Option<String>,
+}
+
+impl HandshakeLab {
+    /// The state a URL's query describes.
+    pub fn from_query(q: HandshakeQuery) -> HandshakeLab {
+        let key = q.key.clone().unwrap_or_else(|| RFC_KEY.to_owned());
+        let request = q.req.unwrap_or_else(|| rfc_request(&key));
+        let key = q
+            .key
+            .or_else(|| check_request(&request).request.key)
+            .unwrap_or(key);
+        HandshakeLab {
+            request,
+            key,
+            claimed: q.accept.unwrap_or_default(),
+            supported: q.proto.unwrap_or_else(|| "chat".to_owned()),
+            response: q.resp,
+        }
+    }
+
+    /// The query that reopens this state.
+    pub fn query(&self) -> HandshakeQuery {
+        let default = HandshakeLab::from_query(HandshakeQuery::default());
+        let differs = |a: &String, b: &String| (a != b).then(|| a.clone());
+        HandshakeQuery {
+            req: differs(&self.request, &default.request),
+            key: differs(&self.key, &default.key),
+            accept: (!self.claimed.is_empty()).then(|| self.claimed.clone()),
+            proto: differs(&self.supported, &default.supported),
+            resp: self.response.clone(),
+        }
+    }
+}
+
+/// What the handshake lab's controls do.
+pub enum HandshakeAction {
+    /// The request was edited.
+    Request(String),
+    /// The calculator's key was edited.
+    Key(String),
+    /// The accept value to check was edited.
+    Claimed(String),
+    /// The server's subprotocols were edited.
+    Supported(String),
+    /// The response box was edited (None: follow the server's answer again).
+    Response(Option<String>),
+    /// Put the calculator's key into the request.
+    UseKey,
+}
+
+impl Reducible for HandshakeLab {
+    type Action = HandshakeAction;
+
+    fn reduce(self: Rc<Self>, action: HandshakeAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            HandshakeAction::Request(r) => s.request = r,
+            HandshakeAction::Key(k) => s.key = k,
+            HandshakeAction::Claimed(c) => s.claimed = c,
+            HandshakeAction::Supported(p) => s.supported = p,
+            HandshakeAction::Response(r) => s.response = r,
+            HandshakeAction::UseKey => {
+                s.request = set_header(&s.request, "Sec-WebSocket-Key", s.key.trim())
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_a_url_gives_round_trips_through_its_query() {
+        for query in [
+            HandshakeQuery::default(),
+            HandshakeQuery {
+                key: Some("AQIDBAUGBwgJCgsMDQ4PEA==".into()),
+                accept: Some("x".into()),
+                proto: Some("chat, echo".into()),
+                ..HandshakeQuery::default()
+            },
+            HandshakeQuery {
+                req: Some("GET / HTTP/1.1\r\n\r\n".into()),
+                resp: Some("HTTP/1.1 200 OK\r\n\r\n".into()),
+                ..HandshakeQuery::default()
+            },
+        ] {
+            let s = HandshakeLab::from_query(query.clone());
+            assert_eq!(HandshakeLab::from_query(s.query()), s, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn the_key_alone_goes_into_the_request_and_use_key_sets_it() {
+        let key = "AQIDBAUGBwgJCgsMDQ4PEA==";
+        let s = HandshakeLab::from_query(HandshakeQuery {
+            key: Some(key.into()),
+            ..HandshakeQuery::default()
+        });
+        assert!(s.request.contains(&format!("Sec-WebSocket-Key: {key}")));
+        let s = Rc::new(s)
+            .reduce(HandshakeAction::Key(RFC_KEY.into()))
+            .reduce(HandshakeAction::UseKey);
+        assert_eq!(
+            check_request(&s.request).request.key.as_deref(),
+            Some(RFC_KEY)
+        );
+    }
+}
