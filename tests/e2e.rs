@@ -242,10 +242,7 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
     // Every §5.7 example, from a deep link.
     for example in wire::examples::rfc_5_7() {
         let hex = wire::hex::to_hex(&example.bytes).replace(' ', "");
-        let from = match example.sender {
-            wire::Role::Client => "client",
-            wire::Role::Server => "server",
-        };
+        let from = example.sender;
         driver
             .goto(site.url(&format!("/frames?hex={hex}&dfrom={from}")))
             .await
@@ -384,7 +381,7 @@ async fn every_page_runs_under_the_content_security_policy() {
         if path == "/frames" {
             browser.click(By::Css("[data-field=opcode]")).await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        browser.settle().await;
         assert_eq!(
             csp_violations(&browser).await,
             Vec::<String>::new(),
@@ -397,12 +394,13 @@ async fn every_page_runs_under_the_content_security_policy() {
         .execute("const d = document.createElement('div'); d.setAttribute('style', 'color: red'); document.body.append(d); return true;", vec![])
         .await
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let caught = csp_violations(&browser).await;
-    assert!(
-        caught.iter().any(|v| v.starts_with("style-src")),
-        "{caught:?}"
-    );
+    browser
+        .wait_for(
+            "the style-src violation",
+            || csp_violations(&browser),
+            |caught| caught.iter().any(|v| v.starts_with("style-src")),
+        )
+        .await;
     browser.quit().await;
 }
 
@@ -506,8 +504,7 @@ async fn the_app_works_offline_once_loaded() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
     let url = site.url("/handshake");
-    drop(site); // The server is gone: from now on only the cache can answer.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    drop(site); // The server is gone (its port is closed): from now on only the cache can answer.
     driver.goto(&url).await.unwrap();
     browser
         .wait_text(
@@ -521,24 +518,8 @@ async fn the_app_works_offline_once_loaded() {
 
 /// Opens the live console at `url` and connects.
 async fn live_connect(browser: &Browser, site: &StaticServer, url: &str) {
-    let query = serde_urlencoded_url(url);
-    browser
-        .driver
-        .goto(site.url(&format!("/live?url={query}")))
-        .await
-        .unwrap();
+    browser.open_live(site, url).await;
     browser.click(By::Id("echo-connect")).await;
-}
-
-fn serde_urlencoded_url(url: &str) -> String {
-    url.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -679,19 +660,19 @@ async fn idle_proxy_drops_a_silent_connection_and_heartbeats_keep_it() {
 
     // With the server pinging every second, the browser's automatic pongs keep it alive.
     browser
-        .driver
-        .goto(site.url(&format!(
-            "/live?url={}",
-            serde_urlencoded_url(&format!("ws://{}/idle?timeout=2", echo.addr))
-        )))
-        .await
-        .unwrap();
+        .open_live(&site, &format!("ws://{}/idle?timeout=2", echo.addr))
+        .await;
     browser.replace_text(By::Id("live-ping"), "1").await;
     browser.click(By::Id("echo-connect")).await;
     browser
         .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
         .await;
-    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    // Four pongs: twice the proxy's 2-second idle limit has passed with the connection alive.
+    browser
+        .wait_text(By::Id("wire-frames"), "four pongs", |t| {
+            t.matches("after the ping").count() >= 4
+        })
+        .await;
     assert_eq!(
         browser
             .driver

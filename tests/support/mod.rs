@@ -21,12 +21,13 @@ fn workspace() -> PathBuf {
 }
 
 /// The built app: `$WSLAB_DIST` (set by `cargo xtask test`), or a fresh
-/// `trunk build` into target/e2e-dist.
+/// `trunk build` into cargo's temporary folder for tests (`CARGO_TARGET_TMPDIR`,
+/// inside whatever target folder cargo uses).
 pub fn dist() -> PathBuf {
     if let Some(dir) = std::env::var_os("WSLAB_DIST") {
         return PathBuf::from(dir);
     }
-    let dir = workspace().join("target/e2e-dist");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-dist");
     let status = Command::new("trunk")
         .args(["build", "--dist"])
         .arg(&dir)
@@ -66,6 +67,28 @@ impl Drop for ProcessGuard {
     }
 }
 
+/// Builds wslab-echo and returns its path as cargo reports it.
+fn build_echo() -> PathBuf {
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-p",
+            "wslab-echo",
+            "--message-format=json-render-diagnostics",
+        ])
+        .current_dir(workspace())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "building wslab-echo failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "wslab-echo")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reports the wslab-echo executable")
+}
+
 /// A real `wslab-echo` process on a free loopback port.
 pub struct EchoServer {
     pub addr: SocketAddr,
@@ -77,15 +100,7 @@ impl EchoServer {
     pub fn start() -> Self {
         let bin = std::env::var_os("WSLAB_ECHO_BIN")
             .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                let status = Command::new(env!("CARGO"))
-                    .args(["build", "-p", "wslab-echo"])
-                    .current_dir(workspace())
-                    .status()
-                    .expect("cargo runs");
-                assert!(status.success(), "building wslab-echo failed");
-                workspace().join("target/debug/wslab-echo")
-            });
+            .unwrap_or_else(build_echo);
         let mut process = ProcessGuard::spawn(
             Command::new(bin)
                 .args(["--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0"])
@@ -128,6 +143,7 @@ impl EchoServer {
 pub struct StaticServer {
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl StaticServer {
@@ -136,7 +152,7 @@ impl StaticServer {
         let addr = listener.local_addr().expect("local address");
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if flag.load(Ordering::SeqCst) {
                     break;
@@ -147,7 +163,11 @@ impl StaticServer {
                 }
             }
         });
-        StaticServer { addr, stop }
+        StaticServer {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -156,9 +176,13 @@ impl StaticServer {
 }
 
 impl Drop for StaticServer {
+    /// Returns once the port is closed: nothing answers there afterwards.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -344,6 +368,48 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Waits until the page has drawn two more animation frames: whatever the
+    /// last action changed has been rendered and its events have fired.
+    pub async fn settle(&self) {
+        self.driver
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .expect("the page draws frames");
+    }
+
+    /// Polls `probe` until it gives a value that satisfies `pred` (15 s at most).
+    pub async fn wait_for<T: std::fmt::Debug, F: std::future::Future<Output = T>>(
+        &self,
+        what: &str,
+        probe: impl Fn() -> F,
+        pred: impl Fn(&T) -> bool,
+    ) -> T {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let value = probe().await;
+            if pred(&value) {
+                return value;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; last value: {value:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Opens the live console with `url` in its field.
+    pub async fn open_live(&self, site: &StaticServer, url: &str) {
+        let query = serde_urlencoded::to_string([("url", url)]).expect("a URL encodes");
+        self.driver
+            .goto(site.url(&format!("/live?{query}")))
+            .await
+            .unwrap();
     }
 
     /// Waits until the element's text satisfies `pred`, returning that text.

@@ -4,6 +4,7 @@
 //! step), so that a fresh Debian machine with only Rust can run it.
 
 mod install;
+mod paths;
 mod run;
 
 use std::process::ExitCode;

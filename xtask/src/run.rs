@@ -4,6 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use crate::install::{self, Needs, Result, command, render, root, step};
+use crate::paths;
 
 /// A child process that is killed when this value goes away.
 struct Guard(Child);
@@ -22,9 +23,9 @@ pub fn serve() -> Result {
         wasm_opt: false,
     })?;
     step("building wslab-echo");
-    install::run(command("cargo").args(["build", "--release", "-p", "wslab-echo"]))?;
+    let echo_bin = paths::build_bin("wslab-echo", &["--release"])?;
     step("starting wslab-echo on ws://127.0.0.1:9001/echo");
-    let echo = command(&root().join("target/release/wslab-echo").to_string_lossy())
+    let echo = command(&echo_bin.to_string_lossy())
         .args(["--listen", "127.0.0.1:9001"])
         .spawn()
         .map_err(|e| format!("cannot start wslab-echo: {e}"))?;
@@ -40,8 +41,8 @@ pub fn dist() -> Result {
         browser: false,
         wasm_opt: true,
     })?;
-    step("trunk build --release into dist/");
-    install::run(command("trunk").args(["build", "--release"]))?;
+    step("trunk build --release --cargo-profile wasm-release into dist/");
+    install::run(command("trunk").args(["build", "--release", "--cargo-profile", "wasm-release"]))?;
     report_sizes(&root().join("dist"))
 }
 
@@ -148,8 +149,8 @@ pub fn test() -> Result {
         browser: true,
         wasm_opt: false,
     })?;
-    let dist = root().join("target/e2e-dist");
-    let echo_bin = root().join("target/debug/wslab-echo");
+    // Build outputs are found through cargo: CARGO_TARGET_DIR and cargo configs are honoured.
+    let dist = paths::target_dir()?.join("e2e-dist");
     let wasm = ["--target", "wasm32-unknown-unknown"];
 
     let mut outcomes = vec![
@@ -180,22 +181,29 @@ pub fn test() -> Result {
                 .args(["--", "-D", "warnings"]),
         ),
         check(
-            "build wslab-echo",
-            command("cargo").args(["build", "-p", "wslab-echo"]),
-        ),
-        check(
             "trunk build",
             command("trunk").args(["build", "--dist"]).arg(&dist),
         ),
     ];
+    step("build wslab-echo: cargo build -p wslab-echo");
+    let echo_bin = paths::build_bin("wslab-echo", &[]);
+    if let Err(e) = &echo_bin {
+        eprintln!("{e}");
+    }
+    outcomes.push(Outcome {
+        name: "build wslab-echo",
+        ok: echo_bin.is_ok(),
+        passed: 0,
+        failed: 0,
+    });
     let built = outcomes.iter().rev().take(2).all(|o| o.ok);
-    if built {
+    if let (true, Ok(echo_bin)) = (built, &echo_bin) {
         outcomes.push(check(
             "native and end-to-end tests",
             command("cargo")
                 .args(["test", "--workspace", "--no-fail-fast"])
                 .env("WSLAB_DIST", &dist)
-                .env("WSLAB_ECHO_BIN", &echo_bin)
+                .env("WSLAB_ECHO_BIN", echo_bin)
                 .env("WSLAB_AXE", install::axe_script())
                 .env("CHROMEDRIVER", install::CHROMEDRIVER),
         ));

@@ -24,9 +24,15 @@ pub struct Config {
     /// Largest frame accepted, in bytes; larger ones are refused with close 1009.
     #[arg(long, default_value_t = 16 << 20)]
     pub max_frame: usize,
-    /// Most connections open at once; more are closed with 1008 right after the handshake.
+    /// Most sockets open at once, of every kind: handshakes (HTTP and TLS),
+    /// echo connections and taps. A few more are still answered, with close
+    /// 1008 right after the handshake; past those, sockets are closed at once.
     #[arg(long, default_value_t = 10_000)]
     pub max_connections: usize,
+    /// Most sockets open at once from one client address (0: no cap); the
+    /// same 1008 answer applies.
+    #[arg(long, default_value_t = 0)]
+    pub max_per_ip: usize,
     /// Seconds a client has to complete its opening handshake (1–3600); a tap
     /// session not claimed by an /echo connection within it expires too.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]

@@ -2,9 +2,10 @@
 //! then the echo loop (frames by tungstenite) or the tap, with limits,
 //! deadlines and close codes.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -18,7 +19,7 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tracing::{debug, info};
 use wire::endpoint::{EchoOptions, Endpoint, EndpointError};
-use wire::handshake::{check_request, respond};
+use wire::handshake::{HeadRead, HeadReader, check_request, respond};
 use wire::tap::{Direction, TapEvent, encode_event, redact_request};
 
 use crate::config::Config;
@@ -30,6 +31,9 @@ const TAP_BATCH: Duration = Duration::from_millis(25);
 /// The longest opening request read; longer ones get 431.
 const MAX_REQUEST: usize = 16 * 1024;
 
+/// What tungstenite gathers before it writes to the socket.
+const WRITE_BATCH: usize = 128 << 10;
+
 /// How long the server waits for the peer's Close after sending its own.
 pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
@@ -37,70 +41,103 @@ pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
 pub struct Shared {
     /// The configuration.
     pub config: Config,
-    /// Open WebSocket connections (echo and tap).
-    pub open: AtomicUsize,
+    /// Every accepted socket, whatever it is doing: handshakes (HTTP and
+    /// TLS), echo connections and taps.
+    pub sockets: AtomicUsize,
+    /// Accepted sockets by client address, for `--max-per-ip`.
+    pub per_ip: Mutex<HashMap<IpAddr, usize>>,
     /// Tap sessions.
     pub taps: Taps,
     /// Flips to true on shutdown.
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// Counts one open WebSocket connection for as long as it lives: no early
-/// return, panic or cancellation can leak the count.
-struct OpenGuard<'a>(&'a AtomicUsize);
+/// Sockets beyond `--max-connections` that are still served a handshake, to
+/// be told why they are refused (close 1008); past them, sockets are closed
+/// at once. The handshake timeout bounds how long they stay.
+pub const GRACE: usize = 64;
 
-impl<'a> OpenGuard<'a> {
-    /// Counts a connection; says whether it was over `limit`.
-    fn new(open: &'a AtomicUsize, limit: usize) -> (Self, bool) {
-        let before = open.fetch_add(1, Ordering::SeqCst);
-        (OpenGuard(open), before >= limit)
+/// The same band for one address over `--max-per-ip`.
+pub const GRACE_PER_IP: usize = 8;
+
+/// What the socket budget says of a newly accepted socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Within every limit.
+    Within,
+    /// Over a limit: the handshake is answered, then closed with 1008 and this reason.
+    Over(&'static str),
+    /// Far over: closed at once, without a word.
+    Refused,
+}
+
+/// Counts one accepted socket, and its address, for as long as it lives: no
+/// early return, panic or cancellation can leak the count.
+pub struct SocketGuard {
+    shared: Arc<Shared>,
+    ip: IpAddr,
+}
+
+impl SocketGuard {
+    /// Counts a new socket from `ip` and says whether it is within the budget.
+    pub fn admit(shared: &Arc<Shared>, ip: IpAddr) -> (SocketGuard, Admission) {
+        let total = shared.sockets.fetch_add(1, Ordering::SeqCst);
+        let from_ip = {
+            let mut map = shared.per_ip.lock().unwrap_or_else(|p| p.into_inner());
+            let n = map.entry(ip).or_insert(0);
+            *n += 1;
+            *n
+        };
+        let guard = SocketGuard {
+            shared: shared.clone(),
+            ip,
+        };
+        let max = shared.config.max_connections;
+        let per_ip = shared.config.max_per_ip;
+        let admission = if total >= max.saturating_add(GRACE)
+            || (per_ip > 0 && from_ip > per_ip.saturating_add(GRACE_PER_IP))
+        {
+            Admission::Refused
+        } else if total >= max {
+            Admission::Over("too many connections")
+        } else if per_ip > 0 && from_ip > per_ip {
+            Admission::Over("too many connections from your address")
+        } else {
+            Admission::Within
+        };
+        (guard, admission)
     }
 }
 
-impl Drop for OpenGuard<'_> {
+impl Drop for SocketGuard {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.shared.sockets.fetch_sub(1, Ordering::SeqCst);
+        let mut map = self.shared.per_ip.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.ip);
+            }
+        }
     }
-}
-
-/// Where the header block ends: after the first empty line, with CRLF or
-/// bare LF line endings (RFC 9112 §2.2). Searches from `from` only, so
-/// reading a request piece by piece takes time linear in its size.
-fn end_of_head(buf: &[u8], from: usize) -> Option<usize> {
-    let start = from.saturating_sub(2);
-    buf.get(start..)?
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| start + i)
-        .find_map(|i| match buf.get(i + 1..) {
-            Some([b'\n', ..]) => Some(i + 2),
-            Some([b'\r', b'\n', ..]) => Some(i + 3),
-            _ => None,
-        })
 }
 
 /// Reads the opening request: everything up to the blank line, and any bytes after it.
 async fn read_request<S: AsyncRead + Unpin>(
     stream: &mut S,
 ) -> std::io::Result<Option<(String, Vec<u8>)>> {
-    let mut buf = Vec::with_capacity(1024);
+    let mut reader = HeadReader::new(MAX_REQUEST);
     let mut chunk = [0u8; 2048];
-    let mut searched = 0;
     loop {
-        if let Some(end) = end_of_head(&buf, searched) {
-            let rest = buf.split_off(end);
-            return Ok(Some((String::from_utf8_lossy(&buf).into_owned(), rest)));
-        }
-        searched = buf.len();
-        if buf.len() > MAX_REQUEST {
-            return Ok(None);
-        }
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        buf.extend_from_slice(&chunk[..n]);
+        match reader.push(&chunk[..n]) {
+            HeadRead::Incomplete => {}
+            HeadRead::Complete { head, rest } => return Ok(Some((head, rest))),
+            HeadRead::TooLong => return Ok(None),
+        }
     }
 }
 
@@ -121,7 +158,7 @@ fn plain_response(status: &str, body: &str) -> String {
 }
 
 /// Serves one accepted connection (plain TCP or TLS) to the end.
-pub async fn handle<S>(mut stream: S, peer: SocketAddr, shared: Arc<Shared>)
+pub async fn handle<S>(mut stream: S, peer: SocketAddr, shared: Arc<Shared>, admission: Admission)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -202,10 +239,21 @@ where
         _ => return,
     }
 
+    // The write buffer may hold what is batched plus one whole echoed message
+    // (with its header), and no more; tungstenite requires the limit to be above the batch.
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(cfg.max_message))
-        .max_frame_size(Some(cfg.max_frame));
-    let (_open, over_limit) = OpenGuard::new(&shared.open, cfg.max_connections);
+        .max_frame_size(Some(cfg.max_frame))
+        .write_buffer_size(WRITE_BATCH)
+        .max_write_buffer_size(
+            WRITE_BATCH
+                .saturating_add(cfg.max_message)
+                .saturating_add(14),
+        );
+    let over_limit = match admission {
+        Admission::Over(reason) => Some(reason),
+        Admission::Within | Admission::Refused => None,
+    };
     match endpoint {
         Endpoint::Tap => {
             let ws = WebSocketStream::from_partially_read(
@@ -243,13 +291,26 @@ where
 
 /// The close code and reason for an error tungstenite reports (it reports
 /// protocol errors to the caller instead of closing).
-fn close_for(err: &WsError) -> Option<(CloseCode, &'static str)> {
+fn close_for(err: &WsError, cfg: &Config) -> Option<(CloseCode, &'static str)> {
     match err {
         WsError::Utf8(_) => Some((CloseCode::Invalid, "text message is not valid UTF-8")),
-        WsError::Capacity(CapacityError::MessageTooLong { .. }) => {
-            Some((CloseCode::Size, "message too big"))
+        // tungstenite reports a 64-bit length with its top bit set as too long;
+        // RFC 6455 §5.2 makes it a protocol error.
+        WsError::Capacity(CapacityError::MessageTooLong { size, .. })
+            if (*size as u64) >> 63 == 1 =>
+        {
+            Some((
+                CloseCode::Protocol,
+                "the 64-bit payload length has its top bit set",
+            ))
         }
-        WsError::Capacity(_) => Some((CloseCode::Size, "frame too big")),
+        // The frame limit is checked on each header, the message limit on the sum.
+        WsError::Capacity(CapacityError::MessageTooLong { max_size, .. })
+            if *max_size == cfg.max_frame && cfg.max_frame < cfg.max_message =>
+        {
+            Some((CloseCode::Size, "frame too big"))
+        }
+        WsError::Capacity(_) => Some((CloseCode::Size, "message too big")),
         WsError::Protocol(_) => Some((CloseCode::Protocol, "protocol error")),
         _ => None,
     }
@@ -295,21 +356,15 @@ async fn echo<S>(
     mut ws: WebSocketStream<S>,
     opts: &EchoOptions,
     silence: Option<Duration>,
-    over_limit: bool,
+    over_limit: Option<&'static str>,
     shared: &Shared,
     started: Instant,
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let send_deadline = shared.config.send_timeout();
-    if over_limit {
-        close_with(
-            &mut ws,
-            CloseCode::Policy,
-            "too many connections",
-            send_deadline,
-        )
-        .await;
+    if let Some(reason) = over_limit {
+        close_with(&mut ws, CloseCode::Policy, reason, send_deadline).await;
         return;
     }
     let secs = |s: u32| Duration::from_secs(u64::from(s));
@@ -342,7 +397,7 @@ async fn echo<S>(
                 }
                 Some(Ok(_)) => last_traffic = tokio::time::Instant::now(),
                 Some(Err(e)) => {
-                    if let Some((code, reason)) = close_for(&e) {
+                    if let Some((code, reason)) = close_for(&e, &shared.config) {
                         close_with(&mut ws, code, reason, send_deadline).await;
                     }
                     debug!(error = %e, "connection ended");
@@ -377,7 +432,8 @@ async fn echo<S>(
                 return;
             },
             _ = shutdown.changed() => {
-                close_with(&mut ws, CloseCode::Away, "server shutting down", send_deadline).await;
+                // The server waits CLOSE_WAIT for everyone; a blocked client is cut then.
+                close_with(&mut ws, CloseCode::Away, "server shutting down", CLOSE_WAIT).await;
                 return;
             },
         }
@@ -386,20 +442,14 @@ async fn echo<S>(
 
 /// A tap socket: issues a session, then passes on what the echo connection
 /// that claims it reads and writes, in binary messages of `wire::tap` items.
-async fn serve_tap<S>(mut ws: WebSocketStream<S>, over_limit: bool, shared: &Shared)
+async fn serve_tap<S>(mut ws: WebSocketStream<S>, over_limit: Option<&'static str>, shared: &Shared)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let cfg = &shared.config;
     let send_deadline = cfg.send_timeout();
-    if over_limit {
-        close_with(
-            &mut ws,
-            CloseCode::Policy,
-            "too many connections",
-            send_deadline,
-        )
-        .await;
+    if let Some(reason) = over_limit {
+        close_with(&mut ws, CloseCode::Policy, reason, send_deadline).await;
         return;
     }
     let (id, guard): (_, TapGuard) = match shared.taps.issue(cfg.tap_budget) {
@@ -457,25 +507,10 @@ where
     };
     // The session is gone before the closing handshake starts: nothing can claim it any more.
     drop(guard);
-    close_with(&mut ws, code, reason, send_deadline).await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_head_ends_at_the_first_empty_line_with_crlf_or_lf() {
-        assert_eq!(
-            end_of_head(b"GET / HTTP/1.1\r\nA: b\r\n\r\nrest", 0),
-            Some(24)
-        );
-        assert_eq!(end_of_head(b"GET / HTTP/1.1\nA: b\n\nrest", 0), Some(21));
-        assert_eq!(end_of_head(b"GET / HTTP/1.1\nA: b\n\r\nrest", 0), Some(22));
-        assert_eq!(end_of_head(b"GET / HTTP/1.1\r\nA: b\r\n", 0), None);
-        // Searching on from where the last search stopped still finds an end split across reads.
-        let whole = b"GET / HTTP/1.1\r\nA: b\r\n\r\n";
-        assert_eq!(end_of_head(whole, whole.len() - 1), Some(whole.len()));
-        assert_eq!(end_of_head(whole, whole.len() - 2), Some(whole.len()));
-    }
+    let deadline = if *shared.shutdown.borrow() {
+        CLOSE_WAIT
+    } else {
+        send_deadline
+    };
+    close_with(&mut ws, code, reason, deadline).await;
 }

@@ -19,15 +19,21 @@ pub mod tap;
 mod tls;
 
 use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tracing::{info, warn};
 
 pub use config::Config;
-use conn::Shared;
+use conn::{Admission, Shared, SocketGuard};
+pub use conn::{CLOSE_WAIT, GRACE};
+
+/// How long shutdown waits for connections to finish their closing handshakes.
+pub const SHUTDOWN_WAIT: Duration = Duration::from_millis(2500);
 
 /// A server bound to its ports, ready to serve.
 pub struct Server {
@@ -35,6 +41,73 @@ pub struct Server {
     tls: Option<(TcpListener, tokio_rustls::TlsAcceptor)>,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
+}
+
+/// Logs a repeated warning at most once a second, with how many were held back.
+struct RateLimitedLog {
+    last: Option<Instant>,
+    held: u64,
+}
+
+impl RateLimitedLog {
+    fn new() -> Self {
+        RateLimitedLog {
+            last: None,
+            held: 0,
+        }
+    }
+
+    fn warn(&mut self, what: &str, error: &io::Error) {
+        let now = Instant::now();
+        if self
+            .last
+            .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1))
+        {
+            self.held += 1;
+            return;
+        }
+        warn!(%error, held_back = self.held, "{what}");
+        self.last = Some(now);
+        self.held = 0;
+    }
+}
+
+/// Accepts sockets until shutdown. An error (out of file descriptors, say)
+/// backs off, from 10 ms doubling to 1 s, so the loop never spins; its log
+/// line is rate-limited.
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    name: &'static str,
+    serve: impl Fn(TcpStream, SocketAddr, SocketGuard, Admission),
+) {
+    let mut shutdown = shared.shutdown.clone();
+    let mut backoff = Duration::from_millis(10);
+    let mut log = RateLimitedLog::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, peer)) => {
+                    backoff = Duration::from_millis(10);
+                    let (guard, admission) = SocketGuard::admit(&shared, peer.ip());
+                    if admission == Admission::Refused {
+                        continue;
+                    }
+                    let _ = tcp.set_nodelay(true);
+                    serve(tcp, peer, guard, admission);
+                }
+                Err(e) => {
+                    log.warn(name, &e);
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = shutdown.changed() => break,
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(1));
+                }
+            },
+            _ = shutdown.changed() => break,
+        }
+    }
 }
 
 impl Server {
@@ -52,7 +125,8 @@ impl Server {
         let (stop, shutdown) = watch::channel(false);
         let shared = Arc::new(Shared {
             config,
-            open: AtomicUsize::new(0),
+            sockets: AtomicUsize::new(0),
+            per_ip: Default::default(),
             taps: tap::Taps::default(),
             shutdown,
         });
@@ -79,7 +153,8 @@ impl Server {
         self.stop.clone()
     }
 
-    /// Serves until the stopper fires.
+    /// Serves until the stopper fires, then gives every connection up to
+    /// [`SHUTDOWN_WAIT`] to finish its closing handshake.
     pub async fn serve(self) {
         let Server {
             listener,
@@ -87,52 +162,80 @@ impl Server {
             shared,
             stop,
         } = self;
-        let mut shutdown = shared.shutdown.clone();
         if let Some((tls_listener, acceptor)) = tls {
-            let shared = shared.clone();
-            let mut shutdown = shared.shutdown.clone();
-            tokio::spawn(async move {
-                loop {
-                    tokio::select! {
-                        accepted = tls_listener.accept() => {
-                            let Ok((tcp, peer)) = accepted else { continue };
-                            let shared = shared.clone();
-                            let acceptor = acceptor.clone();
-                            tokio::spawn(async move {
-                                let timeout = shared.config.handshake_timeout();
-                                if let Ok(Ok(stream)) = tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
-                                    conn::handle(stream, peer, shared).await;
-                                }
-                            });
+            let shared2 = shared.clone();
+            tokio::spawn(accept_loop(
+                tls_listener,
+                shared.clone(),
+                "accept failed (wss)",
+                move |tcp, peer, guard, admission| {
+                    let (shared, acceptor) = (shared2.clone(), acceptor.clone());
+                    tokio::spawn(async move {
+                        let _guard = guard;
+                        let timeout = shared.config.handshake_timeout();
+                        if let Ok(Ok(stream)) =
+                            tokio::time::timeout(timeout, acceptor.accept(tcp)).await
+                        {
+                            conn::handle(stream, peer, shared, admission).await;
                         }
-                        _ = shutdown.changed() => break,
-                    }
-                }
-            });
-        }
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok((tcp, peer)) => {
-                        let _ = tcp.set_nodelay(true);
-                        tokio::spawn(conn::handle(tcp, peer, shared.clone()));
-                    }
-                    // Out of file descriptors and the like: keep serving the others.
-                    Err(e) => {
-                        warn!(error = %e, "accept failed");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    }
+                    });
                 },
-                _ = shutdown.changed() => break,
-            }
+            ));
         }
-        // Give connections a moment to send their Close frames.
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let shared2 = shared.clone();
+        accept_loop(
+            listener,
+            shared.clone(),
+            "accept failed (ws)",
+            move |tcp, peer, guard, admission| {
+                let shared = shared2.clone();
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    conn::handle(tcp, peer, shared, admission).await;
+                });
+            },
+        )
+        .await;
+        // Every connection is sending its 1001 and waiting for the answer.
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_WAIT;
+        while shared.sockets.load(Ordering::SeqCst) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         drop(stop);
+    }
+
+    /// How many sockets are open (for tests of the accounting).
+    pub fn open_sockets(&self) -> Arc<dyn Fn() -> usize + Send + Sync> {
+        let shared = self.shared.clone();
+        Arc::new(move || shared.sockets.load(Ordering::SeqCst))
     }
 }
 
-/// Binds, prints the addresses, and serves until Ctrl-C, then closes every client with 1001.
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Binds, prints the addresses, and serves until Ctrl-C or SIGTERM, then
+/// closes every client with 1001 and waits for their answers.
 pub async fn run(config: Config) -> io::Result<()> {
     // A classroom behind one address needs many descriptors: raise the soft limit where allowed.
     if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
@@ -148,10 +251,9 @@ pub async fn run(config: Config) -> io::Result<()> {
     info!(%addr, "listening");
     let stop = server.stopper();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            info!("shutting down: closing every connection with 1001");
-            let _ = stop.send(true);
-        }
+        stop_signal().await;
+        info!("shutting down: closing every connection with 1001");
+        let _ = stop.send(true);
     });
     server.serve().await;
     Ok(())

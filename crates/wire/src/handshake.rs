@@ -494,7 +494,7 @@ pub fn respond(check: &RequestCheck, supported: &[&str]) -> ServerAnswer {
     } else {
         "Bad Request"
     };
-    let body: String = check.problems.iter().map(|p| format!("{p}\n")).collect();
+    let body = problem_body(&check.problems);
     let mut text = format!("HTTP/1.1 {status} {reason}\r\n");
     if check
         .problems
@@ -502,6 +502,10 @@ pub fn respond(check: &RequestCheck, supported: &[&str]) -> ServerAnswer {
         .any(|p| p.header.as_deref() == Some("Sec-WebSocket-Version"))
     {
         text.push_str("Sec-WebSocket-Version: 13\r\n");
+    }
+    if status == 426 {
+        // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to.
+        text.push_str("Upgrade: websocket\r\nConnection: Upgrade\r\n");
     }
     text.push_str(&format!(
         "Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -512,6 +516,106 @@ pub fn respond(check: &RequestCheck, supported: &[&str]) -> ServerAnswer {
         protocol: None,
         text,
     }
+}
+
+/// The most problems a 400 answer lists; the rest are counted.
+pub const MAX_LISTED_PROBLEMS: usize = 5;
+
+/// The longest line a 400 answer gives one problem, in characters.
+pub const MAX_PROBLEM_LINE: usize = 300;
+
+/// The body of an error answer: one line a problem, at most
+/// [`MAX_LISTED_PROBLEMS`] of them, each cut to [`MAX_PROBLEM_LINE`]
+/// characters, so that a hostile request cannot make a large answer.
+fn problem_body(problems: &[Problem]) -> String {
+    let mut body = String::new();
+    for p in problems.iter().take(MAX_LISTED_PROBLEMS) {
+        let line = p.to_string();
+        let mut cut: String = line.chars().take(MAX_PROBLEM_LINE).collect();
+        if cut.len() < line.len() {
+            cut.push('…');
+        }
+        body.push_str(&cut);
+        body.push('\n');
+    }
+    if problems.len() > MAX_LISTED_PROBLEMS {
+        body.push_str(&format!(
+            "and {} more\n",
+            problems.len() - MAX_LISTED_PROBLEMS
+        ));
+    }
+    body
+}
+
+/// What [`HeadReader::push`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadRead {
+    /// No empty line yet: more bytes are needed.
+    Incomplete,
+    /// The header block, up to and including the empty line (invalid UTF-8
+    /// replaced), and the bytes after it, which belong to the first frames.
+    Complete {
+        /// The request head as text.
+        head: String,
+        /// Bytes read past the head.
+        rest: Vec<u8>,
+    },
+    /// More than the limit arrived without an empty line.
+    TooLong,
+}
+
+/// Reads an opening request that arrives in pieces of any size, up to the
+/// first empty line, ended by CRLF or by a bare LF (RFC 9112 §2.2). Each byte
+/// is looked at a bounded number of times, so reading takes time linear in
+/// the request's size however it is split.
+#[derive(Debug, Clone)]
+pub struct HeadReader {
+    buf: Vec<u8>,
+    searched: usize,
+    limit: usize,
+}
+
+impl HeadReader {
+    /// A reader that gives up after `limit` bytes without an empty line.
+    pub fn new(limit: usize) -> Self {
+        HeadReader {
+            buf: Vec::new(),
+            searched: 0,
+            limit,
+        }
+    }
+
+    /// Takes the next piece.
+    pub fn push(&mut self, bytes: &[u8]) -> HeadRead {
+        self.buf.extend_from_slice(bytes);
+        if let Some(end) = end_of_head(&self.buf, self.searched) {
+            let rest = self.buf.split_off(end);
+            let head = String::from_utf8_lossy(&std::mem::take(&mut self.buf)).into_owned();
+            self.searched = 0;
+            return HeadRead::Complete { head, rest };
+        }
+        self.searched = self.buf.len();
+        if self.buf.len() > self.limit {
+            HeadRead::TooLong
+        } else {
+            HeadRead::Incomplete
+        }
+    }
+}
+
+/// Where the header block ends: after the first empty line. Searches from
+/// `from` on (less the two bytes a line end may straddle).
+fn end_of_head(buf: &[u8], from: usize) -> Option<usize> {
+    let start = from.saturating_sub(2);
+    let tail = buf.get(start..)?;
+    tail.iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .find_map(|(i, _)| match tail.get(i + 1..) {
+            Some([b'\n', ..]) => Some(start + i + 2),
+            Some([b'\r', b'\n', ..]) => Some(start + i + 3),
+            _ => None,
+        })
 }
 
 /// The request a client sends for `uri` (§4.1), with the given key, optional
@@ -891,5 +995,64 @@ mod tests {
         );
         let proto = good.replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
         assert_eq!(check_response(&proto, key, &[], &[]).problems.len(), 1);
+    }
+
+    #[test]
+    fn the_head_ends_at_the_first_empty_line_however_it_is_split() {
+        let whole = b"GET / HTTP/1.1\r\nA: b\r\n\r\n\x81\x80";
+        for piece in 1..whole.len() {
+            let mut r = HeadReader::new(1024);
+            let mut result = HeadRead::Incomplete;
+            for chunk in whole.chunks(piece) {
+                match &mut result {
+                    HeadRead::Incomplete => result = r.push(chunk),
+                    // Bytes after the head belong to the frames that follow.
+                    HeadRead::Complete { rest, .. } => rest.extend_from_slice(chunk),
+                    HeadRead::TooLong => unreachable!(),
+                }
+            }
+            assert_eq!(
+                result,
+                HeadRead::Complete {
+                    head: "GET / HTTP/1.1\r\nA: b\r\n\r\n".into(),
+                    rest: vec![0x81, 0x80]
+                },
+                "pieces of {piece}"
+            );
+        }
+        let mut lf = HeadReader::new(1024);
+        assert_eq!(
+            lf.push(b"GET / HTTP/1.1\nA: b\n\n"),
+            HeadRead::Complete {
+                head: "GET / HTTP/1.1\nA: b\n\n".into(),
+                rest: vec![]
+            }
+        );
+        let mut long = HeadReader::new(10);
+        assert_eq!(long.push(b"GET / HTTP/1.1\r\n"), HeadRead::TooLong);
+    }
+
+    #[test]
+    fn error_answers_stay_small_and_426_names_the_upgrade() {
+        let garbage: String = (0..400)
+            .map(|i| format!("junk line {i} {}\r\n", "x".repeat(30)))
+            .collect();
+        let answer = respond(
+            &check_request(&format!("GET / HTTP/1.1\r\n{garbage}\r\n")),
+            &[],
+        );
+        assert_eq!(answer.status, 400);
+        assert!(answer.text.len() < 4096, "{} bytes", answer.text.len());
+        assert!(answer.text.contains(" more\n"), "{}", answer.text);
+        let v8 = "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n";
+        let answer = respond(&check_request(v8), &[]);
+        assert_eq!(answer.status, 426);
+        assert!(
+            answer.text.contains(
+                "Sec-WebSocket-Version: 13\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            ),
+            "{}",
+            answer.text
+        );
     }
 }

@@ -161,7 +161,7 @@ pub enum TapItem {
         from: Direction,
         /// Milliseconds since the connection started.
         t_ms: u32,
-        /// The bytes.
+        /// The bytes, exactly as they crossed the wire.
         bytes: Vec<u8>,
     },
     /// An event.

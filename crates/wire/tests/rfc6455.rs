@@ -10,9 +10,7 @@ use wire::message::{Event, Reassembler};
 use wire::opcode::OpCode;
 
 fn hex(s: &str) -> Vec<u8> {
-    s.split_whitespace()
-        .map(|b| u8::from_str_radix(b, 16).unwrap())
-        .collect()
+    wire::hex::parse_hex(s).expect("the table's hex is valid")
 }
 
 #[test]
@@ -80,133 +78,62 @@ fn partial_input_says_how_many_bytes_are_missing() {
     assert_eq!(needed, [2, 1, 4, 3, 2, 1, 5, 4, 3, 2, 1]);
 }
 
-/// (description, bytes, sender, byte at fault, first bit, close code, kind matcher)
-type Row = (
-    &'static str,
-    &'static str,
-    Option<Role>,
-    usize,
-    Option<u64>,
-    u16,
-    fn(&FrameErrorKind) -> bool,
-);
+/// One rule a decoder enforces: the bytes that break it, and what it must say.
+struct Row {
+    what: &'static str,
+    bytes: &'static str,
+    sender: Option<Role>,
+    offset: usize,
+    bit: Option<u64>,
+    code: u16,
+    kind: fn(&FrameErrorKind) -> bool,
+}
+
+/// `row!(what, hex, sender, byte N, bit B, close C, kind pattern)`: one line a rule.
+macro_rules! row {
+    ($what:literal, $hex:literal, $from:expr, byte $at:literal, bit $bit:expr, close $code:literal, $kind:pat) => {
+        Row {
+            what: $what,
+            bytes: $hex,
+            sender: $from,
+            offset: $at,
+            bit: $bit,
+            code: $code,
+            kind: |k| matches!(k, $kind),
+        }
+    };
+}
 
 #[test]
 fn every_rule_is_named_with_its_byte_and_bit() {
-    let rows: &[Row] = &[
-        (
-            "RSV1 without extension",
-            "c1 00",
-            None,
-            0,
-            Some(1),
-            1002,
-            |k| matches!(k, FrameErrorKind::ReservedBits { bits: 1 }),
-        ),
-        (
-            "RSV3 without extension",
-            "91 00",
-            None,
-            0,
-            Some(3),
-            1002,
-            |k| matches!(k, FrameErrorKind::ReservedBits { bits: 4 }),
-        ),
-        (
-            "reserved data opcode",
-            "83 00",
-            None,
-            0,
-            Some(4),
-            1002,
-            |k| matches!(k, FrameErrorKind::ReservedOpcode(3)),
-        ),
-        (
-            "reserved control opcode",
-            "8b 00",
-            None,
-            0,
-            Some(4),
-            1002,
-            |k| matches!(k, FrameErrorKind::ReservedOpcode(0xb)),
-        ),
-        ("fragmented ping", "09 00", None, 0, Some(0), 1002, |k| {
-            matches!(k, FrameErrorKind::FragmentedControl("Ping"))
-        }),
-        (
-            "ping of 126 bytes",
-            "89 7e 00 7e",
-            None,
-            1,
-            Some(9),
-            1002,
-            |k| matches!(k, FrameErrorKind::ControlTooLong { len: 126, .. }),
-        ),
-        (
-            "64-bit length with top bit",
-            "82 7f 80 00 00 00 00 00 00 00",
-            None,
-            2,
-            Some(16),
-            1002,
-            |k| matches!(k, FrameErrorKind::LengthTopBit),
-        ),
-        (
-            "unmasked client frame",
-            "81 00",
-            Some(Role::Client),
-            1,
-            Some(8),
-            1002,
-            |k| matches!(k, FrameErrorKind::UnmaskedClientFrame),
-        ),
-        (
-            "masked server frame",
-            "81 80 00 00 00 00",
-            Some(Role::Server),
-            1,
-            Some(8),
-            1002,
-            |k| matches!(k, FrameErrorKind::MaskedServerFrame),
-        ),
-        (
-            "close payload of 1 byte",
-            "88 01 03",
-            None,
-            2,
-            None,
-            1002,
-            |k| matches!(k, FrameErrorKind::Close(_)),
-        ),
-        (
-            "close code 1005 on the wire",
-            "88 02 03 ed",
-            None,
-            2,
-            None,
-            1002,
-            |k| matches!(k, FrameErrorKind::Close(_)),
-        ),
-        (
-            "close reason not UTF-8",
-            "88 03 03 e8 ff",
-            None,
-            4,
-            None,
-            1007,
-            |k| matches!(k, FrameErrorKind::Close(_)),
-        ),
-        (
-            "payload over the limit",
-            "82 7f 00 00 00 01 00 00 00 00",
-            None,
-            1,
-            Some(9),
-            1009,
-            |k| matches!(k, FrameErrorKind::PayloadTooLarge { .. }),
-        ),
+    use FrameErrorKind as K;
+    let client = Some(Role::Client);
+    let server = Some(Role::Server);
+    let rows = [
+        row!("RSV1 without extension", "c1 00", None, byte 0, bit Some(1), close 1002, K::ReservedBits { bits: 1 }),
+        row!("RSV3 without extension", "91 00", None, byte 0, bit Some(3), close 1002, K::ReservedBits { bits: 4 }),
+        row!("reserved data opcode", "83 00", None, byte 0, bit Some(4), close 1002, K::ReservedOpcode(3)),
+        row!("reserved control opcode", "8b 00", None, byte 0, bit Some(4), close 1002, K::ReservedOpcode(0xb)),
+        row!("fragmented ping", "09 00", None, byte 0, bit Some(0), close 1002, K::FragmentedControl("Ping")),
+        row!("ping of 126 bytes", "89 7e 00 7e", None, byte 1, bit Some(9), close 1002, K::ControlTooLong { len: 126, .. }),
+        row!("64-bit length with top bit", "82 7f 80 00 00 00 00 00 00 00", None, byte 2, bit Some(16), close 1002, K::LengthTopBit),
+        row!("unmasked client frame", "81 00", client, byte 1, bit Some(8), close 1002, K::UnmaskedClientFrame),
+        row!("masked server frame", "81 80 00 00 00 00", server, byte 1, bit Some(8), close 1002, K::MaskedServerFrame),
+        row!("close payload of 1 byte", "88 01 03", None, byte 2, bit None, close 1002, K::Close(_)),
+        row!("close code 1005 on the wire", "88 02 03 ed", None, byte 2, bit None, close 1002, K::Close(_)),
+        row!("close reason not UTF-8", "88 03 03 e8 ff", None, byte 4, bit None, close 1007, K::Close(_)),
+        row!("payload over the limit", "82 7f 00 00 00 01 00 00 00 00", None, byte 1, bit Some(9), close 1009, K::PayloadTooLarge { .. }),
     ];
-    for (what, bytes, sender, offset, bit, code, kind) in rows {
+    for Row {
+        what,
+        bytes,
+        sender,
+        offset,
+        bit,
+        code,
+        kind,
+    } in &rows
+    {
         let opts = DecodeOptions {
             sender: *sender,
             ..DecodeOptions::default()
