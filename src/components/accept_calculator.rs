@@ -39,7 +39,7 @@ pub fn accept_calculator(props: &AcceptCalculatorProps) -> Html {
         },
         Err(e) => html! {
             <p class="bad-text" id="accept-key-verdict">
-                { format!("{e}. A server hashes the text anyway, but must answer 400 instead.") }
+                { format!("{e}. A correct server never gets as far as the hash: it answers 400 Bad Request (§4.2.1 item 5). The steps below show what the hash of this text would be, for comparison.") }
             </p>
         },
     };

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::content::headers::{self, HeaderDoc};
+use crate::content::headers::{self, HeaderDoc, Side};
 
 /// Lines shown before the rest is summarised (a 1 MB paste stays responsive).
 pub const MAX_LINES: usize = 200;
@@ -25,6 +25,9 @@ pub struct AnnotatedLinesProps {
     pub text: AttrValue,
     /// Notes for the first line (request or status line).
     pub start: &'static HeaderDoc,
+    /// Whose message it is: the same header is explained differently in a
+    /// request and in a response.
+    pub side: Side,
     /// Problems by line.
     pub problems: Vec<LineProblem>,
     /// An id prefix for the list.
@@ -53,7 +56,7 @@ pub fn annotated_lines(props: &AnnotatedLinesProps) -> Html {
                 Some(props.start)
             } else {
                 line.split_once(':')
-                    .and_then(|(name, _)| headers::lookup(name.trim()))
+                    .and_then(|(name, _)| headers::lookup(name.trim(), props.side))
             };
             let problems: Vec<String> = props
                 .problems

@@ -14,7 +14,7 @@ pub fn close_rule(code: Option<u16>, reason: &str) -> Option<String> {
         && !page_may_close_with(code)
     {
         return Some(format!(
-            "close({code}) throws InvalidAccessError: page code may only use 1000 or 3000–4999; {code} is reserved for the protocol and servers (RFC 6455 §7.4)."
+            "close({code}) throws InvalidAccessError: page code may only use 1000 or 3000–4999 (WHATWG WebSockets, close()); {code} is for the protocol itself or for servers (RFC 6455 §7.4)."
         ));
     }
     if reason.len() > MAX_REASON {

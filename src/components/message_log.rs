@@ -38,6 +38,10 @@ fn image_type(bytes: &[u8]) -> Option<&'static str> {
 pub struct MessageLogProps {
     /// The entries, oldest first.
     pub entries: Vec<Entry>,
+    /// Whether permessage-deflate was negotiated: frame sizes are then
+    /// those of uncompressed frames, an upper bound.
+    #[prop_or_default]
+    pub deflate: bool,
 }
 
 /// The message log as a list.
@@ -48,9 +52,11 @@ pub fn message_log(props: &MessageLogProps) -> Html {
             { for props.entries.iter().map(|e| {
                 let sent = e.from == Direction::FromClient;
                 let meta = format!(
-                    "{} {} · {} bytes · {} bytes on the wire · at {:.0} ms{}{}",
+                    "{} {} · {} bytes · {} bytes on the wire{} · at {:.0} ms{}{}",
                     if sent { "→ sent" } else { "← received" }, e.payload.kind(), e.payload.len(),
-                    e.payload.frame_size(e.from.sender()), e.at,
+                    e.payload.frame_size(e.from.sender()),
+                    if props.deflate { " if sent uncompressed as one frame (permessage-deflate may shrink it)" } else { " as one frame" },
+                    e.at,
                     e.rtt.map(|r| format!(" · round trip {r:.1} ms")).unwrap_or_default(),
                     if e.unrequested { " · sent by the server unasked (a greeting?), not an echo" } else { "" },
                 );

@@ -18,7 +18,7 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
     let states = ReadyState::ALL.map(|s| (s, 20 + 150 * i32::from(s.number())));
     html! {
         <figure class="states">
-            <svg viewBox="0 0 600 130" role="img" aria-label="readyState: CONNECTING (0) to OPEN (1) to CLOSING (2) to CLOSED (3); a failed handshake goes from CONNECTING straight to CLOSED">
+            <svg viewBox="0 0 600 130" role="img" aria-label="readyState: CONNECTING (0) to OPEN (1) to CLOSING (2) to CLOSED (3). close() or a received Close frame leads from OPEN to CLOSING. A failed handshake goes from CONNECTING straight to CLOSED; a connection lost later goes from OPEN or CLOSING to CLOSED, with code 1006">
                 <defs>
                     <marker id="st-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto">
                         <path d="M 0 0 L 10 5 L 0 10 z" />
@@ -35,9 +35,9 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
                 <line x1="280" y1="53" x2="318" y2="53" marker-end="url(#st-arrow)" />
                 <line x1="430" y1="53" x2="468" y2="53" marker-end="url(#st-arrow)" />
                 <path d="M 75 78 C 75 120, 525 120, 525 80" fill="none" marker-end="url(#st-arrow)" />
-                <text x="300" y="124" text-anchor="middle" class="st-note">{ "handshake failed or connection lost: error, then close (1006)" }</text>
+                <text x="300" y="124" text-anchor="middle" class="st-note">{ "handshake failed: error, then close (1006); lost later: 1006 from OPEN or CLOSING" }</text>
                 <text x="149" y="22" text-anchor="middle" class="st-note">{ "101" }</text>
-                <text x="299" y="22" text-anchor="middle" class="st-note">{ "close()" }</text>
+                <text x="299" y="22" text-anchor="middle" class="st-note">{ "close() or Close in" }</text>
                 <text x="449" y="22" text-anchor="middle" class="st-note">{ "Close back" }</text>
             </svg>
         </figure>

@@ -27,7 +27,7 @@ pub const STATUS_LINE: HeaderDoc = HeaderDoc {
     name: "status line",
     purpose: "101 Switching Protocols: from the next byte on, this TCP connection carries WebSocket frames, not HTTP (§4.2.2).",
     set_by: "The server.",
-    if_wrong: "Any other status (200, 301, 403…) means no WebSocket: the browser fires error, then close with code 1006.",
+    if_wrong: "Any other status (200, 301, 403…) means no WebSocket: the client handles it as plain HTTP (§4.1, check 1), and a browser fires error, then close with code 1006. (Over HTTP/2 and HTTP/3 a WebSocket is accepted with 200 on its stream instead: RFC 8441, RFC 9220.)",
 };
 
 const DOCS: &[HeaderDoc] = &[
@@ -59,7 +59,7 @@ const DOCS: &[HeaderDoc] = &[
         name: "sec-websocket-version",
         purpose: "The protocol version: 13 is the only one RFC 6455 defines (§4.1 item 9).",
         set_by: "The browser itself; page code cannot set it.",
-        if_wrong: "Any other value: 426 Upgrade Required, with Sec-WebSocket-Version: 13 listing what the server speaks (§4.2.2 item 4).",
+        if_wrong: "Any other value: 426 Upgrade Required, with Sec-WebSocket-Version: 13 listing what the server speaks (§4.2.2 item 4), and Upgrade: websocket with Connection: Upgrade, which RFC 9110 §15.5.22 requires of every 426.",
     },
     HeaderDoc {
         name: "origin",
@@ -95,11 +95,92 @@ const DOCS: &[HeaderDoc] = &[
         name: "cookie",
         purpose: "Cookies for the server's domain travel with the handshake, as with any request.",
         set_by: "The browser.",
-        if_wrong: "Not checked by the protocol; a server may use it to authenticate (and must then check Origin).",
+        if_wrong: "Not checked by the protocol; a server may use it to authenticate, and must then check Origin: SameSite cookies keep other sites' pages from sending them, but same-site is not same-origin (a sibling subdomain still sends them).",
     },
 ];
 
-/// Notes on a header, by name (case-insensitive).
-pub fn lookup(name: &str) -> Option<&'static HeaderDoc> {
-    DOCS.iter().find(|d| d.name.eq_ignore_ascii_case(name))
+/// The same headers seen in the server's answer: the server sets them, and
+/// when one is wrong the client fails the connection (§4.1, the checks a
+/// client makes of the response, numbered 1 to 6 there).
+const RESPONSE_DOCS: &[HeaderDoc] = &[
+    HeaderDoc {
+        name: "upgrade",
+        purpose: "Confirms the switch: it must contain websocket, in any case (§4.2.2 item 5.2).",
+        set_by: "The server.",
+        if_wrong: "Missing or not websocket: the client fails the connection (§4.1, check 2); a browser fires error, then close 1006.",
+    },
+    HeaderDoc {
+        name: "connection",
+        purpose: "Must contain the token Upgrade (§4.2.2 item 5.3).",
+        set_by: "The server.",
+        if_wrong: "Missing or without Upgrade: the client fails the connection (§4.1, check 3).",
+    },
+    HeaderDoc {
+        name: "sec-websocket-accept",
+        purpose: "base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)), computed from the key the client sent: proof that the server read this handshake (§4.2.2 item 5.4).",
+        set_by: "The server; the client computes the same value and compares.",
+        if_wrong: "A wrong or missing value: the client fails the connection (§4.1, check 4); a browser fires error, then close 1006.",
+    },
+    HeaderDoc {
+        name: "sec-websocket-protocol",
+        purpose: "The one subprotocol the server chose from those the client offered (§4.2.2 item 5.5); absent when it chose none.",
+        set_by: "The server, picking at most one.",
+        if_wrong: "A subprotocol the client did not offer (or more than one): the client fails the connection (§4.1, check 6).",
+    },
+    HeaderDoc {
+        name: "sec-websocket-extensions",
+        purpose: "The extensions the server accepted from the client's offer, with their parameters (§4.2.2 item 5.6).",
+        set_by: "The server.",
+        if_wrong: "An extension the client did not offer: the client fails the connection (§4.1, check 5).",
+    },
+    HeaderDoc {
+        name: "sec-websocket-version",
+        purpose: "In a 426 answer: the versions the server speaks (§4.2.2 item 4). A 101 does not carry it.",
+        set_by: "The server.",
+        if_wrong: "Informational: the client may retry with a version listed here.",
+    },
+];
+
+/// Which message a line belongs to: the same header means different things
+/// in the client's request and in the server's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The client's opening request.
+    Request,
+    /// The server's answer.
+    Response,
+}
+
+/// Notes on a header of a request or a response, by name (case-insensitive).
+pub fn lookup(name: &str, side: Side) -> Option<&'static HeaderDoc> {
+    let docs = match side {
+        Side::Request => DOCS,
+        Side::Response => RESPONSE_DOCS,
+    };
+    docs.iter().find(|d| d.name.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_response_line_is_explained_as_the_server_s() {
+        for name in [
+            "Upgrade",
+            "Connection",
+            "Sec-WebSocket-Accept",
+            "Sec-WebSocket-Protocol",
+        ] {
+            let doc = lookup(name, Side::Response).unwrap();
+            assert!(doc.set_by.starts_with("The server"), "{name}");
+            assert!(
+                doc.if_wrong.contains("client fails the connection"),
+                "{name}"
+            );
+            assert!(!doc.if_wrong.contains("400"), "{name}");
+        }
+        assert!(lookup("Sec-WebSocket-Key", Side::Response).is_none());
+        assert!(lookup("sec-websocket-key", Side::Request).is_some());
+    }
 }

@@ -138,8 +138,20 @@ pub const LESSONS: &[Lesson] = &[
             P("The accept value is computed like this:"),
             Example(Example::AcceptSteps),
             Note(
-                "After the blank line that ends the 101 response, HTTP is over on this connection. The same TCP connection \
-                  now carries only WebSocket frames, in both directions.",
+                "Over HTTP/1.1, after the blank line that ends the 101 response, HTTP is over on this connection. The same \
+                  TCP connection now carries only WebSocket frames, in both directions.",
+            ),
+            H("handshake-h2", "Over HTTP/2 and HTTP/3"),
+            P(
+                "Everything above is the HTTP/1.1 handshake of RFC 6455, which is what this lab and wslab-echo speak. HTTP/2 \
+                 and HTTP/3 have no Upgrade and no 101: one connection carries many streams, so a WebSocket takes one stream \
+                 instead of the whole connection. RFC 8441 (HTTP/2) and RFC 9220 (HTTP/3) define it: the server first \
+                 announces SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; the client then sends an extended CONNECT request with the \
+                 pseudo-header :protocol = websocket (and :scheme, :path, :authority, plus Sec-WebSocket-Version: 13, and \
+                 Origin from a browser); a 200 answer opens the stream, and the frames of RFC 6455 flow inside it, masked by \
+                 the client as ever. There is no Sec-WebSocket-Key and no Sec-WebSocket-Accept: the stream itself proves \
+                 that the server understood the request. Browsers use it when the server offers it; page code sees no \
+                 difference.",
             ),
             H("handshake-browser", "What page code controls"),
             P(
@@ -178,7 +190,10 @@ pub const LESSONS: &[Lesson] = &[
                development only, and never send passwords or tokens over it.",
             ),
             P(
-                "A page loaded over https:// may not open ws:// at all: browsers block it as mixed content.",
+                "A page loaded over https:// may not open ws:// at all: browsers block it as mixed content (the \
+                 constructor throws a SecurityError). The one exception is loopback: ws://localhost and \
+                 ws://127.0.0.1 count as potentially trustworthy (W3C Secure Contexts), so a local echo server works \
+                 from an https page.",
             ),
         ],
         lab: None,
@@ -202,7 +217,7 @@ pub const LESSONS: &[Lesson] = &[
             H("lifecycle-closing", "The closing handshake"),
             Steps(&[
                 "One side sends a Close frame (opcode 0x8), optionally with a 2-byte status code and a UTF-8 reason (RFC 6455 §5.5.1). After it, that side sends no more data frames.",
-                "The other side answers with a Close frame of its own (usually echoing the code), and sends nothing after it.",
+                "The other side answers with a Close frame of its own (usually echoing the code) as soon as practical; it may first finish a fragmented message it is partway through (§5.5.1), and sends nothing after its Close. In a browser, receiving a Close moves readyState to CLOSING too.",
                 "The server closes the TCP connection first, so that the client does not hold the TIME_WAIT state (§7.1.1).",
             ]),
             P(
@@ -219,8 +234,15 @@ pub const LESSONS: &[Lesson] = &[
             Example(Example::CloseCodeTable),
             P(
                 "In a browser, close(code, reason) accepts only 1000 or 3000–4999 (anything else throws InvalidAccessError) and a \
-               reason of at most 123 bytes of UTF-8 (SyntaxError otherwise): the 125 bytes of a control frame, less the code.",
+               reason of at most 123 bytes of UTF-8 (SyntaxError otherwise): the 125 bytes of a control frame, less the code \
+               (WHATWG WebSockets, close()).",
             ),
+            List(&[
+                "close() with no arguments is valid: the browser sends a Close frame with an empty body (88 00 from a server; 88 80 and a masking key from a client), and the other side's close event reports 1005, no status received.",
+                "close() while still CONNECTING sends nothing: the browser abandons the handshake (it fails the connection), and the page gets error, then close with 1006.",
+                "send() once close() has been called (CLOSING) throws nothing, but sends nothing either: the data is discarded, though bufferedAmount still grows by its size.",
+                "A connection that was OPEN and then drops (a cable pulled, a proxy's idle timeout) goes from OPEN or CLOSING straight to CLOSED with 1006; the browser need not fire error first.",
+            ]),
             Code(
                 "js",
                 "socket.close(1000, \"bye\");\nsocket.addEventListener(\"close\", (event) => {\n  // wasClean: the closing handshake completed.\n  console.log(event.code, event.reason, event.wasClean);\n});",
@@ -253,20 +275,25 @@ pub const LESSONS: &[Lesson] = &[
             H("frames-masking", "Masking"),
             P(
                 "Byte i of the payload is XORed with byte i mod 4 of the masking key; applying the same key again restores \
-               the bytes (§5.3). Here is \"Hello\" masked with the RFC's key 37 fa 21 3d:",
+               the bytes (§5.3). A client draws a fresh, unpredictable key for every frame (§5.3: from a strong source of \
+               randomness); the examples here reuse the RFC's key 37 fa 21 3d only so that their bytes match RFC 6455 §5.7. \
+               Here is \"Hello\" masked with it:",
             ),
             Example(Example::MaskedHello),
             Note(
                 "Masking is not for secrecy: the key travels in the same frame, in clear. It exists so that a script in a browser \
                   cannot choose the exact bytes that appear on the wire, which could otherwise trick a transparent proxy or \
                   cache into treating frame data as an HTTP request and caching a poisoned answer (RFC 6455 §10.3). Only \
-                  wss:// gives secrecy.",
+                  wss:// gives secrecy. A client masks over wss:// too: §5.1 makes no exception for TLS, and a server must \
+                  fail a connection whose client sends an unmasked frame, whatever the transport.",
             ),
             H("frames-fragments", "Fragmentation"),
             P(
                 "A message may be sent as several frames: the first carries the Text or Binary opcode, the rest carry opcode 0 \
                (continuation), and only the last has FIN = 1 (§5.4). Control frames (close, ping, pong) are never fragmented, \
-               carry at most 125 bytes, and may arrive between the fragments of a message.",
+               carry at most 125 bytes, and may arrive between the fragments of a message. The fragments of two data \
+               messages never interleave: once a message has started, the next data frame must be its continuation, until \
+               FIN (§5.4), unless an extension says otherwise.",
             ),
         ],
         lab: None,
@@ -288,12 +315,52 @@ pub const LESSONS: &[Lesson] = &[
                 "Browsers answer pings by themselves: page code never sees them and has no API to send one. Servers usually send \
                pings every 20–30 seconds and drop a client whose pong does not come back.",
             ),
+            H(
+                "heartbeats-browser",
+                "In the browser: heartbeat, reconnect, backpressure",
+            ),
+            P(
+                "A page cannot send a Ping, so a page that wants to know its connection is alive sends an application message \
+                 of its own and expects an answer, and reconnects when a close event comes, waiting longer after each failure \
+                 and never the same time as every other client. A page that sends a lot watches bufferedAmount, the bytes \
+                 send() has queued but the browser has not yet handed to the network.",
+            ),
+            Code(
+                "js",
+                "// Reconnect with exponential backoff and full jitter; an application heartbeat.\n\
+let attempt = 0;\n\
+function connect() {\n\
+  const ws = new WebSocket('wss://example.com/live');\n\
+  let heartbeat;\n\
+  ws.onopen = () => {\n\
+    attempt = 0;\n\
+    heartbeat = setInterval(() => {\n\
+      // The server answers 'pong' to 'ping': a page's own heartbeat, not a Ping frame.\n\
+      if (ws.bufferedAmount === 0) ws.send('ping');\n\
+    }, 25000);\n\
+  };\n\
+  ws.onclose = () => {\n\
+    clearInterval(heartbeat);\n\
+    const cap = Math.min(30000, 500 * 2 ** attempt++);\n\
+    setTimeout(connect, Math.random() * cap); // never every client at once\n\
+  };\n\
+}\n\
+connect();\n\
+\n\
+// Backpressure: send the next chunk only when the browser has drained the last ones.\n\
+async function sendAll(ws, chunks) {\n\
+  for (const chunk of chunks) {\n\
+    while (ws.bufferedAmount > 1 << 20) await new Promise(r => setTimeout(r, 50));\n\
+    ws.send(chunk);\n\
+  }\n\
+}",
+            ),
             H("heartbeats-practices", "Best practices"),
             List(&[
                 "Send heartbeats. Firewalls, NATs, proxies and load balancers close TCP connections that stay silent too long (often 60 seconds); a ping every 20–30 seconds keeps traffic flowing and detects dead peers.",
                 "Use wss://. It hides the handshake and frames from everyone on the path, and passes through proxies that break plain Upgrade requests.",
-                "Check Origin on the server. WebSockets have no CORS: any page can try to connect, with the user's cookies (cross-site WebSocket hijacking).",
-                "Close with a meaningful code: 1000 when done, 1001 when going away, 1008 or 1009 when refusing.",
+                "Check Origin on the server. WebSockets have no CORS: any page can try to connect, with the user's cookies (cross-site WebSocket hijacking). SameSite cookies narrow this (a cross-site page's request carries no SameSite=Lax or Strict cookie), but same-site is not same-origin: another subdomain of your site still sends them, so Origin is the check that counts.",
+                "Close with a meaningful code. Page code may pass only 1000 (done) or an application code from 3000–4999 to close(); the browser throws InvalidAccessError for anything else (WHATWG WebSockets, close()). Servers use the protocol's codes too: 1001 when going away, 1008 for a policy refusal, 1009 for a message too big, 1011 for an internal error (RFC 6455 §7.4.1).",
                 "Reconnect with a growing, randomised delay after an abnormal close (1006), so that a restarted server is not stampeded.",
             ]),
             H("heartbeats-mistakes", "Common mistakes"),

@@ -251,6 +251,7 @@ fn rule(rnd: [u8; 32]) -> Problem {
     let bytes = frame.encode();
     let shown = &bytes[..bytes.len().min(16)];
     // The answer comes from the decoder, not from what the generator meant to break.
+    let mut choices: Vec<String> = RULES.iter().map(|r| (*r).to_owned()).collect();
     let (index, why) = match decode(&bytes, &DecodeOptions::for_sender(sender)) {
         Ok(_) => (6, "The decoder accepts it: every rule holds.".to_owned()),
         Err(e) => {
@@ -261,7 +262,11 @@ fn rule(rnd: [u8; 32]) -> Problem {
                 FrameErrorKind::ControlTooLong { .. } => 3,
                 FrameErrorKind::UnmaskedClientFrame => 4,
                 FrameErrorKind::MaskedServerFrame => 5,
-                _ => 6,
+                // A rule outside the usual six: offer it as its own choice, never call the frame valid.
+                _ => {
+                    choices.push(e.kind.to_string());
+                    choices.len() - 1
+                }
             };
             (index, e.to_string())
         }
@@ -282,7 +287,7 @@ fn rule(rnd: [u8; 32]) -> Problem {
                 ""
             }
         ),
-        choices: RULES.iter().map(|r| (*r).to_owned()).collect(),
+        choices,
         answer: Answer::Choice(index),
         solution: vec![
             format!("Byte 0 is {:08b}: FIN, RSV1–3, then the opcode.", bytes[0]),

@@ -82,12 +82,12 @@ pub const QUESTIONS: &[Question] = &[
         prompt: "What is the purpose of masking in client-to-server WebSocket frames?",
         choices: &[
             c(
-                "To stop a script from choosing the exact bytes on the wire, protecting proxies and caches from poisoning",
+                "So scripts cannot choose the bytes a proxy sees, which stops cache poisoning",
                 true,
                 "Right. RFC 6455 §10.3: with a fresh unpredictable key per frame, page code cannot craft bytes that an intermediary might mistake for HTTP.",
             ),
             c(
-                "To encrypt the payload so eavesdroppers cannot read it",
+                "To encrypt the payload so that nobody on the path between browser and server can read it",
                 false,
                 "The key travels in clear in the same frame: anyone can unmask. Only wss:// (TLS) gives secrecy.",
             ),
@@ -115,7 +115,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: 101 means that after this response the connection speaks another protocol (§4.2.2).",
             ),
             c(
-                "200 OK",
+                "200 OK, with the WebSocket headers added",
                 false,
                 "200 is a normal HTTP response; a browser treats it as a failed handshake.",
             ),
@@ -125,9 +125,9 @@ pub const QUESTIONS: &[Question] = &[
                 "204 is an HTTP success without a body, not a protocol switch.",
             ),
             c(
-                "426 Upgrade Required",
+                "426 Upgrade Required, with Upgrade: websocket",
                 false,
-                "426 is what a server sends when it refuses, e.g. for a Sec-WebSocket-Version other than 13.",
+                "426 is what a server sends when it refuses, e.g. for a Sec-WebSocket-Version other than 13; it names the protocol to upgrade to (RFC 9110 §15.5.22), but switches nothing.",
             ),
         ],
     },
@@ -150,7 +150,7 @@ pub const QUESTIONS: &[Question] = &[
             c(
                 "The SHA-1 hash of the URL",
                 false,
-                "No hashing happens on the client; the server hashes the key to make the accept value.",
+                "The key is random, derived from nothing. SHA-1 appears only in the accept value: the server computes it from the key, and the client computes it too, to check the answer (§4.1).",
             ),
             c(
                 "A session cookie the server sets",
@@ -171,7 +171,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: the key as text, the fixed GUID appended, SHA-1, then base64 (§4.2.2).",
             ),
             c(
-                "SHA-256 of the decoded key",
+                "SHA-256 of the key's decoded 16 bytes, then hex, with the GUID as salt",
                 false,
                 "The RFC uses SHA-1, and hashes the key's text, not its decoded bytes.",
             ),
@@ -183,7 +183,7 @@ pub const QUESTIONS: &[Question] = &[
             c(
                 "base64 of the key followed by the GUID, without hashing",
                 false,
-                "Without the hash, the value is predictable from the request alone.",
+                "The RFC hashes with SHA-1 (§4.2.2), and the client checks for exactly that value, so this one fails. The hash is no secret (anyone can compute it from the request); it shows that the server ran the WebSocket-specific computation, not that it merely copied text.",
             ),
         ],
     },
@@ -207,7 +207,35 @@ pub const QUESTIONS: &[Question] = &[
             c(
                 "Any value; servers ignore it",
                 false,
-                "Servers check it and answer 426 Upgrade Required with Sec-WebSocket-Version: 13 when it differs.",
+                "Servers check it and answer 426 Upgrade Required with Sec-WebSocket-Version: 13 (and Upgrade: websocket, as RFC 9110 §15.5.22 requires of a 426) when it differs.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-h2",
+        lesson: "handshake",
+        from_chapter: false,
+        prompt: "A browser opens a WebSocket to a server that speaks HTTP/2 and announced SETTINGS_ENABLE_CONNECT_PROTOCOL. What does the server answer to accept it?",
+        choices: &[
+            c(
+                "200, on the stream the extended CONNECT opened",
+                true,
+                "Right (RFC 8441 §5): the client sends CONNECT with :protocol = websocket, and a 200 opens the stream. There is no 101, no Upgrade and no Sec-WebSocket-Accept; the frames of RFC 6455 then flow inside that stream.",
+            ),
+            c(
+                "101 Switching Protocols, with Sec-WebSocket-Accept",
+                false,
+                "That is the HTTP/1.1 handshake. HTTP/2 has no 101 and no Upgrade: the whole connection cannot switch, since it carries many streams.",
+            ),
+            c(
+                "426 Upgrade Required, asking the client to fall back to HTTP/1.1",
+                false,
+                "426 refuses; a server that speaks WebSockets over HTTP/2 accepts with 200 on the stream.",
+            ),
+            c(
+                "A PUSH_PROMISE with the accept value computed from the key",
+                false,
+                "Server push plays no part, and over HTTP/2 there is no Sec-WebSocket-Key to compute from.",
             ),
         ],
     },
@@ -220,10 +248,10 @@ pub const QUESTIONS: &[Question] = &[
             c(
                 "It stays open and carries only WebSocket frames, in both directions",
                 true,
-                "Right: HTTP is over on that connection after the response's blank line.",
+                "Right: over HTTP/1.1, HTTP is over on that connection after the response's blank line. (HTTP/2 and HTTP/3 carry a WebSocket in one stream instead, RFC 8441 and RFC 9220.)",
             ),
             c(
-                "It closes, and the client opens a new connection for frames",
+                "It closes, and the client opens a second TCP connection that carries the frames",
                 false,
                 "The point of the upgrade is to keep the same connection.",
             ),
@@ -251,7 +279,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: the browser writes the whole handshake; page code chooses only the URL and subprotocols.",
             ),
             c(
-                "Yes, as the second argument of new WebSocket()",
+                "Yes: pass it as the second argument of new WebSocket(url, key), which the browser forwards",
                 false,
                 "The second argument lists subprotocols (Sec-WebSocket-Protocol).",
             ),
@@ -299,7 +327,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: the handshake, headers and frames are all inside TLS.",
             ),
             c(
-                "Everything, because masking is the only protection",
+                "Everything in the frames, because on wss:// masking is the only protection of the payload",
                 false,
                 "Masking protects intermediaries, not secrets; TLS does the encrypting.",
             ),
@@ -319,17 +347,17 @@ pub const QUESTIONS: &[Question] = &[
         id: "mcq-host-port",
         lesson: "uris",
         from_chapter: false,
-        prompt: "For ws://example.com:80/chat, what Host header does the client send?",
+        prompt: "For ws://example.com:80/chat, what Host header does a browser send?",
         choices: &[
             c(
                 "Host: example.com",
                 true,
-                "Right: the port is omitted when it is the scheme's default (80 for ws).",
+                "Right: a browser parses the URL first and drops a port that is the scheme's default (80 for ws), and §4.1 item 4 names the port only when it is not the default.",
             ),
             c(
                 "Host: example.com:80",
                 false,
-                "Allowed by HTTP, but the default port is left out (§4.1 item 4).",
+                "A hand-written client may send it (HTTP allows it), but a browser never does: URL parsing removes the default port before the request is built.",
             ),
             c(
                 "Host: ws://example.com/chat",
@@ -378,12 +406,12 @@ pub const QUESTIONS: &[Question] = &[
         prompt: "A page served over https:// calls new WebSocket(\"ws://api.example.com\"). What happens?",
         choices: &[
             c(
-                "The browser refuses: an https page may only open wss:// (mixed content)",
+                "The browser refuses it: an https page may open only wss:// (mixed content)",
                 true,
-                "Right: the constructor throws a SecurityError.",
+                "Right: the constructor throws a SecurityError. Only loopback hosts (localhost, 127.0.0.1, [::1]) are spared: browsers treat them as potentially trustworthy.",
             ),
             c(
-                "It connects, but the browser shows a warning",
+                "It connects, but the browser shows a mixed-content warning in the address bar and the console",
                 false,
                 "Browsers block it outright.",
             ),
@@ -426,20 +454,24 @@ pub const QUESTIONS: &[Question] = &[
         prompt: "In a clean close, what does the side that receives a Close frame do?",
         choices: &[
             c(
-                "Sends a Close frame back, then stops sending",
+                "Answers with its own Close, after finishing a message it is partway through",
                 true,
-                "Right (§5.5.1): the closing handshake is a Close each way.",
+                "Right (§5.5.1): it answers as soon as practical, and may first send the rest of a fragmented message it has started. The rule \"no more data\" binds the side that has sent a Close.",
             ),
             c(
-                "Closes the TCP connection immediately",
+                "Closes the TCP connection at once, without sending a Close frame back",
                 false,
-                "It answers first; the server then closes TCP.",
+                "It answers with a Close first (§5.5.1); then the server closes TCP (§7.1.1).",
             ),
-            c("Sends a Pong", false, "Pongs answer pings, not closes."),
             c(
-                "Keeps sending data until its queue is empty",
+                "Sends a Pong frame to confirm that the Close frame has arrived, then waits for the other side to end TCP",
                 false,
-                "After a Close, no more data frames may be sent.",
+                "Pongs answer Pings, never Close frames.",
+            ),
+            c(
+                "Keeps sending new messages until all that its application queued is sent",
+                false,
+                "It may finish the message it is in the middle of, but it should answer as soon as practical and start nothing new (§5.5.1).",
             ),
         ],
     },
@@ -455,7 +487,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: 1006 is reported, never sent, e.g. when the handshake failed or the network dropped.",
             ),
             c(
-                "The server sent a Close frame with code 1006",
+                "The server sent a Close frame with status code 1006 to say that it is overloaded right now",
                 false,
                 "1006 must never be sent in a Close frame (§7.4.1).",
             ),
@@ -492,9 +524,66 @@ pub const QUESTIONS: &[Question] = &[
         ],
     },
     Question {
+        id: "mcq-interleave",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "A sender is halfway through a fragmented text message. What may its next frame be?",
+        choices: &[
+            c(
+                "A continuation of that message, or a control frame",
+                true,
+                "Right (§5.4): control frames may come between fragments, but the fragments of two data messages never interleave; the next data frame must continue the message until FIN.",
+            ),
+            c(
+                "The first fragment of a new binary message, to be finished later",
+                false,
+                "Data messages never interleave (§5.4): a new message may start only after the current one's FIN. A receiver fails the connection (1002).",
+            ),
+            c(
+                "Only a continuation frame: no other frame may come between fragments",
+                false,
+                "Control frames (Ping, Pong, Close) may be injected between fragments (§5.4), so that a long message does not hold up a Ping.",
+            ),
+            c(
+                "Any frame, since each carries its own opcode and length in its header",
+                false,
+                "A continuation frame carries opcode 0 and no message id, so the receiver could not tell two messages apart: that is why they never interleave.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-mask-wss",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "Over wss://, must a client still mask the frames it sends?",
+        choices: &[
+            c(
+                "Yes: §5.1 makes no exception for TLS",
+                true,
+                "Right: every client-to-server frame is masked on ws:// and wss:// alike, and a server fails a connection that receives an unmasked client frame.",
+            ),
+            c(
+                "No: TLS already hides the bytes, so the mask is left out on wss://",
+                false,
+                "TLS hides the bytes from the network, but §5.1 still requires the mask; a server must fail the connection without it.",
+            ),
+            c(
+                "Only for text frames: binary frames over TLS go unmasked",
+                false,
+                "The rule covers every frame a client sends, control frames included.",
+            ),
+            c(
+                "It is up to the browser; some mask over TLS and some do not",
+                false,
+                "Every conforming client masks; an unmasked client frame is a protocol error (1002).",
+            ),
+        ],
+    },
+    Question {
         id: "mcq-opcode-ping",
         lesson: "frames",
-        from_chapter: true,
+        // The chapter asks this as a mini exercise (ex-ping-opcode), not as a multiple-choice question.
+        from_chapter: false,
         prompt: "If a server wants to check whether a client is still alive, which opcode does it send?",
         choices: &[
             c(
@@ -543,7 +632,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: only the message's last frame has FIN = 1 (§5.4).",
             ),
             c(
-                "The connection is closing",
+                "The connection is closing: this is the last frame before the Close",
                 false,
                 "Closing is a Close frame (opcode 0x8), not a FIN bit.",
             ),
@@ -567,7 +656,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: 126 means a 16-bit length follows; 127 means a 64-bit one (§5.2).",
             ),
             c(
-                "Nothing: the payload is 126 bytes",
+                "Nothing more: the payload is exactly 126 bytes long, as the field says",
                 false,
                 "0–125 are literal lengths; 126 and 127 are markers.",
             ),
@@ -615,7 +704,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right (§5.1): the client closes the connection, with 1002 where it can.",
             ),
             c(
-                "Unmasks it and carries on",
+                "Unmasks it with the key and carries on, since masking is harmless",
                 false,
                 "The rule is strict: a masked server frame is a protocol error.",
             ),
@@ -639,7 +728,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Right: binary messages carry any bytes, unchanged.",
             ),
             c(
-                "You cannot: WebSockets carry only text",
+                "You cannot: WebSockets carry only UTF-8 text, so images must go over a separate HTTP request",
                 false,
                 "Opcode 0x2 exists precisely for binary data.",
             ),
@@ -668,7 +757,7 @@ pub const QUESTIONS: &[Question] = &[
             ),
             c("A bug in TCP", false, "TCP itself has no such idle limit."),
             c(
-                "The WebSocket protocol limits connections to 60 seconds",
+                "The WebSocket protocol itself closes any connection that stays silent for a full 60 seconds",
                 false,
                 "Connections may live for days.",
             ),
@@ -683,27 +772,27 @@ pub const QUESTIONS: &[Question] = &[
         id: "mcq-proxy",
         lesson: "heartbeats",
         from_chapter: false,
-        prompt: "Why does wss:// on port 443 get through old corporate proxies that break ws://?",
+        prompt: "Why does wss:// on port 443 usually get through networks where ws:// fails?",
         choices: &[
             c(
-                "The traffic is TLS end to end, so the proxy cannot read or rewrite the Upgrade headers",
+                "TLS hides the Upgrade from transparent proxies, and 443 is the allowed port",
                 true,
-                "Right: an explicit proxy is asked to CONNECT a tunnel and forwards encrypted bytes untouched.",
+                "Right. A transparent proxy cannot strip or rewrite headers it cannot decrypt, and networks that allow CONNECT (or any outbound traffic) only to port 443 let wss:// through. Through an explicit proxy a browser tunnels ws:// with CONNECT too (§4.1), so ws:// fails mainly at transparent proxies and at CONNECT rules limited to 443.",
             ),
             c(
-                "Port 443 is never filtered",
+                "Port 443 is never inspected or filtered by a proxy or a firewall",
                 false,
-                "It can be, but it rarely is, and filtering is not what breaks ws://: header rewriting is.",
+                "It can be: some networks open TLS at a proxy. What helps is that an ordinary proxy cannot touch the Upgrade headers inside TLS.",
             ),
             c(
-                "wss:// does not need a handshake",
+                "wss:// skips the HTTP Upgrade handshake, so nothing is left to block",
                 false,
-                "It has the same handshake, just inside TLS.",
+                "wss:// has the same opening handshake, just inside TLS.",
             ),
             c(
-                "Proxies understand wss:// but not ws://",
+                "Proxies drop ws:// frames because only wss:// frames are masked, and unmasked frames look like an attack",
                 false,
-                "They see neither: with wss:// they just cannot interfere.",
+                "Client frames are masked on ws:// and wss:// alike (§5.1). Proxies do see ws:// in clear, which is exactly what lets a transparent proxy break it.",
             ),
         ],
     },
@@ -725,7 +814,7 @@ pub const QUESTIONS: &[Question] = &[
                 "That would be an application message, not a Pong frame.",
             ),
             c(
-                "It cannot, so the server eventually drops it",
+                "It cannot: pages have no Pong API, so a server that pings a browser will eventually drop it",
                 false,
                 "The browser handles it for the page.",
             ),
@@ -738,7 +827,7 @@ pub const QUESTIONS: &[Question] = &[
         prompt: "Why should a WebSocket server check the Origin header?",
         choices: &[
             c(
-                "WebSockets have no CORS, so any site could open a socket with the user's cookies",
+                "WebSockets have no CORS: any site could open a socket carrying the user's cookies",
                 true,
                 "Right: refusing unknown origins (403) prevents cross-site WebSocket hijacking.",
             ),
@@ -748,7 +837,7 @@ pub const QUESTIONS: &[Question] = &[
                 "Subprotocols are chosen from Sec-WebSocket-Protocol.",
             ),
             c(
-                "Because the RFC forbids connections without it",
+                "Because RFC 6455 forbids every connection without an Origin, browsers and other programs alike",
                 false,
                 "Non-browser clients may omit it; the check is the server's policy.",
             ),
@@ -770,8 +859,13 @@ pub struct Exercise {
     pub lesson: &'static str,
     /// The question.
     pub prompt: &'static str,
-    /// Accepted answers (compared case-insensitively, spaces ignored).
-    pub accept: &'static [&'static str],
+    /// Accepted answers: the answer is right when its words (lower case,
+    /// split at anything not a letter or digit) contain one of these word
+    /// runs, and none of `reject`.
+    pub accept: &'static [&'static [&'static str]],
+    /// Words that make an answer wrong whatever else it says (a neighbour
+    /// that would otherwise slip through, such as Pong for Ping).
+    pub reject: &'static [&'static str],
     /// The answer, explained.
     pub answer: &'static str,
 }
@@ -783,37 +877,46 @@ pub const EXERCISES: &[Exercise] = &[
         lesson: "handshake",
         prompt: "What does the HTTP status code 101 mean?",
         accept: &[
-            "switchingprotocols",
-            "switchingprotocol",
-            "101switchingprotocols",
+            &["switching", "protocols"],
+            &["switching", "protocol"],
+            &["switchingprotocols"],
         ],
+        reject: &[],
         answer: "Switching Protocols: after this response, the connection speaks the protocol named in Upgrade (here, websocket).",
     },
     Exercise {
         id: "ex-ping-opcode",
         lesson: "frames",
         prompt: "Looking at the opcodes, which opcode does a server use to check whether a client is still alive?",
-        accept: &[
-            "9",
-            "0x9",
-            "ping",
-            "9ping",
-            "0x9ping",
-            "9(ping)",
-            "0x9(ping)",
-        ],
+        accept: &[&["9"], &["09"], &["0x9"], &["0x09"], &["ping"]],
+        reject: &["pong", "10", "0xa", "0x0a", "a", "close", "8", "0x8"],
         answer: "9 (0x9), Ping. The client's browser answers with a Pong (0xA) by itself.",
     },
 ];
 
-/// Whether `given` matches one of the exercise's accepted answers.
+/// The words of an answer: lower case, split at anything that is not a
+/// letter or a digit, so "Ping (0x9)", "9 – Ping" and "OPCODE 9" all read alike.
+fn words(given: &str) -> Vec<String> {
+    given
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `given` says what the exercise asks, in any of the forms a person
+/// would type: any case and spacing, with or without the number's `0x`, with
+/// words around it.
 pub fn check_exercise(exercise: &Exercise, given: &str) -> bool {
-    let norm: String = given
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
-        .collect::<String>()
-        .to_lowercase();
-    exercise.accept.contains(&norm.as_str())
+    let words = words(given);
+    let has_run = |run: &[&str]| {
+        words
+            .windows(run.len().max(1))
+            .any(|w| w.iter().zip(run).all(|(a, b)| a == b))
+    };
+    exercise.accept.iter().any(|run| has_run(run))
+        && !exercise.reject.iter().any(|r| words.iter().any(|w| w == r))
 }
 
 /// An interview question with a model answer.
@@ -842,7 +945,7 @@ pub const INTERVIEWS: &[Interview] = &[
             "The client opens TCP (inside TLS for wss://) and sends an HTTP/1.1 GET with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13 and a fresh Sec-WebSocket-Key (16 random bytes, base64). Browsers add Origin, cookies, and optionally Sec-WebSocket-Protocol and Sec-WebSocket-Extensions.",
             "The server validates it (GET, Host, Upgrade, Connection, key, version 13, and its own Origin policy) and answers 101 Switching Protocols with Upgrade, Connection and Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)), plus the chosen subprotocol or extensions if any.",
             "The client checks the status, the headers and the accept value, and that nothing was chosen that it did not offer; otherwise it fails the connection.",
-            "From then on the same TCP connection carries frames both ways. Wrong version: 426 with Sec-WebSocket-Version: 13; other errors: 400; forbidden origin: 403.",
+            "From then on the same TCP connection carries frames both ways. Wrong version: 426 with Sec-WebSocket-Version: 13 and Upgrade: websocket (RFC 9110 §15.5.22); other errors: 400; forbidden origin: 403.",
         ],
     },
     Interview {
@@ -938,7 +1041,13 @@ mod tests {
 
     #[test]
     fn chapter_questions_are_all_here() {
-        assert_eq!(QUESTIONS.iter().filter(|q| q.from_chapter).count(), 3);
+        // The chapter's section 14 has two multiple-choice questions: the Upgrade header and masking.
+        let chapter: Vec<&str> = QUESTIONS
+            .iter()
+            .filter(|q| q.from_chapter)
+            .map(|q| q.id)
+            .collect();
+        assert_eq!(chapter, ["mcq-upgrade-header", "mcq-masking-purpose"]);
         assert_eq!(EXERCISES.len(), 2);
         assert_eq!(INTERVIEWS.iter().filter(|i| i.from_chapter).count(), 2);
     }
@@ -997,12 +1106,64 @@ mod tests {
             "Switching Protocols",
             "switching protocols",
             " SWITCHING PROTOCOLS ",
+            "HTTP 101 Switching Protocols",
+            "it means switching protocols.",
         ] {
             assert!(check_exercise(ex("ex-101"), given), "{given}");
         }
-        for given in ["9", "0x9", "Ping", "9 - Ping", "0x9 (ping)"] {
+        for given in ["101", "OK", "protocols"] {
+            assert!(!check_exercise(ex("ex-101"), given), "{given}");
+        }
+        for given in [
+            "9",
+            "0x9",
+            "0x09",
+            "Ping",
+            "9 - Ping",
+            "9 – Ping",
+            "0x9 (ping)",
+            "Ping (0x9)",
+            "opcode 9",
+            "OPCODE 0X9",
+        ] {
             assert!(check_exercise(ex("ex-ping-opcode"), given), "{given}");
         }
-        assert!(!check_exercise(ex("ex-ping-opcode"), "10"));
+        for given in ["10", "Pong", "0xA", "ping or pong", "19", "0x19", ""] {
+            assert!(!check_exercise(ex("ex-ping-opcode"), given), "{given}");
+        }
+    }
+
+    #[test]
+    fn the_length_of_an_option_gives_the_answer_away_in_no_question() {
+        // A test-wise reader who picks the longest (or the shortest) option
+        // must do no better than chance would let them.
+        let (mut longest, mut shortest) = (0, 0);
+        for q in QUESTIONS {
+            let right = q
+                .choices
+                .iter()
+                .find(|c| c.correct)
+                .unwrap()
+                .text
+                .chars()
+                .count();
+            let others: Vec<usize> = q
+                .choices
+                .iter()
+                .filter(|c| !c.correct)
+                .map(|c| c.text.chars().count())
+                .collect();
+            longest += usize::from(others.iter().all(|&n| right > n));
+            shortest += usize::from(others.iter().all(|&n| right < n));
+        }
+        let quarter = QUESTIONS.len() / 4;
+        assert!(
+            longest <= quarter,
+            "the right option is the longest in {longest} questions"
+        );
+        assert!(
+            shortest <= quarter,
+            "the right option is the shortest in {shortest} questions"
+        );
     }
 }

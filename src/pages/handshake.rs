@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 
 use crate::components::LessonView;
 use crate::components::{AcceptCalculator, AnnotatedLines, LineProblem, SequenceDiagram, Step};
-use crate::content::headers::{REQUEST_LINE, STATUS_LINE};
+use crate::content::headers::{REQUEST_LINE, STATUS_LINE, Side};
 use crate::content::lessons::lesson_for;
 use crate::hooks::use_url_state;
 use crate::route::Route;
@@ -150,8 +150,9 @@ pub fn handshake() -> Html {
         },
         Step::Frames => html! {
             <p>
-                { "After the 101 answer's blank line, HTTP is over: the same TCP connection carries WebSocket frames in both \
-                   directions, and either side may send at any time (RFC 6455 §5). " }
+                { "Over HTTP/1.1, after the 101 answer's blank line, HTTP is over: the same TCP connection carries WebSocket \
+                   frames in both directions, and either side may send at any time (RFC 6455 §5). (Over HTTP/2 and HTTP/3 a \
+                   WebSocket is one stream opened by an extended CONNECT, RFC 8441 and RFC 9220.) " }
                 <Link<Route> to={Route::Frames}>{ "Take a frame apart in the frame lab." }</Link<Route>>
             </p>
         },
@@ -201,7 +202,7 @@ pub fn handshake() -> Html {
             <section class="card" aria-labelledby="lines-title">
                 <h2 id="lines-title">{ "Line by line" }</h2>
                 <p class="muted">{ "Open a line to see what it is for, who sets it, and what happens when it is wrong." }</p>
-                <AnnotatedLines id="request-lines" text={state.request.clone()} start={&REQUEST_LINE}
+                <AnnotatedLines id="request-lines" text={state.request.clone()} start={&REQUEST_LINE} side={Side::Request}
                     problems={line_problems(&check.problems)} />
             </section>
 
@@ -230,7 +231,7 @@ pub fn handshake() -> Html {
                     </p>
                     { problem_list("client-problems", &client_view.problems) }
                 }
-                <AnnotatedLines id="response-lines" text={response_text} start={&STATUS_LINE}
+                <AnnotatedLines id="response-lines" text={response_text} start={&STATUS_LINE} side={Side::Response}
                     problems={line_problems(&client_view.problems)} />
                 <p>
                     { "Want to see your own browser's handshake? " }

@@ -31,17 +31,37 @@ pub fn close_builder() -> Html {
             reason.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let parsed: Result<u16, String> = code
-        .trim()
-        .parse::<u16>()
-        .map_err(|_| format!("{:?} is not a number from 0 to 65535", code.as_str()));
-    let result = parsed.and_then(|c| {
-        ClosePayload::build(c, &reason)
-            .map(|p| (c, p))
-            .map_err(|e| e.to_string())
+    let parsed: Result<Option<u16>, String> = match code.trim() {
+        // No code: an empty body (§5.5.1), and no reason can go without a code.
+        "" if reason.is_empty() => Ok(None),
+        "" => Err("A reason needs a code: the body of a Close frame starts with the 2-byte code, then the reason (RFC 6455 §5.5.1). Clear the reason for an empty Close frame.".to_owned()),
+        c => c
+            .parse::<u16>()
+            .map(Some)
+            .map_err(|_| format!("{c:?} is not a number from 0 to 65535")),
+    };
+    let result = parsed.and_then(|c| match c {
+        None => Ok((None, Vec::new())),
+        Some(c) => ClosePayload::build(c, &reason)
+            .map(|p| (Some(c), p))
+            .map_err(|e| e.to_string()),
     });
     let body = match result {
-        Ok((c, payload)) => {
+        Ok((None, payload)) => {
+            let server = Frame::new(OpCode::Close, payload.clone()).encode();
+            let client = Frame::new(OpCode::Close, payload).masked(KEY).encode();
+            html! {
+                <>
+                    <p class="ok-text" id="close-verdict">{ "An empty Close frame: no status code, no reason. The receiver reports 1005 (no status received)." }</p>
+                    <ul>
+                        <li>{ "server → client: " }<code id="close-server-bytes">{ to_hex(&server) }</code></li>
+                        <li>{ format!("client → server (masked with {}): ", to_hex(&KEY)) }<code>{ to_hex(&client) }</code></li>
+                    </ul>
+                    <p>{ "Page code sends it with socket.close(), no arguments." }</p>
+                </>
+            }
+        }
+        Ok((Some(c), payload)) => {
             let server = Frame::new(OpCode::Close, payload.clone()).encode();
             let client = Frame::new(OpCode::Close, payload).masked(KEY).encode();
             let name = lookup(c).map(|i| i.name).unwrap_or("application-defined");
@@ -74,7 +94,8 @@ pub fn close_builder() -> Html {
                 <label for="close-reason">{ "Reason" }</label>
                 <input id="close-reason" type="text" value={(*reason).clone()} oninput={on_reason} />
             </div>
-            <p class="muted">{ format!("The reason is {} bytes of UTF-8; code and reason together must fit in 125 bytes.", reason.len()) }</p>
+            <p class="muted">{ format!("The reason is {} bytes of UTF-8; code and reason together must fit in 125 bytes. Leave both empty for a Close frame with no body.", reason.len()) }</p>
+            <p class="muted">{ format!("The client frame uses RFC 6455 §5.7's masking key {} so that its bytes can be compared with the RFC; a real client draws a fresh random key for every frame (§5.3).", to_hex(&KEY)) }</p>
             { body }
         </section>
     }

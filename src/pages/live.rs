@@ -15,8 +15,10 @@ use crate::services::browser::{download, read_file};
 use crate::state::console::{ConsoleAction, Payload};
 use wire::hex::parse_hex;
 
-/// The chapter's coding challenge: a host that does not exist.
-pub const CHALLENGE_URL: &str = "ws://this-site-does-not-exist.com";
+/// The chapter's coding challenge: a host that does not exist. The chapter
+/// names a .com host, which anyone could register; `.invalid` is reserved
+/// never to resolve (RFC 6761 §6.4).
+pub const CHALLENGE_URL: &str = "ws://this-site-does-not-exist.invalid";
 
 /// The echo server `cargo xtask serve` starts, reached directly on its own port.
 pub const DEFAULT_ECHO_URL: &str = "ws://127.0.0.1:9001/echo";
@@ -210,8 +212,12 @@ pub fn live() -> Html {
                 </ol>
                 if console.errored || console.closed.as_ref().is_some_and(|c| c.code == 1006) {
                     <p class="notice" id="failure-explained">
-                        { "The connection failed. The browser fired error, then close with code 1006 (abnormal closure: no Close frame was received). \
-                           It says no more on purpose: a page must not learn whether a host exists or a port is open, or it could scan the visitor's network. \
+                        { if console.errored {
+                            "The connection failed. The browser fired error, then close with code 1006 (abnormal closure: no Close frame was received). "
+                        } else {
+                            "The connection ended with code 1006 (abnormal closure: no Close frame was received), here without an error event before it: a connection that was open and then dropped need not fire one. "
+                        } }
+                        { "The browser says no more on purpose: a page must not learn whether a host exists or a port is open, or it could scan the visitor's network. \
                            Only the developer console shows the browser's own message." }
                     </p>
                 }
@@ -249,7 +255,7 @@ pub fn live() -> Html {
                     <button type="button" class="secondary" id="log-export" onclick={on_export}>{ "Export as JSON" }</button>
                     <button type="button" class="secondary" id="log-clear" onclick={on_clear}>{ "Clear" }</button>
                 </div>
-                <MessageLog entries={console.log.clone()} />
+                <MessageLog entries={console.log.clone()} deflate={console.negotiated.1.contains("permessage-deflate")} />
             </section>
 
             <section class="card" aria-labelledby="challenge-title" id="challenge">

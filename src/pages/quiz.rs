@@ -12,6 +12,7 @@ use crate::content::practice::{self, Kind, Problem};
 use crate::content::questions::{
     EXERCISES, Exercise, INTERVIEWS, Interview, QUESTIONS, Question, check_exercise,
 };
+use crate::pages::CHALLENGE_URL;
 use crate::route::{LiveFor, QuizFor, Route};
 use crate::services::browser::random_bytes;
 use crate::state::progress::{ProgressAction, ProgressContext, lesson_fraction};
@@ -28,14 +29,7 @@ fn mcq(props: &McqProps) -> Html {
     let chosen = use_state(|| None::<usize>);
     let checked = use_state(|| false);
     let name = format!("{}-choice", q.id);
-    // The right answer is written first in the data; show the options rotated by
-    // a number drawn from the question's id, so its place differs from question
-    // to question but stays the same on every visit.
-    let n = q.choices.len().max(1);
-    let shift = q.id.bytes().fold(0usize, |h, b| {
-        h.wrapping_mul(31).wrapping_add(usize::from(b))
-    }) % n;
-    let options = (0..q.choices.len()).map(|k| (k + shift) % n).map(|i| (i, &q.choices[i])).map(|(i, c)| {
+    let options = q.display_order().into_iter().map(|i| (i, &q.choices[i])).map(|(i, c)| {
         let id = format!("{}-{i}", q.id);
         let onchange = {
             let chosen = chosen.clone();
@@ -45,12 +39,19 @@ fn mcq(props: &McqProps) -> Html {
                 checked.set(false);
             })
         };
+        // Once checked, every option says why it is right or wrong, and the right one is marked.
+        let revealed = *checked;
         html! {
-            <li>
+            <li class={classes!(revealed.then_some(if c.correct { "right" } else { "wrong" }))}>
                 <label class="check" for={id.clone()}>
                     <input type="radio" name={name.clone()} id={id} checked={*chosen == Some(i)} {onchange} />
                     { c.text }
                 </label>
+                if revealed {
+                    <p class="why">
+                        <strong>{ if c.correct { "✓ The right answer. " } else { "✗ " } }</strong>{ c.why }
+                    </p>
+                }
             </li>
         }
     });
@@ -83,6 +84,7 @@ fn mcq(props: &McqProps) -> Html {
     html! {
         <fieldset class="question" id={q.id}>
             <legend>{ q.prompt }{ if q.from_chapter { " (from the chapter)" } else { "" } }</legend>
+            if *checked { <p class="sr-only" role="note">{ "Every option now shows why it is right or wrong." }</p> }
             <ul class="choices">{ for options }</ul>
             <button type="button" onclick={on_check} disabled={chosen.is_none()}>{ "Check" }</button>
             { feedback }
@@ -331,13 +333,15 @@ pub fn quiz() -> Html {
             </section>
             <section aria-labelledby="challenge" class="card">
                 <h2 id="challenge">{ "Coding challenge" }</h2>
-                <p>{ "Create an HTML file that runs " }<code>{ "new WebSocket(\"ws://this-site-does-not-exist.com\")" }</code>
-                   { " and watch the console. The handshake cannot even start (the name does not resolve), so the browser fires an " }
+                <p>{ "Create an HTML file that runs " }<code>{ format!("new WebSocket(\"{CHALLENGE_URL}\")") }</code>
+                   { " and watch the console. (The chapter uses a .com name; this one ends in .invalid, a name reserved never to \
+                      resolve, RFC 6761, so nobody can ever register it.) The handshake cannot even start (the name does not \
+                      resolve), so the browser fires an " }
                    <code>{ "error" }</code>{ " event, then a " }<code>{ "close" }</code>{ " event with code 1006 and wasClean false. \
                    The error event carries no reason on purpose: a page must not learn whether a host or port exists. \
-                   The console shows a message like \"WebSocket connection to 'ws://this-site-does-not-exist.com/' failed\", written by the browser, not readable by the page." }</p>
+                   The console shows a message like \"WebSocket connection to '…' failed\", written by the browser, not readable by the page." }</p>
                 <p>
-                    <Link<Route, LiveFor> to={Route::Live} query={Some(LiveFor { url: "ws://this-site-does-not-exist.com".to_owned() })}>
+                    <Link<Route, LiveFor> to={Route::Live} query={Some(LiveFor { url: CHALLENGE_URL.to_owned() })}>
                         { "Try it here, on the live connection page" }
                     </Link<Route, LiveFor>>
                 </p>

@@ -126,9 +126,14 @@ pub fn uris() -> Html {
                     Ok(uri) => html! {
                         <>
                             { parts_table(uri) }
-                            if https_page && !uri.secure {
+                            if https_page && !uri.secure && !uri.is_loopback() {
                                 <p class="bad-text" id="uri-mixed">
-                                    { "This page was loaded over https, so the browser refuses ws:// here: an https page may only open wss:// (mixed content; new WebSocket throws a SecurityError)." }
+                                    { "This page was loaded over https, so the browser refuses ws:// here: an https page may only open wss:// (mixed content; new WebSocket throws a SecurityError). Loopback hosts are the exception." }
+                                </p>
+                            }
+                            if https_page && !uri.secure && uri.is_loopback() {
+                                <p class="muted" id="uri-mixed">
+                                    { "This page was loaded over https, but the host is loopback: browsers treat it as potentially trustworthy (W3C Secure Contexts) and allow ws:// to it from an https page." }
                                 </p>
                             }
                         </>
@@ -145,7 +150,7 @@ pub fn uris() -> Html {
                 <div class="card">
                     <h2>{ "ws:// — in clear" }</h2>
                     <p>{ "Anyone on the path (Wi-Fi, a proxy, an ISP) reads the request line, every header (cookies included) and every frame." }</p>
-                    <p>{ "The masked text frame \"Hello\" is these bytes, readable by anyone who reads the masking key four bytes in:" }</p>
+                    <p>{ "The masked text frame \"Hello\" is these bytes, readable by anyone who reads the masking key two bytes in (it follows the 2-byte header, in clear):" }</p>
                     <pre class="wire-text" id="uri-ws-bytes">{ hex(&frame) }</pre>
                     <p>{ "Old proxies see Upgrade: websocket and may drop it, buffer the connection, or close it: the handshake fails or the connection hangs." }</p>
                 </div>

@@ -1,7 +1,15 @@
-//! Load benchmark (not a test): messages per second and round-trip latency
-//! for 1, 100 and 1,000 connections, for wslab-echo (plain, and with every
-//! connection watched by its own tap) next to tokio-tungstenite's plain echo server, all measured in this run
-//! on loopback. `cargo bench -p wslab-echo --bench load`.
+//! Load benchmark (not a test), everything measured in this run on loopback
+//! next to tokio-tungstenite's plain echo loop:
+//!
+//! 1. Idle: 10,000 connections that finish the handshake and stay silent, each
+//!    server in its own process (the release `wslab-echo` binary, and this
+//!    bench re-run as the baseline server): memory per connection (RSS
+//!    before and after) and accepts per second.
+//! 2. Active: messages per second and round-trip latency for 1, 100 and 1,000
+//!    connections, for wslab-echo plain and with every connection watched by
+//!    its own tap.
+//!
+//! `cargo bench -p wslab-echo --bench load` (`-- idle` or `-- active` for one part).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -134,13 +142,146 @@ async fn load(
 
 use futures_util::TryStreamExt as _;
 
+/// How many idle connections part 1 opens.
+const IDLE: usize = 10_000;
+
+/// Set in the child process that plays the baseline server.
+const ROLE: &str = "WSLAB_BENCH_BASELINE_SERVER";
+
+/// A server process, killed on drop.
+struct ServerProcess {
+    child: std::process::Child,
+    addr: SocketAddr,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ServerProcess {
+    /// Starts `cmd`, which prints a line ending in its `ws://ADDR/…` first.
+    fn start(mut cmd: std::process::Command) -> Self {
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("piped")),
+            &mut line,
+        )
+        .expect("the server prints its address");
+        let addr = line
+            .split("ws://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|a| a.trim().parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+        ServerProcess { child, addr }
+    }
+
+    /// Resident memory in KiB, from /proc.
+    fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// Opens `n` connections to `url`, keeps them silent, and reports the
+/// server's memory per connection and the accept rate.
+async fn idle(name: &str, server: &ServerProcess, url: &str, n: usize) -> (f64, f64) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = server.rss_kib();
+    let start = Instant::now();
+    let mut open = Vec::with_capacity(n);
+    for _ in 0..n {
+        open.push(connect_async(url).await.expect("connects").0);
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = server.rss_kib();
+    let per_conn = after.saturating_sub(before) as f64 / n as f64;
+    println!(
+        "{name:<34} {n:>6} idle: {per_conn:>7.1} KiB/connection (RSS {before} → {after} KiB), {rate:>7.0} accepts/s"
+    );
+    drop(open);
+    (per_conn, rate)
+}
+
+async fn idle_part() {
+    let baseline = ServerProcess::start({
+        let mut cmd = std::process::Command::new(std::env::current_exe().expect("own path"));
+        cmd.env(ROLE, "1");
+        cmd
+    });
+    let ours = ServerProcess::start({
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wslab-echo"));
+        cmd.args([
+            "--listen",
+            "127.0.0.1:0",
+            "--no-tls",
+            "--max-connections",
+            "20000",
+        ]);
+        cmd
+    });
+    let (b_mem, b_rate) = idle(
+        "tokio-tungstenite echo (baseline)",
+        &baseline,
+        &format!("ws://{}/", baseline.addr),
+        IDLE,
+    )
+    .await;
+    let (w_mem, w_rate) = idle(
+        "wslab-echo",
+        &ours,
+        &format!("ws://{}/echo", ours.addr),
+        IDLE,
+    )
+    .await;
+    println!(
+        "{:<34} {IDLE:>6} idle: memory per connection {:.2}x the baseline's, accept rate {:.2}x",
+        "wslab-echo / baseline",
+        w_mem / b_mem,
+        w_rate / b_rate
+    );
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    if std::env::var_os(ROLE).is_some() {
+        // The child process of part 1: the baseline server, alone in its process.
+        rt.block_on(async {
+            let addr = baseline_server().await;
+            println!("baseline listening on ws://{addr}/");
+            std::future::pending::<()>().await;
+        });
+        return;
+    }
+    let only = std::env::args()
+        .skip(1)
+        .find(|a| a == "idle" || a == "active");
+    if only.as_deref() != Some("active") {
+        rt.block_on(idle_part());
+    }
+    if only.as_deref() == Some("idle") {
+        return;
+    }
     rt.block_on(async {
-        let _ = rlimit::increase_nofile_limit(u64::MAX);
         let base = baseline_server().await;
         let ours = wslab_server().await;
         println!(

@@ -66,6 +66,17 @@ pub enum KeyError {
     /// Not base64.
     #[error("the key is not valid base64: {0}")]
     NotBase64(String),
+    /// Base64 whose last character carries bits that must be zero: a
+    /// strict decoder rejects it, a lenient one reads it.
+    #[error(
+        "the key is not canonical base64: its last character before the padding, {last:?}, sets bits that must be 0 (RFC 4648 §3.5); the canonical form is {canonical}. RFC 6455's own §4.1 example key AQIDBAUGBwgJCgsMDQ4PEC== has exactly this flaw (a known erratum: it should end in EA==)"
+    )]
+    NonCanonical {
+        /// The offending character.
+        last: char,
+        /// The same bytes, encoded canonically.
+        canonical: String,
+    },
     /// Base64, but not of 16 bytes.
     #[error(
         "the key decodes to {0} bytes; it must be 16 random bytes, base64-encoded (24 characters) (RFC 6455 §4.1 item 7)"
@@ -75,9 +86,21 @@ pub enum KeyError {
 
 /// Decodes a key and checks that it holds exactly 16 bytes (§4.1 item 7).
 pub fn decode_key(key: &str) -> Result<[u8; 16], KeyError> {
-    let bytes = BASE64
-        .decode(key.trim())
-        .map_err(|e| KeyError::NotBase64(e.to_string()))?;
+    let key = key.trim();
+    let bytes = BASE64.decode(key).map_err(|e| {
+        // Readable when the unused bits are allowed: say that, not just "invalid symbol".
+        let lenient = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+        );
+        match lenient.decode(key) {
+            Ok(bytes) => KeyError::NonCanonical {
+                last: key.trim_end_matches('=').chars().last().unwrap_or('?'),
+                canonical: BASE64.encode(bytes),
+            },
+            Err(_) => KeyError::NotBase64(e.to_string()),
+        }
+    })?;
     <[u8; 16]>::try_from(bytes.as_slice()).map_err(|_| KeyError::WrongLength(bytes.len()))
 }
 
@@ -717,7 +740,7 @@ pub fn check_response(
                 msg.problems.push(problem(
                     Some(n),
                     None,
-                    format!("the status is {code}; only 101 Switching Protocols completes the handshake, anything else is handled as plain HTTP and the connection fails"),
+                    format!("the status is {code}; over HTTP/1.1 only 101 Switching Protocols completes the handshake, anything else is handled as plain HTTP and the connection fails"),
                     "RFC 6455 §4.1, response item 1",
                 ));
             }
@@ -1053,6 +1076,23 @@ mod tests {
             ),
             "{}",
             answer.text
+        );
+    }
+
+    #[test]
+    fn the_rfc_s_own_section_4_1_key_is_refused_with_the_reason() {
+        let err = decode_key("AQIDBAUGBwgJCgsMDQ4PEC==").unwrap_err();
+        assert_eq!(
+            err,
+            KeyError::NonCanonical {
+                last: 'C',
+                canonical: "AQIDBAUGBwgJCgsMDQ4PEA==".into()
+            }
+        );
+        assert!(err.to_string().contains("erratum"));
+        assert_eq!(
+            decode_key("AQIDBAUGBwgJCgsMDQ4PEA==").unwrap(),
+            core::array::from_fn(|i| i as u8 + 1)
         );
     }
 }

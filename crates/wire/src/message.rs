@@ -1,7 +1,7 @@
 //! Messages (RFC 6455 §5.4–§5.6): splitting one into frames, and putting
 //! frames back together with control frames interleaved.
 
-use crate::close::ClosePayload;
+use crate::close::{CloseError, ClosePayload};
 use crate::frame::Frame;
 use crate::opcode::OpCode;
 use crate::utf8::{Utf8Error, Utf8Validator};
@@ -94,6 +94,10 @@ pub enum MessageError {
     /// A frame with a reserved opcode or a malformed control frame.
     #[error("{0}")]
     BadFrame(String),
+    /// A Close frame whose payload is malformed: its own close code (1007
+    /// for a reason that is not UTF-8, 1002 otherwise).
+    #[error("{0}")]
+    BadClose(CloseError),
 }
 
 impl MessageError {
@@ -102,6 +106,7 @@ impl MessageError {
         match self {
             MessageError::InvalidUtf8(_) => 1007,
             MessageError::TooBig { .. } => 1009,
+            MessageError::BadClose(e) => e.close_code(),
             _ => 1002,
         }
     }
@@ -134,8 +139,7 @@ impl Reassembler {
             OpCode::Ping => return Ok(Some(Event::Ping(frame.payload))),
             OpCode::Pong => return Ok(Some(Event::Pong(frame.payload))),
             OpCode::Close => {
-                let close = ClosePayload::parse(&frame.payload)
-                    .map_err(|e| MessageError::BadFrame(e.to_string()))?;
+                let close = ClosePayload::parse(&frame.payload).map_err(MessageError::BadClose)?;
                 return Ok(Some(Event::Close(close)));
             }
             OpCode::ReservedData(n) | OpCode::ReservedControl(n) => {
@@ -258,5 +262,16 @@ mod tests {
         let err = r.push(bad).unwrap_err();
         assert_eq!(err, MessageError::InvalidUtf8(Utf8Error { offset: 2 }));
         assert_eq!(err.close_code(), 1007);
+    }
+
+    #[test]
+    fn a_close_reason_that_is_not_utf8_gets_1007_as_everywhere_else() {
+        let mut r = Reassembler::new(1024);
+        let err = r
+            .push(Frame::new(OpCode::Close, vec![0x03, 0xe8, 0xff]))
+            .unwrap_err();
+        assert_eq!(err.close_code(), 1007);
+        let err = r.push(Frame::new(OpCode::Close, vec![0x03])).unwrap_err();
+        assert_eq!(err.close_code(), 1002);
     }
 }

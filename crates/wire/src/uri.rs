@@ -51,6 +51,19 @@ impl WsUri {
         }
     }
 
+    /// Whether the host is loopback, which browsers treat as "potentially
+    /// trustworthy" (W3C Secure Contexts §3.2): `localhost`, a name ending in
+    /// `.localhost`, 127.0.0.0/8 and `[::1]`. An https page may open `ws://`
+    /// to such a host; mixed-content blocking spares it.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
     /// The request line of the opening handshake (§4.1).
     pub fn request_line(&self) -> String {
         format!("GET {} HTTP/1.1", self.resource_name())
@@ -347,5 +360,21 @@ mod tests {
     fn error_positions_count_characters() {
         let e = parse_uri("ws://é.com/#").unwrap_err();
         assert_eq!(e.position, 11);
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for (u, loopback) in [
+            ("ws://127.0.0.1:9001/echo", true),
+            ("ws://127.8.9.10/", true),
+            ("ws://localhost/", true),
+            ("ws://app.localhost/", true),
+            ("ws://[::1]:9001/", true),
+            ("ws://example.com/", false),
+            ("ws://localhost.example.com/", false),
+            ("ws://10.0.0.1/", false),
+        ] {
+            assert_eq!(parse_uri(u).unwrap().is_loopback(), loopback, "{u}");
+        }
     }
 }
