@@ -609,6 +609,40 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn close_with_no_code_sends_an_empty_close_frame_and_the_server_reports_1005() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    live_connect(&browser, &site, &echo.echo_url()).await;
+    browser
+        .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
+        .await;
+    // An empty code field is close() with no arguments: valid, and explained.
+    browser.replace_text(By::Id("close-code-live"), "").await;
+    browser
+        .wait_text(By::Id("close-no-code"), "the explanation", |t| {
+            t.contains("1005")
+        })
+        .await;
+    browser.click(By::Id("close-button")).await;
+    browser
+        .wait_text(By::Id("close-event"), "the 1005 close", |t| {
+            t == "close event: code 1005, reason \"\", wasClean true"
+        })
+        .await;
+    // On the wire: the browser's empty Close (masked, length 0) and the server's 88 00.
+    let wire = browser
+        .wait_text(By::Id("wire-frames"), "both empty Close frames", |t| {
+            t.matches("no status code").count() >= 2
+        })
+        .await;
+    let words = wire.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("00000000 88 80"), "{words}");
+    assert!(words.contains("00000000 88 00"), "{words}");
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn failed_connections_show_error_then_close_1006() {
     let echo = EchoServer::start();
     let site = StaticServer::start(dist());

@@ -9,11 +9,12 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{CloseForm, MessageLog, ProgressBar, StateDiagram, WireView};
-use crate::hooks::{ConnectOptions, use_live_connection};
+use crate::hooks::{ConnectOptions, url_with_session, use_live_connection};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::{download, read_file};
 use crate::state::console::{ConsoleAction, Payload};
 use wire::hex::parse_hex;
+use wire::tap::SessionId;
 
 /// The chapter's coding challenge: a host that does not exist. The chapter
 /// names a .com host, which anyone could register; `.invalid` is reserved
@@ -66,14 +67,17 @@ pub fn live() -> Html {
     let message = use_state(|| "Hello, wslab".to_owned());
     let hex = use_state(|| "de ad be ef".to_owned());
 
+    // The tap is wslab-echo's: offer it only for URLs that name one of its echo endpoints,
+    // so that other servers never get a request for /tap.
+    let tappable = |u: &str| url_with_session(u, SessionId([0; 16]), 0).is_some();
     let options = |target: String| ConnectOptions {
+        wire: *wire_on && tappable(&target),
         url: target,
         protocols: protocols
             .split(',')
             .map(|p| p.trim().to_owned())
             .filter(|p| !p.is_empty())
             .collect(),
-        wire: *wire_on,
         ping: ping.trim().parse::<u32>().unwrap_or(0),
     };
     let on_connect = {
@@ -161,6 +165,7 @@ pub fn live() -> Html {
         })
     };
     let status = console.ready.map_or("not connected", |s| s.name());
+    let tappable = tappable(&url);
     let open = console.is_open();
 
     html! {
@@ -187,7 +192,7 @@ pub fn live() -> Html {
                         <input id="live-protocols" type="text" value={(*protocols).clone()} oninput={text_of(&protocols)} placeholder="e.g. chat, superchat (optional)" />
                     </div>
                     <div class="row">
-                        <label class="check" for="live-wire"><input id="live-wire" type="checkbox" checked={*wire_on} onchange={on_wire} />{ "Show the wire (wslab-echo only)" }</label>
+                        <label class="check" for="live-wire"><input id="live-wire" type="checkbox" checked={*wire_on && tappable} disabled={!tappable} onchange={on_wire} />{ "Show the wire (wslab-echo only)" }</label>
                         <label for="live-ping">{ "Server pings every" }</label>
                         <input id="live-ping" type="number" min="0" class="narrow" value={(*ping).clone()} oninput={text_of(&ping)} />
                         <span>{ "seconds (0: off)" }</span>
