@@ -29,21 +29,9 @@ async fn echo_round_trip_through_a_real_browser_websocket() {
     );
 
     browser.click(By::Id("echo-connect")).await;
-    browser
-        .wait_text(By::Id("echo-status"), "state OPEN", |t| t == "OPEN")
-        .await;
-
+    browser.live_state("OPEN").await;
     let message = format!("round trip {}", std::process::id());
-    browser.replace_text(By::Id("echo-message"), &message).await;
-    browser.click(By::Id("echo-send")).await;
-    let reply = browser
-        .wait_text(
-            By::Css("#echo-log li.received .content"),
-            "the echoed reply",
-            |t| t.contains(&message),
-        )
-        .await;
-    assert_eq!(reply, message);
+    assert_eq!(browser.live_send_text(&message).await, message);
 
     browser.quit().await;
 }
@@ -516,21 +504,13 @@ async fn the_app_works_offline_once_loaded() {
     browser.quit().await;
 }
 
-/// Opens the live console at `url` and connects.
-async fn live_connect(browser: &Browser, site: &StaticServer, url: &str) {
-    browser.open_live(site, url).await;
-    browser.click(By::Id("echo-connect")).await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_code() {
     let echo = EchoServer::start();
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
-    live_connect(&browser, &site, &echo.echo_url()).await;
-    browser
-        .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
-        .await;
+    browser.live_connect(&site, &echo.echo_url()).await;
+    browser.live_state("OPEN").await;
 
     // The browser's real handshake, as the server got it, with the accept checked by wire.
     let request = browser
@@ -549,15 +529,7 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
         .await;
 
     // Text: echoed, and on the wire masked with a key the browser chose.
-    browser
-        .replace_text(By::Id("echo-message"), "masked by my browser")
-        .await;
-    browser.click(By::Id("echo-send")).await;
-    browser
-        .wait_text(By::Css("#echo-log li.received .content"), "the echo", |t| {
-            t == "masked by my browser"
-        })
-        .await;
+    browser.live_send_text("masked by my browser").await;
     let frame = browser
         .wait_text(By::Css("#wire-frames li.in"), "the inbound frame", |t| {
             t.contains("masked by my browser") && t.contains("same payload")
@@ -571,10 +543,7 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
         .await;
 
     // Binary: echoed unchanged.
-    browser
-        .replace_text(By::Id("send-hex"), "00 01 02 ff")
-        .await;
-    browser.click(By::Id("send-binary")).await;
+    browser.live_send_hex("00 01 02 ff").await;
     browser
         .wait_text(
             By::Css("#echo-log li.received:last-child .meta"),
@@ -584,24 +553,15 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
         .await;
 
     // A code page code may not use throws; 4000 with a reason closes cleanly.
-    browser
-        .replace_text(By::Id("close-code-live"), "1001")
-        .await;
-    browser.click(By::Id("close-button")).await;
+    browser.live_close("1001", "done").await;
     browser
         .wait_text(By::Id("live-exception"), "the InvalidAccessError", |t| {
             t.contains("InvalidAccessError")
         })
         .await;
+    browser.live_close("4000", "bye").await;
     browser
-        .replace_text(By::Id("close-code-live"), "4000")
-        .await;
-    browser
-        .replace_text(By::Id("close-reason-live"), "bye")
-        .await;
-    browser.click(By::Id("close-button")).await;
-    browser
-        .wait_text(By::Id("close-event"), "a clean close", |t| {
+        .live_close_event("a clean close", |t| {
             t == "close event: code 4000, reason \"bye\", wasClean true"
         })
         .await;
@@ -613,20 +573,17 @@ async fn close_with_no_code_sends_an_empty_close_frame_and_the_server_reports_10
     let echo = EchoServer::start();
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
-    live_connect(&browser, &site, &echo.echo_url()).await;
-    browser
-        .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
-        .await;
+    browser.live_connect(&site, &echo.echo_url()).await;
+    browser.live_state("OPEN").await;
     // An empty code field is close() with no arguments: valid, and explained.
-    browser.replace_text(By::Id("close-code-live"), "").await;
+    browser.live_close("", "").await;
     browser
         .wait_text(By::Id("close-no-code"), "the explanation", |t| {
             t.contains("1005")
         })
         .await;
-    browser.click(By::Id("close-button")).await;
     browser
-        .wait_text(By::Id("close-event"), "the 1005 close", |t| {
+        .live_close_event("the 1005 close", |t| {
             t == "close event: code 1005, reason \"\", wasClean true"
         })
         .await;
@@ -663,7 +620,9 @@ async fn failed_connections_show_error_then_close_1006() {
         .await;
 
     // The legacy proxy answers the Upgrade with a plain page: the handshake fails the same way.
-    live_connect(&browser, &site, &format!("ws://{}/legacy-proxy", echo.addr)).await;
+    browser
+        .live_connect(&site, &format!("ws://{}/legacy-proxy", echo.addr))
+        .await;
     browser
         .wait_text(By::Id("transitions"), "the legacy proxy failure", |t| {
             t.contains("close event: code 1006")
@@ -677,19 +636,12 @@ async fn idle_proxy_drops_a_silent_connection_and_heartbeats_keep_it() {
     let echo = EchoServer::start();
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
-    live_connect(
-        &browser,
-        &site,
-        &format!("ws://{}/idle?timeout=2", echo.addr),
-    )
-    .await;
     browser
-        .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
+        .live_connect(&site, &format!("ws://{}/idle?timeout=2", echo.addr))
         .await;
+    browser.live_state("OPEN").await;
     browser
-        .wait_text(By::Id("close-event"), "the drop", |t| {
-            t.contains("code 1006")
-        })
+        .live_close_event("the drop", |t| t.contains("code 1006"))
         .await;
 
     // With the server pinging every second, the browser's automatic pongs keep it alive.
@@ -698,9 +650,7 @@ async fn idle_proxy_drops_a_silent_connection_and_heartbeats_keep_it() {
         .await;
     browser.replace_text(By::Id("live-ping"), "1").await;
     browser.click(By::Id("echo-connect")).await;
-    browser
-        .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
-        .await;
+    browser.live_state("OPEN").await;
     // Four pongs: twice the proxy's 2-second idle limit has passed with the connection alive.
     browser
         .wait_text(By::Id("wire-frames"), "four pongs", |t| {
@@ -732,18 +682,11 @@ async fn wss_to_the_local_tls_port_works() {
     let site = StaticServer::start(dist());
     // The certificate is self-signed: this test, and only this test, tells Chromium to accept it.
     let browser = Browser::start_with(&["--ignore-certificate-errors"]).await;
-    live_connect(&browser, &site, &format!("wss://{}/echo", echo.tls_addr)).await;
     browser
-        .wait_text(By::Id("echo-status"), "OPEN over TLS", |t| t == "OPEN")
+        .live_connect(&site, &format!("wss://{}/echo", echo.tls_addr))
         .await;
-    browser.click(By::Id("echo-send")).await;
-    browser
-        .wait_text(
-            By::Css("#echo-log li.received .content"),
-            "the echo over TLS",
-            |t| t == "Hello, wslab",
-        )
-        .await;
+    browser.live_state("OPEN").await;
+    browser.live_send_text("Hello over TLS").await;
     browser.quit().await;
 }
 
@@ -752,9 +695,11 @@ async fn when_the_server_closes_first_the_browser_answers_by_itself() {
     let echo = EchoServer::start();
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
-    live_connect(&browser, &site, &format!("ws://{}/echo?close=1", echo.addr)).await;
     browser
-        .wait_text(By::Id("close-event"), "the server's close", |t| {
+        .live_connect(&site, &format!("ws://{}/echo?close=1", echo.addr))
+        .await;
+    browser
+        .live_close_event("the server's close", |t| {
             t == "close event: code 1000, reason \"the server is done\", wasClean true"
         })
         .await;
@@ -797,10 +742,8 @@ async fn an_image_file_is_echoed_and_shown_and_a_big_upload_shows_its_queue() {
     let big = dir.join("big.bin");
     std::fs::write(&big, vec![0x5a; BIG]).unwrap();
 
-    live_connect(&browser, &site, &echo.echo_url()).await;
-    browser
-        .wait_text(By::Id("echo-status"), "OPEN", |t| t == "OPEN")
-        .await;
+    browser.live_connect(&site, &echo.echo_url()).await;
+    browser.live_state("OPEN").await;
     let file = browser.driver.find(By::Id("send-file")).await.unwrap();
     file.send_keys(png.to_string_lossy()).await.unwrap();
     browser

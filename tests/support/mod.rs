@@ -22,21 +22,26 @@ fn workspace() -> PathBuf {
 
 /// The built app: `$WSLAB_DIST` (set by `cargo xtask test`), or a fresh
 /// `trunk build` into cargo's temporary folder for tests (`CARGO_TARGET_TMPDIR`,
-/// inside whatever target folder cargo uses).
+/// inside whatever target folder cargo uses), built once for all the tests
+/// of this run.
 pub fn dist() -> PathBuf {
-    if let Some(dir) = std::env::var_os("WSLAB_DIST") {
-        return PathBuf::from(dir);
-    }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-dist");
-    let status = Command::new("trunk")
-        .args(["build", "--dist"])
-        .arg(&dir)
-        .current_dir(workspace())
-        .env("TRUNK_SKIP_VERSION_CHECK", "true")
-        .status()
-        .expect("trunk must be installed (cargo xtask setup)");
-    assert!(status.success(), "trunk build failed");
-    dir
+    static DIST: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIST.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("WSLAB_DIST") {
+            return PathBuf::from(dir);
+        }
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-dist");
+        let status = Command::new("trunk")
+            .args(["build", "--dist"])
+            .arg(&dir)
+            .current_dir(workspace())
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .status()
+            .expect("trunk must be installed (cargo xtask setup)");
+        assert!(status.success(), "trunk build failed");
+        dir
+    })
+    .clone()
 }
 
 /// A child process killed (with its whole process group) on drop.
@@ -410,6 +415,50 @@ impl Browser {
             .goto(site.url(&format!("/live?{query}")))
             .await
             .unwrap();
+    }
+
+    /// The learner opens the live console with `url` and presses Connect.
+    pub async fn live_connect(&self, site: &StaticServer, url: &str) {
+        self.open_live(site, url).await;
+        self.click(By::Id("echo-connect")).await;
+    }
+
+    /// Waits until the live console's state reads `state` (e.g. "OPEN").
+    pub async fn live_state(&self, state: &str) {
+        self.wait_text(By::Id("echo-status"), &format!("state {state}"), |t| {
+            t == state
+        })
+        .await;
+    }
+
+    /// The learner types `text` and presses Send text; returns the echo's text.
+    pub async fn live_send_text(&self, text: &str) -> String {
+        self.replace_text(By::Id("echo-message"), text).await;
+        self.click(By::Id("echo-send")).await;
+        self.wait_text(
+            By::Css("#echo-log li.received:last-child .content"),
+            &format!("the echo of {text:?}"),
+            |t| t == text,
+        )
+        .await
+    }
+
+    /// The learner types bytes as hex and presses Send bytes.
+    pub async fn live_send_hex(&self, hex: &str) {
+        self.replace_text(By::Id("send-hex"), hex).await;
+        self.click(By::Id("send-binary")).await;
+    }
+
+    /// The learner fills in the close form and presses Close.
+    pub async fn live_close(&self, code: &str, reason: &str) {
+        self.replace_text(By::Id("close-code-live"), code).await;
+        self.replace_text(By::Id("close-reason-live"), reason).await;
+        self.click(By::Id("close-button")).await;
+    }
+
+    /// Waits for the close event line and returns it.
+    pub async fn live_close_event(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_text(By::Id("close-event"), what, pred).await
     }
 
     /// Waits until the element's text satisfies `pred`, returning that text.
