@@ -116,12 +116,156 @@ pub enum UriErrorKind {
     /// An IPv6 literal without its closing bracket.
     #[error("the IPv6 address has no closing ']' (RFC 3986 §3.2.2)")]
     UnclosedIpv6,
-    /// A port that is not a number from 1 to 65535.
-    #[error("the port {0:?} is not a number from 1 to 65535 (RFC 3986 §3.2.3)")]
+    /// Brackets around something that is not an IPv6 address.
+    #[error(
+        "[{0}] is not an IPv6 address: eight groups of up to four hex digits, with :: for one run of zero groups (RFC 4291 §2.2)"
+    )]
+    BadIpv6(String),
+    /// A port a browser refuses to connect to.
+    #[error(
+        "port {0} is on the Fetch standard's list of bad ports (Fetch §2.9): a browser refuses to connect to it, so the WebSocket fails (error, then close 1006)"
+    )]
+    BlockedPort(u16),
+    /// A port that is not a number from 0 to 65535.
+    #[error("the port {0:?} is not a number from 0 to 65535 (RFC 3986 §3.2.3)")]
     BadPort(String),
     /// A character that must be percent-encoded in a path or query.
     #[error("{0:?} must be percent-encoded in the path or query (RFC 3986 §3.3)")]
     BadPathChar(char),
+}
+
+/// The ports the Fetch standard blocks (§2.9, "bad port"): a browser fails
+/// any connection to them, WebSockets included.
+pub const BAD_PORTS: &[u16] = &[
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
+    102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427,
+    465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990,
+    993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667,
+    6668, 6669, 6679, 6697, 10080,
+];
+
+/// An IPv6 address as the WHATWG URL standard writes it (§3.7): lowercase
+/// hex groups without leading zeros, the first longest run of two or more
+/// zero groups written as `::`, an embedded IPv4 address written as hex.
+pub fn ipv6_text(addr: std::net::Ipv6Addr) -> String {
+    let groups = addr.segments();
+    // The first longest run of zero groups, if at least two long.
+    let (mut best, mut run) = ((0, 0), (0, 0));
+    for (i, g) in groups.iter().enumerate() {
+        if *g == 0 {
+            run = if run.1 == 0 {
+                (i, 1)
+            } else {
+                (run.0, run.1 + 1)
+            };
+            if run.1 > best.1 {
+                best = run;
+            }
+        } else {
+            run = (0, 0);
+        }
+    }
+    let hex = |gs: &[u16]| {
+        gs.iter()
+            .map(|g| format!("{g:x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    if best.1 < 2 {
+        return hex(&groups);
+    }
+    format!(
+        "{}::{}",
+        hex(&groups[..best.0]),
+        hex(&groups[best.0 + best.1..])
+    )
+}
+
+/// Encodes one label with Punycode (RFC 3492 §6.3), without the `xn--` prefix.
+fn punycode(label: &str) -> Option<String> {
+    const BASE: u32 = 36;
+    let (tmin, tmax, skew, damp) = (1, 26, 38, 700);
+    let adapt = |mut delta: u32, points: u32, first: bool| {
+        delta /= if first { damp } else { 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - tmin) * tmax) / 2 {
+            delta /= BASE - tmin;
+            k += BASE;
+        }
+        k + (BASE - tmin + 1) * delta / (delta + skew)
+    };
+    let digit = |d: u32| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let input: Vec<u32> = label.chars().map(u32::from).collect();
+    let mut out: String = label.chars().filter(char::is_ascii).collect();
+    let basic = out.len() as u32;
+    if basic > 0 {
+        out.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut h) = (128u32, 0u32, 72u32, basic);
+    while (h as usize) < input.len() {
+        let m = *input.iter().filter(|&&c| c >= n).min()?;
+        delta = delta.checked_add((m - n).checked_mul(h + 1)?)?;
+        n = m;
+        for &c in &input {
+            if c < n {
+                delta = delta.checked_add(1)?;
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = if k <= bias {
+                        tmin
+                    } else if k >= bias + tmax {
+                        tmax
+                    } else {
+                        k - bias
+                    };
+                    if q < t {
+                        break;
+                    }
+                    out.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                out.push(digit(q));
+                bias = adapt(delta, h + 1, h == basic);
+                delta = 0;
+                h += 1;
+            }
+        }
+        delta = delta.checked_add(1)?;
+        n = n.checked_add(1)?;
+    }
+    Some(out)
+}
+
+/// A host name as a browser sends it: each label with non-ASCII characters
+/// lowercased and Punycode-encoded with `xn--` (IDNA, RFC 5891). Names that
+/// need more of UTS #46 than lowercasing (compatibility forms, say) are left
+/// for the URL parser of a browser; this covers names typed in their usual form.
+pub fn ascii_host(host: &str) -> Option<String> {
+    if host.is_ascii() {
+        return Some(host.to_ascii_lowercase());
+    }
+    host.split('.')
+        .map(|label| {
+            let lower = label.to_lowercase();
+            if lower.is_ascii() {
+                Some(lower)
+            } else {
+                punycode(&lower).map(|p| format!("xn--{p}"))
+            }
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|labels| labels.join("."))
 }
 
 /// A [`UriErrorKind`] and the character position where it was found.
@@ -155,7 +299,9 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if !valid_scheme_syntax {
+    // "localhost:9001/echo" or "example.com:80": a host and a port, no scheme.
+    let looks_like_host_port = s[colon + 1..].starts_with(|c: char| c.is_ascii_digit());
+    if !valid_scheme_syntax || looks_like_host_port {
         return Err(err(0, UriErrorKind::MissingScheme));
     }
     let secure = match scheme.as_str() {
@@ -190,6 +336,9 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
         {
             return Err(err(hp_start + 1 + i, UriErrorKind::BadHostChar(c)));
         }
+        let Ok(addr) = inner.parse::<std::net::Ipv6Addr>() else {
+            return Err(err(hp_start + 1, UriErrorKind::BadIpv6(inner.to_owned())));
+        };
         let tail = &v6[close + 1..];
         let port = match tail.strip_prefix(':') {
             Some(p) => Some(p),
@@ -201,20 +350,21 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
                 ));
             }
         };
-        (
-            format!("[{}]", inner.to_ascii_lowercase()),
-            port,
-            hp_start + close + 3,
-        )
+        (format!("[{}]", ipv6_text(addr)), port, hp_start + close + 3)
     } else {
-        match hostport.rfind(':') {
-            Some(c) => (
-                hostport[..c].to_ascii_lowercase(),
-                Some(&hostport[c + 1..]),
-                hp_start + c + 1,
-            ),
-            None => (hostport.to_ascii_lowercase(), None, hp_start),
-        }
+        let (name, port, port_start) = match hostport.rfind(':') {
+            Some(c) => (&hostport[..c], Some(&hostport[c + 1..]), hp_start + c + 1),
+            None => (hostport, None, hp_start),
+        };
+        // Non-ASCII names go on the wire in Punycode, as a browser sends them.
+        let Some(ascii) = ascii_host(name) else {
+            let (i, c) = name
+                .char_indices()
+                .find(|(_, c)| !c.is_ascii())
+                .unwrap_or((0, ' '));
+            return Err(err(hp_start + i, UriErrorKind::BadHostChar(c)));
+        };
+        (ascii, port, port_start)
     };
     if host.is_empty() || host == "[]" {
         return Err(err(hp_start, UriErrorKind::MissingHost));
@@ -229,10 +379,13 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
     let (port, port_explicit) = match port_text {
         None | Some("") => (default_port, false),
         Some(p) => match p.parse::<u16>() {
-            Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => (n, true),
+            Ok(n) if p.bytes().all(|b| b.is_ascii_digit()) => (n, true),
             _ => return Err(err(port_start, UriErrorKind::BadPort(p.to_owned()))),
         },
     };
+    if BAD_PORTS.contains(&port) {
+        return Err(err(port_start, UriErrorKind::BlockedPort(port)));
+    }
 
     let after_start = auth_start + auth_len;
     let forbidden =
@@ -346,7 +499,12 @@ mod tests {
                 "ws://example.com:99999",
                 UriErrorKind::BadPort("99999".into()),
             ),
-            ("ws://example.com:0", UriErrorKind::BadPort("0".into())),
+            ("ws://example.com:0", UriErrorKind::BlockedPort(0)),
+            ("ws://example.com:6000", UriErrorKind::BlockedPort(6000)),
+            ("localhost:9001/echo", UriErrorKind::MissingScheme),
+            ("example.com:80", UriErrorKind::MissingScheme),
+            ("ws://[1::2::3]/", UriErrorKind::BadIpv6("1::2::3".into())),
+            ("ws://[12345::1]/", UriErrorKind::BadIpv6("12345::1".into())),
             ("ws://example.com:+80", UriErrorKind::BadPort("+80".into())),
             ("ws://[::1/", UriErrorKind::UnclosedIpv6),
             ("ws://example.com/a b", UriErrorKind::BadPathChar(' ')),
@@ -376,5 +534,28 @@ mod tests {
         ] {
             assert_eq!(parse_uri(u).unwrap().is_loopback(), loopback, "{u}");
         }
+    }
+
+    #[test]
+    fn hosts_are_written_as_a_browser_writes_them() {
+        for (input, host) in [
+            ("ws://[0:0::1]:9001/", "[::1]"),
+            ("ws://[0000:0000:0000:0000:0000:0000:0000:0001]/", "[::1]"),
+            ("ws://[::FFFF:1.2.3.4]/", "[::ffff:102:304]"),
+            ("ws://[1:0:0:2:0:0:0:3]/", "[1:0:0:2::3]"),
+            ("ws://[1:0:2:0:3:0:4:0]/", "[1:0:2:0:3:0:4:0]"),
+            ("ws://bücher.example/", "xn--bcher-kva.example"),
+            ("ws://BÜCHER.example/", "xn--bcher-kva.example"),
+            ("ws://例え.テスト/", "xn--r8jz45g.xn--zckzah"),
+            ("ws://münchen.de:8080/x", "xn--mnchen-3ya.de"),
+        ] {
+            assert_eq!(parse_uri(input).unwrap().host, host, "{input}");
+        }
+        assert_eq!(
+            parse_uri("ws://bücher.example:8080/")
+                .unwrap()
+                .host_header(),
+            "xn--bcher-kva.example:8080"
+        );
     }
 }

@@ -1,0 +1,104 @@
+//! `wire::uri` against the `url` crate (the WHATWG URL parser that browsers
+//! implement) over generated URLs: the host as it goes on the wire (IPv6
+//! written canonically, international names in Punycode), the port, the
+//! path and the query must agree.
+
+use proptest::prelude::*;
+use wire::uri::parse_uri;
+
+fn ascii_label() -> impl Strategy<Value = String> {
+    "[a-zA-Z][a-zA-Z0-9]{0,8}"
+}
+
+fn unicode_label() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just('a'),
+            Just('z'),
+            Just('é'),
+            Just('ü'),
+            Just('Ü'),
+            Just('ñ'),
+            Just('ß'),
+            Just('中'),
+            Just('文'),
+            Just('я'),
+            Just('Ж'),
+            Just('7'),
+        ],
+        1..8,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+fn ipv6() -> impl Strategy<Value = String> {
+    (
+        proptest::array::uniform8(prop_oneof![3 => Just(0u16), 1 => any::<u16>()]),
+        any::<bool>(),
+    )
+        .prop_map(|(groups, upper)| {
+            let text = groups
+                .iter()
+                .map(|g| format!("{g:04x}"))
+                .collect::<Vec<_>>()
+                .join(":");
+            let text = if upper { text.to_uppercase() } else { text };
+            format!("[{text}]")
+        })
+}
+
+fn host() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::collection::vec(ascii_label(), 1..4).prop_map(|l| l.join(".")),
+        (unicode_label(), ascii_label()).prop_map(|(u, tld)| format!("{u}.{tld}")),
+        ipv6(),
+    ]
+}
+
+fn url() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![
+            Just("ws"),
+            Just("wss"),
+            Just("WS"),
+            Just("Wss"),
+            Just("http"),
+            Just("https")
+        ],
+        host(),
+        proptest::option::of(prop_oneof![Just(80u16), Just(443u16), 1024u16..=65535]),
+        proptest::collection::vec("[a-z0-9]{0,5}", 0..4),
+        proptest::option::of("[a-z0-9=&]{0,10}"),
+    )
+        .prop_filter("a port browsers block", |(_, _, port, _, _)| {
+            port.is_none_or(|p| !wire::uri::BAD_PORTS.contains(&p))
+        })
+        .prop_map(|(scheme, host, port, segments, query)| {
+            let mut u = format!("{scheme}://{host}");
+            if let Some(p) = port {
+                u.push_str(&format!(":{p}"));
+            }
+            for s in segments {
+                u.push('/');
+                u.push_str(&s);
+            }
+            if let Some(q) = query {
+                u.push('?');
+                u.push_str(&q);
+            }
+            u
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn wire_reads_a_url_as_the_whatwg_parser_does(text in url()) {
+        let ours = parse_uri(&text).map_err(|e| TestCaseError::fail(format!("wire: {text}: {e}")))?;
+        let theirs = url::Url::parse(&text).map_err(|e| TestCaseError::fail(format!("url: {text}: {e}")))?;
+        prop_assert_eq!(Some(ours.host.as_str()), theirs.host_str(), "host of {}", text);
+        prop_assert_eq!(Some(ours.port), theirs.port_or_known_default(), "port of {}", text);
+        prop_assert_eq!(ours.path.as_str(), theirs.path(), "path of {}", text);
+        prop_assert_eq!(ours.query.as_deref(), theirs.query(), "query of {}", text);
+    }
+}
