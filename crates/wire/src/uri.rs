@@ -356,6 +356,12 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
             Some(c) => (&hostport[..c], Some(&hostport[c + 1..]), hp_start + c + 1),
             None => (hostport, None, hp_start),
         };
+        // Checked on the text as typed, so that the position points into it.
+        let allowed =
+            |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=".contains(c);
+        if let Some((i, c)) = name.char_indices().find(|(_, c)| !allowed(*c)) {
+            return Err(err(hp_start + i, UriErrorKind::BadHostChar(c)));
+        }
         // Non-ASCII names go on the wire in Punycode, as a browser sends them.
         let Some(ascii) = ascii_host(name) else {
             let (i, c) = name
@@ -368,12 +374,6 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
     };
     if host.is_empty() || host == "[]" {
         return Err(err(hp_start, UriErrorKind::MissingHost));
-    }
-    if !host.starts_with('[') {
-        let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=".contains(c);
-        if let Some((i, c)) = host.char_indices().find(|(_, c)| !allowed(*c)) {
-            return Err(err(hp_start + i, UriErrorKind::BadHostChar(c)));
-        }
     }
     let default_port = if secure { 443 } else { 80 };
     let (port, port_explicit) = match port_text {
@@ -557,5 +557,16 @@ mod tests {
                 .host_header(),
             "xn--bcher-kva.example:8080"
         );
+    }
+
+    /// A crash the request_parser fuzz target found: a host whose Punycode
+    /// form has a forbidden character reported a position inside a
+    /// multi-byte character of the input.
+    #[test]
+    fn fuzz_regression_error_positions_point_into_the_input() {
+        let text = String::from_utf8_lossy(b"HTTP://\xe3\xe3\xe3` \xe3K \x0d");
+        let e = parse_uri(&text).unwrap_err();
+        assert!(e.position <= text.chars().count(), "{e}");
+        assert!(matches!(e.kind, UriErrorKind::BadHostChar(_)), "{e}");
     }
 }

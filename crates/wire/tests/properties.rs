@@ -219,3 +219,15 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Any text at all: parse_uri answers, and an error's position points
+    /// into the text.
+    #[test]
+    fn uri_parsing_never_panics(text in "\\PC{0,60}", prefix in prop_oneof![Just(""), Just("ws://"), Just("wss://["), Just("http://")]) {
+        let text = format!("{prefix}{text}");
+        if let Err(e) = wire::uri::parse_uri(&text) {
+            prop_assert!(e.position <= text.trim().chars().count(), "{}", e);
+        }
+    }
+}
