@@ -68,6 +68,35 @@ pub struct Lesson {
 
 use Block::*;
 
+/// The heartbeats lesson's browser-side practice, as code (its indentation kept).
+const BROWSER_PRACTICE_JS: &str = r#"// Reconnect with exponential backoff and full jitter; an application heartbeat.
+let attempt = 0;
+function connect() {
+  const ws = new WebSocket('wss://example.com/live');
+  let heartbeat;
+  ws.onopen = () => {
+    attempt = 0;
+    heartbeat = setInterval(() => {
+      // The server answers 'pong' to 'ping': a page's own heartbeat, not a Ping frame.
+      if (ws.bufferedAmount === 0) ws.send('ping');
+    }, 25000);
+  };
+  ws.onclose = () => {
+    clearInterval(heartbeat);
+    const cap = Math.min(30000, 500 * 2 ** attempt++);
+    setTimeout(connect, Math.random() * cap); // never every client at once
+  };
+}
+connect();
+
+// Backpressure: send the next chunk only when the browser has drained the last ones.
+async function sendAll(ws, chunks) {
+  for (const chunk of chunks) {
+    while (ws.bufferedAmount > 1 << 20) await new Promise(r => setTimeout(r, 50));
+    ws.send(chunk);
+  }
+}"#;
+
 /// Every lesson, in the order of the chapter.
 pub const LESSONS: &[Lesson] = &[
     Lesson {
@@ -325,36 +354,7 @@ pub const LESSONS: &[Lesson] = &[
                  and never the same time as every other client. A page that sends a lot watches bufferedAmount, the bytes \
                  send() has queued but the browser has not yet handed to the network.",
             ),
-            Code(
-                "js",
-                "// Reconnect with exponential backoff and full jitter; an application heartbeat.\n\
-let attempt = 0;\n\
-function connect() {\n\
-  const ws = new WebSocket('wss://example.com/live');\n\
-  let heartbeat;\n\
-  ws.onopen = () => {\n\
-    attempt = 0;\n\
-    heartbeat = setInterval(() => {\n\
-      // The server answers 'pong' to 'ping': a page's own heartbeat, not a Ping frame.\n\
-      if (ws.bufferedAmount === 0) ws.send('ping');\n\
-    }, 25000);\n\
-  };\n\
-  ws.onclose = () => {\n\
-    clearInterval(heartbeat);\n\
-    const cap = Math.min(30000, 500 * 2 ** attempt++);\n\
-    setTimeout(connect, Math.random() * cap); // never every client at once\n\
-  };\n\
-}\n\
-connect();\n\
-\n\
-// Backpressure: send the next chunk only when the browser has drained the last ones.\n\
-async function sendAll(ws, chunks) {\n\
-  for (const chunk of chunks) {\n\
-    while (ws.bufferedAmount > 1 << 20) await new Promise(r => setTimeout(r, 50));\n\
-    ws.send(chunk);\n\
-  }\n\
-}",
-            ),
+            Code("js", BROWSER_PRACTICE_JS),
             H("heartbeats-practices", "Best practices"),
             List(&[
                 "Send heartbeats. Firewalls, NATs, proxies and load balancers close TCP connections that stay silent too long (often 60 seconds); a ping every 20–30 seconds keeps traffic flowing and detects dead peers.",

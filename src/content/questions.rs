@@ -112,7 +112,7 @@ pub const QUESTIONS: &[Question] = &[
             c(
                 "101 Switching Protocols",
                 true,
-                "Right: 101 means that after this response the connection speaks another protocol (§4.2.2).",
+                "Right: over HTTP/1.1, 101 means that after this response the connection speaks another protocol (§4.2.2). (Over HTTP/2 and HTTP/3 a WebSocket stream is accepted with 200 instead: RFC 8441, RFC 9220.)",
             ),
             c(
                 "200 OK, with the WebSocket headers added",

@@ -235,6 +235,7 @@ pub fn frames() -> Html {
                         <button type="button" id="fb-random-key" onclick={on_random_key} disabled={!state.mask}>{ "Random key" }</button>
                     </div>
                     if let Err(e) = &key { if state.mask { <p class="bad-text" id="fb-key-error">{ format!("{e}; using 00 00 00 00 meanwhile.") }</p> } }
+                    if state.mask { <p class="muted">{ "The default is RFC 6455 §5.7's key, so the bytes can be compared with the RFC. A real client draws a fresh, unpredictable key for every frame (§5.3): press Random key to do the same." }</p> }
                     <div class="row">
                         <label for="fb-sender">{ "Sent by" }</label>
                         <select id="fb-sender" onchange={on_sender}>

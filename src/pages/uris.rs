@@ -150,7 +150,7 @@ pub fn uris() -> Html {
                 <div class="card">
                     <h2>{ "ws:// — in clear" }</h2>
                     <p>{ "Anyone on the path (Wi-Fi, a proxy, an ISP) reads the request line, every header (cookies included) and every frame." }</p>
-                    <p>{ "The masked text frame \"Hello\" is these bytes, readable by anyone who reads the masking key two bytes in (it follows the 2-byte header, in clear):" }</p>
+                    <p>{ "The masked text frame \"Hello\" is these bytes, readable by anyone who reads the masking key two bytes in (it follows the 2-byte header, in clear; here it is RFC 6455 §5.7's key, where a browser would draw a fresh one for every frame):" }</p>
                     <pre class="wire-text" id="uri-ws-bytes">{ hex(&frame) }</pre>
                     <p>{ "Old proxies see Upgrade: websocket and may drop it, buffer the connection, or close it: the handshake fails or the connection hangs." }</p>
                 </div>
