@@ -38,19 +38,7 @@ pub fn wire_view(props: &WireViewProps) -> Html {
         let (request, response) = (h.request.as_str(), h.response.as_str());
         let parsed = wire::handshake::check_request(request);
         let key = parsed.request.key.clone().unwrap_or_default();
-        let offered: Vec<&str> = parsed
-            .request
-            .protocols
-            .iter()
-            .map(String::as_str)
-            .collect();
-        let ext: Vec<&str> = parsed
-            .request
-            .extensions
-            .iter()
-            .map(String::as_str)
-            .collect();
-        let verdict = wire::handshake::check_response(response, &key, &offered, &ext);
+        let verdict = wire::handshake::check_response_to(&parsed.request, response);
         (request.to_owned(), response.to_owned(), key, verdict)
     });
     let pings: Vec<(u32, &[u8])> = props

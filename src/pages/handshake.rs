@@ -14,7 +14,7 @@ use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::random_bytes;
 use crate::state::handshake::{HandshakeAction, HandshakeLab, HandshakeQuery};
-use wire::handshake::{Problem, check_request, check_response, generate_key, respond};
+use wire::handshake::{Problem, check_request, check_response_to, generate_key, respond};
 
 fn line_problems(problems: &[Problem]) -> Vec<LineProblem> {
     problems
@@ -75,15 +75,7 @@ pub fn handshake() -> Html {
         .response
         .clone()
         .unwrap_or_else(|| answer.text.clone());
-    let offered: Vec<&str> = check.request.protocols.iter().map(String::as_str).collect();
-    let extensions: Vec<&str> = check
-        .request
-        .extensions
-        .iter()
-        .map(String::as_str)
-        .collect();
-    let client_key = check.request.key.clone().unwrap_or_default();
-    let client_view = check_response(&response_text, &client_key, &offered, &extensions);
+    let client_view = check_response_to(&check.request, &response_text);
 
     let dispatch = |make: fn(String) -> HandshakeAction| {
         let state = state.clone();

@@ -702,6 +702,15 @@ pub struct ResponseCheck {
     pub problems: Vec<Problem>,
 }
 
+/// Checks a server's response against the request it answers: its key, and
+/// the subprotocols and extensions it offered (§4.1).
+pub fn check_response_to(request: &ClientRequest, response: &str) -> ResponseCheck {
+    let offered: Vec<&str> = request.protocols.iter().map(String::as_str).collect();
+    let extensions: Vec<&str> = request.extensions.iter().map(String::as_str).collect();
+    let key = request.key.as_deref().unwrap_or_default();
+    check_response(response, key, &offered, &extensions)
+}
+
 /// Checks a server's response against the client's key and what the client
 /// offered, as a browser does (§4.1, "the client MUST validate the server's
 /// response as follows").
