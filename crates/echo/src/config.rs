@@ -18,20 +18,20 @@ pub struct Config {
     /// Do not listen for wss://.
     #[arg(long)]
     pub no_tls: bool,
-    /// Largest message accepted, in bytes; larger ones are refused with close 1009.
-    #[arg(long, default_value_t = 16 << 20)]
+    /// Largest message accepted, in bytes (1 B–1 GiB); larger ones are refused with close 1009.
+    #[arg(long, default_value_t = 16 << 20, value_parser = in_range::<1, { 1 << 30 }>)]
     pub max_message: usize,
-    /// Largest frame accepted, in bytes; larger ones are refused with close 1009.
-    #[arg(long, default_value_t = 16 << 20)]
+    /// Largest frame accepted, in bytes (1 B–1 GiB); larger ones are refused with close 1009.
+    #[arg(long, default_value_t = 16 << 20, value_parser = in_range::<1, { 1 << 30 }>)]
     pub max_frame: usize,
     /// Most sockets open at once, of every kind: handshakes (HTTP and TLS),
     /// echo connections and taps. A few more are still answered, with close
     /// 1008 right after the handshake; past those, sockets are closed at once.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = in_range::<1, 1_000_000>)]
     pub max_connections: usize,
     /// Most sockets open at once from one client address (0: no cap); the
     /// same 1008 answer applies.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = in_range::<0, 1_000_000>)]
     pub max_per_ip: usize,
     /// Seconds a client has to complete its opening handshake (1–3600); a tap
     /// session not claimed by an /echo connection within it expires too.
@@ -46,7 +46,7 @@ pub struct Config {
     pub send_timeout: u64,
     /// Bytes a tap may hold before it drops some (a "lagged" event tells how
     /// many); 64 KiB to 256 MiB.
-    #[arg(long, default_value_t = crate::tap::DEFAULT_TAP_BUDGET, value_parser = tap_budget)]
+    #[arg(long, default_value_t = crate::tap::DEFAULT_TAP_BUDGET, value_parser = in_range::<{ 64 << 10 }, { 256 << 20 }>)]
     pub tap_budget: usize,
     /// An Origin allowed to connect (repeatable); `*` allows any. Without this
     /// flag, pages served from loopback (127.0.0.1, localhost, [::1], any port)
@@ -93,14 +93,15 @@ impl Config {
     }
 }
 
-fn tap_budget(text: &str) -> Result<usize, String> {
+/// A whole number from `MIN` to `MAX`, for a flag.
+fn in_range<const MIN: usize, const MAX: usize>(text: &str) -> Result<usize, String> {
     let n: usize = text
         .parse()
-        .map_err(|_| format!("{text:?} is not a whole number of bytes"))?;
-    if (64 << 10..=256 << 20).contains(&n) {
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    if (MIN..=MAX).contains(&n) {
         Ok(n)
     } else {
-        Err(format!("{n} is outside 65536–268435456 bytes"))
+        Err(format!("{n} is outside {MIN}–{MAX}"))
     }
 }
 
@@ -163,6 +164,10 @@ mod tests {
             ["wslab-echo", "--handshake-timeout", "3601"],
             ["wslab-echo", "--send-timeout", "-1"],
             ["wslab-echo", "--tap-budget", "10"],
+            ["wslab-echo", "--max-message", "0"],
+            ["wslab-echo", "--max-frame", "99999999999999999999"],
+            ["wslab-echo", "--max-connections", "0"],
+            ["wslab-echo", "--max-per-ip", "-3"],
         ] {
             assert!(Config::try_parse_from(args).is_err(), "{args:?}");
         }
