@@ -37,14 +37,6 @@ impl Role {
             Role::Server => "server",
         }
     }
-
-    /// The other side of the connection.
-    pub fn peer(self) -> Role {
-        match self {
-            Role::Client => Role::Server,
-            Role::Server => Role::Client,
-        }
-    }
 }
 
 impl fmt::Display for Role {

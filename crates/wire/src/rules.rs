@@ -6,8 +6,8 @@
 use std::fmt;
 
 use crate::decode::{
-    FrameError, FrameErrorKind, Role, close_payload_error, control_fin_error, control_length_error,
-    mask_error, opcode_error, rsv_error,
+    FrameError, Role, close_payload_error, control_fin_error, control_length_error, mask_error,
+    opcode_error, rsv_error,
 };
 use crate::frame::Frame;
 use crate::opcode::OpCode;
@@ -94,24 +94,10 @@ pub fn violations(frame: &Frame, sender: Role) -> Vec<Violation> {
     out
 }
 
-/// Whether a violation is one the frame decoder enforces (all but UTF-8).
-pub fn is_frame_rule(v: &Violation) -> bool {
-    matches!(v, Violation::Frame(_))
-}
-
-/// The kinds of the frame rules broken, for comparing with the decoder.
-pub fn frame_kinds(list: &[Violation]) -> Vec<&FrameErrorKind> {
-    list.iter()
-        .filter_map(|v| match v {
-            Violation::Frame(e) => Some(&e.kind),
-            Violation::Utf8(_) => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::FrameErrorKind;
 
     #[test]
     fn a_good_client_frame_breaks_nothing() {

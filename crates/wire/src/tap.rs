@@ -45,14 +45,6 @@ impl Direction {
         }
     }
 
-    /// The direction of bytes sent by `role`.
-    pub fn sent_by(role: Role) -> Direction {
-        match role {
-            Role::Client => Direction::FromClient,
-            Role::Server => Direction::FromServer,
-        }
-    }
-
     /// `"browser → server"` or `"server → browser"`, as the pages write it.
     pub fn arrow(self) -> &'static str {
         match self {
