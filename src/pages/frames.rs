@@ -12,7 +12,7 @@ use crate::content::lessons::lesson_for;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::{random_bytes, read_file};
-use crate::state::frames::{FramesAction, FramesLab, FramesQuery, PayloadMode};
+use crate::state::frames::{FramesAction, FramesLab, FramesQuery, PayloadMode, sender_name};
 use wire::Role;
 use wire::decode::{DecodeOptions, RunEnd, decode_all};
 use wire::examples::rfc_5_7;
@@ -239,8 +239,8 @@ pub fn frames() -> Html {
                     <div class="row">
                         <label for="fb-sender">{ "Sent by" }</label>
                         <select id="fb-sender" onchange={on_sender}>
-                            <option value="client" selected={state.sender == Role::Client}>{ "client (must mask)" }</option>
-                            <option value="server" selected={state.sender == Role::Server}>{ "server (must not mask)" }</option>
+                            <option value={Role::Client.as_str()} selected={state.sender == Role::Client}>{ "client (must mask)" }</option>
+                            <option value={Role::Server.as_str()} selected={state.sender == Role::Server}>{ "server (must not mask)" }</option>
                         </select>
                     </div>
                     <fieldset>
@@ -452,9 +452,9 @@ fn decoder(props: &DecoderProps) -> Html {
             <div class="row">
                 <label for="decoder-sender">{ "Sent by" }</label>
                 <select id="decoder-sender" onchange={on_sender}>
-                    <option value="client" selected={props.sender == Some(Role::Client)}>{ "client (frames must be masked)" }</option>
-                    <option value="server" selected={props.sender == Some(Role::Server)}>{ "server (frames must not be masked)" }</option>
-                    <option value="any" selected={props.sender.is_none()}>{ "either (skip the masking rule)" }</option>
+                    <option value={Role::Client.as_str()} selected={props.sender == Some(Role::Client)}>{ "client (frames must be masked)" }</option>
+                    <option value={Role::Server.as_str()} selected={props.sender == Some(Role::Server)}>{ "server (frames must not be masked)" }</option>
+                    <option value={sender_name(None)} selected={props.sender.is_none()}>{ "either (skip the masking rule)" }</option>
                 </select>
             </div>
             <details class="examples">
