@@ -48,6 +48,7 @@ pub fn all(needs: Needs) -> Result {
     wasm_bindgen()?;
     if needs.wasm_opt {
         wasm_opt()?;
+        compressors()?;
     }
     if needs.browser {
         chromium()?;
@@ -231,6 +232,19 @@ fn apt_install(packages: &[&str]) -> Result {
         .args(["install", "-y", "--no-install-recommends"])
         .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// gzip and brotli, for the precompressed copies `cargo xtask dist` writes.
+fn compressors() -> Result {
+    let missing: Vec<&str> = ["gzip", "brotli"]
+        .into_iter()
+        .filter(|tool| version_of(tool).is_none())
+        .collect();
+    if missing.is_empty() {
+        println!("ok: gzip and brotli");
+        return Ok(());
+    }
+    apt_install(&missing)
 }
 
 fn chromium() -> Result {

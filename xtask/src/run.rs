@@ -43,7 +43,27 @@ pub fn dist() -> Result {
     })?;
     step("trunk build --release --cargo-profile wasm-release into dist/");
     install::run(command("trunk").args(["build", "--release", "--cargo-profile", "wasm-release"]))?;
-    report_sizes(&root().join("dist"))
+    let dist = root().join("dist");
+    precompress(&dist)?;
+    report_sizes(&dist)
+}
+
+/// The text assets a static host may serve precompressed (nginx `gzip_static`
+/// and `brotli_static`): a `.gz` (gzip -9) and a `.br` (brotli -q 11) beside each.
+fn precompress(dist: &std::path::Path) -> Result {
+    step("precompressed copies: .gz and .br beside each text asset");
+    let entries =
+        std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "js" | "css" | "wasm" | "svg" | "json") {
+            continue;
+        }
+        install::run(command("gzip").args(["-9", "-k", "-f", "-n"]).arg(&path))?;
+        install::run(command("brotli").args(["-q", "11", "-k", "-f"]).arg(&path))?;
+    }
+    Ok(())
 }
 
 fn report_sizes(dist: &std::path::Path) -> Result {
