@@ -95,9 +95,12 @@ impl Session {
     fn push_event(&self, event: &TapEvent) {
         let mut s = self.lock();
         if !s.detached {
+            let first_of_batch = s.items.is_empty();
             encode_event(&mut s.items, event);
             drop(s);
-            self.ready.notify_one();
+            if first_of_batch {
+                self.ready.notify_one();
+            }
         }
     }
 }
@@ -235,6 +238,8 @@ impl TapLink {
             return;
         }
         let budget = self.session.budget;
+        // The tap is woken once per batch: by the item that finds the buffer empty.
+        let first_of_batch = s.items.is_empty();
         if lane.dropped > 0 {
             match first_frame {
                 Some(k) if s.items.len() + (bytes.len() - k) <= budget / 2 => {
@@ -261,7 +266,9 @@ impl TapLink {
             encode_bytes(&mut s.items, from, t_ms, bytes);
         }
         drop(s);
-        self.session.ready.notify_one();
+        if first_of_batch {
+            self.session.ready.notify_one();
+        }
     }
 }
 
