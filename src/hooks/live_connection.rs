@@ -74,6 +74,12 @@ pub fn url_with_session(url: &str, session: SessionId, ping: u32) -> Option<Stri
     ))
 }
 
+/// Whether `url` names one of wslab-echo's echo endpoints, so that its wire
+/// can be watched through `/tap`; other servers never get a `/tap` request.
+pub fn watchable(url: &str) -> bool {
+    url_with_session(url, SessionId([0; 16]), 0).is_some()
+}
+
 /// The tap's URL on the same server as `url`.
 fn tap_url(url: &str) -> Option<String> {
     let uri = parse_uri(url).ok()?;
@@ -96,6 +102,13 @@ struct Sockets {
     meter: Option<Interval>,
     /// Splitting the tap's bytes is stream decoding: it lives beside the sockets, not in the reducer.
     splitters: TapSplitters,
+}
+
+impl Sockets {
+    /// The real socket's bufferedAmount (0 when there is none).
+    fn buffered(&self) -> u32 {
+        self.main.as_ref().map_or(0, Socket::buffered_amount)
+    }
 }
 
 type Shared = Rc<RefCell<Sockets>>;
@@ -257,22 +270,13 @@ pub fn use_live_connection() -> LiveConnection {
             }
             console.dispatch(ConsoleAction::Sent(payload, now_ms()));
             // Right after send() the browser has queued the whole message.
-            let queued = sockets
-                .borrow()
-                .main
-                .as_ref()
-                .map_or(0, Socket::buffered_amount);
-            console.dispatch(ConsoleAction::Buffered(queued));
+            console.dispatch(ConsoleAction::Buffered(sockets.borrow().buffered()));
             let (weak, console2) = (Rc::downgrade(&sockets), console.clone());
             let meter = Interval::new(50, move || {
                 let Some(sockets) = weak.upgrade() else {
                     return;
                 };
-                let n = sockets
-                    .borrow()
-                    .main
-                    .as_ref()
-                    .map_or(0, Socket::buffered_amount);
+                let n = sockets.borrow().buffered();
                 console2.dispatch(ConsoleAction::Buffered(n));
                 if n == 0 {
                     // Dropping the interval from inside its own tick is deferred safely.
@@ -329,6 +333,9 @@ mod tests {
             Some(format!("ws://127.0.0.1:9001/idle?timeout=5&session={hex}&ping=3").as_str())
         );
         assert_eq!(url_with_session("wss://echo.example/", id, 0), None);
+        assert!(watchable("ws://127.0.0.1:9001/idle?timeout=5"));
+        assert!(!watchable("wss://echo.example/"));
+        assert!(!watchable("ws://this-site-does-not-exist.invalid"));
         assert_eq!(
             url_with_session("ws://127.0.0.1:9001/legacy-proxy", id, 0),
             None

@@ -4,6 +4,6 @@ mod live_connection;
 mod url_state;
 
 pub use live_connection::{
-    CloseRequest, ConnectOptions, LiveConnection, url_with_session, use_live_connection,
+    CloseRequest, ConnectOptions, LiveConnection, url_with_session, use_live_connection, watchable,
 };
 pub use url_state::use_url_state;

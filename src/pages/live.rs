@@ -9,12 +9,11 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{CloseForm, MessageLog, ProgressBar, StateDiagram, WireView};
-use crate::hooks::{ConnectOptions, url_with_session, use_live_connection};
+use crate::hooks::{ConnectOptions, use_live_connection, watchable};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::{download, read_file};
 use crate::state::console::{ConsoleAction, Payload};
 use wire::hex::parse_hex;
-use wire::tap::SessionId;
 
 /// The chapter's coding challenge: a host that does not exist. The chapter
 /// names a .com host, which anyone could register; `.invalid` is reserved
@@ -67,11 +66,8 @@ pub fn live() -> Html {
     let message = use_state(|| "Hello, wslab".to_owned());
     let hex = use_state(|| "de ad be ef".to_owned());
 
-    // The tap is wslab-echo's: offer it only for URLs that name one of its echo endpoints,
-    // so that other servers never get a request for /tap.
-    let tappable = |u: &str| url_with_session(u, SessionId([0; 16]), 0).is_some();
     let options = |target: String| ConnectOptions {
-        wire: *wire_on && tappable(&target),
+        wire: *wire_on && watchable(&target),
         url: target,
         protocols: protocols
             .split(',')
@@ -165,7 +161,7 @@ pub fn live() -> Html {
         })
     };
     let status = console.ready.map_or("not connected", |s| s.name());
-    let tappable = tappable(&url);
+    let tappable = watchable(&url);
     let open = console.is_open();
 
     html! {

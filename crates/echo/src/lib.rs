@@ -29,8 +29,8 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 
 pub use config::Config;
+pub use conn::CLOSE_WAIT;
 use conn::{Admission, Shared, SocketGuard};
-pub use conn::{CLOSE_WAIT, GRACE};
 
 /// How long shutdown waits for connections to finish their closing handshakes.
 pub const SHUTDOWN_WAIT: Duration = Duration::from_millis(2500);

@@ -151,13 +151,9 @@ impl Taps {
     }
 
     /// How many sessions exist (for tests of the clean-up).
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.map().len()
-    }
-
-    /// Whether no session exists.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
