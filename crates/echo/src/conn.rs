@@ -1,5 +1,5 @@
 //! One connection: the opening handshake (checked and answered with `wire`),
-//! then the echo loop (frames by tungstenite) or the tap, with limits,
+//! then the echo loop (frames by [`crate::ws`]) or the tap, with limits,
 //! deadlines and close codes.
 
 use std::collections::HashMap;
@@ -8,31 +8,30 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tokio::time::{sleep_until, timeout};
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tracing::{debug, info};
+use wire::OpCode;
 use wire::endpoint::{EchoOptions, Endpoint, EndpointError};
 use wire::handshake::{HeadRead, HeadReader, check_request, respond};
 use wire::tap::{Direction, TapEvent, encode_event, redact_request};
 
 use crate::config::Config;
 use crate::tap::{TapGuard, TapLink, Taps, Tee};
+use crate::ws::{Failure, Incoming, Limits, Readiness, WebSocket};
+
+/// Close codes the server sends (RFC 6455 §7.4.1).
+const NORMAL: u16 = 1000;
+const AWAY: u16 = 1001;
+const POLICY: u16 = 1008;
+const INTERNAL_ERROR: u16 = 1011;
 
 /// How long the tap gathers bytes before sending them.
 const TAP_BATCH: Duration = Duration::from_millis(25);
 
 /// The longest opening request read; longer ones get 431.
 const MAX_REQUEST: usize = 16 * 1024;
-
-/// What tungstenite gathers before it writes to the socket.
-const WRITE_BATCH: usize = 128 << 10;
 
 /// How long the server waits for the peer's Close after sending its own.
 pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
@@ -160,7 +159,7 @@ fn plain_response(status: &str, body: &str) -> String {
 /// Serves one accepted connection (plain TCP or TLS) to the end.
 pub async fn handle<S>(mut stream: S, peer: SocketAddr, shared: Arc<Shared>, admission: Admission)
 where
-    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: AsyncRead + AsyncWrite + Readiness + Unpin + Send + 'static,
 {
     let cfg = &shared.config;
     let send_deadline = cfg.send_timeout();
@@ -239,30 +238,17 @@ where
         _ => return,
     }
 
-    // The write buffer may hold what is batched plus one whole echoed message
-    // (with its header), and no more; tungstenite requires the limit to be above the batch.
-    let ws_config = WebSocketConfig::default()
-        .max_message_size(Some(cfg.max_message))
-        .max_frame_size(Some(cfg.max_frame))
-        .write_buffer_size(WRITE_BATCH)
-        .max_write_buffer_size(
-            WRITE_BATCH
-                .saturating_add(cfg.max_message)
-                .saturating_add(14),
-        );
+    let limits = Limits {
+        max_frame: cfg.max_frame,
+        max_message: cfg.max_message,
+    };
     let over_limit = match admission {
         Admission::Over(reason) => Some(reason),
         Admission::Within | Admission::Refused => None,
     };
     match endpoint {
         Endpoint::Tap => {
-            let ws = WebSocketStream::from_partially_read(
-                Tee::new(stream, None),
-                leftover,
-                Role::Server,
-                Some(ws_config),
-            )
-            .await;
+            let ws = WebSocket::new(Tee::new(stream, None), leftover, limits);
             serve_tap(ws, over_limit, &shared).await;
         }
         Endpoint::Echo(opts) | Endpoint::Idle { echo: opts, .. } => {
@@ -272,13 +258,7 @@ where
                 link.send(Direction::FromClient, &leftover);
                 link
             });
-            let ws = WebSocketStream::from_partially_read(
-                Tee::new(stream, link),
-                leftover,
-                Role::Server,
-                Some(ws_config),
-            )
-            .await;
+            let ws = WebSocket::new(Tee::new(stream, link), leftover, limits);
             let silence = match endpoint {
                 Endpoint::Idle { timeout, .. } => Some(Duration::from_secs(u64::from(timeout))),
                 _ => None,
@@ -289,61 +269,23 @@ where
     }
 }
 
-/// The close code and reason for an error tungstenite reports (it reports
-/// protocol errors to the caller instead of closing).
-fn close_for(err: &WsError, cfg: &Config) -> Option<(CloseCode, &'static str)> {
-    match err {
-        WsError::Utf8(_) => Some((CloseCode::Invalid, "text message is not valid UTF-8")),
-        // tungstenite reports a 64-bit length with its top bit set as too long;
-        // RFC 6455 §5.2 makes it a protocol error.
-        WsError::Capacity(CapacityError::MessageTooLong { size, .. })
-            if (*size as u64) >> 63 == 1 =>
-        {
-            Some((
-                CloseCode::Protocol,
-                "the 64-bit payload length has its top bit set",
-            ))
-        }
-        // The frame limit is checked on each header, the message limit on the sum.
-        WsError::Capacity(CapacityError::MessageTooLong { max_size, .. })
-            if *max_size == cfg.max_frame && cfg.max_frame < cfg.max_message =>
-        {
-            Some((CloseCode::Size, "frame too big"))
-        }
-        WsError::Capacity(_) => Some((CloseCode::Size, "message too big")),
-        WsError::Protocol(_) => Some((CloseCode::Protocol, "protocol error")),
-        _ => None,
-    }
-}
-
-/// Sends a message within the send deadline; false when it failed or timed out.
-async fn send_within<S>(ws: &mut WebSocketStream<S>, msg: Message, deadline: Duration) -> bool
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    matches!(timeout(deadline, ws.send(msg)).await, Ok(Ok(())))
+/// Whether a send finished within `deadline`.
+async fn within(deadline: Duration, send: impl Future<Output = std::io::Result<()>>) -> bool {
+    matches!(timeout(deadline, send).await, Ok(Ok(())))
 }
 
 /// Sends a Close frame, then waits (up to [`CLOSE_WAIT`]) for the peer's
 /// Close, so that the client sees a clean closing handshake, not a reset.
-async fn close_with<S>(
-    ws: &mut WebSocketStream<S>,
-    code: CloseCode,
-    reason: &'static str,
-    deadline: Duration,
-) where
-    S: AsyncRead + AsyncWrite + Unpin,
+async fn close_with<S>(ws: &mut WebSocket<S>, code: u16, reason: &str, deadline: Duration)
+where
+    S: AsyncRead + AsyncWrite + Readiness + Unpin,
 {
-    let close = Message::Close(Some(CloseFrame {
-        code,
-        reason: reason.into(),
-    }));
-    if !send_within(ws, close, deadline).await {
+    if !within(deadline, ws.send_close(code, reason)).await {
         return;
     }
     let _ = timeout(CLOSE_WAIT, async {
-        while let Some(Ok(m)) = ws.next().await {
-            if m.is_close() {
+        while let Ok(m) = ws.next().await {
+            if let Incoming::Close(_) = m {
                 break;
             }
         }
@@ -353,18 +295,18 @@ async fn close_with<S>(
 
 /// The echo loop: every text and binary message goes back unchanged.
 async fn echo<S>(
-    mut ws: WebSocketStream<S>,
+    mut ws: WebSocket<S>,
     opts: &EchoOptions,
     silence: Option<Duration>,
     over_limit: Option<&'static str>,
     shared: &Shared,
     started: Instant,
 ) where
-    S: AsyncRead + AsyncWrite + Unpin,
+    S: AsyncRead + AsyncWrite + Readiness + Unpin,
 {
     let send_deadline = shared.config.send_timeout();
     if let Some(reason) = over_limit {
-        close_with(&mut ws, CloseCode::Policy, reason, send_deadline).await;
+        close_with(&mut ws, POLICY, reason, send_deadline).await;
         return;
     }
     let secs = |s: u32| Duration::from_secs(u64::from(s));
@@ -381,25 +323,33 @@ async fn echo<S>(
         // The idle endpoint plays a proxy that drops connections silent for too long, in either direction.
         let deadline = last_traffic + silence.unwrap_or(idle);
         tokio::select! {
-            msg = ws.next() => match msg {
-                None => return,
-                Some(Ok(m @ (Message::Text(_) | Message::Binary(_)))) => {
+            incoming = ws.next() => match incoming {
+                Ok(Incoming::Message { text }) => {
                     last_traffic = tokio::time::Instant::now();
-                    if !send_within(&mut ws, m, send_deadline).await {
+                    let opcode = if text { OpCode::Text } else { OpCode::Binary };
+                    if !within(send_deadline, ws.send_back(opcode)).await {
                         debug!("send deadline passed: the client stopped reading");
                         return;
                     }
                 }
-                Some(Ok(Message::Close(_))) => {
-                    // tungstenite has queued the answering Close; flushing sends it.
-                    let _ = timeout(send_deadline, ws.flush()).await;
+                Ok(Incoming::Ping) => {
+                    last_traffic = tokio::time::Instant::now();
+                    if !within(send_deadline, ws.send_back(OpCode::Pong)).await {
+                        return;
+                    }
+                }
+                Ok(Incoming::Pong) => last_traffic = tokio::time::Instant::now(),
+                Ok(Incoming::Close(_)) => {
+                    // The answering Close carries the client's code and reason back.
+                    let _ = within(send_deadline, ws.send_back(OpCode::Close)).await;
                     return;
                 }
-                Some(Ok(_)) => last_traffic = tokio::time::Instant::now(),
-                Some(Err(e)) => {
-                    if let Some((code, reason)) = close_for(&e, &shared.config) {
-                        close_with(&mut ws, code, reason, send_deadline).await;
-                    }
+                Err(Failure::Protocol { code, reason }) => {
+                    debug!(code, %reason, "failing the connection");
+                    close_with(&mut ws, code, &reason, send_deadline).await;
+                    return;
+                }
+                Err(Failure::Io(e)) => {
                     debug!(error = %e, "connection ended");
                     return;
                 }
@@ -411,7 +361,7 @@ async fn echo<S>(
                 }
             }, if pinger.is_some() => {
                 let stamp = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX).to_be_bytes();
-                if !send_within(&mut ws, Message::Ping(Bytes::copy_from_slice(&stamp)), send_deadline).await {
+                if !within(send_deadline, ws.send(OpCode::Ping, &stamp)).await {
                     return;
                 }
                 if silence.is_some() {
@@ -423,17 +373,17 @@ async fn echo<S>(
                     // A proxy just cuts the TCP connection: no Close frame.
                     return;
                 }
-                close_with(&mut ws, CloseCode::Away, "idle timeout", send_deadline).await;
+                close_with(&mut ws, AWAY, "idle timeout", send_deadline).await;
                 return;
             },
             _ = async { sleep_until(close_at.unwrap_or(now)).await }, if close_at.is_some() => {
                 // The server closes first: the browser answers the Close by itself.
-                close_with(&mut ws, CloseCode::Normal, "the server is done", send_deadline).await;
+                close_with(&mut ws, NORMAL, "the server is done", send_deadline).await;
                 return;
             },
             _ = shutdown.changed() => {
                 // The server waits CLOSE_WAIT for everyone; a blocked client is cut then.
-                close_with(&mut ws, CloseCode::Away, "server shutting down", CLOSE_WAIT).await;
+                close_with(&mut ws, AWAY, "server shutting down", CLOSE_WAIT).await;
                 return;
             },
         }
@@ -442,14 +392,14 @@ async fn echo<S>(
 
 /// A tap socket: issues a session, then passes on what the echo connection
 /// that claims it reads and writes, in binary messages of `wire::tap` items.
-async fn serve_tap<S>(mut ws: WebSocketStream<S>, over_limit: Option<&'static str>, shared: &Shared)
+async fn serve_tap<S>(mut ws: WebSocket<S>, over_limit: Option<&'static str>, shared: &Shared)
 where
-    S: AsyncRead + AsyncWrite + Unpin,
+    S: AsyncRead + AsyncWrite + Readiness + Unpin,
 {
     let cfg = &shared.config;
     let send_deadline = cfg.send_timeout();
     if let Some(reason) = over_limit {
-        close_with(&mut ws, CloseCode::Policy, reason, send_deadline).await;
+        close_with(&mut ws, POLICY, reason, send_deadline).await;
         return;
     }
     let (id, guard): (_, TapGuard) = match shared.taps.issue(cfg.tap_budget) {
@@ -458,7 +408,7 @@ where
             info!(error = %e, "no randomness for a session id");
             close_with(
                 &mut ws,
-                CloseCode::Error,
+                INTERNAL_ERROR,
                 "cannot issue a session",
                 send_deadline,
             )
@@ -468,7 +418,7 @@ where
     };
     let mut first = Vec::new();
     encode_event(&mut first, &TapEvent::Session(id));
-    if !send_within(&mut ws, Message::Binary(first.into()), send_deadline).await {
+    if !within(send_deadline, ws.send(OpCode::Binary, &first)).await {
         return;
     }
     let claim_by = tokio::time::Instant::now() + cfg.handshake_timeout();
@@ -486,23 +436,36 @@ where
                 let (items, ended) = session.take();
                 if !items.is_empty() {
                     last_traffic = tokio::time::Instant::now();
-                    if !send_within(&mut ws, Message::Binary(items.into()), send_deadline).await {
+                    if !within(send_deadline, ws.send(OpCode::Binary, &items)).await {
                         return;
                     }
                 }
                 if ended {
-                    break (CloseCode::Normal, "the tapped connection ended");
+                    break (NORMAL, "the tapped connection ended");
                 }
             },
             _ = sleep_until(claim_by), if !claimed => {
-                break (CloseCode::Policy, "no /echo claimed this session in time");
+                break (POLICY, "no /echo claimed this session in time");
             },
-            _ = sleep_until(last_traffic + idle) => break (CloseCode::Away, "idle timeout"),
-            msg = ws.next() => match msg {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
+            _ = sleep_until(last_traffic + idle) => break (AWAY, "idle timeout"),
+            incoming = ws.next() => match incoming {
+                Ok(Incoming::Close(_)) => {
+                    let _ = within(send_deadline, ws.send_back(OpCode::Close)).await;
+                    return;
+                }
+                Ok(Incoming::Ping) => {
+                    if !within(send_deadline, ws.send_back(OpCode::Pong)).await {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(Failure::Protocol { code, reason }) => {
+                    close_with(&mut ws, code, &reason, send_deadline).await;
+                    return;
+                }
+                Err(Failure::Io(_)) => return,
             },
-            _ = shutdown.changed() => break (CloseCode::Away, "server shutting down"),
+            _ = shutdown.changed() => break (AWAY, "server shutting down"),
         }
     };
     // The session is gone before the closing handshake starts: nothing can claim it any more.

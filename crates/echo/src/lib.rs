@@ -10,13 +10,15 @@
 //! - `/idle?timeout=N` echoes, but drops the TCP connection after N seconds
 //!   without traffic in either direction, as an idle-timeout proxy would.
 //!
-//! The opening handshake is checked and answered by `wire`; frames are
-//! handled by tokio-tungstenite.
+//! The opening handshake is checked and answered by `wire`; frames are read,
+//! checked and written by [`ws`], on `wire`'s decoder, with buffers that
+//! grow with the frame being read and are freed when the connection is idle.
 
 mod config;
 mod conn;
 pub mod tap;
 mod tls;
+pub mod ws;
 
 use std::io;
 use std::net::SocketAddr;

@@ -26,6 +26,8 @@ use tokio::sync::Notify;
 use wire::decode::Boundaries;
 use wire::tap::{Direction, SessionId, TapEvent, encode_bytes, encode_event};
 
+use crate::ws::Readiness;
+
 /// What a tap holds at most before it drops bytes, by default.
 pub const DEFAULT_TAP_BUDGET: usize = 4 << 20;
 
@@ -287,6 +289,12 @@ impl<S> Tee<S> {
     /// Wraps `inner`; with `tap` None, nothing is copied.
     pub fn new(inner: S, tap: Option<TapLink>) -> Self {
         Tee { inner, tap }
+    }
+}
+
+impl<S: Readiness> Readiness for Tee<S> {
+    fn poll_read_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.inner.poll_read_ready(cx)
     }
 }
 

@@ -321,7 +321,10 @@ async fn a_frame_over_the_frame_limit_is_called_a_frame() {
     .unwrap();
     assert_eq!(
         close_of(&next_frame(&mut tcp, rest).await),
-        (1009, "frame too big".into())
+        (
+            1009,
+            "a frame of 2000 bytes is over this server's frame limit of 1000 bytes".into()
+        )
     );
 }
 
