@@ -127,7 +127,7 @@ async fn handshake_keystroke_with_an_8_kib_request() {
         .map(|_| {
             let t0 = now();
             let check = wire::handshake::check_request(&request);
-            let answer = wire::handshake::respond(&check, &["chat"]);
+            let answer = wire::handshake::respond(&check, &["chat"], None);
             let _ = wire::handshake::check_response(
                 &answer.text,
                 "dGhlIHNhbXBsZSBub25jZQ==",

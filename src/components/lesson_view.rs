@@ -35,7 +35,7 @@ fn example(e: Example) -> Html {
             html! { <CodeBlock lang="http" code={sample_request().replace("\r\n", "\n")} /> }
         }
         Example::HandshakeResponse => {
-            let answer = respond(&check_request(&sample_request()), &["chat"]);
+            let answer = respond(&check_request(&sample_request()), &["chat"], None);
             html! { <CodeBlock lang="http" code={answer.text.replace("\r\n", "\n")} /> }
         }
         Example::AcceptSteps => {

@@ -53,6 +53,11 @@ pub struct Config {
     /// are allowed. Requests without Origin (non-browser clients) are always allowed.
     #[arg(long = "allowed-origin")]
     pub allowed_origins: Vec<String>,
+    /// Decline permessage-deflate (RFC 7692) on every connection; without
+    /// this flag, the server accepts a client's offer (`/echo?deflate=0`
+    /// declines it for one connection).
+    #[arg(long)]
+    pub no_deflate: bool,
     /// Subprotocols the server speaks, comma-separated; it picks the first one a client offers.
     #[arg(long, default_value = "echo,chat,superchat", value_delimiter = ',')]
     pub protocols: Vec<String>,

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tokio::time::{sleep_until, timeout};
 use tracing::{debug, info};
 use wire::OpCode;
+use wire::deflate::DeflatePolicy;
 use wire::endpoint::{EchoOptions, Endpoint, EndpointError};
 use wire::handshake::{HeadRead, HeadReader, check_request, respond};
 use wire::tap::{Direction, TapEvent, encode_event, redact_request};
@@ -32,6 +33,10 @@ const TAP_BATCH: Duration = Duration::from_millis(25);
 
 /// The longest opening request read; longer ones get 431.
 const MAX_REQUEST: usize = 16 * 1024;
+
+/// How long compression state outlives the last message (permessage-deflate
+/// without context takeover): kept while messages flow, gone when quiet.
+const SHED_AFTER: Duration = Duration::from_secs(1);
 
 /// How long the server waits for the peer's Close after sending its own.
 pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
@@ -215,7 +220,12 @@ where
         return;
     }
     let protocols: Vec<&str> = cfg.protocols.iter().map(String::as_str).collect();
-    let answer = respond(&check, &protocols);
+    // permessage-deflate (RFC 7692), unless the flag or `?deflate=0` turns it off; taps stay plain.
+    let deflate = match endpoint.echo_options() {
+        Some(o) if !cfg.no_deflate && !o.no_deflate => Some(DeflatePolicy::default()),
+        _ => None,
+    };
+    let answer = respond(&check, &protocols, deflate.as_ref());
     if answer.status != 101 {
         answer_and_close(&mut stream, &answer.text, send_deadline).await;
         return;
@@ -248,7 +258,7 @@ where
     };
     match endpoint {
         Endpoint::Tap => {
-            let ws = WebSocket::new(Tee::new(stream, None), leftover, limits);
+            let ws = WebSocket::new(Tee::new(stream, None), leftover, limits, None);
             serve_tap(ws, over_limit, &shared).await;
         }
         Endpoint::Echo(opts) | Endpoint::Idle { echo: opts, .. } => {
@@ -258,7 +268,7 @@ where
                 link.send(Direction::FromClient, &leftover);
                 link
             });
-            let ws = WebSocket::new(Tee::new(stream, link), leftover, limits);
+            let ws = WebSocket::new(Tee::new(stream, link), leftover, limits, answer.deflate);
             let silence = match endpoint {
                 Endpoint::Idle { timeout, .. } => Some(Duration::from_secs(u64::from(timeout))),
                 _ => None,
@@ -324,7 +334,7 @@ async fn echo<S>(
         let deadline = last_traffic + silence.unwrap_or(idle);
         tokio::select! {
             incoming = ws.next() => match incoming {
-                Ok(Incoming::Message { text }) => {
+                Ok(Incoming::Message { text, .. }) => {
                     last_traffic = tokio::time::Instant::now();
                     let opcode = if text { OpCode::Text } else { OpCode::Binary };
                     if !within(send_deadline, ws.send_back(opcode)).await {
@@ -381,6 +391,7 @@ async fn echo<S>(
                 close_with(&mut ws, NORMAL, "the server is done", send_deadline).await;
                 return;
             },
+            _ = sleep_until(last_traffic + SHED_AFTER), if ws.holds_codecs() => ws.shed(),
             _ = shutdown.changed() => {
                 // The server waits CLOSE_WAIT for everyone; a blocked client is cut then.
                 close_with(&mut ws, AWAY, "server shutting down", CLOSE_WAIT).await;

@@ -22,6 +22,7 @@ use tokio::net::TcpStream;
 use wire::OpCode;
 use wire::close::ClosePayload;
 use wire::decode::{DecodeOptions, DecodedHeader, FrameError, FrameErrorKind, Role, decode_header};
+use wire::deflate::{Compressor, Decompressor, DeflateConfig};
 use wire::frame::FrameHeader;
 use wire::mask::apply_mask;
 use wire::message::MessageError;
@@ -58,10 +59,13 @@ impl Readiness for tokio_rustls::server::TlsStream<TcpStream> {}
 /// What [`WebSocket::next`] read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Incoming {
-    /// A whole text (valid UTF-8) or binary message, in [`WebSocket::payload`].
+    /// A whole text (valid UTF-8) or binary message, in [`WebSocket::payload`]
+    /// (inflated, if it came compressed).
     Message {
         /// Text rather than binary.
         text: bool,
+        /// It came compressed (RSV1, permessage-deflate).
+        compressed: bool,
     },
     /// A Ping; its payload is in [`WebSocket::payload`].
     Ping,
@@ -131,6 +135,7 @@ enum Held {
 /// A fragmented message being put together.
 struct Partial {
     text: bool,
+    compressed: bool,
     /// `HEADROOM` bytes, then the payload so far.
     data: Vec<u8>,
     utf8: Utf8Validator,
@@ -157,12 +162,22 @@ pub struct WebSocket<S> {
     held: Held,
     limits: Limits,
     decode: DecodeOptions,
+    deflate: Option<Deflate>,
+}
+
+/// permessage-deflate on this connection: what was agreed, and the codecs,
+/// made when first needed and dropped by [`WebSocket::shed`].
+struct Deflate {
+    config: DeflateConfig,
+    inflate: Option<Decompressor>,
+    compress: Option<Compressor>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
     /// Takes over `stream` after the opening handshake; `read` holds bytes
-    /// already read past the request.
-    pub fn new(stream: S, read: Vec<u8>, limits: Limits) -> Self {
+    /// already read past the request; `deflate` is the permessage-deflate
+    /// configuration the handshake agreed, if any.
+    pub fn new(stream: S, read: Vec<u8>, limits: Limits, deflate: Option<DeflateConfig>) -> Self {
         let max_payload = limits.max_frame.min(limits.max_message) as u64;
         WebSocket {
             stream,
@@ -174,8 +189,35 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
             limits,
             decode: DecodeOptions {
                 max_payload,
+                // RFC 7692 §6: RSV1 marks a compressed message.
+                allowed_rsv: u8::from(deflate.is_some()),
                 ..DecodeOptions::for_sender(Role::Client)
             },
+            deflate: deflate.map(|config| Deflate {
+                config,
+                inflate: None,
+                compress: None,
+            }),
+        }
+    }
+
+    /// Whether compression state is held that [`WebSocket::shed`] would free.
+    pub fn holds_codecs(&self) -> bool {
+        self.deflate
+            .as_ref()
+            .is_some_and(|d| d.inflate.is_some() || d.compress.is_some())
+    }
+
+    /// Drops the compression state that need not survive until the next
+    /// message: all of it, unless a side keeps its window (context takeover).
+    pub fn shed(&mut self) {
+        if let Some(d) = &mut self.deflate {
+            if d.config.client_no_context_takeover && self.partial.is_none() {
+                d.inflate = None;
+            }
+            if d.config.server_no_context_takeover {
+                d.compress = None;
+            }
         }
     }
 
@@ -270,6 +312,20 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
         start: usize,
         end: usize,
     ) -> Result<Option<Incoming>, Failure> {
+        if header.rsv[0] && (header.opcode.is_control() || header.opcode == OpCode::Continuation) {
+            return Err(Failure::protocol(
+                1002,
+                format!(
+                    "RSV1 is set on a {} frame; permessage-deflate marks only a message's first frame (RFC 7692 §6)",
+                    if header.opcode == OpCode::Continuation {
+                        "continuation"
+                    } else {
+                        "control"
+                    }
+                ),
+            ));
+        }
+        let compressed = header.rsv[0];
         let payload = &self.input[start..end];
         let text = match header.opcode {
             OpCode::Ping => {
@@ -302,6 +358,11 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
                 let e = MessageError::NothingToContinue;
                 Err(Failure::protocol(e.close_code(), e))
             }
+            (Some(text), None) if header.fin && compressed => {
+                let data = payload.to_vec();
+                self.finish_compressed(text, &data)?;
+                Ok(Some(Incoming::Message { text, compressed }))
+            }
             // A whole message in one frame: it stays where it was read.
             (Some(text), None) if header.fin => {
                 if text && let Err(e) = std::str::from_utf8(payload) {
@@ -310,38 +371,82 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
                     }));
                 }
                 self.held = Held::Read { start, end };
-                Ok(Some(Incoming::Message { text }))
+                Ok(Some(Incoming::Message { text, compressed }))
             }
             (Some(text), None) => {
                 let mut utf8 = Utf8Validator::new();
-                if text {
+                // Compressed text can only be checked once inflated.
+                if text && !compressed {
                     utf8.push(payload).map_err(utf8_failure)?;
                 }
                 let mut data = Vec::with_capacity(HEADROOM + payload.len());
                 data.resize(HEADROOM, 0);
                 data.extend_from_slice(payload);
-                self.partial = Some(Partial { text, data, utf8 });
+                self.partial = Some(Partial {
+                    text,
+                    compressed,
+                    data,
+                    utf8,
+                });
                 Ok(None)
             }
             (None, Some(p)) => {
-                if p.text {
+                if p.text && !p.compressed {
                     p.utf8.push(payload).map_err(utf8_failure)?;
                 }
                 p.data.extend_from_slice(payload);
                 if !header.fin {
                     return Ok(None);
                 }
-                let Partial { text, data, utf8 } = self.partial.take().unwrap_or_else(|| {
+                let Partial {
+                    text,
+                    compressed,
+                    data,
+                    utf8,
+                } = self.partial.take().unwrap_or_else(|| {
                     unreachable!("matched Some above");
                 });
+                if compressed {
+                    self.finish_compressed(text, &data[HEADROOM..])?;
+                    return Ok(Some(Incoming::Message { text, compressed }));
+                }
                 if text {
                     utf8.finish().map_err(utf8_failure)?;
                 }
                 self.assembled = data;
                 self.held = Held::Assembled;
-                Ok(Some(Incoming::Message { text }))
+                Ok(Some(Incoming::Message { text, compressed }))
             }
         }
+    }
+
+    /// Inflates a whole compressed message into the assembled buffer, within
+    /// the message limit, and checks text for UTF-8.
+    fn finish_compressed(&mut self, text: bool, data: &[u8]) -> Result<(), Failure> {
+        let Some(d) = &mut self.deflate else {
+            // The decoder refuses RSV1 when nothing was negotiated.
+            return Err(Failure::protocol(
+                1002,
+                "RSV1 is set, but no extension was negotiated",
+            ));
+        };
+        let takeover = !d.config.client_no_context_takeover;
+        let inflated = d
+            .inflate
+            .get_or_insert_with(|| Decompressor::new(takeover))
+            .decompress(data, self.limits.max_message)
+            .map_err(|e| Failure::protocol(e.close_code(), e))?;
+        if text && let Err(e) = std::str::from_utf8(&inflated) {
+            return Err(utf8_failure(Utf8Error {
+                offset: e.valid_up_to() as u64,
+            }));
+        }
+        let mut assembled = Vec::with_capacity(HEADROOM + inflated.len());
+        assembled.resize(HEADROOM, 0);
+        assembled.extend_from_slice(&inflated);
+        self.assembled = assembled;
+        self.held = Held::Assembled;
+        Ok(())
     }
 
     /// Forgets what `next` returned last, and frees buffers nothing is left in.
@@ -381,6 +486,35 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
     /// Sends the payload `next` returned last back as one unmasked frame
     /// with `opcode`: an echo, a Pong for a Ping, or the Close that answers one.
     pub async fn send_back(&mut self, opcode: OpCode) -> io::Result<()> {
+        if !opcode.is_control()
+            && let Some(d) = &mut self.deflate
+        {
+            let takeover = !d.config.server_no_context_takeover;
+            let payload = match self.held {
+                Held::Nothing => &[][..],
+                Held::Read { start, end } => &self.input[start..end],
+                Held::Assembled => &self.assembled[HEADROOM..],
+            };
+            let packed = d
+                .compress
+                .get_or_insert_with(|| Compressor::new(takeover))
+                .compress(payload);
+            // Compression is per message: a message it would not shrink goes out as it is (RFC 7692 §6).
+            if packed.len() < payload.len() {
+                let mut frame = Vec::with_capacity(10 + packed.len());
+                FrameHeader::new(
+                    true,
+                    [true, false, false],
+                    opcode,
+                    None,
+                    packed.len() as u64,
+                )
+                .encode_into(&mut frame);
+                frame.extend_from_slice(&packed);
+                self.stream.write_all(&frame).await?;
+                return self.stream.flush().await;
+            }
+        }
         let (buf, start, end) = match self.held {
             Held::Nothing => (&mut self.input, 0, 0),
             Held::Read { start, end } => (&mut self.input, start, end),
@@ -452,7 +586,7 @@ mod tests {
     /// A server on one end of a pipe, and the client's end.
     fn pair(limits: Limits) -> (WebSocket<DuplexStream>, DuplexStream) {
         let (server, client) = duplex(4 << 20);
-        (WebSocket::new(server, Vec::new(), limits), client)
+        (WebSocket::new(server, Vec::new(), limits, None), client)
     }
 
     async fn read_exactly(client: &mut DuplexStream, n: usize) -> Vec<u8> {
@@ -470,7 +604,13 @@ mod tests {
                 .write_all(&masked(OpCode::Binary, true, &payload))
                 .await
                 .unwrap();
-            assert_eq!(ws.next().await.unwrap(), Incoming::Message { text: false });
+            assert_eq!(
+                ws.next().await.unwrap(),
+                Incoming::Message {
+                    text: false,
+                    compressed: false
+                }
+            );
             assert_eq!(ws.payload(), payload);
             ws.send_back(OpCode::Binary).await.unwrap();
             let want = Frame::new(OpCode::Binary, payload).encode();
@@ -493,7 +633,13 @@ mod tests {
         });
         assert_eq!(ws.next().await.unwrap(), Incoming::Ping);
         assert_eq!(ws.payload(), b"p");
-        assert_eq!(ws.next().await.unwrap(), Incoming::Message { text: true });
+        assert_eq!(
+            ws.next().await.unwrap(),
+            Incoming::Message {
+                text: true,
+                compressed: false
+            }
+        );
         assert_eq!(ws.payload(), "Hello, wörld".as_bytes());
         let mut client = writer.await.unwrap();
         ws.send_back(OpCode::Text).await.unwrap();
@@ -514,7 +660,13 @@ mod tests {
             assert_eq!(echo[10..], big[..]);
             client
         });
-        assert_eq!(ws.next().await.unwrap(), Incoming::Message { text: false });
+        assert_eq!(
+            ws.next().await.unwrap(),
+            Incoming::Message {
+                text: false,
+                compressed: false
+            }
+        );
         assert!(ws.buffered_capacity() >= 1 << 20);
         ws.send_back(OpCode::Binary).await.unwrap();
         let mut client = writer.await.unwrap();
@@ -679,7 +831,7 @@ mod tests {
             for (i, (text, content, size, key)) in messages.iter().enumerate() {
                 let kind = if *text { wire::message::MessageKind::Text } else { wire::message::MessageKind::Binary };
                 let frames = wire::message::fragment(kind, content.as_bytes(), *size);
-                let whole = Ok((Incoming::Message { text: *text }, content.as_bytes().to_vec()));
+                let whole = Ok((Incoming::Message { text: *text, compressed: false }, content.as_bytes().to_vec()));
                 let ping = (i % 2 == 0).then(|| Ok((Incoming::Ping, vec![i as u8])));
                 for (j, frame) in frames.iter().enumerate() {
                     bytes.extend(frame.clone().masked(*key).encode());

@@ -486,3 +486,36 @@ async fn out_of_file_descriptors_both_accept_loops_back_off_instead_of_spinning(
     let warnings = log.matches("accept failed").count();
     assert!((1..=12).contains(&warnings), "{warnings} warnings:\n{log}");
 }
+
+/// A deflate bomb: a few kilobytes that inflate past the message limit end
+/// with 1009, not with the server's memory.
+#[tokio::test]
+async fn a_deflate_bomb_gets_1009() {
+    let (addr, _stop, _count) = start(|c| c.max_message = 1 << 20).await;
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(
+        format!("GET /echo HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        let n = tcp.read(&mut chunk).await.unwrap();
+        assert!(n > 0);
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+    };
+    assert!(String::from_utf8_lossy(&buf).contains("permessage-deflate"));
+    let rest = buf.split_off(end);
+    let bomb = wire::deflate::Compressor::new(false).compress(&vec![0u8; 64 << 20]);
+    assert!(bomb.len() < 100_000);
+    let mut frame = Frame::new(OpCode::Binary, bomb).masked([1, 2, 3, 4]);
+    frame.rsv[0] = true;
+    tcp.write_all(&frame.encode()).await.unwrap();
+    let (code, reason) = close_of(&next_frame(&mut tcp, rest).await);
+    assert_eq!(code, 1009, "{reason}");
+    assert!(reason.contains("inflates to more than"), "{reason}");
+}

@@ -481,3 +481,90 @@ async fn a_fragmented_message_is_echoed_whole() {
     assert_eq!(echoed.opcode, OpCode::Binary);
     assert_eq!(echoed.payload.len(), 140_067);
 }
+
+/// Splits tapped bytes from one side into frames (RSV1 allowed: permessage-deflate).
+fn tapped_frames(items: &[TapItem], side: Direction) -> Vec<wire::decode::DecodedFrame> {
+    let sender = match side {
+        Direction::FromClient => Role::Client,
+        Direction::FromServer => Role::Server,
+    };
+    let mut splitter = Splitter::new(DecodeOptions {
+        allowed_rsv: 1,
+        ..DecodeOptions::for_sender(sender)
+    });
+    let mut out = Vec::new();
+    for item in items {
+        if let TapItem::Bytes { from, bytes, .. } = item
+            && *from == side
+        {
+            for split in splitter.push(bytes) {
+                match split {
+                    Split::Frame { frame, .. } => out.push(frame),
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// soketto, a client with permessage-deflate, through a tap: both sides'
+/// frames are compressed on the wire (RSV1), and the echo comes back whole.
+/// With `?deflate=0` the server declines and nothing is compressed.
+#[tokio::test]
+async fn a_permessage_deflate_client_gets_compressed_echoes() {
+    use tokio_util::compat::TokioAsyncReadCompatExt;
+    let (addr, _stop) = start(|_| {}).await;
+    for decline in [false, true] {
+        let (mut tap, session) = open_tap(addr).await;
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        let path = format!(
+            "/echo?session={session}{}",
+            if decline { "&deflate=0" } else { "" }
+        );
+        let host = addr.to_string();
+        let mut client = soketto::handshake::Client::new(tcp.compat(), &host, &path);
+        client.add_extension(Box::new(soketto::extension::deflate::Deflate::new(
+            soketto::Mode::Client,
+        )));
+        let (mut sender, mut receiver) = match client.handshake().await.unwrap() {
+            soketto::handshake::ServerResponse::Accepted { .. } => client.into_builder().finish(),
+            other => panic!("{other:?}"),
+        };
+        let text = "compress me, compress me, compress me, compress me!".repeat(20);
+        sender.send_text(&text).await.unwrap();
+        sender.flush().await.unwrap();
+        let mut echoed = Vec::new();
+        let data = receiver.receive_data(&mut echoed).await.unwrap();
+        assert!(data.is_text());
+        assert_eq!(String::from_utf8(echoed).unwrap(), text);
+        let items = read_tap(&mut tap, |items| {
+            !tapped_frames(items, Direction::FromServer).is_empty()
+        })
+        .await;
+        let Some(TapItem::Event(TapEvent::Handshake { response, .. })) = items.first() else {
+            panic!("{items:?}")
+        };
+        let client_frame = &tapped_frames(&items, Direction::FromClient)[0];
+        let server_frame = &tapped_frames(&items, Direction::FromServer)[0];
+        if decline {
+            assert!(!response.contains("Sec-WebSocket-Extensions"), "{response}");
+            assert!(!client_frame.header.rsv[0] && !server_frame.header.rsv[0]);
+        } else {
+            assert!(
+                response.contains(
+                    "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n"
+                ),
+                "{response}"
+            );
+            for frame in [client_frame, server_frame] {
+                assert!(frame.header.rsv[0], "RSV1 marks a compressed message");
+                assert!(frame.frame.payload.len() < text.len() / 4);
+                let inflated = wire::deflate::Decompressor::new(false)
+                    .decompress(&frame.frame.payload, 1 << 20)
+                    .unwrap();
+                assert_eq!(inflated, text.as_bytes());
+            }
+        }
+    }
+}

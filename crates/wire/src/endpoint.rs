@@ -23,6 +23,9 @@ pub struct EchoOptions {
     pub ping: Option<u32>,
     /// `close=N`: the server starts the closing handshake after N seconds (1–3600).
     pub close: Option<u32>,
+    /// `deflate=0`: the server declines permessage-deflate (RFC 7692) on this
+    /// connection even if it offers it (`deflate=1`, the default).
+    pub no_deflate: bool,
 }
 
 /// A wslab-echo endpoint, with its parameters.
@@ -109,6 +112,7 @@ impl Endpoint {
                 ("session", "/echo" | "/idle") => "session",
                 ("ping", _) if takes_echo => "ping",
                 ("close", _) if takes_echo => "close",
+                ("deflate", _) if takes_echo => "deflate",
                 ("timeout", "/idle") => "timeout",
                 _ => continue,
             };
@@ -126,6 +130,19 @@ impl Endpoint {
                 }
                 "ping" => echo.ping = seconds(name, value, true)?,
                 "close" => echo.close = seconds(name, value, false)?,
+                "deflate" => {
+                    echo.no_deflate = match value {
+                        "0" => true,
+                        "1" => false,
+                        _ => {
+                            return Err(EndpointError::BadValue {
+                                name,
+                                value: value.chars().take(40).collect(),
+                                expected: "0 (decline permessage-deflate) or 1 (accept it)",
+                            });
+                        }
+                    }
+                }
                 _ => timeout = seconds(name, value, false)?,
             }
         }
@@ -169,6 +186,9 @@ impl Endpoint {
             query.extend(o.session.map(|s| format!("session={s}")));
             query.extend(o.ping.map(|s| format!("ping={s}")));
             query.extend(o.close.map(|s| format!("close={s}")));
+            if o.no_deflate {
+                query.push("deflate=0".to_owned());
+            }
         }
         if query.is_empty() {
             self.path().to_owned()
@@ -197,6 +217,7 @@ mod tests {
                 session: Some(id),
                 ping: Some(5),
                 close: Some(3600),
+                no_deflate: true,
             }),
             Endpoint::Idle {
                 timeout: 1,
@@ -225,6 +246,7 @@ mod tests {
             ("/echo?ping=", "ping"),
             ("/echo?ping=+5", "ping"),
             ("/echo?close=0", "close"),
+            ("/echo?deflate=yes", "deflate"),
             ("/echo?close=99999999999999999999999", "close"),
             ("/idle?timeout=0", "timeout"),
             ("/idle?timeout=1e3", "timeout"),

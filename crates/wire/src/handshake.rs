@@ -10,6 +10,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha1::{Digest, Sha1};
 
+use crate::deflate::{
+    DeflateConfig, DeflateOffer, DeflatePolicy, OfferVerdict, PERMESSAGE_DEFLATE,
+    check_deflate_response, negotiate, parse_extensions,
+};
 use crate::uri::WsUri;
 
 /// The GUID every server appends to the client's key (RFC 6455 §1.3, §4.2.2).
@@ -483,14 +487,43 @@ pub struct ServerAnswer {
     /// The exact response text, CRLF line endings, ending with the blank line
     /// (and, for errors, a plain-text body listing the problems).
     pub text: String,
+    /// The permessage-deflate configuration accepted (RFC 7692), if any.
+    pub deflate: Option<DeflateConfig>,
+    /// What became of each extension offer the server read: accepted, or
+    /// declined and why.
+    pub extensions: Vec<OfferVerdict>,
 }
 
 /// Builds the answer a correct server sends (§4.2.2). `supported` lists the
 /// subprotocols the server speaks; it picks the first one the client offered
-/// that it supports. This server negotiates no extensions.
-pub fn respond(check: &RequestCheck, supported: &[&str]) -> ServerAnswer {
+/// that it supports. With `deflate`, it accepts the first permessage-deflate
+/// offer it can honour (RFC 7692); without, it declines every extension.
+pub fn respond(
+    check: &RequestCheck,
+    supported: &[&str],
+    deflate: Option<&DeflatePolicy>,
+) -> ServerAnswer {
     let status = check.status();
     if status == 101 {
+        let (accepted, extensions) = match deflate {
+            None => (None, Vec::new()),
+            Some(policy) => {
+                let mut verdicts = Vec::new();
+                let mut offers = Vec::new();
+                for element in &check.request.extensions {
+                    match parse_extensions(element) {
+                        Ok(list) => offers.extend(list),
+                        Err(e) => verdicts.push(OfferVerdict {
+                            offer: element.clone(),
+                            outcome: Err(e.to_string()),
+                        }),
+                    }
+                }
+                let n = negotiate(&offers, policy);
+                verdicts.extend(n.verdicts);
+                (n.accepted, verdicts)
+            }
+        };
         let key = check.request.key.as_deref().unwrap_or_default();
         let protocol = check
             .request
@@ -505,11 +538,19 @@ pub fn respond(check: &RequestCheck, supported: &[&str]) -> ServerAnswer {
         if let Some(p) = &protocol {
             text.push_str(&format!("Sec-WebSocket-Protocol: {p}\r\n"));
         }
+        if let Some(config) = &accepted {
+            text.push_str(&format!(
+                "Sec-WebSocket-Extensions: {}\r\n",
+                config.response_header()
+            ));
+        }
         text.push_str("\r\n");
         return ServerAnswer {
             status,
             protocol,
             text,
+            deflate: accepted,
+            extensions,
         };
     }
     let reason = if status == 426 {
@@ -538,6 +579,8 @@ pub fn respond(check: &RequestCheck, supported: &[&str]) -> ServerAnswer {
         status,
         protocol: None,
         text,
+        deflate: None,
+        extensions: Vec::new(),
     }
 }
 
@@ -795,25 +838,60 @@ pub fn check_response(
         )),
         Some(_) => {}
     }
+    let deflate_offers: Vec<DeflateOffer> = offered_extensions
+        .iter()
+        .filter_map(|o| parse_extensions(o).ok())
+        .flatten()
+        .filter(|e| e.name == PERMESSAGE_DEFLATE)
+        .filter_map(|e| DeflateOffer::parse(&e).ok())
+        .collect();
+    let mut deflate_answers = 0;
     for h in msg.all("Sec-WebSocket-Extensions") {
-        for ext in h
-            .value
-            .split(',')
-            .map(|e| e.split(';').next().unwrap_or("").trim())
-            .filter(|e| !e.is_empty())
-        {
-            if !offered_extensions
+        let list = match parse_extensions(&h.value) {
+            Ok(list) => list,
+            Err(e) => {
+                msg.problems.push(problem(
+                    Some(h.line),
+                    Some("Sec-WebSocket-Extensions"),
+                    e.to_string(),
+                    "RFC 6455 §9.1",
+                ));
+                continue;
+            }
+        };
+        for ext in list {
+            let offered = offered_extensions
                 .iter()
-                .any(|o| o.split(';').next().unwrap_or("").trim() == ext)
-            {
+                .any(|o| o.split(';').next().unwrap_or("").trim() == ext.name);
+            if !offered {
                 msg.problems.push(problem(
                     Some(h.line),
                     Some("Sec-WebSocket-Extensions"),
                     format!(
-                        "the server accepted the extension {ext:?}, which the client did not offer"
+                        "the server accepted the extension {:?}, which the client did not offer",
+                        ext.name
                     ),
                     "RFC 6455 §4.1, response item 5",
                 ));
+            } else if ext.name == PERMESSAGE_DEFLATE {
+                deflate_answers += 1;
+                if deflate_answers == 2 {
+                    msg.problems.push(problem(
+                        Some(h.line),
+                        Some("Sec-WebSocket-Extensions"),
+                        "the server accepted permessage-deflate twice; it may accept one offer"
+                            .into(),
+                        "RFC 7692 §5",
+                    ));
+                }
+                if let Err(e) = check_deflate_response(&ext, &deflate_offers) {
+                    msg.problems.push(problem(
+                        Some(h.line),
+                        Some("Sec-WebSocket-Extensions"),
+                        e.to_string(),
+                        "RFC 7692 §7",
+                    ));
+                }
             }
         }
     }
@@ -875,7 +953,7 @@ mod tests {
         let check = check_request(RFC_REQUEST);
         assert_eq!(check.problems, []);
         assert_eq!(check.request.protocols, ["chat", "superchat"]);
-        let answer = respond(&check, &["chat"]);
+        let answer = respond(&check, &["chat"], None);
         assert_eq!(
             answer.text,
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n"
@@ -939,7 +1017,7 @@ mod tests {
         );
         assert_eq!(check.status(), 400);
         assert!(
-            respond(&check, &[])
+            respond(&check, &[], None)
                 .text
                 .contains("Sec-WebSocket-Version: 13\r\n")
         );
@@ -950,7 +1028,7 @@ mod tests {
         let text = RFC_REQUEST.replace("Version: 13", "Version: 12");
         let check = check_request(&text);
         assert_eq!(check.status(), 426);
-        let answer = respond(&check, &[]);
+        let answer = respond(&check, &[], None);
         assert!(
             answer
                 .text
@@ -1072,12 +1150,13 @@ mod tests {
         let answer = respond(
             &check_request(&format!("GET / HTTP/1.1\r\n{garbage}\r\n")),
             &[],
+            None,
         );
         assert_eq!(answer.status, 400);
         assert!(answer.text.len() < 4096, "{} bytes", answer.text.len());
         assert!(answer.text.contains(" more\n"), "{}", answer.text);
         let v8 = "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n";
-        let answer = respond(&check_request(v8), &[]);
+        let answer = respond(&check_request(v8), &[], None);
         assert_eq!(answer.status, 426);
         assert!(
             answer.text.contains(
@@ -1102,6 +1181,36 @@ mod tests {
         assert_eq!(
             decode_key("AQIDBAUGBwgJCgsMDQ4PEA==").unwrap(),
             core::array::from_fn(|i| i as u8 + 1)
+        );
+    }
+
+    #[test]
+    fn a_server_with_deflate_answers_the_browsers_offer_and_a_client_checks_it() {
+        let chrome = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+        let check = check_request(chrome);
+        let answer = respond(&check, &[], Some(&DeflatePolicy::default()));
+        assert!(answer.text.contains(
+            "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n"
+        ));
+        assert!(answer.deflate.is_some());
+        assert_eq!(answer.extensions.len(), 1);
+        assert!(
+            check_response_to(&check.request, &answer.text)
+                .problems
+                .is_empty()
+        );
+        // Without a policy the offer is declined: no header at all.
+        let plain = respond(&check, &[], None);
+        assert!(!plain.text.contains("Extensions") && plain.deflate.is_none());
+        // A response the client must fail: a parameter it did not offer.
+        let bad = answer.text.replace(
+            "client_no_context_takeover",
+            "client_no_context_takeover; client_max_window_bits=99",
+        );
+        let problems = check_response_to(&check.request, &bad).problems;
+        assert!(
+            problems.iter().any(|p| p.section.contains("RFC 7692")),
+            "{problems:?}"
         );
     }
 }

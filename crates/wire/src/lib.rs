@@ -25,6 +25,7 @@
 
 pub mod close;
 pub mod decode;
+pub mod deflate;
 pub mod endpoint;
 pub mod examples;
 pub mod frame;

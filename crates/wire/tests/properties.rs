@@ -231,3 +231,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// permessage-deflate (RFC 7692): any messages, with or without context
+    /// takeover, come back whole through a compressor and a decompressor.
+    #[test]
+    fn deflate_round_trips_any_messages(
+        messages in proptest::collection::vec(
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..300),
+                "[ab ]{0,400}".prop_map(String::into_bytes),
+            ],
+            1..6,
+        ),
+        takeover in any::<bool>(),
+    ) {
+        use wire::deflate::{Compressor, Decompressor};
+        let mut c = Compressor::new(takeover);
+        let mut d = Decompressor::new(takeover);
+        for m in &messages {
+            let packed = c.compress(m);
+            prop_assert!(!packed.ends_with(&wire::deflate::SYNC_TAIL) || m.is_empty());
+            prop_assert_eq!(&d.decompress(&packed, m.len()).unwrap(), m);
+        }
+    }
+
+    /// Any bytes: decompressing answers (data or an error), within the limit.
+    #[test]
+    fn inflating_any_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200), limit in 0usize..5000) {
+        if let Ok(out) = wire::deflate::Decompressor::new(false).decompress(&bytes, limit) {
+            prop_assert!(out.len() <= limit);
+        }
+    }
+
+    /// Any header text: parsing answers, and negotiating never panics.
+    #[test]
+    fn extension_headers_never_panic(text in "[a-z_=;, \"\\\\0-9-]{0,80}") {
+        if let Ok(list) = wire::deflate::parse_extensions(&text) {
+            let _ = wire::deflate::negotiate(&list, &wire::deflate::DeflatePolicy::default());
+        }
+    }
+}

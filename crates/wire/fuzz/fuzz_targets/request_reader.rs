@@ -39,6 +39,6 @@ fuzz_target!(|input: &[u8]| {
     }
     if let HeadRead::Complete { head, .. } = &whole {
         let check = wire::handshake::check_request(head);
-        let _ = wire::handshake::respond(&check, &["chat"]);
+        let _ = wire::handshake::respond(&check, &["chat"], Some(&wire::deflate::DeflatePolicy::default()));
     }
 });
