@@ -742,7 +742,11 @@ async fn an_image_file_is_echoed_and_shown_and_a_big_upload_shows_its_queue() {
     let big = dir.join("big.bin");
     std::fs::write(&big, vec![0x5a; BIG]).unwrap();
 
-    browser.live_connect(&site, &echo.echo_url()).await;
+    // Without compression, so that the 2 MiB file crosses as Chromium's own fragments
+    // (compressed, it would be one small frame).
+    browser.open_live(&site, &echo.echo_url()).await;
+    browser.click(By::Id("live-deflate")).await;
+    browser.click(By::Id("echo-connect")).await;
     browser.live_state("OPEN").await;
     let file = browser.driver.find(By::Id("send-file")).await.unwrap();
     file.send_keys(png.to_string_lossy()).await.unwrap();
@@ -777,5 +781,71 @@ async fn an_image_file_is_echoed_and_shown_and_a_big_upload_shows_its_queue() {
         })
         .await;
     let _ = std::fs::remove_dir_all(&dir);
+    browser.quit().await;
+}
+
+/// Chromium offers permessage-deflate by itself; wslab-echo accepts it, and
+/// the wire view shows the browser's real compressed frames (RSV1), inflated
+/// by wire. With the toggle off (`?deflate=0`) nothing is compressed.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wire_view_shows_chromiums_compressed_frames_and_the_toggle_turns_them_off() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let text = "squeeze this, squeeze this, squeeze this, squeeze this, squeeze this!";
+
+    browser.live_connect(&site, &echo.echo_url()).await;
+    browser.live_state("OPEN").await;
+    let request = browser
+        .wait_text(By::Id("wire-request"), "the browser's request", |t| {
+            t.contains("Sec-WebSocket-Extensions")
+        })
+        .await;
+    assert!(request.contains("permessage-deflate"), "{request}");
+    let response = browser
+        .wait_text(By::Id("wire-response"), "the server's answer", |t| {
+            t.contains("101")
+        })
+        .await;
+    assert!(
+        response.contains("Sec-WebSocket-Extensions: permessage-deflate"),
+        "{response}"
+    );
+    browser.live_send_text(text).await;
+    for (side, what) in [("in", "the browser's"), ("out", "the server's")] {
+        let frame = browser
+            .wait_text(
+                By::Css(format!("#wire-frames li.{side}")),
+                &format!("{what} compressed frame"),
+                |t| t.contains("RSV1 = 1") && t.contains("inflated here") && t.contains(text),
+            )
+            .await;
+        assert!(frame.contains("% of the original"), "{frame}");
+    }
+
+    // The same message without the extension: plain frames, the text readable as it is.
+    browser.open_live(&site, &echo.echo_url()).await;
+    browser.click(By::Id("live-deflate")).await;
+    browser.click(By::Id("echo-connect")).await;
+    browser.live_state("OPEN").await;
+    let request = browser
+        .wait_text(By::Id("wire-request"), "the request with deflate=0", |t| {
+            t.starts_with("GET /echo?session=")
+        })
+        .await;
+    assert!(request.contains("deflate=0"), "{request}");
+    let response = browser
+        .wait_text(By::Id("wire-response"), "the server's answer", |t| {
+            t.contains("101")
+        })
+        .await;
+    assert!(!response.contains("Sec-WebSocket-Extensions"), "{response}");
+    browser.live_send_text(text).await;
+    let frames = browser
+        .wait_text(By::Id("wire-frames"), "both plain frames", |t| {
+            t.matches(text).count() >= 2
+        })
+        .await;
+    assert!(!frames.contains("RSV1 = 1"), "{frames}");
     browser.quit().await;
 }

@@ -64,7 +64,14 @@ pub fn annotated_lines(props: &AnnotatedLinesProps) -> Html {
                 .filter(|p| p.line == n)
                 .map(|p| p.text.clone())
                 .collect();
-            html! { <Line key={n} {n} text={AttrValue::from(line.to_string())} {doc} {problems} /> }
+            // Extension lines are read by wire, parameter by parameter.
+            let notes = match line.split_once(':') {
+                Some((name, value)) if name.trim().eq_ignore_ascii_case("Sec-WebSocket-Extensions") => {
+                    headers::extension_notes(value.trim(), props.side)
+                }
+                _ => Vec::new(),
+            };
+            html! { <Line key={n} {n} text={AttrValue::from(line.to_string())} {doc} {problems} {notes} /> }
         });
     html! {
         <>
@@ -82,6 +89,7 @@ struct LineProps {
     text: AttrValue,
     doc: Option<&'static HeaderDoc>,
     problems: Vec<String>,
+    notes: Vec<String>,
 }
 
 #[function_component(Line)]
@@ -103,6 +111,10 @@ fn line(props: &LineProps) -> Html {
                                 <dt>{ "What it is for" }</dt><dd>{ d.purpose }</dd>
                                 <dt>{ "Who sets it" }</dt><dd>{ d.set_by }</dd>
                                 <dt>{ "When it is wrong" }</dt><dd>{ d.if_wrong }</dd>
+                                if !props.notes.is_empty() {
+                                    <dt>{ "This line, read" }</dt>
+                                    <dd><ul class="extension-notes">{ for props.notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul></dd>
+                                }
                             </dl>
                         },
                         None => html! { <p>{ "Not a header the WebSocket handshake uses; a server ignores it." }</p> },

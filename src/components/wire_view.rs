@@ -75,9 +75,28 @@ pub fn wire_view(props: &WireViewProps) -> Html {
                     let h = &f.decoded.header;
                     let payload = &f.decoded.frame.payload;
                     let header_len = h.encoded_len();
-                    let text = matches!(h.opcode, OpCode::Text | OpCode::Continuation)
+                    // A compressed message's frames carry DEFLATE data, not text.
+                    let text = (matches!(h.opcode, OpCode::Text | OpCode::Continuation) && !h.rsv[0] && f.inflated.is_none())
                         .then(|| std::str::from_utf8(&payload[..payload.len().min(4096)]).ok())
                         .flatten();
+                    let inflated = f.inflated.as_deref().map(|i| match &i.message {
+                        Ok(m) => {
+                            // A preview: the first 200 characters (or 64 bytes as hex).
+                            let preview = match std::str::from_utf8(m) {
+                                Ok(t) if t.chars().count() > 200 => format!("{:?}…", t.chars().take(200).collect::<String>()),
+                                Ok(t) => format!("{t:?}"),
+                                Err(_) => to_hex(&m[..m.len().min(64)]),
+                            };
+                            let ratio = if m.is_empty() { 0.0 } else { 100.0 * i.compressed as f64 / m.len() as f64 };
+                            html! {
+                                <p class="inflated">
+                                    <span class="ok-text">{ format!("inflated here by wire (00 00 ff ff restored, RFC 7692 §7.2.2): {} bytes from {} on the wire, {ratio:.0}% of the original: ", m.len(), i.compressed) }</span>
+                                    <code class="inflated-text">{ preview }</code>
+                                </p>
+                            }
+                        }
+                        Err(e) => html! { <p class="bad-text inflated">{ e }</p> },
+                    });
                     // A Close frame's body is a status code and a reason (§5.5.1), or nothing.
                     let close = (h.opcode == OpCode::Close).then(|| match ClosePayload::parse(payload) {
                         Ok(ClosePayload { code: Some(code), reason }) => format!("code {code} ({}), reason {reason:?}", lookup(code).map_or("unregistered", |i| i.name)),
@@ -102,10 +121,12 @@ pub fn wire_view(props: &WireViewProps) -> Html {
                                 Some(k) => html! { <>{ ", masking key " }<code class="mask-key">{ to_hex(&k) }</code></> },
                                 None => html! { ", unmasked" },
                             } }
+                            if h.rsv[0] { <span class="badge rsv1-badge">{ "RSV1 = 1: compressed (permessage-deflate)" }</span> }
                             if let Some(t) = text { <>{ ": " }<code class="frame-text">{ format!("{t:?}") }</code></> }
                             if let Some(c) = close { <>{ ": " }<span class="close-info">{ c }</span></> }
                             if let Some(d) = delay { <span class="badge">{ format!("pong {d} ms after the ping") }</span> }
                             if unmasked_ok == Some(true) { <span class="ok-text unmask-check">{ "unmasked here with that key: same payload" }</span> }
+                            { for inflated }
                             <HexDump id="wire-frame-hex" bytes={Bytes(f.raw.clone())} headers={vec![0..header_len]} />
                         </li>
                     }

@@ -75,9 +75,9 @@ const DOCS: &[HeaderDoc] = &[
     },
     HeaderDoc {
         name: "sec-websocket-extensions",
-        purpose: "Extensions the client offers, e.g. permessage-deflate (RFC 7692) (§4.1 item 11).",
-        set_by: "The browser itself.",
-        if_wrong: "If the server accepts an extension that was not offered, the browser fails the connection.",
+        purpose: "Extensions the client offers, in order of preference, each with parameters (§4.1 item 11, §9.1). Every browser offers permessage-deflate (RFC 7692): each message's payload compressed with DEFLATE, marked by RSV1 on its first frame.",
+        set_by: "The browser itself; page code cannot change it (the extensions property only reports what the server accepted).",
+        if_wrong: "A server declines offers it does not understand or cannot honour, by leaving them out of its answer; the connection then works without them. If the server accepts an extension that was not offered, the browser fails the connection.",
     },
     HeaderDoc {
         name: "sec-websocket-accept",
@@ -129,9 +129,9 @@ const RESPONSE_DOCS: &[HeaderDoc] = &[
     },
     HeaderDoc {
         name: "sec-websocket-extensions",
-        purpose: "The extensions the server accepted from the client's offer, with their parameters (§4.2.2 item 5.6).",
+        purpose: "The extensions the server accepted from the client's offer, at most one offer each, with the parameters both sides now use (§4.2.2 item 5.6; for permessage-deflate, RFC 7692 §7). Absent: no extension, RSV1–3 stay 0.",
         set_by: "The server.",
-        if_wrong: "An extension the client did not offer: the client fails the connection (§4.1, check 5).",
+        if_wrong: "An extension the client did not offer, or a parameter it may not answer with: the client fails the connection (§4.1, check 5; RFC 7692 §7).",
     },
     HeaderDoc {
         name: "sec-websocket-version",
@@ -140,6 +140,43 @@ const RESPONSE_DOCS: &[HeaderDoc] = &[
         if_wrong: "Informational: the client may retry with a version listed here.",
     },
 ];
+
+/// What each parameter of a `Sec-WebSocket-Extensions` line means, computed
+/// from the line by `wire` (RFC 7692 §7.1); the grammar error, if any.
+pub fn extension_notes(value: &str, side: Side) -> Vec<String> {
+    let list = match wire::deflate::parse_extensions(value) {
+        Ok(list) => list,
+        Err(e) => return vec![e.to_string()],
+    };
+    let mut out = Vec::new();
+    for ext in list {
+        if ext.name != wire::deflate::PERMESSAGE_DEFLATE {
+            out.push(format!(
+                "{}: not an extension wslab knows; a server that does not know it leaves it out of its answer.",
+                ext.name
+            ));
+            continue;
+        }
+        out.push(match side {
+            Side::Request => "permessage-deflate: the client can read messages whose payload is DEFLATE-compressed (RFC 7692).".to_owned(),
+            Side::Response => "permessage-deflate: accepted; from now on either side may send a message compressed, with RSV1 set on its first frame (RFC 7692 §6).".to_owned(),
+        });
+        for (name, value) in &ext.params {
+            let v = value.as_deref();
+            out.push(match (name.as_str(), v, side) {
+                ("server_no_context_takeover", _, Side::Request) => "server_no_context_takeover: the client asks the server to start every message with an empty window (§7.1.1.1).".to_owned(),
+                ("server_no_context_takeover", _, Side::Response) => "server_no_context_takeover: the server compresses every message on its own, never referring back to earlier ones (§7.1.1.1), so it keeps no 32 KiB window between messages.".to_owned(),
+                ("client_no_context_takeover", _, Side::Request) => "client_no_context_takeover: the client says it will compress every message on its own (§7.1.1.2).".to_owned(),
+                ("client_no_context_takeover", _, Side::Response) => "client_no_context_takeover: the server asks the client to compress every message on its own, so the server need not keep the client's window between messages (§7.1.1.2).".to_owned(),
+                ("server_max_window_bits", Some(n), _) => format!("server_max_window_bits={n}: the server's LZ77 window is at most 2^{n} bytes (§7.1.2.1)."),
+                ("client_max_window_bits", None, Side::Request) => "client_max_window_bits (no value): the client can use a smaller window if the server asks for one (§7.1.2.2).".to_owned(),
+                ("client_max_window_bits", Some(n), _) => format!("client_max_window_bits={n}: the client's LZ77 window is at most 2^{n} bytes (§7.1.2.2)."),
+                (other, _, _) => format!("{other}: not a permessage-deflate parameter; a server declines such an offer and a client fails such an answer (RFC 7692 §7)."),
+            });
+        }
+    }
+    out
+}
 
 /// Which message a line belongs to: the same header means different things
 /// in the client's request and in the server's answer.

@@ -848,6 +848,90 @@ pub const QUESTIONS: &[Question] = &[
             ),
         ],
     },
+    Question {
+        id: "mcq-rsv1-deflate",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "A server receives a Text frame with RSV1 = 1. When must it fail the connection?",
+        choices: &[
+            c(
+                "When the handshake agreed on no extension that defines RSV1",
+                true,
+                "Right. RSV bits are 0 unless an agreed extension defines them (RFC 6455 §5.2); permessage-deflate defines RSV1 as \"this message is compressed\" (RFC 7692 §6).",
+            ),
+            c(
+                "Always: RSV bits are reserved and must be 0",
+                false,
+                "Only without an extension. Once permessage-deflate is agreed, RSV1 = 1 on a message's first frame is how a compressed message is marked.",
+            ),
+            c(
+                "Only when the frame is also masked",
+                false,
+                "Masking is unrelated: every client frame is masked, compressed or not.",
+            ),
+            c(
+                "Never: receivers ignore bits they do not understand",
+                false,
+                "RFC 6455 §5.2 is the other way round: a receiver fails the connection on a non-zero RSV bit it has no meaning for.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-deflate-tail",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "What does permessage-deflate remove from the end of every compressed payload, and why?",
+        choices: &[
+            c(
+                "The four bytes 00 00 ff ff that end a DEFLATE sync flush: every message would end with them, so the receiver adds them back",
+                true,
+                "Right (RFC 7692 §7.2.1 and §7.2.2). The empty stored block a sync flush writes is always the same four bytes, so sending them would waste space.",
+            ),
+            c(
+                "The DEFLATE header with the window size: it was agreed in the handshake",
+                false,
+                "permessage-deflate sends raw DEFLATE with no zlib header at all; window sizes are agreed with the _max_window_bits parameters.",
+            ),
+            c(
+                "The masking key: a compressed payload needs no mask",
+                false,
+                "A client masks every frame, compressed or not (RFC 6455 §5.1); masking applies to the compressed bytes.",
+            ),
+            c(
+                "Nothing: the payload is exactly what DEFLATE produced",
+                false,
+                "The trailing 00 00 ff ff is dropped by the sender and restored by the receiver.",
+            ),
+        ],
+    },
+    Question {
+        id: "mcq-deflate-secrets",
+        lesson: "frames",
+        from_chapter: false,
+        prompt: "Why can compressing a message that holds a secret next to text an attacker controls leak the secret, even over wss://?",
+        choices: &[
+            c(
+                "The compressed size shrinks when the attacker's guess matches the secret, and TLS does not hide sizes",
+                true,
+                "Right: that is the CRIME/BREACH attack. Keep secrets out of compressed messages, or at least apart from attacker-controlled data and without context takeover.",
+            ),
+            c(
+                "DEFLATE is a cipher with a public key",
+                false,
+                "DEFLATE is compression, not encryption; it has no key at all.",
+            ),
+            c(
+                "Compressed frames are sent unmasked",
+                false,
+                "A client masks compressed frames like any other; masking is not secrecy anyway.",
+            ),
+            c(
+                "wss:// turns compression off",
+                false,
+                "It does not: the same extension is negotiated over ws:// and wss://.",
+            ),
+        ],
+    },
 ];
 
 /// A free-answer exercise from the chapter, checked leniently.

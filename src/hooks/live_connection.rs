@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::services::browser::now_ms;
 use crate::services::socket::{Socket, SocketEvent};
 use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, TapSplitters};
-use wire::endpoint::Endpoint;
+use wire::endpoint::{EchoOptions, Endpoint};
 use wire::tap::SessionId;
 use wire::uri::parse_uri;
 
@@ -56,16 +56,29 @@ pub struct LiveConnection {
 /// The echo URL with the tap's session (and the ping option) in its query,
 /// when the URL names a wslab-echo endpoint; `None` when it does not.
 pub fn url_with_session(url: &str, session: SessionId, ping: u32) -> Option<String> {
+    with_echo_options(url, |opts| {
+        opts.session = Some(session);
+        if ping > 0 {
+            opts.ping = Some(ping);
+        }
+    })
+}
+
+/// `url` (one of wslab-echo's echo endpoints) with `?deflate=0`: the server
+/// then declines permessage-deflate, for comparing the wire without it.
+pub fn without_deflate(url: &str) -> Option<String> {
+    with_echo_options(url, |opts| opts.no_deflate = true)
+}
+
+/// `url` with its echo options changed by `change`; None for other servers.
+fn with_echo_options(url: &str, change: impl FnOnce(&mut EchoOptions)) -> Option<String> {
     let uri = parse_uri(url).ok()?;
     let mut endpoint = Endpoint::parse(&uri.resource_name()).ok()?;
     let opts = match &mut endpoint {
         Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => o,
         Endpoint::Tap | Endpoint::LegacyProxy => return None,
     };
-    opts.session = Some(session);
-    if ping > 0 {
-        opts.ping = Some(ping);
-    }
+    change(opts);
     Some(format!(
         "{}://{}{}",
         uri.scheme(),

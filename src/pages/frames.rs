@@ -7,7 +7,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::LessonView;
-use crate::components::{BitDiagram, Bytes, CopyButton, HexDump, MaskTable};
+use crate::components::{BitDiagram, Bytes, CopyButton, DeflateLab, HexDump, MaskTable};
 use crate::content::lessons::lesson_for;
 use crate::hooks::use_url_state;
 use crate::route::Route;
@@ -307,6 +307,8 @@ pub fn frames() -> Html {
 
             <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
                 on_message={set(FramesAction::Message)} on_size={set(FramesAction::Size)} on_ping={flag(FramesAction::Ping)} />
+
+            <DeflateLab />
 
             if too_long {
                 <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>

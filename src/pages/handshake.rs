@@ -64,7 +64,8 @@ pub fn handshake() -> Html {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
-    let answer = respond(&check, &supported);
+    let policy = wire::deflate::DeflatePolicy::default();
+    let answer = respond(&check, &supported, state.deflate.then_some(&policy));
     let status_line = answer
         .text
         .split("\r\n")
@@ -103,6 +104,19 @@ pub fn handshake() -> Html {
                     .value(),
             )
         })
+    };
+    let on_deflate = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            state.dispatch(HandshakeAction::Deflate(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .checked(),
+            ))
+        })
+    };
+    let on_offer_deflate = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(HandshakeAction::OfferDeflate))
     };
     let on_random = {
         let state = state.clone();
@@ -174,6 +188,17 @@ pub fn handshake() -> Html {
                         <input id="handshake-supported" type="text" value={state.supported.clone()} oninput={on_supported}
                             placeholder="subprotocols, comma-separated" />
                     </div>
+                    <div class="row">
+                        <label class="check">
+                            <input id="handshake-deflate" type="checkbox" checked={state.deflate} onchange={on_deflate} />
+                            { " Server accepts permessage-deflate (RFC 7692)" }
+                        </label>
+                        if check.request.extensions.is_empty() {
+                            <button type="button" id="handshake-offer-deflate" onclick={on_offer_deflate}>
+                                { "Offer it, as browsers do" }
+                            </button>
+                        }
+                    </div>
                 </section>
                 <section class="card" aria-labelledby="answer-title">
                     <h2 id="answer-title">{ "A correct server answers" }
@@ -182,6 +207,16 @@ pub fn handshake() -> Html {
                         </span>
                     </h2>
                     <pre class="wire-text" id="handshake-response" aria-live="polite">{ &answer.text }</pre>
+                    if !answer.extensions.is_empty() {
+                        <ul class="extension-verdicts" id="handshake-extensions">
+                            { for answer.extensions.iter().map(|v| match &v.outcome {
+                                Ok(()) => html! { <li class="ok-text">{ format!("Accepted: {}", v.offer) }</li> },
+                                Err(why) => html! { <li class="bad-text">{ format!("Declined: {} ({why})", v.offer) }</li> },
+                            }) }
+                        </ul>
+                    } else if !check.request.extensions.is_empty() && answer.status == 101 {
+                        <p class="muted" id="handshake-extensions">{ "This server negotiates no extensions: it leaves every offer out of its answer, and RSV1–3 stay 0." }</p>
+                    }
                     if check.problems.is_empty() {
                         <p class="ok-text">{ "The request is valid: the server switches protocols." }</p>
                     } else {

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{CloseForm, MessageLog, ProgressBar, StateDiagram, WireView};
-use crate::hooks::{ConnectOptions, use_live_connection, watchable};
+use crate::hooks::{ConnectOptions, use_live_connection, watchable, without_deflate};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::{download, read_file};
 use crate::state::console::{ConsoleAction, Payload};
@@ -62,13 +62,19 @@ pub fn live() -> Html {
     let url = use_state(|| initial);
     let protocols = use_state(String::new);
     let wire_on = use_state(|| true);
+    let deflate_on = use_state(|| true);
     let ping = use_state(|| "0".to_owned());
     let message = use_state(|| "Hello, wslab".to_owned());
     let hex = use_state(|| "de ad be ef".to_owned());
 
     let options = |target: String| ConnectOptions {
         wire: *wire_on && watchable(&target),
-        url: target,
+        // Off: wslab-echo declines permessage-deflate (`?deflate=0`), to compare the wire without it.
+        url: if *deflate_on {
+            target
+        } else {
+            without_deflate(&target).unwrap_or(target)
+        },
         protocols: protocols
             .split(',')
             .map(|p| p.trim().to_owned())
@@ -160,6 +166,12 @@ pub fn live() -> Html {
             wire_on.set(e.target_unchecked_into::<HtmlInputElement>().checked())
         })
     };
+    let on_deflate = {
+        let deflate_on = deflate_on.clone();
+        Callback::from(move |e: Event| {
+            deflate_on.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
     let status = console.ready.map_or("not connected", |s| s.name());
     let tappable = watchable(&url);
     let open = console.is_open();
@@ -192,6 +204,10 @@ pub fn live() -> Html {
                         <label for="live-ping">{ "Server pings every" }</label>
                         <input id="live-ping" type="number" min="0" class="narrow" value={(*ping).clone()} oninput={text_of(&ping)} />
                         <span>{ "seconds (0: off)" }</span>
+                    </div>
+                    <div class="row">
+                        <label class="check" for="live-deflate"><input id="live-deflate" type="checkbox" checked={*deflate_on || !tappable} disabled={!tappable} onchange={on_deflate} />
+                            { "Let wslab-echo accept compression (permessage-deflate; off adds ?deflate=0)" }</label>
                     </div>
                     <div class="row">
                         <button type="submit" id="echo-connect">{ "Connect" }</button>

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use yew::prelude::*;
 
 use wire::decode::{DecodeOptions, DecodedFrame, Role, Split, Splitter};
+use wire::deflate::{Decompressor, DeflateConfig};
 use wire::frame::FrameHeader;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
@@ -254,30 +255,112 @@ pub struct WireFrame {
     pub raw: Rc<Vec<u8>>,
     /// The frame, decoded (and unmasked) by `wire`.
     pub decoded: Rc<DecodedFrame>,
+    /// On the last frame of a compressed message (permessage-deflate): the
+    /// whole message inflated here by `wire`.
+    pub inflated: Option<Rc<Inflated>>,
 }
 
-/// The two directions of a tapped connection, split into frames by `wire`.
+/// A compressed message, inflated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inflated {
+    /// Its compressed size: the payloads of its frames, as on the wire.
+    pub compressed: usize,
+    /// The message, or why it could not be inflated.
+    pub message: Result<Vec<u8>, String>,
+}
+
+/// The most a wire view inflates of one message.
+const INFLATE_LIMIT: usize = 16 << 20;
+
+/// One direction of a tapped connection.
+#[derive(Debug)]
+struct Lane {
+    splitter: Splitter,
+    /// The compressed message being gathered, frame by frame.
+    compressed: Option<Vec<u8>>,
+    inflater: Option<Decompressor>,
+}
+
+impl Lane {
+    fn new(from: Direction, deflate: Option<&DeflateConfig>) -> Self {
+        let takeover = deflate.map(|d| match from {
+            Direction::FromClient => !d.client_no_context_takeover,
+            Direction::FromServer => !d.server_no_context_takeover,
+        });
+        Lane {
+            splitter: Splitter::new(DecodeOptions {
+                // RSV1 marks a compressed message once permessage-deflate is agreed.
+                allowed_rsv: u8::from(deflate.is_some()),
+                ..DecodeOptions::for_sender(from.sender())
+            }),
+            compressed: None,
+            inflater: takeover.map(Decompressor::new),
+        }
+    }
+
+    /// Follows a frame through a compressed message; on its last frame,
+    /// the message inflated.
+    fn inflate(&mut self, frame: &DecodedFrame) -> Option<Rc<Inflated>> {
+        let h = &frame.header;
+        let inflater = self.inflater.as_mut()?;
+        match h.opcode {
+            OpCode::Text | OpCode::Binary if h.rsv[0] => {
+                self.compressed = Some(frame.frame.payload.clone())
+            }
+            OpCode::Text | OpCode::Binary => self.compressed = None,
+            OpCode::Continuation => {
+                if let Some(c) = &mut self.compressed {
+                    c.extend_from_slice(&frame.frame.payload);
+                }
+            }
+            _ => return None,
+        }
+        if !h.fin {
+            return None;
+        }
+        let data = self.compressed.take()?;
+        Some(Rc::new(Inflated {
+            compressed: data.len(),
+            message: inflater
+                .decompress(&data, INFLATE_LIMIT)
+                .map_err(|e| e.to_string()),
+        }))
+    }
+}
+
+/// The two directions of a tapped connection, split into frames by `wire`,
+/// and compressed messages inflated once the handshake agreed on
+/// permessage-deflate.
 #[derive(Debug)]
 pub struct TapSplitters {
-    from_client: Splitter,
-    from_server: Splitter,
+    from_client: Lane,
+    from_server: Lane,
+    deflate: Option<DeflateConfig>,
 }
 
 impl Default for TapSplitters {
     fn default() -> Self {
         TapSplitters {
-            from_client: Splitter::new(DecodeOptions::for_sender(Role::Client)),
-            from_server: Splitter::new(DecodeOptions::for_sender(Role::Server)),
+            from_client: Lane::new(Direction::FromClient, None),
+            from_server: Lane::new(Direction::FromServer, None),
+            deflate: None,
         }
     }
 }
 
 impl TapSplitters {
-    fn lane(&mut self, from: Direction) -> &mut Splitter {
+    fn lane(&mut self, from: Direction) -> &mut Lane {
         match from {
             Direction::FromClient => &mut self.from_client,
             Direction::FromServer => &mut self.from_server,
         }
+    }
+
+    /// The server's answer agreed on this permessage-deflate configuration (or none).
+    fn agreed(&mut self, deflate: Option<DeflateConfig>) {
+        self.deflate = deflate;
+        self.from_client = Lane::new(Direction::FromClient, deflate.as_ref());
+        self.from_server = Lane::new(Direction::FromServer, deflate.as_ref());
     }
 
     /// Takes raw bytes the tap passed on; returns the frames they completed
@@ -290,12 +373,14 @@ impl TapSplitters {
     ) -> (Vec<WireFrame>, Vec<String>) {
         let mut frames = Vec::new();
         let mut errors = Vec::new();
-        for item in self.lane(from).push(bytes) {
+        let lane = self.lane(from);
+        for item in lane.splitter.push(bytes) {
             match item {
                 Split::Frame { raw, frame } => frames.push(WireFrame {
                     from,
                     t_ms,
                     raw: Rc::new(raw),
+                    inflated: lane.inflate(&frame),
                     decoded: Rc::new(frame),
                 }),
                 Split::Error(e) => errors.push(format!("{}: {e}", from.arrow())),
@@ -306,7 +391,8 @@ impl TapSplitters {
 
     /// The tap dropped bytes of one direction; its next bytes start a frame.
     pub fn restart(&mut self, from: Direction) {
-        *self.lane(from) = Splitter::new(DecodeOptions::for_sender(from.sender()));
+        let deflate = self.deflate;
+        *self.lane(from) = Lane::new(from, deflate.as_ref());
     }
 
     /// Takes one tap message: splits its bytes and restarts after a gap.
@@ -332,10 +418,13 @@ impl TapSplitters {
                 }
                 TapItem::Event(TapEvent::Handshake {
                     request, response, ..
-                }) => out.push(ConsoleAction::TapHandshake(TapHandshake {
-                    request,
-                    response,
-                })),
+                }) => {
+                    self.agreed(wire::deflate::accepted_in_response(&response));
+                    out.push(ConsoleAction::TapHandshake(TapHandshake {
+                        request,
+                        response,
+                    }))
+                }
                 TapItem::Event(TapEvent::Session(id)) => out.push(ConsoleAction::TapSession(id)),
                 TapItem::Event(TapEvent::Closed { .. }) => {}
             }

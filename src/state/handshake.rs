@@ -29,6 +29,9 @@ pub struct HandshakeQuery {
     /// A server response to check as a client.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resp: Option<String>,
+    /// `0`: the server declines permessage-deflate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deflate: Option<u8>,
 }
 
 /// The RFC §1.3 request with a given key, built by the protocol core.
@@ -57,6 +60,8 @@ pub struct HandshakeLab {
     pub supported: String,
     /// A response to check as a browser would; None: the box follows the server's answer.
     pub response: Option<String>,
+    /// The server accepts permessage-deflate (RFC 7692).
+    pub deflate: bool,
 }
 
 impl HandshakeLab {
@@ -74,6 +79,7 @@ impl HandshakeLab {
             claimed: q.accept.unwrap_or_default(),
             supported: q.proto.unwrap_or_else(|| "chat".to_owned()),
             response: q.resp,
+            deflate: q.deflate != Some(0),
         }
     }
 
@@ -87,6 +93,7 @@ impl HandshakeLab {
             accept: (!self.claimed.is_empty()).then(|| self.claimed.clone()),
             proto: differs(&self.supported, &default.supported),
             resp: self.response.clone(),
+            deflate: (!self.deflate).then_some(0),
         }
     }
 }
@@ -105,7 +112,14 @@ pub enum HandshakeAction {
     Response(Option<String>),
     /// Put the calculator's key into the request.
     UseKey,
+    /// The server accepts permessage-deflate, or not.
+    Deflate(bool),
+    /// Add the extension offer every browser sends to the request.
+    OfferDeflate,
 }
+
+/// What Chromium, Firefox and Safari offer.
+pub const BROWSER_OFFER: &str = "permessage-deflate; client_max_window_bits";
 
 impl Reducible for HandshakeLab {
     type Action = HandshakeAction;
@@ -120,6 +134,10 @@ impl Reducible for HandshakeLab {
             HandshakeAction::Response(r) => s.response = r,
             HandshakeAction::UseKey => {
                 s.request = set_header(&s.request, "Sec-WebSocket-Key", s.key.trim())
+            }
+            HandshakeAction::Deflate(on) => s.deflate = on,
+            HandshakeAction::OfferDeflate => {
+                s.request = set_header(&s.request, "Sec-WebSocket-Extensions", BROWSER_OFFER)
             }
         }
         Rc::new(s)
@@ -143,6 +161,7 @@ mod tests {
             HandshakeQuery {
                 req: Some("GET / HTTP/1.1\r\n\r\n".into()),
                 resp: Some("HTTP/1.1 200 OK\r\n\r\n".into()),
+                deflate: Some(0),
                 ..HandshakeQuery::default()
             },
         ] {

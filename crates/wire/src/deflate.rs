@@ -396,6 +396,25 @@ pub fn negotiate(offers: &[Extension], policy: &DeflatePolicy) -> Negotiation {
     out
 }
 
+/// The permessage-deflate configuration a server's answer states, read
+/// from its `Sec-WebSocket-Extensions` lines (for an observer of both
+/// sides, such as a wire view); None if it accepted none or the line is
+/// malformed.
+pub fn accepted_in_response(response: &str) -> Option<DeflateConfig> {
+    let any_offer = DeflateOffer {
+        client_max_window_bits: Some(None),
+        ..DeflateOffer::default()
+    };
+    response
+        .split('\n')
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("Sec-WebSocket-Extensions"))
+        .filter_map(|(_, value)| parse_extensions(value.trim()).ok())
+        .flatten()
+        .find(|e| e.name == PERMESSAGE_DEFLATE)
+        .and_then(|e| check_deflate_response(&e, &[any_offer]).ok())
+}
+
 /// A client's check of the server's permessage-deflate answer against what
 /// it offered (RFC 7692 §7: the client fails the connection over any of these).
 pub fn check_deflate_response(
@@ -780,6 +799,16 @@ mod tests {
                 got: 12,
                 offered: 10
             })
+        );
+    }
+
+    #[test]
+    fn an_observer_reads_the_agreed_configuration_from_the_answer() {
+        let config = accepted_in_response("HTTP/1.1 101 Switching Protocols\r\nsec-websocket-extensions: permessage-deflate; client_no_context_takeover\r\n\r\n").unwrap();
+        assert!(config.client_no_context_takeover && !config.server_no_context_takeover);
+        assert_eq!(
+            accepted_in_response("HTTP/1.1 101 Switching Protocols\r\n\r\n"),
+            None
         );
     }
 
