@@ -817,7 +817,7 @@ async fn the_wire_view_shows_chromiums_compressed_frames_and_the_toggle_turns_th
             .wait_text(
                 By::Css(format!("#wire-frames li.{side}")),
                 &format!("{what} compressed frame"),
-                |t| t.contains("RSV1 = 1") && t.contains("inflated here") && t.contains(text),
+                |t| t.contains("RSV1 = 1") && t.contains("Inflated here") && t.contains(text),
             )
             .await;
         assert!(frame.contains("% of the original"), "{frame}");

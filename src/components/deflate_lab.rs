@@ -85,9 +85,10 @@ pub fn deflate_lab() -> Html {
             <div class="row">
                 <label class="check" for="deflate-takeover">
                     <input id="deflate-takeover" type="checkbox" checked={*takeover} onchange={on_takeover} />
-                    { " Context takeover: keep the 32 KiB window between messages, so a repeat becomes a short back-reference (off: \"no_context_takeover\", every message compressed on its own)" }
+                    { " Context takeover" }
                 </label>
             </div>
+            <p class="muted">{ "On: the compressor keeps its 32 KiB window between messages, so a repeat becomes a short back-reference (RFC 7692 §7.2.3.2). Off (no_context_takeover): every message is compressed on its own." }</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Compressed messages and their frames">
                 <table class="frag-table" id="deflate-table">
                     <thead><tr>

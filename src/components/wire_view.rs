@@ -90,7 +90,7 @@ pub fn wire_view(props: &WireViewProps) -> Html {
                             let ratio = if m.is_empty() { 0.0 } else { 100.0 * i.compressed as f64 / m.len() as f64 };
                             html! {
                                 <p class="inflated">
-                                    <span class="ok-text">{ format!("inflated here by wire (00 00 ff ff restored, RFC 7692 §7.2.2): {} bytes from {} on the wire, {ratio:.0}% of the original: ", m.len(), i.compressed) }</span>
+                                    <span class="muted">{ format!("Inflated here by wire (00 00 ff ff restored, RFC 7692 §7.2.2): {} bytes from {} on the wire, {ratio:.0}% of the original: ", m.len(), i.compressed) }</span>
                                     <code class="inflated-text">{ preview }</code>
                                 </p>
                             }
@@ -121,7 +121,7 @@ pub fn wire_view(props: &WireViewProps) -> Html {
                                 Some(k) => html! { <>{ ", masking key " }<code class="mask-key">{ to_hex(&k) }</code></> },
                                 None => html! { ", unmasked" },
                             } }
-                            if h.rsv[0] { <span class="badge rsv1-badge">{ "RSV1 = 1: compressed (permessage-deflate)" }</span> }
+                            if h.rsv[0] { { " " }<span class="badge rsv1-badge">{ "RSV1 = 1: compressed (permessage-deflate)" }</span> }
                             if let Some(t) = text { <>{ ": " }<code class="frame-text">{ format!("{t:?}") }</code></> }
                             if let Some(c) = close { <>{ ": " }<span class="close-info">{ c }</span></> }
                             if let Some(d) = delay { <span class="badge">{ format!("pong {d} ms after the ping") }</span> }

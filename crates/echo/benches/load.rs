@@ -13,7 +13,10 @@
 //!    64 KiB messages at 1, 100 and 1,000 connections; for wslab-echo also
 //!    with every connection watched by its own tap.
 //!
-//! `cargo bench -p wslab-echo --bench load` (`-- idle` or `-- active` for one part).
+//! 3. `deflate`: the same, with soketto clients offering permessage-deflate,
+//!    the server accepting it or declining it (`?deflate=0`).
+//!
+//! `cargo bench -p wslab-echo --bench load` (`-- idle`, `-- active` or `-- deflate` for one part).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -439,6 +442,111 @@ async fn load(server: &ServerProcess, way: Way, conns: usize, per_conn: usize, s
     }
 }
 
+/// Like [`load`], with soketto clients that offer permessage-deflate: the
+/// server accepts (`deflate`) or declines (`?deflate=0`). The payload is
+/// text-like, so that it compresses as real messages do.
+async fn load_deflate(
+    server: &ServerProcess,
+    deflate: bool,
+    conns: usize,
+    per_conn: usize,
+    size: usize,
+) -> Run {
+    use tokio_util::compat::TokioAsyncReadCompatExt;
+    let mut clients = Vec::with_capacity(conns);
+    for _ in 0..conns {
+        let tcp = TcpStream::connect(server.addr).await.unwrap();
+        // soketto writes a frame's header and payload separately: without this, Nagle's
+        // algorithm holds the payload back until the server's delayed ACK (40 ms).
+        tcp.set_nodelay(true).unwrap();
+        let host = server.addr.to_string();
+        let path = if deflate { "/echo" } else { "/echo?deflate=0" };
+        let mut client = soketto::handshake::Client::new(tcp.compat(), &host, path);
+        client.add_extension(Box::new(soketto::extension::deflate::Deflate::new(
+            soketto::Mode::Client,
+        )));
+        match client.handshake().await.unwrap() {
+            soketto::handshake::ServerResponse::Accepted { .. } => {
+                clients.push(client.into_builder().finish())
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let text: Vec<u8> = b"{\"user\":\"learner\",\"text\":\"hello, wslab\",\"seq\":1} "
+        .iter()
+        .copied()
+        .cycle()
+        .take(size)
+        .collect();
+    let start = Instant::now();
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|(mut sender, mut receiver)| {
+            let text = text.clone();
+            tokio::spawn(async move {
+                let mut rtts = Vec::with_capacity(per_conn);
+                let mut echo = Vec::new();
+                for _ in 0..per_conn {
+                    let t = Instant::now();
+                    sender.send_binary(&text).await.unwrap();
+                    sender.flush().await.unwrap();
+                    echo.clear();
+                    receiver.receive_data(&mut echo).await.unwrap();
+                    assert_eq!(echo.len(), text.len());
+                    rtts.push(t.elapsed());
+                }
+                let _ = sender.close().await;
+                rtts
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let elapsed = start.elapsed();
+    all.sort();
+    Run {
+        msgs_per_sec: all.len() as f64 / elapsed.as_secs_f64(),
+        p50: all[all.len() / 2],
+        p99: all[all.len() * 99 / 100],
+    }
+}
+
+/// permessage-deflate's cost: the same soketto clients, the server
+/// accepting the extension or declining it, in the same run.
+async fn deflate_part() {
+    let ours_bin = std::path::Path::new(env!("CARGO_BIN_EXE_wslab-echo"));
+    let server = ServerProcess::wslab("wslab-echo", ours_bin, false);
+    println!(
+        "{:<40} {:>6} {:>6} {:>10} {:>10} {:>10} {:>14}",
+        "soketto clients", "size", "conns", "msgs/s", "p50", "p99", "vs declined"
+    );
+    for (size, plan) in [
+        (64, [(1, 2000), (100, 40), (1000, 5)]),
+        (64 << 10, [(1, 500), (100, 10), (1000, 2)]),
+    ] {
+        for (conns, per_conn) in plan {
+            let mut off = Vec::new();
+            let mut on = Vec::new();
+            for _ in 0..ROUNDS {
+                off.push(load_deflate(&server, false, conns, per_conn, size).await);
+                on.push(load_deflate(&server, true, conns, per_conn, size).await);
+            }
+            let (off, on) = (median(off), median(on));
+            for (name, r) in [("declined (?deflate=0)", &off), ("permessage-deflate", &on)] {
+                println!(
+                    "{name:<40} {size:>6} {conns:>6} {:>10.0} {:>10.2?} {:>10.2?} {:>13.2}x",
+                    r.msgs_per_sec,
+                    r.p50,
+                    r.p99,
+                    r.msgs_per_sec / off.msgs_per_sec
+                );
+            }
+        }
+    }
+}
+
 async fn active_part(previous: Option<&std::path::Path>) {
     let ours_bin = std::path::Path::new(env!("CARGO_BIN_EXE_wslab-echo"));
     let mut servers = vec![(ServerProcess::baseline(), Way::Plain, "")];
@@ -511,11 +619,15 @@ fn main() {
     let previous = std::env::var_os(PREVIOUS).map(std::path::PathBuf::from);
     let only = std::env::args()
         .skip(1)
-        .find(|a| a == "idle" || a == "active");
-    if only.as_deref() != Some("active") {
+        .find(|a| a == "idle" || a == "active" || a == "deflate");
+    let run = |part: &str| only.is_none() || only.as_deref() == Some(part);
+    if run("idle") {
         rt.block_on(idle_part(previous.as_deref()));
     }
-    if only.as_deref() != Some("idle") {
+    if run("active") {
         rt.block_on(active_part(previous.as_deref()));
+    }
+    if run("deflate") {
+        rt.block_on(deflate_part());
     }
 }
