@@ -35,6 +35,7 @@ pub mod mask;
 pub mod message;
 pub mod opcode;
 pub mod rules;
+pub mod session;
 pub mod tap;
 pub mod uri;
 pub mod utf8;

@@ -272,3 +272,48 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Any two byte streams, in any pieces: reading a session never panics,
+    /// and every byte of every record is explained by exactly one annotation.
+    #[test]
+    fn any_session_bytes_are_read_and_every_byte_explained_once(
+        pieces in proptest::collection::vec((any::<bool>(), proptest::collection::vec(any::<u8>(), 0..80)), 0..12),
+        head in any::<bool>(),
+    ) {
+        use wire::session::{Session, annotate};
+        use wire::tap::Direction;
+        let mut all: Vec<(Direction, u32, Vec<u8>)> = Vec::new();
+        if head {
+            all.push((Direction::FromClient, 0, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n".to_vec()));
+            all.push((Direction::FromServer, 0, b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec()));
+        }
+        for (i, (server, bytes)) in pieces.into_iter().enumerate() {
+            let from = if server { Direction::FromServer } else { Direction::FromClient };
+            all.push((from, i as u32, bytes));
+        }
+        let session = Session::from_streams(all.iter().map(|(d, t, b)| (*d, *t, b.as_slice())));
+        let _ = session.titles();
+        for r in &session.records {
+            let mut at = 0;
+            for a in annotate(r) {
+                prop_assert_eq!(a.range.start, at);
+                prop_assert!(a.range.end > a.range.start);
+                at = a.range.end;
+            }
+            prop_assert_eq!(at, r.bytes.len());
+        }
+        let _ = Session::from_file(&session.to_file()).unwrap();
+    }
+
+    /// Any bytes as a file, any text as a link: an answer, never a panic.
+    #[test]
+    fn any_file_or_link_is_answered(bytes in proptest::collection::vec(any::<u8>(), 0..200), text in "[A-Za-z0-9_-]{0,80}") {
+        let mut file = wire::session::FILE_MAGIC.to_vec();
+        file.push(1);
+        file.extend_from_slice(&bytes);
+        let _ = wire::session::Session::from_file(&file);
+        let _ = wire::session::Session::from_file(&bytes);
+        let _ = wire::session::Session::from_link(&text);
+    }
+}
