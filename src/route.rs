@@ -29,6 +29,9 @@ pub enum Route {
     /// A live connection to an echo server.
     #[at("/live")]
     Live,
+    /// One whole session, every byte explained.
+    #[at("/illustrated")]
+    Illustrated,
     /// Questions and exercises.
     #[at("/quiz")]
     Quiz,
@@ -43,7 +46,7 @@ pub enum Route {
 
 impl Route {
     /// The routes shown in the navigation, in the order of the chapter.
-    pub const CHAPTER: [Route; 9] = [
+    pub const CHAPTER: [Route; 10] = [
         Route::Home,
         Route::Handshake,
         Route::Uris,
@@ -51,6 +54,7 @@ impl Route {
         Route::Frames,
         Route::Heartbeats,
         Route::Live,
+        Route::Illustrated,
         Route::Quiz,
         Route::Summary,
     ];
@@ -65,6 +69,7 @@ impl Route {
             Route::Frames => "Frames and masking",
             Route::Heartbeats => "Ping, pong and pitfalls",
             Route::Live => "Live connection",
+            Route::Illustrated => "The illustrated connection",
             Route::Quiz => "Questions and exercises",
             Route::Summary => "FAQ and summary",
             Route::NotFound => "Page not found",
@@ -91,6 +96,9 @@ impl Route {
                 "Keep connections alive with ping and pong, and avoid the classic proxy and timeout failures (RFC 6455 §5.5.2)."
             }
             Route::Live => "Open a real WebSocket from this page and watch what crosses the wire.",
+            Route::Illustrated => {
+                "One whole WebSocket session, record by record, every byte explained: the example, or your own from the live connection."
+            }
             Route::Quiz => "Check what you learned: questions, exercises and interview practice.",
             Route::Summary => {
                 "Images and other binary data, the chapter in five lines, and what comes next."
@@ -126,6 +134,7 @@ pub fn switch(route: Route) -> Html {
         Route::Summary => html! { <pages::LessonPage route={Route::Summary} /> },
         Route::Quiz => html! { <pages::Quiz /> },
         Route::Live => html! { <pages::Live /> },
+        Route::Illustrated => html! { <pages::Illustrated /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }

@@ -186,3 +186,73 @@ async fn frame_lab_field_change_with_64_kib_and_1_mib_payloads() {
     frame_field_toggle(64 * 1024).await;
     frame_field_toggle(1024 * 1024).await;
 }
+
+/// The illustrated page with 1,000 records and a 1 MiB message: opening
+/// every record at once, and the big record alone.
+#[wasm_bindgen_test]
+async fn illustrated_page_opens_a_thousand_records_and_a_mebibyte_message() {
+    use wire::tap::Direction;
+    let mut pieces: Vec<(Direction, u32, Vec<u8>)> = wire::session::example()
+        .records
+        .iter()
+        .take(2)
+        .map(|r| (r.from, r.t_ms, r.bytes.clone()))
+        .collect();
+    for i in 0..499u32 {
+        let text = format!("message {i}");
+        pieces.push((
+            Direction::FromClient,
+            i,
+            wire::Frame::new(wire::OpCode::Text, text.clone())
+                .masked([1, 2, 3, 4])
+                .encode(),
+        ));
+        pieces.push((
+            Direction::FromServer,
+            i,
+            wire::Frame::new(wire::OpCode::Text, text).encode(),
+        ));
+    }
+    pieces.push((
+        Direction::FromClient,
+        600,
+        wire::Frame::new(wire::OpCode::Binary, vec![0x5a; 1 << 20])
+            .masked([9, 8, 7, 6])
+            .encode(),
+    ));
+    let session =
+        wire::session::Session::from_streams(pieces.iter().map(|(d, t, b)| (*d, *t, b.as_slice())));
+    let records = session.records.len();
+    wslab::state::illustrated::hand_over(session);
+    let root = mount("/illustrated").await;
+    let bodies =
+        |root: &Element| root.query_selector_all(".record-body").unwrap().length() as usize;
+    let show_all = root
+        .query_selector("#illustrated-show-all")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap();
+    let mut open_all = Vec::new();
+    for _ in 0..5 {
+        open_all.push(timed(&root, || show_all.click(), || bodies(&root) == records).await);
+        timed(&root, || show_all.click(), || bodies(&root) == 0).await;
+    }
+    report(
+        &format!("illustrated: open all {records} records (one of 1 MiB)"),
+        open_all,
+    );
+    let heads = root.query_selector_all(".record-head").unwrap();
+    let big = heads
+        .item(heads.length() - 1)
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap();
+    let mut open_big = Vec::new();
+    for _ in 0..10 {
+        open_big.push(timed(&root, || big.click(), || bodies(&root) == 1).await);
+        timed(&root, || big.click(), || bodies(&root) == 0).await;
+    }
+    report("illustrated: open the 1 MiB record", open_big);
+    tick().await;
+}

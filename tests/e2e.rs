@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::time::{Duration, Instant};
+
 use support::{Browser, EchoServer, StaticServer, dist};
 use thirtyfour::Key;
 use thirtyfour::prelude::*;
@@ -847,5 +849,82 @@ async fn the_wire_view_shows_chromiums_compressed_frames_and_the_toggle_turns_th
         })
         .await;
     assert!(!frames.contains("RSV1 = 1"), "{frames}");
+    browser.quit().await;
+}
+
+/// The learner's own session, illustrated: the browser's real masking key is
+/// in the records; the session downloads as a file that opens again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_session_is_illustrated_with_the_browsers_own_masking_key_and_reopens_from_its_file()
+{
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    browser.live_connect(&site, &echo.echo_url()).await;
+    browser.live_state("OPEN").await;
+    browser.live_send_text("illustrate me").await;
+    let key = browser
+        .wait_text(
+            By::Css("#wire-frames li.in .mask-key"),
+            "the browser's masking key",
+            |t| t.len() == 11,
+        )
+        .await;
+    browser.click(By::Id("illustrate")).await;
+    browser
+        .wait_url("/illustrated", |u| u.ends_with("/illustrated"))
+        .await;
+    browser
+        .wait_text(By::Id("illustrated-source"), "the live session", |t| {
+            t.starts_with("Your own session")
+        })
+        .await;
+    browser.click(By::Id("illustrated-show-all")).await;
+    let records = browser
+        .wait_text(By::Id("records"), "the browser's key in the records", |t| {
+            t.contains(&format!("Masking key {key}"))
+        })
+        .await;
+    assert!(records.contains("Opening request") && records.contains("\"illustrate me\""));
+
+    // Download it, then open the file again.
+    browser.click(By::Id("illustrated-download")).await;
+    let file = browser.downloads.join("wslab-session.wslab");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::fs::metadata(&file).map_or(true, |m| m.len() == 0) {
+        assert!(
+            Instant::now() < deadline,
+            "no download in {:?}",
+            browser.downloads
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let saved = wire::session::Session::from_file(&std::fs::read(&file).unwrap()).unwrap();
+    assert!(saved.records.len() >= 4, "{saved:?}");
+    browser.driver.goto(site.url("/illustrated")).await.unwrap();
+    browser.choose_file(By::Id("illustrated-file"), &file).await;
+    browser
+        .wait_text(By::Id("illustrated-source"), "the file's session", |t| {
+            t.contains("from a file")
+        })
+        .await;
+    browser.click(By::Id("illustrated-show-all")).await;
+    browser
+        .wait_text(By::Id("records"), "the key again, from the file", |t| {
+            t.contains(&format!("Masking key {key}"))
+        })
+        .await;
+    // Not a session: a clear answer, the page still works.
+    let bogus = browser.downloads.join("not-a-session.wslab");
+    std::fs::write(&bogus, b"GIF89a").unwrap();
+    browser
+        .choose_file(By::Id("illustrated-file"), &bogus)
+        .await;
+    browser
+        .wait_text(By::Id("illustrated-refused"), "the refusal", |t| {
+            t.contains("not a wslab session file")
+        })
+        .await;
+    let _ = std::fs::remove_dir_all(&browser.downloads);
     browser.quit().await;
 }

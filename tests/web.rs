@@ -513,3 +513,43 @@ async fn close_builder_accepts_and_refuses_codes_as_the_rfc_does() {
     type_into(&root, "#close-reason", &"x".repeat(124)).await;
     assert!(text_of(&root, "#close-verdict").contains("125 bytes"));
 }
+
+#[wasm_bindgen_test]
+async fn the_illustrated_page_shows_the_example_session_and_explains_its_bytes() {
+    let root = mount("/illustrated").await;
+    let example = wire::session::example();
+    let heads = root.query_selector_all(".record-head").unwrap();
+    assert_eq!(heads.length() as usize, example.records.len());
+    // Collapsed records draw nothing.
+    assert!(root.query_selector(".record-body").unwrap().is_none());
+    assert!(text_of(&root, "#records").contains("Fragmented binary message, frame 2 of 3"));
+    // Open the client's text frame: its masking key and the unmasked "Hello".
+    heads
+        .item(2)
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    let body = text_of(&root, "#record-2");
+    assert!(body.contains("Masking key 37 fa 21 3d"), "{body}");
+    assert!(
+        body.contains("48 65 6c 6c 6f") && body.contains("\"Hello\""),
+        "{body}"
+    );
+    // Show all: every record open, the close code read from its payload.
+    root.query_selector("#illustrated-show-all")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert_eq!(
+        root.query_selector_all(".record-body").unwrap().length() as usize,
+        example.records.len()
+    );
+    assert!(
+        text_of(&root, "#records").contains("status code 1000 (Normal Closure), reason \"bye\"")
+    );
+}

@@ -13,6 +13,7 @@ use crate::hooks::{ConnectOptions, use_live_connection, watchable, without_defla
 use crate::route::{LiveFor, Route};
 use crate::services::browser::{download, read_file};
 use crate::state::console::{ConsoleAction, Payload};
+use crate::state::illustrated::{from_console, hand_over};
 use wire::hex::parse_hex;
 
 /// The chapter's coding challenge: a host that does not exist. The chapter
@@ -153,7 +154,11 @@ pub fn live() -> Html {
     let on_export = {
         let console = console.clone();
         Callback::from(move |_: MouseEvent| {
-            download("wslab-session.json", "application/json", &console.export())
+            download(
+                "wslab-session.json",
+                "application/json",
+                console.export().as_bytes(),
+            )
         })
     };
     let on_clear = {
@@ -170,6 +175,15 @@ pub fn live() -> Html {
         let deflate_on = deflate_on.clone();
         Callback::from(move |e: Event| {
             deflate_on.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
+    let on_illustrate = {
+        let (console, navigator) = (console.clone(), use_navigator());
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(session), Some(nav)) = (from_console(&console), navigator.as_ref()) {
+                hand_over(session);
+                nav.push(&Route::Illustrated);
+            }
         })
     };
     let status = console.ready.map_or("not connected", |s| s.name());
@@ -282,6 +296,12 @@ pub fn live() -> Html {
             </section>
 
             <WireView handshake={console.handshake.clone()} frames={console.frames.clone()} errors={console.wire_errors.clone()} />
+            if console.handshake.is_some() {
+                <p class="row">
+                    <button type="button" id="illustrate" onclick={on_illustrate}>{ "Illustrate this session" }</button>
+                    <span class="muted">{ "Every record of this connection, every byte explained, on its own page." }</span>
+                </p>
+            }
         </article>
     }
 }

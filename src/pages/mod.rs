@@ -3,6 +3,7 @@
 mod frames;
 mod handshake;
 mod home;
+mod illustrated;
 mod lesson_page;
 mod lifecycle;
 mod live;
@@ -15,6 +16,7 @@ pub use crate::state::handshake::{HandshakeQuery, RFC_KEY, rfc_request};
 pub use frames::Frames;
 pub use handshake::Handshake;
 pub use home::Home;
+pub use illustrated::Illustrated;
 pub use lesson_page::{LessonPage, LessonPageProps};
 pub use lifecycle::{CloseBuilder, Lifecycle};
 pub use live::{CHALLENGE_URL, DEFAULT_ECHO_URL, Live, PRESETS};

@@ -56,10 +56,10 @@ pub fn blob_url(bytes: &[u8], mime: &str) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
-/// Saves text as a file the browser downloads.
-pub fn download(name: &str, mime: &str, text: &str) {
+/// Saves bytes as a file the browser downloads.
+pub fn download(name: &str, mime: &str, bytes: &[u8]) {
     use wasm_bindgen::JsCast;
-    let Some(url) = blob_url(text.as_bytes(), mime) else {
+    let Some(url) = blob_url(bytes, mime) else {
         return;
     };
     if let Some(a) = web_sys::window()

@@ -6,6 +6,7 @@ use std::rc::Rc;
 pub mod console;
 pub mod frames;
 pub mod handshake;
+pub mod illustrated;
 pub mod progress;
 pub mod theme;
 

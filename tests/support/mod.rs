@@ -237,6 +237,8 @@ fn free_port() -> u16 {
 /// Headless Chromium driven through Debian's chromedriver.
 pub struct Browser {
     pub driver: WebDriver,
+    /// Where this browser saves downloads.
+    pub downloads: PathBuf,
     _chromedriver: ProcessGuard,
 }
 
@@ -281,11 +283,23 @@ impl Browser {
         for arg in extra {
             caps.add_arg(arg).unwrap();
         }
+        let downloads = std::env::temp_dir().join(format!("wslab-downloads-{port}"));
+        let _ = std::fs::remove_dir_all(&downloads);
+        std::fs::create_dir_all(&downloads).unwrap();
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            }),
+        )
+        .unwrap();
         let driver = WebDriver::new(&url, caps)
             .await
             .expect("a Chromium session");
         Browser {
             driver,
+            downloads,
             _chromedriver: process,
         }
     }
@@ -406,6 +420,18 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Chooses `path` in a file input, once the input exists.
+    pub async fn choose_file(&self, by: By, path: &Path) {
+        self.driver
+            .query(by)
+            .first()
+            .await
+            .unwrap()
+            .send_keys(path.to_string_lossy())
+            .await
+            .unwrap();
     }
 
     /// Opens the live console with `url` in its field.

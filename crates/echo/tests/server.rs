@@ -34,8 +34,19 @@ fn request(addr: SocketAddr, path: &str, extra: &str) -> String {
 
 /// Sends raw bytes after a raw handshake and returns the server's first frame.
 async fn raw_exchange(addr: SocketAddr, after_handshake: &[u8]) -> Frame {
+    raw_exchange_offering(addr, after_handshake, false).await
+}
+
+/// The same; with `deflate` the request offers permessage-deflate as
+/// browsers do, and the answer must accept it.
+async fn raw_exchange_offering(addr: SocketAddr, after_handshake: &[u8], deflate: bool) -> Frame {
     let mut tcp = TcpStream::connect(addr).await.unwrap();
-    tcp.write_all(request(addr, "/echo", "").as_bytes())
+    let extra = if deflate {
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+    } else {
+        ""
+    };
+    tcp.write_all(request(addr, "/echo", extra).as_bytes())
         .await
         .unwrap();
     let mut buf = Vec::new();
@@ -52,6 +63,10 @@ async fn raw_exchange(addr: SocketAddr, after_handshake: &[u8]) -> Frame {
         buf.starts_with(b"HTTP/1.1 101"),
         "{}",
         String::from_utf8_lossy(&buf)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&buf[..end]).contains("permessage-deflate"),
+        deflate
     );
     let mut rest = buf.split_off(end);
     tcp.write_all(after_handshake).await.unwrap();
@@ -101,29 +116,102 @@ async fn echoes_text_and_binary_to_a_tungstenite_client() {
     ws.close(None).await.unwrap();
 }
 
+/// A client frame with RSV1 set (a compressed message, if the payload is DEFLATE data).
+fn compressed(opcode: OpCode, fin: bool, payload: Vec<u8>) -> Vec<u8> {
+    let mut f = Frame::new(opcode, payload).masked([1, 2, 3, 4]);
+    f.rsv[0] = true;
+    f.fin = fin;
+    f.encode()
+}
+
+/// Every protocol error gets its close code, with permessage-deflate agreed or not.
 #[tokio::test]
 async fn protocol_errors_get_their_close_codes() {
     let (addr, _stop) = start(|c| c.max_message = 1024).await;
-    // An unmasked client frame: 1002.
-    assert_eq!(
-        close_code(&raw_exchange(addr, &Frame::new(OpCode::Text, b"hi".to_vec()).encode()).await),
-        1002
+    for deflate in [false, true] {
+        let exchange = |bytes: Vec<u8>| async move {
+            close_code(&raw_exchange_offering(addr, &bytes, deflate).await)
+        };
+        // An unmasked client frame: 1002.
+        assert_eq!(
+            exchange(Frame::new(OpCode::Text, b"hi".to_vec()).encode()).await,
+            1002
+        );
+        // Invalid UTF-8 in a text message: 1007.
+        let bad = Frame::new(OpCode::Text, vec![0xff, 0xfe])
+            .masked([1, 2, 3, 4])
+            .encode();
+        assert_eq!(exchange(bad).await, 1007);
+        // A message over the limit: 1009.
+        let big = Frame::new(OpCode::Binary, vec![0; 2048])
+            .masked([1, 2, 3, 4])
+            .encode();
+        assert_eq!(exchange(big).await, 1009);
+        // A reserved opcode: 1002.
+        let reserved = Frame::new(OpCode::ReservedData(3), vec![])
+            .masked([1, 2, 3, 4])
+            .encode();
+        assert_eq!(exchange(reserved).await, 1002);
+        // RSV1 on a control frame: never allowed (RFC 7692 §6).
+        assert_eq!(exchange(compressed(OpCode::Ping, true, vec![])).await, 1002);
+        let hello = wire::deflate::Compressor::new(false).compress(b"Hello");
+        if !deflate {
+            // RSV1 without the extension: 1002 (RFC 6455 §5.2).
+            assert_eq!(exchange(compressed(OpCode::Text, true, hello)).await, 1002);
+            continue;
+        }
+        // With it: RSV1 on a continuation frame is a protocol error (RFC 7692 §6) ...
+        let mut cont = compressed(OpCode::Text, false, hello.clone());
+        cont.extend(compressed(OpCode::Continuation, true, vec![]));
+        assert_eq!(exchange(cont).await, 1002);
+        // ... bytes that are not DEFLATE data too, invalid UTF-8 once inflated is 1007,
+        // and a message that inflates past the limit is 1009.
+        assert_eq!(
+            exchange(compressed(OpCode::Text, true, vec![0xff; 8])).await,
+            1002
+        );
+        let not_utf8 = wire::deflate::Compressor::new(false).compress(&[0xc3, 0x28]);
+        assert_eq!(
+            exchange(compressed(OpCode::Text, true, not_utf8)).await,
+            1007
+        );
+        let zeros = wire::deflate::Compressor::new(false).compress(&[0; 4096]);
+        assert_eq!(
+            exchange(compressed(OpCode::Binary, true, zeros)).await,
+            1009
+        );
+    }
+}
+
+/// `--no-deflate`: the offer is declined, and RSV1 is then a protocol error.
+#[tokio::test]
+async fn the_no_deflate_flag_declines_the_extension() {
+    let (addr, _stop) = start(|c| c.no_deflate = true).await;
+    let frame = raw_exchange(
+        addr,
+        &compressed(
+            OpCode::Text,
+            true,
+            vec![0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00],
+        ),
+    )
+    .await;
+    assert_eq!(close_code(&frame), 1002);
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    let offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n";
+    tcp.write_all(request(addr, "/echo", offer).as_bytes())
+        .await
+        .unwrap();
+    let mut answer = vec![0u8; 1024];
+    let n = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(
+        answer.starts_with("HTTP/1.1 101") && !answer.contains("Extensions"),
+        "{answer}"
     );
-    // Invalid UTF-8 in a text message: 1007.
-    let bad = Frame::new(OpCode::Text, vec![0xff, 0xfe])
-        .masked([1, 2, 3, 4])
-        .encode();
-    assert_eq!(close_code(&raw_exchange(addr, &bad).await), 1007);
-    // A message over the limit: 1009.
-    let big = Frame::new(OpCode::Binary, vec![0; 2048])
-        .masked([1, 2, 3, 4])
-        .encode();
-    assert_eq!(close_code(&raw_exchange(addr, &big).await), 1009);
-    // A reserved opcode: 1002.
-    let reserved = Frame::new(OpCode::ReservedData(3), vec![])
-        .masked([1, 2, 3, 4])
-        .encode();
-    assert_eq!(close_code(&raw_exchange(addr, &reserved).await), 1002);
 }
 
 #[tokio::test]
