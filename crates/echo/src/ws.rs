@@ -201,18 +201,22 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
         }
     }
 
-    /// Whether compression state is held that [`WebSocket::shed`] would free.
+    /// Whether compression state is held that [`WebSocket::shed`] would
+    /// free (state a side keeps for context takeover is not counted).
     pub fn holds_codecs(&self) -> bool {
-        self.deflate
-            .as_ref()
-            .is_some_and(|d| d.inflate.is_some() || d.compress.is_some())
+        self.deflate.as_ref().is_some_and(|d| {
+            (d.inflate.is_some() && d.config.client_no_context_takeover)
+                || (d.compress.is_some() && d.config.server_no_context_takeover)
+        })
     }
 
     /// Drops the compression state that need not survive until the next
     /// message: all of it, unless a side keeps its window (context takeover).
     pub fn shed(&mut self) {
         if let Some(d) = &mut self.deflate {
-            if d.config.client_no_context_takeover && self.partial.is_none() {
+            // A message is inflated whole once its last frame is in, so even
+            // one in progress needs no inflater yet.
+            if d.config.client_no_context_takeover {
                 d.inflate = None;
             }
             if d.config.server_no_context_takeover {
@@ -853,5 +857,50 @@ mod tests {
             let got = run(bytes, pieces, LIMITS);
             proptest::prop_assert_eq!(&got[..want.len().min(got.len())], &want[..]);
         }
+    }
+
+    #[tokio::test]
+    async fn compressed_messages_are_inflated_echoed_compressed_and_the_codecs_shed() {
+        let config = wire::deflate::DeflateConfig {
+            server_no_context_takeover: true,
+            client_no_context_takeover: true,
+            server_max_window_bits: 15,
+            client_max_window_bits: 15,
+        };
+        let (server, mut client) = duplex(1 << 20);
+        let mut ws = WebSocket::new(server, Vec::new(), LIMITS, Some(config));
+        let text = "compress me ".repeat(50);
+        let packed = Compressor::new(false).compress(text.as_bytes());
+        // Split in two frames: RSV1 on the first only.
+        let (a, b) = packed.split_at(packed.len() / 2);
+        let mut first = Frame::new(OpCode::Text, a.to_vec()).masked([1, 2, 3, 4]);
+        first.rsv[0] = true;
+        first.fin = false;
+        client.write_all(&first.encode()).await.unwrap();
+        client
+            .write_all(&masked(OpCode::Continuation, true, b))
+            .await
+            .unwrap();
+        assert_eq!(
+            ws.next().await.unwrap(),
+            Incoming::Message {
+                text: true,
+                compressed: true
+            }
+        );
+        assert_eq!(ws.payload(), text.as_bytes());
+        ws.send_back(OpCode::Text).await.unwrap();
+        assert!(ws.holds_codecs());
+        let mut head = [0u8; 2];
+        client.read_exact(&mut head).await.unwrap();
+        assert_eq!(head[0], 0xC1, "FIN, RSV1, text");
+        let mut body = vec![0; usize::from(head[1])];
+        client.read_exact(&mut body).await.unwrap();
+        assert_eq!(
+            Decompressor::new(false).decompress(&body, 1 << 20).unwrap(),
+            text.as_bytes()
+        );
+        ws.shed();
+        assert!(!ws.holds_codecs());
     }
 }
