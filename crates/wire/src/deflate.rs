@@ -542,6 +542,12 @@ impl Compressor {
         }
         if out.ends_with(&SYNC_TAIL) {
             out.truncate(out.len() - SYNC_TAIL.len());
+        } else if out.is_empty() {
+            // Nothing new to flush (an empty message after another message, with
+            // context takeover): DEFLATE writes nothing, but §7.2.1 wants the data
+            // to end with an empty stored block — 00 00 00 ff ff, which is 00
+            // once its last four bytes are dropped (§7.2.3.6).
+            out.push(0x00);
         }
         if !self.takeover {
             self.inner.reset();
@@ -867,6 +873,23 @@ mod tests {
         assert_eq!(c.compress(b"Hello"), [0xf2, 0x00, 0x11, 0x00, 0x00]);
         let mut c = Compressor::new(false);
         assert_eq!(c.compress(b"Hello"), c.compress(b"Hello"));
+    }
+
+    #[test]
+    fn empty_messages_compress_to_an_empty_stored_block() {
+        for takeover in [false, true] {
+            let mut c = Compressor::new(takeover);
+            let mut d = Decompressor::new(takeover);
+            for m in [&b""[..], b"", b"Hello", b"", b"Hello"] {
+                let packed = c.compress(m);
+                assert!(!packed.is_empty());
+                assert_eq!(
+                    d.decompress(&packed, 5).unwrap(),
+                    m,
+                    "{takeover} {packed:02x?}"
+                );
+            }
+        }
     }
 
     #[test]
