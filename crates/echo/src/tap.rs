@@ -293,6 +293,8 @@ impl<S> Tee<S> {
 }
 
 impl<S: Readiness> Readiness for Tee<S> {
+    const SIGNALS: bool = S::SIGNALS;
+
     fn poll_read_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.inner.poll_read_ready(cx)
     }

@@ -31,6 +31,10 @@ use wire::utf8::{Utf8Error, Utf8Validator};
 /// What a read asks for at least: several small frames fit in one read.
 const READ_CHUNK: usize = 8 << 10;
 
+/// What a read waits with on a stream that cannot signal readiness (TLS):
+/// enough for a small frame; the next read is sized by its header.
+const IDLE_CHUNK: usize = 512;
+
 /// Room kept in front of a reassembled message for the answer's header.
 const HEADROOM: usize = 10;
 
@@ -40,6 +44,10 @@ const MAX_REASON: usize = 123;
 /// A byte stream that can wait for bytes to arrive without being handed a
 /// buffer to put them in, so that an idle connection holds none.
 pub trait Readiness {
+    /// Whether [`Readiness::poll_read_ready`] really waits for bytes; if not,
+    /// an idle read waits with a small buffer.
+    const SIGNALS: bool = false;
+
     /// Ready once a read would not wait. Streams that cannot tell (TLS, whose
     /// library may already hold decrypted bytes) say ready at once, and the
     /// read that follows waits with a small buffer instead.
@@ -49,6 +57,8 @@ pub trait Readiness {
 }
 
 impl Readiness for TcpStream {
+    const SIGNALS: bool = true;
+
     fn poll_read_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         TcpStream::poll_read_ready(self, cx)
     }
@@ -465,7 +475,8 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
 
     /// Reads at least one more byte, with room for `needed` more.
     async fn fill(&mut self, needed: u64) -> Result<(), Failure> {
-        if self.input.len() == self.pos {
+        let idle = self.input.len() == self.pos;
+        if idle {
             // Nothing unread: wait for bytes with no buffer at all.
             self.input = Vec::new();
             self.pos = 0;
@@ -478,8 +489,13 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
         }
         // `needed` is bounded by the limits (at most 1 GiB) once the header is known.
         let needed = usize::try_from(needed).unwrap_or(usize::MAX);
+        let chunk = if idle && !S::SIGNALS {
+            IDLE_CHUNK
+        } else {
+            READ_CHUNK
+        };
         self.input
-            .reserve(needed.max(READ_CHUNK.min(self.limits.max_frame.saturating_add(14))));
+            .reserve(needed.max(chunk.min(self.limits.max_frame.saturating_add(14))));
         match self.stream.read_buf(&mut self.input).await {
             Ok(0) => Err(Failure::Io(io::ErrorKind::UnexpectedEof.into())),
             Ok(_) => Ok(()),

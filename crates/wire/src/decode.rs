@@ -423,6 +423,10 @@ pub fn decode_header(input: &[u8], opts: &DecodeOptions) -> Result<DecodedHeader
     if let Some(e) = control_length_error(b0, b1, extended_len(input, length_form)) {
         return Err(e);
     }
+    // The 64-bit length's top bit is known as soon as its first byte is: fail then.
+    if length_form == LengthForm::Long && input.get(2).is_some_and(|b| b & 0x80 != 0) {
+        return Err(err(2, Some((16, 1)), FrameErrorKind::LengthTopBit));
+    }
     let header_len = 2 + length_form.extra_bytes() + if masked { 4 } else { 0 };
     let ext_end = 2 + length_form.extra_bytes();
     if input.len() < ext_end {
