@@ -553,3 +553,16 @@ async fn the_illustrated_page_shows_the_example_session_and_explains_its_bytes()
         text_of(&root, "#records").contains("status code 1000 (Normal Closure), reason \"bye\"")
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_frame_lab_compresses_a_payload_and_the_decoder_inflates_the_rfc_example() {
+    // RFC 7692 §7.2.3.1: "Hello" compressed in one unmasked frame.
+    let root =
+        mount("/frames?z=1&mask=0&from=server&dz=1&dfrom=server&hex=c1+07+f2+48+cd+c9+c9+07+00")
+            .await;
+    let note = text_of(&root, "#fb-compressed");
+    assert!(note.contains("5 bytes of payload compress to 7"), "{note}");
+    let messages = text_of(&root, "#decoder-messages");
+    assert!(messages.contains("text: \"Hello\""), "{messages}");
+    assert!(text_of(&root, "#decoder-status").contains("1 frame(s)"));
+}

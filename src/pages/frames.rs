@@ -15,12 +15,13 @@ use crate::services::browser::{random_bytes, read_file};
 use crate::state::frames::{FramesAction, FramesLab, FramesQuery, PayloadMode, sender_name};
 use wire::Role;
 use wire::decode::{DecodeOptions, RunEnd, decode_all};
+use wire::deflate::{Compressor, Decompressor};
 use wire::examples::rfc_5_7;
 use wire::frame::{Frame, LengthForm, layout};
 use wire::hex::{parse_hex, to_hex};
 use wire::message::{Event as WsEvent, MessageKind, Reassembler, fragment};
 use wire::opcode::OpCode;
-use wire::rules::violations;
+use wire::rules::violations_agreed;
 
 /// Decoded frames listed before the rest is counted.
 const MAX_FRAMES_SHOWN: usize = 50;
@@ -96,14 +97,20 @@ pub fn frames() -> Html {
             state.mask,
             frame_key,
             payload_bytes.clone(),
+            state.compress,
         ),
-        |(fin, rsv, op, mask, key, payload)| {
+        |(fin, rsv, op, mask, key, payload, compress)| {
+            // permessage-deflate: the payload compressed as one message, RSV1 set (RFC 7692 §6, §7.2.1).
             let frame = Frame {
                 fin: *fin,
-                rsv: *rsv,
+                rsv: [rsv[0] || *compress, rsv[1], rsv[2]],
                 opcode: OpCode::from_nibble(*op),
                 mask: mask.then_some(*key),
-                payload: payload.0.to_vec(),
+                payload: if *compress {
+                    Compressor::new(false).compress(&payload.0)
+                } else {
+                    payload.0.to_vec()
+                },
             };
             let bytes = Bytes::from(frame.encode());
             (frame, bytes)
@@ -112,7 +119,7 @@ pub fn frames() -> Html {
     let (frame, wire_bytes) = (&built.0, built.1.clone());
     let header = frame.header();
     let header_len = header.encoded_len();
-    let broken = violations(frame, state.sender);
+    let broken = violations_agreed(frame, state.sender, u8::from(state.compress));
     let hovered_range = state
         .hovered
         .and_then(|k| layout(&header).into_iter().find(|f| f.kind == k))
@@ -176,9 +183,10 @@ pub fn frames() -> Html {
     let to_decoder = {
         let state = state.clone();
         let hex = to_hex(&wire_bytes.0);
-        let sender = state.sender;
+        let (sender, compressed) = (state.sender, state.compress);
         Callback::from(move |_: MouseEvent| {
             state.dispatch(FramesAction::DecoderSender(Some(sender)));
+            state.dispatch(FramesAction::DecoderDeflate(compressed));
             state.dispatch(FramesAction::DecoderHex(hex.clone()));
         })
     };
@@ -218,11 +226,15 @@ pub fn frames() -> Html {
                     <fieldset>
                         <legend>{ "Bits" }</legend>
                         { checkbox("fb-fin", "FIN", state.fin, flag(FramesAction::Fin)) }
-                        { checkbox("fb-rsv1", "RSV1", state.rsv[0], rsv_flag(0)) }
+                        { checkbox("fb-rsv1", "RSV1", state.rsv[0] || state.compress, rsv_flag(0)) }
                         { checkbox("fb-rsv2", "RSV2", state.rsv[1], rsv_flag(1)) }
                         { checkbox("fb-rsv3", "RSV3", state.rsv[2], rsv_flag(2)) }
                         { checkbox("fb-mask", "MASK", state.mask, flag(FramesAction::Mask)) }
                     </fieldset>
+                    { checkbox("fb-compress", "Compress the payload (permessage-deflate agreed: RSV1 set, DEFLATE data on the wire)", state.compress, flag(FramesAction::Compress)) }
+                    if state.compress {
+                        <p class="muted" id="fb-compressed">{ format!("{} bytes of payload compress to {} on the wire (RFC 7692 §7.2.1: DEFLATE, sync flush, its last 4 bytes dropped).", payload_bytes.0.len(), frame.payload.len()) }</p>
+                    }
                     <div class="row">
                         <label for="fb-opcode">{ "Opcode" }</label>
                         <select id="fb-opcode" onchange={on_opcode}>{ for opcode_options }</select>
@@ -301,8 +313,8 @@ pub fn frames() -> Html {
                 }
             </section>
 
-            <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender}
-                on_hex={set(FramesAction::DecoderHex)}
+            <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender} deflate={state.decoder_deflate}
+                on_hex={set(FramesAction::DecoderHex)} on_deflate={flag(FramesAction::DecoderDeflate)}
                 on_sender={{ let state = state.clone(); Callback::from(move |r| state.dispatch(FramesAction::DecoderSender(r))) }} />
 
             <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
@@ -317,11 +329,74 @@ pub fn frames() -> Html {
     }
 }
 
+/// The messages a run of frames makes, or the first error (with its close code).
+/// With `deflate`, a message whose first frame has RSV1 is gathered whole and
+/// inflated (RFC 7692 §7.2.2), keeping the window between messages, as a
+/// receiver must when the sender uses context takeover.
+fn messages_of(
+    frames: &[(usize, wire::decode::DecodedFrame)],
+    deflate: bool,
+) -> Vec<Result<WsEvent, (String, u16)>> {
+    let mut reassembler = Reassembler::new(u64::MAX);
+    let mut inflater = Decompressor::new(true);
+    let mut compressed: Option<(OpCode, Vec<u8>)> = None;
+    let mut out = Vec::new();
+    for (_, f) in frames {
+        let h = &f.header;
+        let starts = matches!(h.opcode, OpCode::Text | OpCode::Binary);
+        if deflate
+            && (compressed.is_some() && h.opcode == OpCode::Continuation || starts && h.rsv[0])
+        {
+            let (op, data) = compressed.get_or_insert_with(|| (h.opcode, Vec::new()));
+            data.extend_from_slice(&f.frame.payload);
+            if !h.fin {
+                continue;
+            }
+            let op = *op;
+            let data = compressed.take().map(|c| c.1).unwrap_or_default();
+            match inflater.decompress(&data, MAX_INFLATED) {
+                Err(e) => {
+                    out.push(Err((e.to_string(), e.close_code())));
+                    break;
+                }
+                Ok(m) if op == OpCode::Text => match String::from_utf8(m) {
+                    Ok(t) => out.push(Ok(WsEvent::Text(t))),
+                    Err(_) => {
+                        out.push(Err((
+                            "the inflated text is not valid UTF-8 (RFC 6455 §8.1)".to_owned(),
+                            1007,
+                        )));
+                        break;
+                    }
+                },
+                Ok(m) => out.push(Ok(WsEvent::Binary(m))),
+            }
+            continue;
+        }
+        match reassembler.push(f.frame.clone()) {
+            Ok(Some(event)) => out.push(Ok(event)),
+            Ok(None) => {}
+            Err(e) => {
+                let code = e.close_code();
+                out.push(Err((e.to_string(), code)));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The most the decoder inflates of one message.
+const MAX_INFLATED: usize = 16 << 20;
+
 #[derive(Properties, PartialEq)]
 struct DecoderProps {
     hex: AttrValue,
     sender: Option<Role>,
+    /// permessage-deflate agreed: RSV1 allowed, compressed messages inflated.
+    deflate: bool,
     on_hex: Callback<String>,
+    on_deflate: Callback<bool>,
     on_sender: Callback<Option<Role>>,
 }
 
@@ -329,17 +404,21 @@ struct DecoderProps {
 #[function_component(Decoder)]
 fn decoder(props: &DecoderProps) -> Html {
     let parsed = use_memo(props.hex.clone(), |hex| parse_hex(hex).map(Bytes::from));
-    let run = use_memo(((*parsed).clone().ok(), props.sender), |(bytes, sender)| {
-        bytes.as_ref().map(|b| {
-            decode_all(
-                &b.0,
-                &DecodeOptions {
-                    sender: *sender,
-                    ..DecodeOptions::default()
-                },
-            )
-        })
-    });
+    let run = use_memo(
+        ((*parsed).clone().ok(), props.sender, props.deflate),
+        |(bytes, sender, deflate)| {
+            bytes.as_ref().map(|b| {
+                decode_all(
+                    &b.0,
+                    &DecodeOptions {
+                        sender: *sender,
+                        allowed_rsv: u8::from(*deflate),
+                        ..DecodeOptions::default()
+                    },
+                )
+            })
+        },
+    );
     let on_sender = props.on_sender.reform(|e: Event| {
         e.target_unchecked_into::<HtmlSelectElement>()
             .value()
@@ -372,18 +451,7 @@ fn decoder(props: &DecoderProps) -> Html {
                 RunEnd::Error(e) => Some(e.offset),
                 _ => None,
             };
-            let mut reassembler = Reassembler::new(u64::MAX);
-            let mut messages = Vec::new();
-            for (_, f) in &run.frames {
-                match reassembler.push(f.frame.clone()) {
-                    Ok(Some(event)) => messages.push(Ok(event)),
-                    Ok(None) => {}
-                    Err(e) => {
-                        messages.push(Err(e));
-                        break;
-                    }
-                }
-            }
+            let messages = messages_of(&run.frames, props.deflate);
             let status = match &run.end {
                 RunEnd::Clean if bytes.0.is_empty() => {
                     html! { <p class="muted" id="decoder-status">{ "Paste some bytes to decode." }</p> }
@@ -433,7 +501,7 @@ fn decoder(props: &DecoderProps) -> Html {
                                 Ok(WsEvent::Ping(p)) => html! { <li>{ format!("ping: {} bytes (the receiver answers with a pong carrying them)", p.len()) }</li> },
                                 Ok(WsEvent::Pong(p)) => html! { <li>{ format!("pong: {} bytes", p.len()) }</li> },
                                 Ok(WsEvent::Close(c)) => html! { <li>{ format!("close: {c}") }</li> },
-                                Err(e) => html! { <li class="bad-text">{ format!("{e} (close {})", e.close_code()) }</li> },
+                                Err((e, code)) => html! { <li class="bad-text">{ format!("{e} (close {code})") }</li> },
                             }) }
                         </ul>
                     }
@@ -451,6 +519,7 @@ fn decoder(props: &DecoderProps) -> Html {
             <label for="decoder-hex" class="sr-only">{ "Bytes to decode, in hex" }</label>
             <textarea id="decoder-hex" rows="4" spellcheck="false" value={props.hex.clone()}
                 oninput={props.on_hex.reform(area_value)} />
+            { checkbox("decoder-deflate", "permessage-deflate agreed: RSV1 allowed, compressed messages inflated", props.deflate, props.on_deflate.clone()) }
             <div class="row">
                 <label for="decoder-sender">{ "Sent by" }</label>
                 <select id="decoder-sender" onchange={on_sender}>

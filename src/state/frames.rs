@@ -42,6 +42,12 @@ pub struct FramesQuery {
     size: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ping: Option<u8>,
+    /// `z=1`: the builder compresses the payload (permessage-deflate, RSV1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    z: Option<u8>,
+    /// `dz=1`: the decoder reads frames of a connection with permessage-deflate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dz: Option<u8>,
 }
 
 /// Where the builder's payload comes from.
@@ -90,6 +96,10 @@ pub struct FramesLab {
     pub ping: bool,
     /// The field the pointer is over.
     pub hovered: Option<FieldKind>,
+    /// The builder compresses the payload and sets RSV1 (permessage-deflate agreed).
+    pub compress: bool,
+    /// The decoder allows RSV1 and inflates compressed messages.
+    pub decoder_deflate: bool,
 }
 
 /// `client`, `server` or `any`, as the decoder's sender appears in the URL.
@@ -143,6 +153,8 @@ impl FramesLab {
             size: q.size.unwrap_or_else(|| "8".to_owned()),
             ping: q.ping.is_none_or(|p| p != 0),
             hovered: None,
+            compress: q.z == Some(1),
+            decoder_deflate: q.dz == Some(1),
         }
     }
 
@@ -174,6 +186,8 @@ impl FramesLab {
             msg: differs(&self.message, &d.message),
             size: differs(&self.size, &d.size),
             ping: (self.ping != d.ping).then_some(u8::from(self.ping)),
+            z: self.compress.then_some(1),
+            dz: self.decoder_deflate.then_some(1),
         }
     }
 }
@@ -197,6 +211,8 @@ pub enum FramesAction {
     Size(String),
     Ping(bool),
     Hover(Option<FieldKind>),
+    Compress(bool),
+    DecoderDeflate(bool),
 }
 
 impl Reducible for FramesLab {
@@ -224,6 +240,8 @@ impl Reducible for FramesLab {
             FramesAction::Size(v) => s.size = v,
             FramesAction::Ping(v) => s.ping = v,
             FramesAction::Hover(v) => s.hovered = v,
+            FramesAction::Compress(v) => s.compress = v,
+            FramesAction::DecoderDeflate(v) => s.decoder_deflate = v,
         }
         Rc::new(s)
     }
@@ -246,6 +264,7 @@ mod tests {
             "p=caf%C3%A9",
             "hex=81+05+48&dfrom=any",
             "dfrom=server&msg=abc&size=2&ping=0",
+            "z=1&dz=1&hex=c1+07+f2+48+cd+c9+c9+07+00",
         ] {
             let s = FramesLab::from_query(q(query));
             assert_eq!(FramesLab::from_query(s.query()), s, "{query}");

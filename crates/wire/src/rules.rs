@@ -60,6 +60,14 @@ impl fmt::Display for Violation {
 /// checked as UTF-8: a final frame must hold whole characters; a non-final
 /// one may end mid-character.
 pub fn violations(frame: &Frame, sender: Role) -> Vec<Violation> {
+    violations_agreed(frame, sender, 0)
+}
+
+/// The same, on a connection whose extensions allow the RSV bits in
+/// `allowed_rsv` (bit 0: RSV1, as permessage-deflate does). A frame with
+/// RSV1 set then carries compressed data, so its payload is not checked as
+/// UTF-8 (that happens once inflated).
+pub fn violations_agreed(frame: &Frame, sender: Role, allowed_rsv: u8) -> Vec<Violation> {
     let header = frame.header();
     let mut bytes = Vec::with_capacity(14);
     header.encode_into(&mut bytes);
@@ -67,7 +75,7 @@ pub fn violations(frame: &Frame, sender: Role) -> Vec<Violation> {
     let mut out: Vec<Violation> = Vec::new();
     // One entry per RSV bit, so each reads as its own rule.
     for bit in [0x40u8, 0x20, 0x10] {
-        out.extend(rsv_error(b0 & (0x8F | bit), 0).map(Violation::Frame));
+        out.extend(rsv_error(b0 & (0x8F | bit), allowed_rsv).map(Violation::Frame));
     }
     // In the order the decoder meets them.
     let frame_rules = [
@@ -84,7 +92,8 @@ pub fn violations(frame: &Frame, sender: Role) -> Vec<Violation> {
                 .map(Violation::Frame),
         );
     }
-    if frame.opcode == OpCode::Text {
+    let compressed = frame.rsv[0] && allowed_rsv & 1 != 0;
+    if frame.opcode == OpCode::Text && !compressed {
         let mut v = Utf8Validator::new();
         let result = v
             .push(&frame.payload)
@@ -98,6 +107,19 @@ pub fn violations(frame: &Frame, sender: Role) -> Vec<Violation> {
 mod tests {
     use super::*;
     use crate::decode::FrameErrorKind;
+
+    #[test]
+    fn rsv1_is_fine_once_an_extension_allows_it_and_compressed_text_is_not_utf8_checked() {
+        let mut f = Frame::new(OpCode::Text, vec![0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00])
+            .masked([1, 2, 3, 4]);
+        f.rsv[0] = true;
+        assert_eq!(violations_agreed(&f, Role::Client, 1), []);
+        assert_eq!(
+            violations(&f, Role::Client).len(),
+            2,
+            "RSV1, then the bytes as UTF-8"
+        );
+    }
 
     #[test]
     fn a_good_client_frame_breaks_nothing() {
