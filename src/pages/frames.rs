@@ -113,7 +113,13 @@ pub fn frames() -> Html {
                 },
             };
             let bytes = Bytes::from(frame.encode());
-            (frame, bytes)
+            // The payload as it is masked: compressed, when the builder compresses.
+            let sent = if *compress {
+                Bytes::from(frame.payload.clone())
+            } else {
+                payload.clone()
+            };
+            (frame, bytes, sent)
         },
     );
     let (frame, wire_bytes) = (&built.0, built.1.clone());
@@ -297,7 +303,7 @@ pub fn frames() -> Html {
 
                 if let Some(key) = frame.mask {
                     <h3>{ "Masking, byte by byte" }</h3>
-                    <MaskTable payload={payload_bytes.clone()} mask_key={key} />
+                    <MaskTable payload={built.2.clone()} mask_key={key} />
                 } else {
                     <p class="muted">{ "MASK is 0: the payload goes on the wire as it is. Set MASK to see the XOR arithmetic." }</p>
                 }
