@@ -566,3 +566,20 @@ async fn the_frame_lab_compresses_a_payload_and_the_decoder_inflates_the_rfc_exa
     assert!(messages.contains("text: \"Hello\""), "{messages}");
     assert!(text_of(&root, "#decoder-status").contains("1 frame(s)"));
 }
+
+#[wasm_bindgen_test]
+async fn a_link_opens_its_session_and_a_damaged_one_says_why() {
+    let location = web_sys::window().unwrap().location();
+    let mut session = wire::session::example();
+    session.records.truncate(4);
+    location
+        .set_hash(&format!("s={}", session.to_link()))
+        .unwrap();
+    let root = mount("/illustrated").await;
+    assert!(text_of(&root, "#illustrated-source").contains("from a link"));
+    assert_eq!(root.query_selector_all(".record-head").unwrap().length(), 4);
+    location.set_hash("s=AAAA").unwrap();
+    let root = mount("/illustrated").await;
+    assert!(text_of(&root, "#illustrated-refused").contains("The link could not be read"));
+    location.set_hash("").unwrap();
+}
