@@ -17,7 +17,8 @@ pub fn deflate_lab() -> Html {
     // RFC 7692 §7.2.3.2: "Hello" twice, the second a back-reference into the first.
     let messages = use_state(|| "Hello\nHello\nHello, wslab! Hello, wslab!".to_owned());
     let takeover = use_state(|| true);
-    let packed = use_state(|| to_hex(&[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]));
+    // "Hello" compressed by wire: RFC 7692 §7.2.3.1's payload.
+    let packed = use_state(|| to_hex(&Compressor::new(false).compress(b"Hello")));
 
     let mut compressor = Compressor::new(*takeover);
     let rows = messages.lines().enumerate().map(|(i, m)| {

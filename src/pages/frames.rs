@@ -15,7 +15,7 @@ use crate::services::browser::{random_bytes, read_file};
 use crate::state::frames::{FramesAction, FramesLab, FramesQuery, PayloadMode, sender_name};
 use wire::Role;
 use wire::decode::{DecodeOptions, RunEnd, decode_all};
-use wire::deflate::{Compressor, Decompressor};
+use wire::deflate::{Compressor, InflateStep, MessageInflater};
 use wire::examples::rfc_5_7;
 use wire::frame::{Frame, LengthForm, layout};
 use wire::hex::{parse_hex, to_hex};
@@ -336,57 +336,44 @@ pub fn frames() -> Html {
 }
 
 /// The messages a run of frames makes, or the first error (with its close code).
-/// With `deflate`, a message whose first frame has RSV1 is gathered whole and
-/// inflated (RFC 7692 §7.2.2), keeping the window between messages, as a
-/// receiver must when the sender uses context takeover.
+/// With `deflate`, compressed messages are inflated by `wire` (keeping the
+/// window between messages, as a receiver must when the sender uses context
+/// takeover); the rest go through the reassembler.
 fn messages_of(
     frames: &[(usize, wire::decode::DecodedFrame)],
     deflate: bool,
 ) -> Vec<Result<WsEvent, (String, u16)>> {
     let mut reassembler = Reassembler::new(u64::MAX);
-    let mut inflater = Decompressor::new(true);
-    let mut compressed: Option<(OpCode, Vec<u8>)> = None;
+    let mut inflater = deflate.then(|| MessageInflater::new(true, MAX_INFLATED));
     let mut out = Vec::new();
     for (_, f) in frames {
-        let h = &f.header;
-        let starts = matches!(h.opcode, OpCode::Text | OpCode::Binary);
-        if deflate
-            && (compressed.is_some() && h.opcode == OpCode::Continuation || starts && h.rsv[0])
-        {
-            let (op, data) = compressed.get_or_insert_with(|| (h.opcode, Vec::new()));
-            data.extend_from_slice(&f.frame.payload);
-            if !h.fin {
-                continue;
-            }
-            let op = *op;
-            let data = compressed.take().map(|c| c.1).unwrap_or_default();
-            match inflater.decompress(&data, MAX_INFLATED) {
-                Err(e) => {
-                    out.push(Err((e.to_string(), e.close_code())));
-                    break;
-                }
-                Ok(m) if op == OpCode::Text => match String::from_utf8(m) {
-                    Ok(t) => out.push(Ok(WsEvent::Text(t))),
-                    Err(_) => {
-                        out.push(Err((
+        let step = inflater
+            .as_mut()
+            .map_or(InflateStep::Plain, |i| i.push(&f.frame));
+        let event = match step {
+            InflateStep::Gathering => continue,
+            InflateStep::Done(m) => match (m.opcode, m.message) {
+                (_, Err(e)) => Err((e.to_string(), e.close_code())),
+                (OpCode::Text, Ok(bytes)) => {
+                    String::from_utf8(bytes).map(WsEvent::Text).map_err(|_| {
+                        (
                             "the inflated text is not valid UTF-8 (RFC 6455 §8.1)".to_owned(),
                             1007,
-                        )));
-                        break;
-                    }
-                },
-                Ok(m) => out.push(Ok(WsEvent::Binary(m))),
-            }
-            continue;
-        }
-        match reassembler.push(f.frame.clone()) {
-            Ok(Some(event)) => out.push(Ok(event)),
-            Ok(None) => {}
-            Err(e) => {
-                let code = e.close_code();
-                out.push(Err((e.to_string(), code)));
-                break;
-            }
+                        )
+                    })
+                }
+                (_, Ok(bytes)) => Ok(WsEvent::Binary(bytes)),
+            },
+            InflateStep::Plain => match reassembler.push(f.frame.clone()) {
+                Ok(Some(event)) => Ok(event),
+                Ok(None) => continue,
+                Err(e) => Err((e.to_string(), e.close_code())),
+            },
+        };
+        let failed = event.is_err();
+        out.push(event);
+        if failed {
+            break;
         }
     }
     out

@@ -14,7 +14,6 @@ use crate::services::browser::{copy_text, download, read_file};
 use crate::state::illustrated::{MAX_LINK, from_fragment, take_handed_over};
 use wire::close::{ClosePayload, lookup};
 use wire::hex::to_hex;
-use wire::mask::apply_mask;
 use wire::opcode::OpCode;
 use wire::session::{Annotation, Content, Part, Record, Session, annotate, example};
 use wire::tap::Direction;
@@ -440,7 +439,7 @@ fn explain(r: &Record, a: &Annotation) -> Html {
         },
         Part::MaskingKey(key) => html! {
             <p><strong>{ format!("Masking key {}", to_hex(key)) }</strong>
-               { if r.from == Direction::FromClient { ": chosen at random by the client for this frame; byte i of the payload is XORed with key byte i mod 4 (§5.3)." } else { ": a server must not mask (§5.1)." } }</p>
+               { if r.from == Direction::FromClient { ": the client's key for this frame (a real client draws a fresh, unpredictable one for every frame); byte i of the payload is XORed with key byte i mod 4 (§5.3)." } else { ": a server must not mask (§5.1)." } }</p>
         },
         Part::Payload { mask } => payload(r, bytes, *mask),
         Part::Unreadable(why) => html! { <p class="bad-text">{ why }</p> },
@@ -453,12 +452,10 @@ fn payload(r: &Record, on_wire: &[u8], mask: Option<[u8; 4]>) -> Html {
         return html! {};
     };
     let h = &f.header;
-    let mut clear = on_wire.to_vec();
-    if let Some(key) = mask {
-        apply_mask(&mut clear, key, 0);
-    }
+    // The payload as wire decoded (and unmasked) it.
+    let clear = &f.frame.payload;
     let meaning = match h.opcode {
-        OpCode::Close => match ClosePayload::parse(&clear) {
+        OpCode::Close => match ClosePayload::parse(clear) {
             Ok(ClosePayload {
                 code: Some(c),
                 reason,

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use yew::prelude::*;
 
 use wire::decode::{DecodeOptions, DecodedFrame, Role, Split, Splitter};
-use wire::deflate::{Decompressor, DeflateConfig};
+use wire::deflate::{DeflateConfig, InflateStep, MessageInflater};
 use wire::frame::FrameHeader;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
@@ -276,9 +276,8 @@ const INFLATE_LIMIT: usize = 16 << 20;
 #[derive(Debug)]
 struct Lane {
     splitter: Splitter,
-    /// The compressed message being gathered, frame by frame.
-    compressed: Option<Vec<u8>>,
-    inflater: Option<Decompressor>,
+    /// Once permessage-deflate is agreed: compressed messages, inflated.
+    inflater: Option<MessageInflater>,
 }
 
 impl Lane {
@@ -293,38 +292,19 @@ impl Lane {
                 allowed_rsv: u8::from(deflate.is_some()),
                 ..DecodeOptions::for_sender(from.sender())
             }),
-            compressed: None,
-            inflater: takeover.map(Decompressor::new),
+            inflater: takeover.map(|t| MessageInflater::new(t, INFLATE_LIMIT)),
         }
     }
 
-    /// Follows a frame through a compressed message; on its last frame,
-    /// the message inflated.
+    /// On the last frame of a compressed message, the message inflated.
     fn inflate(&mut self, frame: &DecodedFrame) -> Option<Rc<Inflated>> {
-        let h = &frame.header;
-        let inflater = self.inflater.as_mut()?;
-        match h.opcode {
-            OpCode::Text | OpCode::Binary if h.rsv[0] => {
-                self.compressed = Some(frame.frame.payload.clone())
-            }
-            OpCode::Text | OpCode::Binary => self.compressed = None,
-            OpCode::Continuation => {
-                if let Some(c) = &mut self.compressed {
-                    c.extend_from_slice(&frame.frame.payload);
-                }
-            }
-            _ => return None,
+        match self.inflater.as_mut()?.push(&frame.frame) {
+            InflateStep::Done(m) => Some(Rc::new(Inflated {
+                compressed: m.compressed,
+                message: m.message.map_err(|e| e.to_string()),
+            })),
+            InflateStep::Plain | InflateStep::Gathering => None,
         }
-        if !h.fin {
-            return None;
-        }
-        let data = self.compressed.take()?;
-        Some(Rc::new(Inflated {
-            compressed: data.len(),
-            message: inflater
-                .decompress(&data, INFLATE_LIMIT)
-                .map_err(|e| e.to_string()),
-        }))
     }
 }
 

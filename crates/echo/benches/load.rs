@@ -388,6 +388,23 @@ struct Run {
     p99: Duration,
 }
 
+impl Run {
+    /// Waits for the clients' round-trip times and sums them up, from `start`.
+    async fn of(tasks: Vec<tokio::task::JoinHandle<Vec<Duration>>>, start: Instant) -> Run {
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        let elapsed = start.elapsed();
+        all.sort();
+        Run {
+            msgs_per_sec: all.len() as f64 / elapsed.as_secs_f64(),
+            p50: all[all.len() / 2],
+            p99: all[all.len() * 99 / 100],
+        }
+    }
+}
+
 /// The round with the median throughput.
 fn median(mut rounds: Vec<Run>) -> Run {
     rounds.sort_by(|a, b| a.msgs_per_sec.total_cmp(&b.msgs_per_sec));
@@ -429,17 +446,7 @@ async fn load(server: &ServerProcess, way: Way, conns: usize, per_conn: usize, s
             })
         })
         .collect();
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    let elapsed = start.elapsed();
-    all.sort();
-    Run {
-        msgs_per_sec: all.len() as f64 / elapsed.as_secs_f64(),
-        p50: all[all.len() / 2],
-        p99: all[all.len() * 99 / 100],
-    }
+    Run::of(tasks, start).await
 }
 
 /// Like [`load`], with soketto clients that offer permessage-deflate: the
@@ -500,17 +507,7 @@ async fn load_deflate(
             })
         })
         .collect();
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    let elapsed = start.elapsed();
-    all.sort();
-    Run {
-        msgs_per_sec: all.len() as f64 / elapsed.as_secs_f64(),
-        p50: all[all.len() / 2],
-        p99: all[all.len() * 99 / 100],
-    }
+    Run::of(tasks, start).await
 }
 
 /// permessage-deflate's cost: the same soketto clients, the server

@@ -142,6 +142,17 @@ enum Held {
     Assembled,
 }
 
+impl Held {
+    /// The payload it points at, in the read buffer or the assembled message.
+    fn slice<'a>(self, input: &'a [u8], assembled: &'a [u8]) -> &'a [u8] {
+        match self {
+            Held::Nothing => &[],
+            Held::Read { start, end } => &input[start..end],
+            Held::Assembled => &assembled[HEADROOM..],
+        }
+    }
+}
+
 /// A fragmented message being put together.
 struct Partial {
     text: bool,
@@ -237,15 +248,12 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
 
     /// The payload of the message, Ping or Close that `next` returned last.
     pub fn payload(&self) -> &[u8] {
-        match self.held {
-            Held::Nothing => &[],
-            Held::Read { start, end } => &self.input[start..end],
-            Held::Assembled => &self.assembled[HEADROOM..],
-        }
+        self.held.slice(&self.input, &self.assembled)
     }
 
     /// Bytes of buffer this connection holds now (for tests of the memory policy).
-    pub fn buffered_capacity(&self) -> usize {
+    #[cfg(test)]
+    fn buffered_capacity(&self) -> usize {
         self.input.capacity()
             + self.assembled.capacity()
             + self.partial.as_ref().map_or(0, |p| p.data.capacity())
@@ -510,11 +518,7 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
             && let Some(d) = &mut self.deflate
         {
             let takeover = !d.config.server_no_context_takeover;
-            let payload = match self.held {
-                Held::Nothing => &[][..],
-                Held::Read { start, end } => &self.input[start..end],
-                Held::Assembled => &self.assembled[HEADROOM..],
-            };
+            let payload = self.held.slice(&self.input, &self.assembled);
             let packed = d
                 .compress
                 .get_or_insert_with(|| Compressor::new(takeover))

@@ -33,8 +33,13 @@ async fn start(
 }
 
 fn request(addr: SocketAddr, path: &str) -> String {
+    request_with(addr, path, "")
+}
+
+/// The same request with `extra` header lines (each ending in CRLF).
+fn request_with(addr: SocketAddr, path: &str, extra: &str) -> String {
     format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n"
     )
 }
 
@@ -61,8 +66,16 @@ async fn settles(count: &Count, n: usize, within: Duration) -> bool {
 
 /// Performs a raw handshake, then returns the stream and the bytes after the 101.
 async fn raw_open(addr: SocketAddr, path: &str) -> (TcpStream, Vec<u8>) {
+    let (tcp, _, rest) = raw_open_with(addr, path, "").await;
+    (tcp, rest)
+}
+
+/// The same, with `extra` header lines in the request; also returns the 101 head.
+async fn raw_open_with(addr: SocketAddr, path: &str, extra: &str) -> (TcpStream, String, Vec<u8>) {
     let mut tcp = TcpStream::connect(addr).await.unwrap();
-    tcp.write_all(request(addr, path).as_bytes()).await.unwrap();
+    tcp.write_all(request_with(addr, path, extra).as_bytes())
+        .await
+        .unwrap();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -75,7 +88,8 @@ async fn raw_open(addr: SocketAddr, path: &str) -> (TcpStream, Vec<u8>) {
                 "{}",
                 String::from_utf8_lossy(&buf)
             );
-            return (tcp, buf.split_off(p + 4));
+            let rest = buf.split_off(p + 4);
+            return (tcp, String::from_utf8_lossy(&buf).into_owned(), rest);
         }
     }
 }
@@ -492,24 +506,13 @@ async fn out_of_file_descriptors_both_accept_loops_back_off_instead_of_spinning(
 #[tokio::test]
 async fn a_deflate_bomb_gets_1009() {
     let (addr, _stop, _count) = start(|c| c.max_message = 1 << 20).await;
-    let mut tcp = TcpStream::connect(addr).await.unwrap();
-    tcp.write_all(
-        format!("GET /echo HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n").as_bytes(),
+    let (mut tcp, head, rest) = raw_open_with(
+        addr,
+        "/echo",
+        "Sec-WebSocket-Extensions: permessage-deflate\r\n",
     )
-    .await
-    .unwrap();
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let end = loop {
-        let n = tcp.read(&mut chunk).await.unwrap();
-        assert!(n > 0);
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p + 4;
-        }
-    };
-    assert!(String::from_utf8_lossy(&buf).contains("permessage-deflate"));
-    let rest = buf.split_off(end);
+    .await;
+    assert!(head.contains("permessage-deflate"));
     let bomb = wire::deflate::Compressor::new(false).compress(&vec![0u8; 64 << 20]);
     assert!(bomb.len() < 100_000);
     let mut frame = Frame::new(OpCode::Binary, bomb).masked([1, 2, 3, 4]);

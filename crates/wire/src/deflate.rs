@@ -22,6 +22,9 @@ use std::fmt;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
+use crate::frame::Frame;
+use crate::opcode::OpCode;
+
 /// The extension's registered name.
 pub const PERMESSAGE_DEFLATE: &str = "permessage-deflate";
 
@@ -229,6 +232,36 @@ fn bits(name: &'static str, value: &str) -> Result<u8, ParamError> {
     }
 }
 
+/// An element's parameters by their registered names, checked for the rules
+/// offers and answers share (RFC 7692 §7): each known, none twice, and no
+/// value on the two `_no_context_takeover` flags. `side` ends the message
+/// for an unknown name.
+fn known_params<'a>(
+    ext: &'a Extension,
+    side: &'static str,
+) -> Result<Vec<(&'static str, Option<&'a str>)>, ParamError> {
+    let mut out: Vec<(&'static str, Option<&str>)> = Vec::new();
+    for (name, value) in &ext.params {
+        let name = [
+            SERVER_NO_TAKEOVER,
+            CLIENT_NO_TAKEOVER,
+            SERVER_BITS,
+            CLIENT_BITS,
+        ]
+        .into_iter()
+        .find(|known| known == name)
+        .ok_or_else(|| ParamError::Unknown(name.clone(), side))?;
+        if out.iter().any(|(seen, _)| *seen == name) {
+            return Err(ParamError::Repeated(name));
+        }
+        if let (SERVER_NO_TAKEOVER | CLIENT_NO_TAKEOVER, Some(v)) = (name, value) {
+            return Err(ParamError::UnexpectedValue(name, v.clone()));
+        }
+        out.push((name, value.as_deref()));
+    }
+    Ok(out)
+}
+
 /// What a client offers in one permessage-deflate element.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeflateOffer {
@@ -247,23 +280,8 @@ impl DeflateOffer {
     /// Checks one offer against RFC 7692 §7's rules for offers.
     pub fn parse(ext: &Extension) -> Result<DeflateOffer, ParamError> {
         let mut offer = DeflateOffer::default();
-        let mut seen: Vec<&'static str> = Vec::new();
-        for (name, value) in &ext.params {
-            let name: &'static str = match name.as_str() {
-                SERVER_NO_TAKEOVER => SERVER_NO_TAKEOVER,
-                CLIENT_NO_TAKEOVER => CLIENT_NO_TAKEOVER,
-                SERVER_BITS => SERVER_BITS,
-                CLIENT_BITS => CLIENT_BITS,
-                other => return Err(ParamError::Unknown(other.to_owned(), "")),
-            };
-            if seen.contains(&name) {
-                return Err(ParamError::Repeated(name));
-            }
-            seen.push(name);
+        for (name, value) in known_params(ext, "")? {
             match (name, value) {
-                (SERVER_NO_TAKEOVER | CLIENT_NO_TAKEOVER, Some(v)) => {
-                    return Err(ParamError::UnexpectedValue(name, v.clone()));
-                }
                 (SERVER_NO_TAKEOVER, None) => offer.server_no_context_takeover = true,
                 (CLIENT_NO_TAKEOVER, None) => offer.client_no_context_takeover = true,
                 (SERVER_BITS, None) => return Err(ParamError::MissingBits(SERVER_BITS)),
@@ -427,30 +445,15 @@ pub fn check_deflate_response(
         server_max_window_bits: 15,
         client_max_window_bits: 15,
     };
-    let mut seen: Vec<&'static str> = Vec::new();
     let client_bits_offered = offers.iter().any(|o| o.client_max_window_bits.is_some());
-    for (name, value) in &answer.params {
-        let name: &'static str = match name.as_str() {
-            SERVER_NO_TAKEOVER => SERVER_NO_TAKEOVER,
-            CLIENT_NO_TAKEOVER => CLIENT_NO_TAKEOVER,
-            SERVER_BITS => SERVER_BITS,
-            CLIENT_BITS => CLIENT_BITS,
-            other => return Err(ParamError::Unknown(other.to_owned(), " in a response")),
-        };
-        if seen.contains(&name) {
-            return Err(ParamError::Repeated(name));
-        }
-        seen.push(name);
+    for (name, value) in known_params(answer, " in a response")? {
         match (name, value) {
-            (SERVER_NO_TAKEOVER | CLIENT_NO_TAKEOVER, Some(v)) => {
-                return Err(ParamError::UnexpectedValue(name, v.clone()));
-            }
             (SERVER_NO_TAKEOVER, None) => config.server_no_context_takeover = true,
             (CLIENT_NO_TAKEOVER, None) => config.client_no_context_takeover = true,
             (_, None) => return Err(ParamError::MissingBits(name)),
             (SERVER_BITS, Some(v)) => {
                 let n = bits(name, v)?;
-                // The smallest window any offer allowed is the most the answer may say.
+                // When every offer limited the window, the answer may not go above the largest limit.
                 if let Some(offered) = offers.iter().filter_map(|o| o.server_max_window_bits).max()
                     && n > offered
                     && offers.iter().all(|o| o.server_max_window_bits.is_some())
@@ -653,6 +656,81 @@ impl Decompressor {
             }
         }
         Ok(out)
+    }
+}
+
+/// One direction's frames followed through compressed messages: RSV1 on a
+/// message's first frame marks it compressed (RFC 7692 §6); its payloads are
+/// gathered until FIN and inflated then.
+#[derive(Debug)]
+pub struct MessageInflater {
+    inflater: Decompressor,
+    limit: usize,
+    /// The compressed message being gathered: its opcode and payload so far.
+    current: Option<(OpCode, Vec<u8>)>,
+}
+
+/// What one frame was to a [`MessageInflater`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InflateStep {
+    /// Not part of a compressed message (a control frame, or a plain message).
+    Plain,
+    /// A frame of a compressed message that is not finished yet.
+    Gathering,
+    /// The last frame of a compressed message: the whole message.
+    Done(InflatedMessage),
+}
+
+/// A compressed message, inflated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InflatedMessage {
+    /// Text or Binary, from its first frame.
+    pub opcode: OpCode,
+    /// Its size on the wire: its frames' payloads together.
+    pub compressed: usize,
+    /// The message, or why it could not be inflated.
+    pub message: Result<Vec<u8>, InflateError>,
+}
+
+impl MessageInflater {
+    /// Inflates with the window kept between messages when `takeover`
+    /// (keeping it is harmless for a sender that does not use it), at most
+    /// `limit` bytes a message.
+    pub fn new(takeover: bool, limit: usize) -> Self {
+        MessageInflater {
+            inflater: Decompressor::new(takeover),
+            limit,
+            current: None,
+        }
+    }
+
+    /// Takes the next frame of this direction.
+    pub fn push(&mut self, frame: &Frame) -> InflateStep {
+        match frame.opcode {
+            OpCode::Text | OpCode::Binary if frame.rsv[0] => {
+                self.current = Some((frame.opcode, Vec::new()))
+            }
+            OpCode::Text | OpCode::Binary => {
+                self.current = None;
+                return InflateStep::Plain;
+            }
+            OpCode::Continuation if self.current.is_some() => {}
+            _ => return InflateStep::Plain,
+        }
+        let Some((opcode, data)) = self.current.as_mut() else {
+            return InflateStep::Plain;
+        };
+        data.extend_from_slice(&frame.payload);
+        if !frame.fin {
+            return InflateStep::Gathering;
+        }
+        let opcode = *opcode;
+        let data = self.current.take().map(|c| c.1).unwrap_or_default();
+        InflateStep::Done(InflatedMessage {
+            opcode,
+            compressed: data.len(),
+            message: self.inflater.decompress(&data, self.limit),
+        })
     }
 }
 
@@ -890,6 +968,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_message_inflater_follows_fragments_and_leaves_plain_frames_alone() {
+        let packed = Compressor::new(false).compress(b"Hello");
+        let mut first = Frame::new(OpCode::Text, packed[..3].to_vec());
+        first.rsv[0] = true;
+        first.fin = false;
+        let mut rest = Frame::new(OpCode::Continuation, packed[3..].to_vec());
+        rest.fin = true;
+        let mut m = MessageInflater::new(true, 100);
+        assert_eq!(m.push(&first), InflateStep::Gathering);
+        assert_eq!(m.push(&Frame::new(OpCode::Ping, "p")), InflateStep::Plain);
+        assert_eq!(
+            m.push(&rest),
+            InflateStep::Done(InflatedMessage {
+                opcode: OpCode::Text,
+                compressed: packed.len(),
+                message: Ok(b"Hello".to_vec()),
+            })
+        );
+        assert_eq!(
+            m.push(&Frame::new(OpCode::Binary, "plain")),
+            InflateStep::Plain
+        );
     }
 
     #[test]
