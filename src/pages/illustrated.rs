@@ -18,6 +18,9 @@ use wire::opcode::OpCode;
 use wire::session::{Annotation, Content, Part, Record, Session, annotate, example};
 use wire::tap::Direction;
 
+/// The largest session file opened.
+const MAX_FILE: usize = 64 << 20;
+
 /// Payload bytes shown per page of a long payload.
 const HEX_PAGE: usize = 256;
 
@@ -98,18 +101,36 @@ pub fn illustrated() -> Html {
             }
         })
     };
+    // A session file is read whole: larger ones are refused before reading.
+    let open_file = {
+        let (load, shown) = (load.clone(), shown.clone());
+        Callback::from(move |file: web_sys::File| {
+            if file.size() > MAX_FILE as f64 {
+                let mut s = (*shown).clone();
+                s.refused = Some(format!(
+                    "{}: {:.0} MiB is more than the {} MiB a session file may have here.",
+                    file.name(),
+                    file.size() / f64::from(1 << 20),
+                    MAX_FILE >> 20
+                ));
+                shown.set(s);
+            } else {
+                read_file(file, load.clone());
+            }
+        })
+    };
     let on_file = {
-        let load = load.clone();
+        let open_file = open_file.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read_file(file, load.clone());
+                open_file.emit(file);
             }
             input.set_value("");
         })
     };
     let on_drop = {
-        let (load, dragging) = (load.clone(), dragging.clone());
+        let (open_file, dragging) = (open_file.clone(), dragging.clone());
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
@@ -118,7 +139,7 @@ pub fn illustrated() -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0))
             {
-                read_file(file, load.clone());
+                open_file.emit(file);
             }
         })
     };
