@@ -32,6 +32,9 @@ pub enum Route {
     /// One whole session, every byte explained.
     #[at("/illustrated")]
     Illustrated,
+    /// Test your own server: the conformance lab.
+    #[at("/conformance")]
+    Conformance,
     /// Questions and exercises.
     #[at("/quiz")]
     Quiz,
@@ -46,7 +49,7 @@ pub enum Route {
 
 impl Route {
     /// The routes shown in the navigation, in the order of the chapter.
-    pub const CHAPTER: [Route; 10] = [
+    pub const CHAPTER: [Route; 11] = [
         Route::Home,
         Route::Handshake,
         Route::Uris,
@@ -55,6 +58,7 @@ impl Route {
         Route::Heartbeats,
         Route::Live,
         Route::Illustrated,
+        Route::Conformance,
         Route::Quiz,
         Route::Summary,
     ];
@@ -70,6 +74,7 @@ impl Route {
             Route::Heartbeats => "Ping, pong and pitfalls",
             Route::Live => "Live connection",
             Route::Illustrated => "The illustrated connection",
+            Route::Conformance => "Test your server",
             Route::Quiz => "Questions and exercises",
             Route::Summary => "FAQ and summary",
             Route::NotFound => "Page not found",
@@ -98,6 +103,9 @@ impl Route {
             Route::Live => "Open a real WebSocket from this page and watch what crosses the wire.",
             Route::Illustrated => {
                 "One whole WebSocket session, record by record, every byte explained: the example, or your own from the live connection."
+            }
+            Route::Conformance => {
+                "Run several hundred RFC 6455 cases against a server you wrote; every failure comes with the rule, the section and why it matters."
             }
             Route::Quiz => "Check what you learned: questions, exercises and interview practice.",
             Route::Summary => {
@@ -135,6 +143,7 @@ pub fn switch(route: Route) -> Html {
         Route::Quiz => html! { <pages::Quiz /> },
         Route::Live => html! { <pages::Live /> },
         Route::Illustrated => html! { <pages::Illustrated /> },
+        Route::Conformance => html! { <pages::Conformance /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }

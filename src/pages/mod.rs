@@ -1,5 +1,6 @@
 //! One component per page.
 
+mod conformance;
 mod frames;
 mod handshake;
 mod home;
@@ -13,6 +14,7 @@ mod uris;
 
 pub use crate::state::frames::FramesQuery;
 pub use crate::state::handshake::{HandshakeQuery, RFC_KEY, rfc_request};
+pub use conformance::Conformance;
 pub use frames::Frames;
 pub use handshake::Handshake;
 pub use home::Home;

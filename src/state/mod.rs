@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+pub mod conformance;
 pub mod console;
 pub mod frames;
 pub mod handshake;

@@ -58,6 +58,15 @@ pub struct Config {
     /// declines it for one connection).
     #[arg(long)]
     pub no_deflate: bool,
+    /// A host (name or address) that `/probe` may test besides loopback ones
+    /// (repeatable); `*` allows any. Without it, the conformance lab reaches
+    /// servers on this machine only: a probe is an outbound connection made on
+    /// a page's behalf.
+    #[arg(long = "probe-allow")]
+    pub probe_allow: Vec<String>,
+    /// Conformance runs (`/probe`) at once (1–64); more are refused with a reason.
+    #[arg(long, default_value_t = 4, value_parser = in_range::<1, 64>)]
+    pub max_probe_runs: usize,
     /// Subprotocols the server speaks, comma-separated; it picks the first one a client offers.
     #[arg(long, default_value = "echo,chat,superchat", value_delimiter = ',')]
     pub protocols: Vec<String>,

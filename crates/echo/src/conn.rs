@@ -52,6 +52,8 @@ pub struct Shared {
     pub per_ip: Mutex<HashMap<IpAddr, usize>>,
     /// Tap sessions.
     pub taps: Taps,
+    /// Conformance runs going on (`/probe`).
+    pub probe_runs: AtomicUsize,
     /// Flips to true on shutdown.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -275,19 +277,35 @@ where
             };
             echo(ws, &opts, silence, over_limit, &shared, started).await;
         }
+        Endpoint::Probe => {
+            // The page's request is small; answers are the server's own.
+            let limits = Limits {
+                max_frame: crate::lab::MAX_REQUEST,
+                max_message: crate::lab::MAX_REQUEST,
+            };
+            let ws = WebSocket::new(stream, leftover, limits, None);
+            crate::lab::serve(ws, over_limit, shared.clone()).await;
+        }
         Endpoint::LegacyProxy => {}
     }
 }
 
 /// Whether a send finished within `deadline`.
-async fn within(deadline: Duration, send: impl Future<Output = std::io::Result<()>>) -> bool {
+pub(crate) async fn within(
+    deadline: Duration,
+    send: impl Future<Output = std::io::Result<()>>,
+) -> bool {
     matches!(timeout(deadline, send).await, Ok(Ok(())))
 }
 
 /// Sends a Close frame, then waits (up to [`CLOSE_WAIT`]) for the peer's
 /// Close, so that the client sees a clean closing handshake, not a reset.
-async fn close_with<S>(ws: &mut WebSocket<S>, code: u16, reason: &str, deadline: Duration)
-where
+pub(crate) async fn close_with<S>(
+    ws: &mut WebSocket<S>,
+    code: u16,
+    reason: &str,
+    deadline: Duration,
+) where
     S: AsyncRead + AsyncWrite + Readiness + Unpin,
 {
     if !within(deadline, ws.send_close(code, reason)).await {

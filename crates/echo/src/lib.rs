@@ -7,6 +7,8 @@
 //! - `/tap` issues a session, then passes on the handshake and every byte of
 //!   the `/echo` connection that claims it (`wire::tap` items).
 //! - `/legacy-proxy` answers the Upgrade with a plain HTTP page, as an old proxy would.
+//! - `/probe` runs conformance cases (`wslab-probe`) against the server the
+//!   page names, loopback only unless `--probe-allow`, and streams each verdict.
 //! - `/idle?timeout=N` echoes, but drops the TCP connection after N seconds
 //!   without traffic in either direction, as an idle-timeout proxy would.
 //!
@@ -16,6 +18,7 @@
 
 mod config;
 mod conn;
+mod lab;
 pub mod tap;
 mod tls;
 pub mod ws;
@@ -130,6 +133,7 @@ impl Server {
             sockets: AtomicUsize::new(0),
             per_ip: Default::default(),
             taps: tap::Taps::default(),
+            probe_runs: AtomicUsize::new(0),
             shutdown,
         });
         Ok(Server {

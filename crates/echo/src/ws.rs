@@ -184,6 +184,18 @@ pub struct WebSocket<S> {
     limits: Limits,
     decode: DecodeOptions,
     deflate: Option<Deflate>,
+    /// The text frame being read, while its payload arrives: how much of it
+    /// is unmasked and checked (RFC 6455 §8.1: fail as soon as the text
+    /// cannot be UTF-8, not only once the frame is in).
+    arriving: Option<Arriving>,
+}
+
+/// The checked front of a text frame whose payload is still arriving.
+struct Arriving {
+    /// Payload bytes unmasked in place and validated.
+    done: usize,
+    /// The message's validator, carried on from its earlier frames.
+    utf8: Utf8Validator,
 }
 
 /// permessage-deflate on this connection: what was agreed, and the codecs,
@@ -219,6 +231,7 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
                 inflate: None,
                 compress: None,
             }),
+            arriving: None,
         }
     }
 
@@ -290,20 +303,60 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
                 }
             }
             let frame_len = header_len.saturating_add(len);
-            if input.len() < frame_len {
-                self.fill((frame_len - input.len()) as u64).await?;
+            let start = self.pos + header_len;
+            let arrived = input.len();
+            if arrived < frame_len {
+                self.check_arriving(&header, start, arrived - header_len)?;
+                self.fill((frame_len - arrived) as u64).await?;
                 continue;
             }
-            let start = self.pos + header_len;
             let end = start + len;
             self.pos = end;
+            // Bytes a partial check unmasked already stay as they are.
+            let done = self.arriving.take().map_or(0, |a| a.done);
             if let Some(key) = header.mask {
-                apply_mask(&mut self.input[start..end], key, 0);
+                apply_mask(&mut self.input[start + done..end], key, done);
             }
             if let Some(incoming) = self.take_frame(&header, start, end)? {
                 return Ok(incoming);
             }
         }
+    }
+
+    /// Unmasks and checks the `have` payload bytes of an unfinished text frame
+    /// at `start` that no earlier call checked, failing at the first byte that
+    /// cannot be UTF-8. Compressed text is checked once inflated.
+    fn check_arriving(
+        &mut self,
+        header: &FrameHeader,
+        start: usize,
+        have: usize,
+    ) -> Result<(), Failure> {
+        let text = match (header.opcode, &self.partial) {
+            (OpCode::Text, None) => !header.rsv[0],
+            (OpCode::Continuation, Some(p)) => p.text && !p.compressed,
+            _ => false,
+        };
+        if !text || have == 0 {
+            return Ok(());
+        }
+        let arriving = self.arriving.get_or_insert_with(|| Arriving {
+            done: 0,
+            utf8: self
+                .partial
+                .as_ref()
+                .map(|p| p.utf8.clone())
+                .unwrap_or_default(),
+        });
+        let (from, to) = (start + arriving.done, start + have);
+        if let Some(key) = header.mask {
+            apply_mask(&mut self.input[from..to], key, arriving.done);
+        }
+        arriving.done = have;
+        arriving
+            .utf8
+            .push(&self.input[from..to])
+            .map_err(utf8_failure)
     }
 
     /// The failure for a frame the decoder refused, naming the limit that was broken.
@@ -617,6 +670,49 @@ mod tests {
         let mut out = vec![0; n];
         client.read_exact(&mut out).await.unwrap();
         out
+    }
+
+    #[tokio::test]
+    async fn bad_text_fails_before_the_rest_of_its_frame_arrives() {
+        // A text frame (or a continuation of one) whose first half is not UTF-8:
+        // the second half never comes, and the server still fails with 1007.
+        let bad = b"Hello\xc0\xafworld and a long tail that never arrives";
+        for (prefix, opcode) in [
+            (Vec::new(), OpCode::Text),
+            (
+                masked(OpCode::Text, false, "κό".as_bytes()),
+                OpCode::Continuation,
+            ),
+        ] {
+            let (mut ws, mut client) = pair(LIMITS);
+            let frame = masked(opcode, true, bad);
+            client.write_all(&prefix).await.unwrap();
+            client.write_all(&frame[..6 + 8]).await.unwrap();
+            match tokio::time::timeout(std::time::Duration::from_secs(2), ws.next()).await {
+                Ok(Err(Failure::Protocol { code, .. })) => assert_eq!(code, 1007, "{opcode:?}"),
+                other => panic!("{opcode:?}: {other:?}"),
+            }
+        }
+        // Valid text in many pieces is unmasked once and arrives whole.
+        let (mut ws, mut client) = pair(LIMITS);
+        let text = "κόσμε, in pieces of three bytes".repeat(50);
+        let frame = masked(OpCode::Text, true, text.as_bytes());
+        let writer = tokio::spawn(async move {
+            for piece in frame.chunks(3) {
+                client.write_all(piece).await.unwrap();
+                tokio::task::yield_now().await;
+            }
+            client
+        });
+        assert_eq!(
+            ws.next().await.unwrap(),
+            Incoming::Message {
+                text: true,
+                compressed: false
+            }
+        );
+        assert_eq!(ws.payload(), text.as_bytes());
+        drop(writer.await.unwrap());
     }
 
     #[tokio::test]

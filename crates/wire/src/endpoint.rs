@@ -46,6 +46,10 @@ pub enum Endpoint {
     Tap,
     /// `/legacy-proxy`: answers the Upgrade with a plain page, as an old proxy would.
     LegacyProxy,
+    /// `/probe`: runs conformance cases against the server the page names in
+    /// its first message, and streams each verdict back (`wslab-probe`'s
+    /// events, as JSON text messages).
+    Probe,
 }
 
 /// Why a request target names no endpoint.
@@ -154,6 +158,7 @@ impl Endpoint {
             }),
             "/tap" => Ok(Endpoint::Tap),
             "/legacy-proxy" => Ok(Endpoint::LegacyProxy),
+            "/probe" => Ok(Endpoint::Probe),
             other => Err(EndpointError::NotFound(other.chars().take(200).collect())),
         }
     }
@@ -165,6 +170,7 @@ impl Endpoint {
             Endpoint::Idle { .. } => "/idle",
             Endpoint::Tap => "/tap",
             Endpoint::LegacyProxy => "/legacy-proxy",
+            Endpoint::Probe => "/probe",
         }
     }
 
@@ -172,7 +178,7 @@ impl Endpoint {
     pub fn echo_options(&self) -> Option<&EchoOptions> {
         match self {
             Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => Some(o),
-            Endpoint::Tap | Endpoint::LegacyProxy => None,
+            Endpoint::Tap | Endpoint::LegacyProxy | Endpoint::Probe => None,
         }
     }
 
@@ -228,6 +234,7 @@ mod tests {
             },
             Endpoint::Tap,
             Endpoint::LegacyProxy,
+            Endpoint::Probe,
         ] {
             assert_eq!(Endpoint::parse(&e.target()), Ok(e), "{e}");
         }

@@ -1,0 +1,435 @@
+//! What a case is: the request it opens with, the frames it sends (broken
+//! ones on purpose), what a conforming server does in answer, and why it
+//! matters.
+
+use serde::{Deserialize, Serialize};
+use wire::frame::{Frame, FrameHeader, LengthForm};
+use wire::mask::{MaskKey, apply_mask};
+
+/// The groups of cases, in the order a learner meets the topics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Group {
+    /// The opening handshake (RFC 6455 §4).
+    Handshake,
+    /// Frame lengths and message sizes that every server must take (§5.2).
+    Framing,
+    /// Ping and Pong (§5.5.2, §5.5.3).
+    PingPong,
+    /// Reserved bits (§5.2).
+    ReservedBits,
+    /// Reserved opcodes (§5.2).
+    Opcodes,
+    /// Fragmentation (§5.4).
+    Fragmentation,
+    /// UTF-8 in text messages (§5.6, §8.1).
+    Utf8,
+    /// The closing handshake and close codes (§5.5.1, §7).
+    Closing,
+    /// Masking (§5.1, §5.3).
+    Masking,
+    /// Big messages and small TCP writes (§5.4, §10.4).
+    Limits,
+}
+
+impl Group {
+    /// Every group, in order.
+    pub const ALL: [Group; 10] = [
+        Group::Handshake,
+        Group::Framing,
+        Group::PingPong,
+        Group::ReservedBits,
+        Group::Opcodes,
+        Group::Fragmentation,
+        Group::Utf8,
+        Group::Closing,
+        Group::Masking,
+        Group::Limits,
+    ];
+
+    /// The first number of its cases' ids (1–10).
+    pub fn number(self) -> usize {
+        Group::ALL.iter().position(|g| *g == self).unwrap_or(0) + 1
+    }
+
+    /// The name in URLs, JSON and `--cases` (`ping-pong`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Group::Handshake => "handshake",
+            Group::Framing => "framing",
+            Group::PingPong => "ping-pong",
+            Group::ReservedBits => "reserved-bits",
+            Group::Opcodes => "opcodes",
+            Group::Fragmentation => "fragmentation",
+            Group::Utf8 => "utf8",
+            Group::Closing => "closing",
+            Group::Masking => "masking",
+            Group::Limits => "limits",
+        }
+    }
+
+    /// The group named `slug`.
+    pub fn from_slug(slug: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.slug() == slug)
+    }
+
+    /// A heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Handshake => "Opening handshake",
+            Group::Framing => "Framing and lengths",
+            Group::PingPong => "Ping and pong",
+            Group::ReservedBits => "Reserved bits",
+            Group::Opcodes => "Reserved opcodes",
+            Group::Fragmentation => "Fragmentation",
+            Group::Utf8 => "UTF-8",
+            Group::Closing => "Closing handshake",
+            Group::Masking => "Masking",
+            Group::Limits => "Limits and small writes",
+        }
+    }
+
+    /// The lesson to read when the group fails: a path of the app.
+    pub fn lesson(self) -> &'static str {
+        match self {
+            Group::Handshake => "/handshake",
+            Group::PingPong => "/heartbeats",
+            Group::Closing => "/lifecycle",
+            Group::Framing
+            | Group::ReservedBits
+            | Group::Opcodes
+            | Group::Fragmentation
+            | Group::Utf8
+            | Group::Masking
+            | Group::Limits => "/frames",
+        }
+    }
+}
+
+/// One frame a case sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Out {
+    /// A frame, masked with a fresh key at send time unless `masked` is false.
+    Frame {
+        /// The frame (payload unmasked; its `mask` field is ignored).
+        frame: Frame,
+        /// Whether to mask it, as a client must (§5.1).
+        masked: bool,
+        /// A length form longer than needed, on purpose.
+        form: Option<LengthForm>,
+    },
+    /// Bytes as they are: a header no encoder would write.
+    Raw(Vec<u8>),
+}
+
+impl Out {
+    /// The bytes on the wire, masked with `key` where the frame is masked.
+    pub fn encode(&self, key: MaskKey) -> Vec<u8> {
+        match self {
+            Out::Raw(bytes) => bytes.clone(),
+            Out::Frame {
+                frame,
+                masked,
+                form,
+            } => {
+                let mut header = FrameHeader::new(
+                    frame.fin,
+                    frame.rsv,
+                    frame.opcode,
+                    masked.then_some(key),
+                    frame.payload.len() as u64,
+                );
+                if let Some(form) = form {
+                    header.length_form = *form;
+                }
+                let mut out = Vec::with_capacity(header.encoded_len() + frame.payload.len());
+                header.encode_into(&mut out);
+                let start = out.len();
+                out.extend_from_slice(&frame.payload);
+                if *masked {
+                    apply_mask(&mut out[start..], key, 0);
+                }
+                out
+            }
+        }
+    }
+}
+
+/// One step of a case, after the opening handshake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Frames written together: in one write, or in writes of `chunk` bytes.
+    Send {
+        /// The frames.
+        frames: Vec<Out>,
+        /// The size of each write, when the bytes are chopped.
+        chunk: Option<usize>,
+    },
+    /// Listen for this many milliseconds before the next step: what arrives
+    /// is recorded as having arrived before the steps that follow.
+    Listen(u64),
+}
+
+/// What the server sends back that a case waits for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reply {
+    /// A whole message (however the server fragments it).
+    Message {
+        /// Text (true) or binary.
+        text: bool,
+        /// Its payload.
+        payload: Vec<u8>,
+    },
+    /// A Pong with this payload.
+    Pong(Vec<u8>),
+}
+
+/// What a conforming server does.
+#[derive(Debug, Clone)]
+pub enum Expect {
+    /// It answers with these, in order, and closes cleanly when the probe
+    /// closes. With `too_big_ok`, closing with 1009 instead is non-strict (a
+    /// server may limit message sizes, §10.4).
+    Answers {
+        /// The answers.
+        replies: Vec<Reply>,
+        /// Whether 1009 is an acceptable refusal.
+        too_big_ok: bool,
+    },
+    /// It answers only the most recent of these pings, or every one (§5.5.3).
+    Pongs(Vec<Vec<u8>>),
+    /// It answers `before` and then fails the connection with one of `codes`.
+    /// With `fast`, failing only after the last step is non-strict.
+    Fails {
+        /// What it answers before failing.
+        before: Vec<Reply>,
+        /// The close codes that name the error.
+        codes: Vec<u16>,
+        /// Whether it must fail before the rest of the message arrives.
+        fast: bool,
+    },
+    /// The case's last step is a Close: the server answers `before`, then a
+    /// Close with one of `codes` (None: an empty payload), then nothing.
+    Closes {
+        /// What it answers first.
+        before: Vec<Reply>,
+        /// The codes its Close may carry.
+        codes: Vec<Option<u16>>,
+    },
+    /// The opening handshake is answered this way.
+    Handshake(HandshakeExpect),
+    /// Either answer is allowed: the verdict is informational and says which.
+    Either,
+}
+
+/// How the opening handshake must be answered.
+#[derive(Debug, Clone, Copy)]
+pub enum HandshakeExpect {
+    /// 101, valid in every respect a browser checks (§4.1), and `check`
+    /// (given the response head) finds nothing wrong.
+    Accepts {
+        /// A further check of the response head.
+        check: Option<fn(&str) -> Option<String>>,
+    },
+    /// Refused with a 4xx status; `status` is the one the RFC names (other
+    /// 4xx are non-strict), and with `version_header` the answer must list
+    /// the versions the server speaks (§4.4).
+    Refuses {
+        /// The status the RFC names.
+        status: u16,
+        /// Whether `Sec-WebSocket-Version` must be in the answer.
+        version_header: bool,
+    },
+}
+
+/// What a request head is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// The resource name: path and query.
+    pub resource: String,
+    /// The Host header's value.
+    pub host: String,
+    /// A fresh Sec-WebSocket-Key.
+    pub key: String,
+}
+
+/// The opening request of a case.
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    /// The request head.
+    pub head: fn(&Parts) -> String,
+    /// The size of each write, when the head is chopped.
+    pub chunk: Option<usize>,
+    /// Whether the first step's bytes go out in the same write as the head,
+    /// before the 101 arrives.
+    pub with_first_step: bool,
+}
+
+/// The head a browser sends.
+pub fn standard_head(p: &Parts) -> String {
+    format!(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {}\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        p.resource, p.host, p.key
+    )
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            head: standard_head,
+            chunk: None,
+            with_first_step: false,
+        }
+    }
+}
+
+impl Expect {
+    /// What a conforming server does, in a sentence.
+    pub fn describe(&self) -> String {
+        match self {
+            Expect::Answers { replies, .. } => {
+                if replies.is_empty() {
+                    "The server keeps the connection open without answering, then answers the probe's Close with a Close.".into()
+                } else {
+                    format!(
+                        "The server answers with {}, then answers the probe's Close with a Close.",
+                        describe_replies(replies)
+                    )
+                }
+            }
+            Expect::Pongs(pings) => format!(
+                "The server answers the {} pings with Pongs carrying the same payloads (at least the most recent one).",
+                pings.len()
+            ),
+            Expect::Fails {
+                before,
+                codes,
+                fast,
+            } => {
+                let first = if before.is_empty() {
+                    String::new()
+                } else {
+                    format!("The server answers with {}, then ", describe_replies(before))
+                };
+                let then = if first.is_empty() {
+                    "The server fails"
+                } else {
+                    "fails"
+                };
+                format!(
+                    "{first}{then} the connection: it sends a Close with code {}{} and closes the TCP connection.",
+                    codes_text(codes),
+                    if *fast {
+                        ", as soon as the bad byte arrives, before the rest of the message"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            Expect::Closes { before, codes } => {
+                let codes: Vec<String> = codes
+                    .iter()
+                    .map(|c| match c {
+                        Some(c) => c.to_string(),
+                        None => "no code (an empty payload)".into(),
+                    })
+                    .collect();
+                let first = if before.is_empty() {
+                    String::new()
+                } else {
+                    format!("The server answers with {}; then it ", describe_replies(before))
+                };
+                format!(
+                    "{}{}nswers the Close with a Close carrying {}, sends nothing after it, and closes the TCP connection.",
+                    first,
+                    if first.is_empty() { "The server a" } else { "a" },
+                    codes.join(" or ")
+                )
+            }
+            Expect::Handshake(HandshakeExpect::Accepts { .. }) => {
+                "The server answers 101 Switching Protocols with the right Sec-WebSocket-Accept, and nothing a client must refuse.".into()
+            }
+            Expect::Handshake(HandshakeExpect::Refuses {
+                status,
+                version_header,
+            }) => format!(
+                "The server refuses the upgrade with {status}{}.",
+                if *version_header {
+                    " and a Sec-WebSocket-Version header listing the versions it speaks"
+                } else {
+                    ""
+                }
+            ),
+            Expect::Either => {
+                "The RFC allows either answer: the result is informational.".into()
+            }
+        }
+    }
+
+    /// How "non-strict" differs from "fail" for this case.
+    pub fn non_strict(&self) -> String {
+        match self {
+            Expect::Answers { too_big_ok: true, .. } => {
+                "Non-strict: the server refuses the message with 1009 (too big for it). Fail: anything else instead of the answers.".into()
+            }
+            Expect::Answers { .. } | Expect::Pongs(_) => {
+                "Non-strict: the answers are right but the server closes without a closing handshake. Fail: a missing, extra or different answer.".into()
+            }
+            Expect::Fails { fast: true, .. } => {
+                "Non-strict: the server fails, but only once the whole message is in, or with another code, or without a Close frame. Fail: it answers or stays open.".into()
+            }
+            Expect::Fails { .. } => {
+                "Non-strict: the server fails with another code, or drops the TCP connection without a Close frame. Fail: it answers the bad frame or stays open.".into()
+            }
+            Expect::Closes { .. } => {
+                "Non-strict: the server's Close carries another valid code, or it drops the TCP connection without one. Fail: it answers anything sent after the Close, or stays open.".into()
+            }
+            Expect::Handshake(HandshakeExpect::Accepts { .. }) => {
+                "No non-strict outcome: a response a client must refuse fails.".into()
+            }
+            Expect::Handshake(HandshakeExpect::Refuses { .. }) => {
+                "Non-strict: another 4xx status, or a missing version list. Fail: 101, or no answer.".into()
+            }
+            Expect::Either => "Informational only.".into(),
+        }
+    }
+
+    /// The close codes the case accepts, for the report.
+    pub fn codes(&self) -> Vec<u16> {
+        match self {
+            Expect::Fails { codes, .. } => codes.clone(),
+            Expect::Closes { codes, .. } => codes.iter().flatten().copied().collect(),
+            Expect::Answers { .. } | Expect::Pongs(_) => vec![1000],
+            Expect::Handshake(_) | Expect::Either => Vec::new(),
+        }
+    }
+}
+
+fn codes_text(codes: &[u16]) -> String {
+    let all: Vec<String> = codes.iter().map(u16::to_string).collect();
+    all.join(" or ")
+}
+
+/// "a text message of 5 bytes and a Pong of 0 bytes".
+pub fn describe_replies(replies: &[Reply]) -> String {
+    let one = |r: &Reply| match r {
+        Reply::Message { text, payload } => format!(
+            "{} message of {} bytes",
+            if *text { "a text" } else { "a binary" },
+            payload.len()
+        ),
+        Reply::Pong(p) => format!("a Pong of {} bytes", p.len()),
+    };
+    match replies {
+        [] => "nothing".into(),
+        [r] => one(r),
+        [first, .., last] if replies.len() > 4 && replies.iter().all(|r| r == first) => {
+            let _ = last;
+            format!("{} × {}", replies.len(), one(first))
+        }
+        _ => {
+            let parts: Vec<String> = replies.iter().map(one).collect();
+            parts.join(", then ")
+        }
+    }
+}

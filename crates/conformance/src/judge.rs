@@ -1,0 +1,817 @@
+//! Judging: what was observed, held against what a case expects. A pure
+//! function, tested on observations written by hand.
+
+use crate::case::{Expect, HandshakeExpect, Reply, describe_replies};
+use crate::report::Verdict;
+
+/// Something the server sent, taken apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Got {
+    /// A whole message.
+    Message {
+        /// Text (true) or binary.
+        text: bool,
+        /// Its payload.
+        payload: Vec<u8>,
+    },
+    /// A Ping.
+    Ping(Vec<u8>),
+    /// A Pong.
+    Pong(Vec<u8>),
+    /// A Close: its code (None for an empty payload) and reason.
+    Close(Option<u16>, String),
+    /// A frame a client must refuse, and why.
+    Broken(String),
+}
+
+/// Everything a case saw.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// The connection could not be opened, or the request not sent.
+    pub connect_error: Option<String>,
+    /// No usable answer to the opening request came.
+    pub handshake_error: Option<String>,
+    /// The answer's status.
+    pub status: Option<u16>,
+    /// The answer's head.
+    pub response: Option<String>,
+    /// What a client must refuse in the answer.
+    pub handshake_problems: Vec<String>,
+    /// What the server sent, each with how many steps were done when it came.
+    pub got: Vec<(usize, Got)>,
+    /// How many steps the case has.
+    pub steps: usize,
+    /// How many steps were done.
+    pub steps_done: usize,
+    /// Whether the probe has sent a Close.
+    pub close_sent: bool,
+    /// Where in `got` the probe started its own closing handshake, if it did.
+    pub probe_closed_at: Option<usize>,
+    /// Whether the server ended the TCP connection.
+    pub tcp_closed: bool,
+    /// A write failed (the server had gone).
+    pub write_error: Option<String>,
+    /// A read failed.
+    pub read_error: Option<String>,
+}
+
+impl Observed {
+    /// The server's Close: where it came in `got`, and its code.
+    pub fn server_close(&self) -> Option<(usize, Option<u16>, &str)> {
+        self.got.iter().enumerate().find_map(|(i, (_, g))| match g {
+            Got::Close(code, reason) => Some((i, *code, reason.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The first frame the server sent that a client must refuse.
+    pub fn broken_frame(&self) -> Option<&str> {
+        self.got.iter().find_map(|(_, g)| match g {
+            Got::Broken(why) => Some(why.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether the server sent a frame a client must refuse.
+    pub fn broken(&self) -> bool {
+        self.broken_frame().is_some()
+    }
+
+    /// Messages and Pongs before the server's Close, in order.
+    pub fn replies(&self) -> Vec<Reply> {
+        let end = self.server_close().map_or(self.got.len(), |(i, ..)| i);
+        self.got[..end]
+            .iter()
+            .filter_map(|(_, g)| match g {
+                Got::Message { text, payload } => Some(Reply::Message {
+                    text: *text,
+                    payload: payload.clone(),
+                }),
+                Got::Pong(p) => Some(Reply::Pong(p.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Messages and Pongs after the server's Close (which must not exist).
+    fn after_close(&self) -> usize {
+        match self.server_close() {
+            Some((i, ..)) => self.got[i + 1..]
+                .iter()
+                .filter(|(_, g)| !matches!(g, Got::Broken(_)))
+                .count(),
+            None => 0,
+        }
+    }
+}
+
+fn code_text(code: Option<u16>, reason: &str) -> String {
+    let name = code
+        .and_then(wire::close::lookup)
+        .map(|i| format!(" ({})", i.name))
+        .unwrap_or_default();
+    match code {
+        None => "an empty Close (no code)".into(),
+        Some(c) if reason.is_empty() => format!("Close {c}{name}"),
+        Some(c) => format!("Close {c}{name}, reason {reason:?}"),
+    }
+}
+
+fn reply_text(r: &Reply) -> String {
+    let payload = match r {
+        Reply::Message { payload, .. } | Reply::Pong(payload) => payload,
+    };
+    let shown = match std::str::from_utf8(payload) {
+        Ok(s) if payload.len() <= 40 => format!(" {s:?}"),
+        _ if payload.len() <= 16 => format!(" {}", wire::hex::to_hex(payload)),
+        _ => String::new(),
+    };
+    format!("{}{shown}", describe_replies(std::slice::from_ref(r)))
+}
+
+/// How the answers differ from the expected ones, or None when they match.
+fn compare(want: &[Reply], got: &[Reply]) -> Option<String> {
+    for (i, (w, g)) in want.iter().zip(got).enumerate() {
+        if w != g {
+            return Some(format!(
+                "answer {}: expected {}, got {}",
+                i + 1,
+                reply_text(w),
+                reply_text(g)
+            ));
+        }
+    }
+    match got.len().cmp(&want.len()) {
+        std::cmp::Ordering::Less => Some(format!(
+            "expected {} answer{}, got {}{}",
+            want.len(),
+            if want.len() == 1 { "" } else { "s" },
+            got.len(),
+            match want.get(got.len()) {
+                Some(r) => format!(" (missing: {})", reply_text(r)),
+                None => String::new(),
+            }
+        )),
+        std::cmp::Ordering::Greater => Some(format!(
+            "expected {} answer{}, got {} (the extra one: {})",
+            want.len(),
+            if want.len() == 1 { "" } else { "s" },
+            got.len(),
+            reply_text(&got[want.len()])
+        )),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// The verdict for what was observed, with what happened in a sentence or two.
+pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) {
+    use Verdict::*;
+    let quiet = format!("{:.1} s", timing.quiet.as_secs_f64());
+    if let Some(e) = &o.connect_error {
+        return (Fail, format!("Could not connect: {e}."));
+    }
+    if let Expect::Handshake(h) = expect {
+        return judge_handshake(*h, o, &quiet);
+    }
+    if let Some(e) = &o.handshake_error {
+        return (
+            Fail,
+            format!("The opening handshake did not complete: {e}."),
+        );
+    }
+    if o.status != Some(101) || !o.handshake_problems.is_empty() {
+        return (
+            Fail,
+            format!(
+                "The opening handshake failed (status {}): {}.",
+                o.status.map_or("none".into(), |s| s.to_string()),
+                o.handshake_problems.join("; ")
+            ),
+        );
+    }
+    if let Some(why) = o.broken_frame() {
+        return (
+            Fail,
+            format!("The server sent a frame a client must refuse: {why}."),
+        );
+    }
+    let replies = o.replies();
+    let close = o.server_close();
+    let closing = |prefix: String| -> (Verdict, String) {
+        // The answers were right; now the closing handshake.
+        match close {
+            Some((_, code, reason)) if o.probe_closed_at.is_some() => {
+                if o.after_close() > 0 {
+                    (
+                        Fail,
+                        format!(
+                            "{prefix} The server sent frames after its Close (RFC 6455 §5.5.1)."
+                        ),
+                    )
+                } else if !o.tcp_closed {
+                    (
+                        NonStrict,
+                        format!(
+                            "{prefix} It answered the probe's Close with {} but kept the TCP connection open for {quiet}; the server closes it first (RFC 6455 §7.1.1).",
+                            code_text(code, reason)
+                        ),
+                    )
+                } else {
+                    (
+                        Pass,
+                        format!(
+                            "{prefix} It answered the probe's Close with {}.",
+                            code_text(code, reason)
+                        ),
+                    )
+                }
+            }
+            Some((_, code, reason)) => (
+                NonStrict,
+                format!(
+                    "{prefix} Then the server closed on its own with {}.",
+                    code_text(code, reason)
+                ),
+            ),
+            None if o.tcp_closed => (
+                NonStrict,
+                format!(
+                    "{prefix} The server dropped the TCP connection without a closing handshake."
+                ),
+            ),
+            None => (
+                NonStrict,
+                format!("{prefix} The server did not answer the probe's Close within {quiet}."),
+            ),
+        }
+    };
+    match expect {
+        Expect::Handshake(h) => judge_handshake(*h, o, &quiet),
+        Expect::Answers {
+            replies: want,
+            too_big_ok,
+        } => {
+            if let Some((i, code, reason)) = close
+                && o.probe_closed_at.is_none_or(|at| i < at)
+                && compare(want, &replies).is_some()
+            {
+                if *too_big_ok && code == Some(1009) {
+                    return (
+                        NonStrict,
+                        format!(
+                            "The server refused the message with {} (a server may limit message sizes, RFC 6455 §10.4).",
+                            code_text(code, reason)
+                        ),
+                    );
+                }
+                return (
+                    Fail,
+                    format!(
+                        "The server closed with {} after {} of {} answers instead of answering.",
+                        code_text(code, reason),
+                        replies.len(),
+                        want.len()
+                    ),
+                );
+            }
+            match compare(want, &replies) {
+                Some(diff) => (Fail, format!("Wrong answers: {diff}.")),
+                None => closing(if want.is_empty() {
+                    "The server sent nothing back, as it should.".into()
+                } else {
+                    format!("The server answered with {}.", describe_replies(want))
+                }),
+            }
+        }
+        Expect::Pongs(pings) => {
+            let pongs: Vec<&Vec<u8>> = replies
+                .iter()
+                .filter_map(|r| match r {
+                    Reply::Pong(p) => Some(p),
+                    Reply::Message { .. } => None,
+                })
+                .collect();
+            if replies.len() != pongs.len() {
+                return (Fail, "The server answered Pings with data messages.".into());
+            }
+            let all = pongs.len() == pings.len() && pongs.iter().zip(pings).all(|(a, b)| *a == b);
+            let latest = pongs.last().is_some_and(|p| Some(*p) == pings.last())
+                && pongs.iter().all(|p| pings.contains(p));
+            if all {
+                closing(format!(
+                    "The server answered all {} Pings, in order.",
+                    pings.len()
+                ))
+            } else if latest {
+                closing(format!(
+                    "The server answered {} of {} Pings, the most recent among them (allowed, RFC 6455 §5.5.3).",
+                    pongs.len(),
+                    pings.len()
+                ))
+            } else {
+                let want: Vec<Reply> = pings.iter().cloned().map(Reply::Pong).collect();
+                (
+                    Fail,
+                    format!(
+                        "Wrong Pongs: {}.",
+                        compare(&want, &replies).unwrap_or_default()
+                    ),
+                )
+            }
+        }
+        Expect::Fails {
+            before,
+            codes,
+            fast,
+        } => {
+            let early_enough = |step: usize| !*fast || step < o.steps;
+            match compare(before, &replies) {
+                Some(diff) if replies.len() > before.len() || !before.starts_with(&replies) => {
+                    return (
+                        Fail,
+                        format!("The server answered what it should have refused: {diff}."),
+                    );
+                }
+                _ => {}
+            }
+            let missing = if replies.len() < before.len() {
+                format!(
+                    " (it failed before answering {} of the valid messages before the bad one)",
+                    before.len() - replies.len()
+                )
+            } else {
+                String::new()
+            };
+            match close {
+                Some((i, code, reason)) => {
+                    let step = o.got[i].0;
+                    let good_code = code.is_some_and(|c| codes.contains(&c));
+                    let answered = o.probe_closed_at.is_some_and(|at| at <= i);
+                    if answered && !good_code && matches!(code, None | Some(1000)) {
+                        (
+                            Fail,
+                            format!(
+                                "The server answered the probe's Close with {} as if it were valid, instead of failing with {}.",
+                                code_text(code, reason),
+                                codes_list(codes)
+                            ),
+                        )
+                    } else if !good_code {
+                        (
+                            NonStrict,
+                            format!(
+                                "The server failed the connection, but with {}; this error is named by {}{missing}.",
+                                code_text(code, reason),
+                                codes_list(codes)
+                            ),
+                        )
+                    } else if !early_enough(step) {
+                        (
+                            NonStrict,
+                            format!(
+                                "The server failed with {}, but only after the whole message had arrived; it should fail as soon as the bad bytes arrive (RFC 6455 §8.1){missing}.",
+                                code_text(code, reason)
+                            ),
+                        )
+                    } else if !missing.is_empty() {
+                        (
+                            NonStrict,
+                            format!(
+                                "The server failed with {}{missing}.",
+                                code_text(code, reason)
+                            ),
+                        )
+                    } else {
+                        (
+                            Pass,
+                            format!(
+                                "The server failed the connection with {}.",
+                                code_text(code, reason)
+                            ),
+                        )
+                    }
+                }
+                None if o.tcp_closed => (
+                    NonStrict,
+                    format!(
+                        "The server dropped the TCP connection without a Close frame; a Close with {} tells the client why (RFC 6455 §7.1.7){missing}.",
+                        codes_list(codes)
+                    ),
+                ),
+                None => (
+                    Fail,
+                    format!(
+                        "The server did not fail the connection: it was still open {quiet} after the last frame."
+                    ),
+                ),
+            }
+        }
+        Expect::Closes { before, codes } => {
+            if let Some(diff) = compare(before, &replies) {
+                return (Fail, format!("Wrong answers before the Close: {diff}."));
+            }
+            match close {
+                Some((_, code, reason)) => {
+                    if o.after_close() > 0 {
+                        (
+                            Fail,
+                            format!(
+                                "The server answered with {} and then sent more frames; nothing may follow a Close (RFC 6455 §5.5.1).",
+                                code_text(code, reason)
+                            ),
+                        )
+                    } else if !codes.contains(&code) {
+                        (
+                            NonStrict,
+                            format!(
+                                "The server answered with {}; expected {}.",
+                                code_text(code, reason),
+                                codes
+                                    .iter()
+                                    .map(|c| c.map_or("an empty Close".into(), |c| c.to_string()))
+                                    .collect::<Vec<_>>()
+                                    .join(" or ")
+                            ),
+                        )
+                    } else if !o.tcp_closed {
+                        (
+                            NonStrict,
+                            format!(
+                                "The server answered with {} but kept the TCP connection open for {quiet}; the server closes it first (RFC 6455 §7.1.1).",
+                                code_text(code, reason)
+                            ),
+                        )
+                    } else {
+                        (
+                            Pass,
+                            format!(
+                                "The server answered with {} and closed the TCP connection.",
+                                code_text(code, reason)
+                            ),
+                        )
+                    }
+                }
+                None if o.tcp_closed => (
+                    NonStrict,
+                    "The server dropped the TCP connection without answering the Close.".into(),
+                ),
+                None => (
+                    Fail,
+                    format!("The server did not answer the Close within {quiet}."),
+                ),
+            }
+        }
+        Expect::Either => {
+            let what = if replies.is_empty() {
+                "nothing".to_owned()
+            } else {
+                describe_replies(&replies)
+            };
+            let end = match close {
+                Some((_, code, reason)) if o.probe_closed_at.is_none() => {
+                    format!("then closed with {}", code_text(code, reason))
+                }
+                Some(_) => "then completed the probe's closing handshake".to_owned(),
+                None if o.tcp_closed => "then dropped the TCP connection".to_owned(),
+                None => "and stayed open".to_owned(),
+            };
+            (Info, format!("The server answered with {what}, {end}."))
+        }
+    }
+}
+
+fn codes_list(codes: &[u16]) -> String {
+    let all: Vec<String> = codes.iter().map(|c| code_text(Some(*c), "")).collect();
+    all.join(" or ")
+}
+
+fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, String) {
+    use Verdict::*;
+    if let Some(e) = &o.handshake_error {
+        return (Fail, format!("{e}."));
+    }
+    let status = o.status;
+    match h {
+        HandshakeExpect::Accepts { .. } => {
+            if status == Some(101) && o.handshake_problems.is_empty() {
+                let close = o.server_close();
+                match close {
+                    Some((_, code, reason)) if o.probe_closed_at.is_some() && o.tcp_closed => (
+                        Pass,
+                        format!(
+                            "101 Switching Protocols with the right Sec-WebSocket-Accept; the probe's Close was answered with {}.",
+                            code_text(code, reason)
+                        ),
+                    ),
+                    Some((_, code, reason)) => (
+                        NonStrict,
+                        format!(
+                            "101 Switching Protocols, but then {} {}.",
+                            code_text(code, reason),
+                            if o.tcp_closed {
+                                ""
+                            } else {
+                                "and the TCP connection stayed open"
+                            }
+                        ),
+                    ),
+                    None => (
+                        NonStrict,
+                        format!(
+                            "101 Switching Protocols, but the probe's Close got no answer within {quiet}."
+                        ),
+                    ),
+                }
+            } else {
+                (
+                    Fail,
+                    format!(
+                        "The server answered {}: {}.",
+                        status.map_or("without a status".into(), |s| s.to_string()),
+                        o.handshake_problems.join("; ")
+                    ),
+                )
+            }
+        }
+        HandshakeExpect::Refuses {
+            status: want,
+            version_header,
+        } => {
+            let has_version = o.response.as_deref().is_some_and(|r| {
+                r.lines().any(|l| {
+                    l.split_once(':').is_some_and(|(n, v)| {
+                        n.trim().eq_ignore_ascii_case("sec-websocket-version")
+                            && v.split(',').any(|t| t.trim() == wire::handshake::VERSION)
+                    })
+                })
+            });
+            match status {
+                Some(s) if s == want && (!version_header || has_version) => (
+                    Pass,
+                    format!(
+                        "Refused with {s}{}.",
+                        if version_header {
+                            " and Sec-WebSocket-Version: 13"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                Some(s) if s == want => (
+                    NonStrict,
+                    format!(
+                        "Refused with {s}, but without a Sec-WebSocket-Version header naming the versions the server speaks (RFC 6455 §4.4)."
+                    ),
+                ),
+                Some(s @ 400..=599) => (
+                    NonStrict,
+                    format!(
+                        "Refused with {s}; the RFC names {want} for this{}.",
+                        if version_header && !has_version {
+                            ", with a Sec-WebSocket-Version header"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                Some(101) => (
+                    Fail,
+                    "The server switched protocols for a request it must refuse.".into(),
+                ),
+                Some(s) => (
+                    Fail,
+                    format!(
+                        "The server answered {s}; a request it cannot upgrade gets a 4xx status."
+                    ),
+                ),
+                None => (Fail, "The server's answer has no status line.".into()),
+            }
+        }
+    }
+}
+
+/// Re-exported for the judging's tests.
+pub use crate::run::Timing;
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn open() -> Observed {
+        Observed {
+            status: Some(101),
+            response: Some("HTTP/1.1 101 Switching Protocols".into()),
+            steps: 1,
+            steps_done: 1,
+            ..Observed::default()
+        }
+    }
+
+    fn t() -> Timing {
+        Timing {
+            quiet: Duration::from_millis(500),
+            ..Timing::default()
+        }
+    }
+
+    fn echo(s: &str) -> Reply {
+        Reply::Message {
+            text: true,
+            payload: s.as_bytes().to_vec(),
+        }
+    }
+
+    fn answered(mut o: Observed, replies: &[Got]) -> Observed {
+        for r in replies {
+            o.got.push((1, r.clone()));
+        }
+        o.close_sent = true;
+        o.probe_closed_at = Some(o.got.len());
+        o.got.push((1, Got::Close(Some(1000), String::new())));
+        o.tcp_closed = true;
+        o
+    }
+
+    #[test]
+    fn an_echo_and_a_clean_close_pass() {
+        let want = Expect::Answers {
+            replies: vec![echo("hi")],
+            too_big_ok: false,
+        };
+        let o = answered(
+            open(),
+            &[Got::Message {
+                text: true,
+                payload: b"hi".to_vec(),
+            }],
+        );
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+    }
+
+    #[test]
+    fn a_wrong_or_missing_echo_fails_and_says_which() {
+        let want = Expect::Answers {
+            replies: vec![echo("hi")],
+            too_big_ok: false,
+        };
+        let o = answered(
+            open(),
+            &[Got::Message {
+                text: false,
+                payload: b"hi".to_vec(),
+            }],
+        );
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::Fail);
+        assert!(why.contains("answer 1: expected a text message"), "{why}");
+        let (v, why) = judge(&want, &answered(open(), &[]), &t());
+        assert_eq!(v, Verdict::Fail);
+        assert!(why.contains("missing"), "{why}");
+    }
+
+    #[test]
+    fn no_closing_handshake_is_non_strict() {
+        let want = Expect::Answers {
+            replies: vec![],
+            too_big_ok: false,
+        };
+        let mut o = open();
+        o.probe_closed_at = Some(0);
+        o.tcp_closed = true;
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict);
+    }
+
+    #[test]
+    fn failing_with_the_named_code_passes_another_code_is_non_strict_staying_open_fails() {
+        let want = Expect::Fails {
+            before: vec![],
+            codes: vec![1002],
+            fast: false,
+        };
+        let mut o = open();
+        o.got.push((1, Got::Close(Some(1002), "RSV1".into())));
+        o.tcp_closed = true;
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+        o.got[0].1 = Got::Close(Some(1000), String::new());
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict);
+        o.got.clear();
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict, "TCP dropped");
+        o.tcp_closed = false;
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::Fail);
+        assert!(why.contains("still open"), "{why}");
+    }
+
+    #[test]
+    fn echoing_the_bad_frame_fails() {
+        let want = Expect::Fails {
+            before: vec![echo("ok")],
+            codes: vec![1007],
+            fast: false,
+        };
+        let mut o = open();
+        o.got.push((
+            1,
+            Got::Message {
+                text: true,
+                payload: b"ok".to_vec(),
+            },
+        ));
+        o.got.push((
+            1,
+            Got::Message {
+                text: true,
+                payload: vec![0xC0, 0xAF],
+            },
+        ));
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::Fail);
+        assert!(why.contains("refused"), "{why}");
+    }
+
+    #[test]
+    fn failing_late_is_non_strict_when_the_case_asks_for_fast() {
+        let want = Expect::Fails {
+            before: vec![],
+            codes: vec![1007],
+            fast: true,
+        };
+        let mut o = open();
+        o.steps = 3;
+        o.got.push((3, Got::Close(Some(1007), String::new())));
+        o.tcp_closed = true;
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict);
+        o.got[0].0 = 1;
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+    }
+
+    #[test]
+    fn only_the_latest_pong_passes() {
+        let pings = vec![b"1".to_vec(), b"2".to_vec()];
+        let o = answered(open(), &[Got::Pong(b"2".to_vec())]);
+        assert_eq!(
+            judge(&Expect::Pongs(pings.clone()), &o, &t()).0,
+            Verdict::Pass
+        );
+        let o = answered(open(), &[Got::Pong(b"1".to_vec())]);
+        assert_eq!(judge(&Expect::Pongs(pings), &o, &t()).0, Verdict::Fail);
+    }
+
+    #[test]
+    fn anything_after_the_servers_close_fails() {
+        let want = Expect::Closes {
+            before: vec![],
+            codes: vec![Some(1000)],
+        };
+        let mut o = open();
+        o.close_sent = true;
+        o.got.push((1, Got::Close(Some(1000), String::new())));
+        o.got.push((1, Got::Pong(vec![])));
+        o.tcp_closed = true;
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Fail);
+        o.got.pop();
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+    }
+
+    #[test]
+    fn handshake_refusals_are_judged_by_status_and_version_list() {
+        let want = Expect::Handshake(HandshakeExpect::Refuses {
+            status: 426,
+            version_header: true,
+        });
+        let mut o = Observed {
+            status: Some(426),
+            response: Some("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13".into()),
+            ..Observed::default()
+        };
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+        o.response = Some("HTTP/1.1 426 Upgrade Required".into());
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict);
+        o.status = Some(400);
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict);
+        o.status = Some(101);
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Fail);
+    }
+
+    #[test]
+    fn a_server_that_cannot_be_reached_fails_with_the_reason() {
+        let mut o = Observed::default();
+        o.connect_error = Some("connection refused".into());
+        let (v, why) = judge(&Expect::Either, &o, &t());
+        assert_eq!(v, Verdict::Fail);
+        assert!(why.contains("connection refused"));
+    }
+
+    #[test]
+    fn a_malformed_frame_from_the_server_fails() {
+        let mut o = open();
+        o.got.push((1, Got::Broken("masked".into())));
+        let want = Expect::Answers {
+            replies: vec![],
+            too_big_ok: false,
+        };
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Fail);
+    }
+}

@@ -1,0 +1,558 @@
+//! Running one case over a [`Transport`]: the opening handshake, the steps,
+//! reading what comes back as a client does (answering Pings and Closes),
+//! then judging it. No sockets here: the transport brings the bytes, so the
+//! whole of it runs against scripted servers in tests.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use wire::close::ClosePayload;
+use wire::decode::{DecodeOptions, Role, Split, Splitter};
+use wire::frame::Frame;
+use wire::handshake::{HeadRead, HeadReader, check_request, check_response_to};
+use wire::opcode::OpCode;
+
+use crate::case::{Expect, Out, Parts, Step};
+use crate::cases::{Body, Case};
+use crate::judge::{Got, Observed, judge};
+use crate::report::{CaseResult, FrameView, MAX_FRAME_HEX, MAX_FRAMES, Side};
+
+/// What a read brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recv {
+    /// This many bytes.
+    Data(usize),
+    /// The peer closed the connection.
+    Closed,
+    /// Nothing arrived within the wait.
+    Quiet,
+}
+
+/// One connection to the server under test.
+pub trait Transport {
+    /// Writes every byte.
+    fn send(&mut self, bytes: &[u8]) -> impl Future<Output = Result<(), String>>;
+    /// Reads what arrives within `wait`.
+    fn recv(
+        &mut self,
+        buf: &mut [u8],
+        wait: Duration,
+    ) -> impl Future<Output = Result<Recv, String>>;
+}
+
+/// Opens connections to the server under test, one per case.
+pub trait Connector {
+    /// The connection.
+    type Conn: Transport;
+    /// Connects (with its own deadline); the error says why not, in a sentence.
+    fn connect(&mut self) -> impl Future<Output = Result<Self::Conn, String>>;
+    /// The resource name and Host header of the target.
+    fn parts(&self) -> (String, String);
+    /// Fresh random bytes, for keys and masks.
+    fn random(&mut self, out: &mut [u8]);
+}
+
+/// How long things may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Silence after which the server is taken to have nothing more to say.
+    pub quiet: Duration,
+    /// The wait for the answer to the opening request.
+    pub handshake: Duration,
+    /// The most a whole case may take.
+    pub case: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            quiet: Duration::from_millis(1000),
+            handshake: Duration::from_secs(3),
+            case: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The longest response head read.
+const MAX_RESPONSE_HEAD: usize = 16 * 1024;
+
+struct Run<'a, T: Transport> {
+    conn: T,
+    splitter: Splitter,
+    observed: Observed,
+    frames: Vec<FrameView>,
+    left_out: usize,
+    /// A data message being put together: opcode and bytes so far.
+    partial: Option<(bool, Vec<u8>)>,
+    deadline: Instant,
+    timing: &'a Timing,
+    buf: Vec<u8>,
+}
+
+fn view(from: Side, raw: &[u8], frame: &Frame) -> FrameView {
+    let mut summary = format!("{}", frame.opcode.name());
+    if frame.fin {
+        summary.push_str(", FIN");
+    }
+    for (i, on) in frame.rsv.iter().enumerate() {
+        if *on {
+            summary.push_str(&format!(", RSV{}", i + 1));
+        }
+    }
+    if frame.mask.is_some() {
+        summary.push_str(", masked");
+    }
+    summary.push_str(&format!(", {} bytes", frame.payload.len()));
+    if frame.opcode == OpCode::Close {
+        match ClosePayload::parse(&frame.payload) {
+            Ok(p) => summary.push_str(&format!(": {p}")),
+            Err(e) => summary.push_str(&format!(" ({e})")),
+        }
+    } else if !frame.payload.is_empty() && frame.payload.len() <= 40 {
+        match std::str::from_utf8(&frame.payload) {
+            Ok(s) if s.chars().all(|c| !c.is_control()) => summary.push_str(&format!(": {s:?}")),
+            _ => {}
+        }
+    }
+    FrameView {
+        from,
+        summary,
+        hex: (raw.len() <= MAX_FRAME_HEX).then(|| wire::hex::to_hex(raw)),
+        len: raw.len(),
+    }
+}
+
+impl<T: Transport> Run<'_, T> {
+    fn keep(&mut self, v: FrameView) {
+        if self.frames.len() < MAX_FRAMES {
+            self.frames.push(v);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    fn left(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    async fn write(&mut self, bytes: &[u8], chunk: Option<usize>) -> bool {
+        if self.observed.tcp_closed {
+            return false;
+        }
+        let size = chunk.unwrap_or(bytes.len()).max(1);
+        for piece in bytes.chunks(size) {
+            if let Err(e) = self.conn.send(piece).await {
+                self.observed.write_error = Some(e);
+                return false;
+            }
+        }
+        true
+    }
+
+    async fn send_frame(&mut self, frame: Frame, key: [u8; 4]) {
+        let out = Out::Frame {
+            frame: frame.clone(),
+            masked: true,
+            form: None,
+        };
+        let bytes = out.encode(key);
+        self.keep(view(Side::Probe, &bytes, &frame.masked(key)));
+        self.write(&bytes, None).await;
+    }
+
+    /// One read of at most `wait`; frames are taken apart and answered as a
+    /// client answers them. Returns false when nothing more can come.
+    async fn pump<C: Connector>(&mut self, wait: Duration, c: &mut C) -> bool {
+        if self.observed.tcp_closed || self.observed.broken() {
+            return false;
+        }
+        let wait = wait.min(self.left());
+        let mut buf = std::mem::take(&mut self.buf);
+        let got = self.conn.recv(&mut buf, wait).await;
+        let more = match got {
+            Ok(Recv::Data(n)) => {
+                let n = n.min(buf.len());
+                self.take(&buf[..n].to_vec(), c).await;
+                true
+            }
+            Ok(Recv::Closed) => {
+                self.observed.tcp_closed = true;
+                false
+            }
+            Ok(Recv::Quiet) => false,
+            Err(e) => {
+                self.observed.read_error = Some(e);
+                self.observed.tcp_closed = true;
+                false
+            }
+        };
+        self.buf = buf;
+        more
+    }
+
+    async fn take<C: Connector>(&mut self, bytes: &[u8], c: &mut C) {
+        let step = self.observed.steps_done;
+        for split in self.splitter.push(bytes) {
+            match split {
+                Split::Error(e) => {
+                    self.observed.got.push((step, Got::Broken(e.to_string())));
+                }
+                Split::Frame { raw, frame } => {
+                    let frame = frame.frame;
+                    self.keep(view(Side::Server, &raw, &frame));
+                    let got = match frame.opcode {
+                        OpCode::Text | OpCode::Binary => {
+                            if self.partial.is_some() {
+                                Some(Got::Broken("a new data frame started before the server's previous message ended (RFC 6455 §5.4)".into()))
+                            } else if frame.fin {
+                                Some(Got::Message {
+                                    text: frame.opcode == OpCode::Text,
+                                    payload: frame.payload,
+                                })
+                            } else {
+                                self.partial = Some((frame.opcode == OpCode::Text, frame.payload));
+                                None
+                            }
+                        }
+                        OpCode::Continuation => match self.partial.as_mut() {
+                            None => Some(Got::Broken(
+                                "a continuation frame with no message to continue (RFC 6455 §5.4)"
+                                    .into(),
+                            )),
+                            Some((_, so_far)) => {
+                                so_far.extend_from_slice(&frame.payload);
+                                if frame.fin {
+                                    self.partial
+                                        .take()
+                                        .map(|(text, payload)| Got::Message { text, payload })
+                                } else {
+                                    None
+                                }
+                            }
+                        },
+                        OpCode::Ping => {
+                            if !self.observed.close_sent {
+                                let mut key = [0u8; 4];
+                                c.random(&mut key);
+                                self.send_frame(
+                                    Frame::new(OpCode::Pong, frame.payload.clone()),
+                                    key,
+                                )
+                                .await;
+                            }
+                            Some(Got::Ping(frame.payload))
+                        }
+                        OpCode::Pong => Some(Got::Pong(frame.payload)),
+                        OpCode::Close => {
+                            let parsed = ClosePayload::parse(&frame.payload);
+                            if !self.observed.close_sent {
+                                // A client answers a Close with a Close, echoing the code (§5.5.1).
+                                let echo = match &parsed {
+                                    Ok(ClosePayload {
+                                        code: Some(code), ..
+                                    }) => code.to_be_bytes().to_vec(),
+                                    _ => Vec::new(),
+                                };
+                                self.observed.close_sent = true;
+                                let mut key = [0u8; 4];
+                                c.random(&mut key);
+                                self.send_frame(Frame::new(OpCode::Close, echo), key).await;
+                            }
+                            Some(match parsed {
+                                Ok(p) => Got::Close(p.code, p.reason),
+                                Err(e) => {
+                                    Got::Broken(format!("the server's Close is malformed: {e}"))
+                                }
+                            })
+                        }
+                        OpCode::ReservedData(_) | OpCode::ReservedControl(_) => None,
+                    };
+                    if let Some(got) = got {
+                        self.observed.got.push((step, got));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads until `done` holds, the server goes quiet for `timing.quiet`, the
+    /// connection ends or the case's deadline passes.
+    async fn settle<C: Connector>(&mut self, c: &mut C, done: impl Fn(&Observed) -> bool) {
+        while !done(&self.observed) && !self.left().is_zero() {
+            if !self.pump(self.timing.quiet, c).await {
+                break;
+            }
+        }
+    }
+
+    /// Reads for `ms` milliseconds, whatever comes.
+    async fn listen<C: Connector>(&mut self, ms: u64, c: &mut C) {
+        let until = Instant::now() + Duration::from_millis(ms);
+        while Instant::now() < until && !self.left().is_zero() {
+            let wait = until.saturating_duration_since(Instant::now());
+            if !self.pump(wait, c).await && (self.observed.tcp_closed || self.observed.broken()) {
+                break;
+            }
+        }
+    }
+}
+
+/// Reads the response head: its text, and any bytes that came after it.
+async fn read_head<T: Transport>(
+    conn: &mut T,
+    wait: Duration,
+) -> Result<(String, Vec<u8>), String> {
+    let mut reader = HeadReader::new(MAX_RESPONSE_HEAD);
+    let mut buf = vec![0u8; 4096];
+    let until = Instant::now() + wait;
+    let mut seen = 0usize;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        match conn.recv(&mut buf, left).await? {
+            Recv::Data(n) => {
+                seen += n;
+                match reader.push(&buf[..n.min(buf.len())]) {
+                    HeadRead::Incomplete => {}
+                    HeadRead::Complete { head, rest } => return Ok((head, rest)),
+                    HeadRead::TooLong => {
+                        return Err(format!(
+                            "the answer to the opening request has no end of its head within {MAX_RESPONSE_HEAD} bytes: not an HTTP response"
+                        ));
+                    }
+                }
+            }
+            Recv::Closed if seen == 0 => {
+                return Err(
+                    "the server closed the connection without answering the opening request".into(),
+                );
+            }
+            Recv::Closed => {
+                return Err(format!(
+                    "the server closed the connection after {seen} bytes, before the end of its response head"
+                ));
+            }
+            Recv::Quiet => {
+                return Err(format!(
+                    "no answer to the opening request within {:.1} s{}",
+                    wait.as_secs_f64(),
+                    if seen > 0 {
+                        format!(" ({seen} bytes came, but not a whole HTTP response head)")
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+        }
+    }
+}
+
+/// Runs one case and judges it.
+pub async fn run_case<C: Connector>(c: &mut C, case: &Case, timing: &Timing) -> CaseResult {
+    let started = Instant::now();
+    let body = (case.body)();
+    let mut observed = Observed {
+        steps: body.steps.len(),
+        ..Observed::default()
+    };
+    let mut frames = Vec::new();
+    let mut left_out = 0;
+    match c.connect().await {
+        Err(e) => observed.connect_error = Some(e),
+        Ok(conn) => {
+            let mut run = Run {
+                conn,
+                splitter: Splitter::new(DecodeOptions::for_sender(Role::Server)),
+                observed,
+                frames: Vec::new(),
+                left_out: 0,
+                partial: None,
+                deadline: started + timing.case,
+                timing,
+                buf: vec![0u8; 64 * 1024],
+            };
+            play(&mut run, c, case, &body).await;
+            observed = run.observed;
+            frames = run.frames;
+            left_out = run.left_out;
+        }
+    }
+    let (verdict, detail) = judge(&body.expect, &observed, timing);
+    CaseResult {
+        id: case.id.clone(),
+        group: case.group,
+        title: case.title.clone(),
+        expected: body.expect.describe(),
+        non_strict: body.expect.non_strict(),
+        codes: body.expect.codes(),
+        rfc: case.rfc.to_owned(),
+        why: case.why.to_owned(),
+        verdict,
+        detail,
+        response: observed.response.clone(),
+        frames,
+        frames_left_out: left_out,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
+async fn play<C: Connector, T: Transport>(
+    run: &mut Run<'_, T>,
+    c: &mut C,
+    case: &Case,
+    body: &Body,
+) {
+    let (resource, host) = c.parts();
+    let mut key = [0u8; 16];
+    c.random(&mut key);
+    let parts = Parts {
+        resource,
+        host,
+        key: wire::handshake::generate_key(key),
+    };
+    let head = (case.request.head)(&parts);
+    let mut first = head.clone().into_bytes();
+    let mut steps = body.steps.as_slice();
+    if case.request.with_first_step
+        && let Some((Step::Send { frames, .. }, rest)) = steps.split_first()
+    {
+        for out in frames {
+            let bytes = encode_out(run, c, out);
+            first.extend_from_slice(&bytes);
+        }
+        steps = rest;
+        run.observed.steps_done = 1;
+    }
+    if !run.write(&first, case.request.chunk).await {
+        run.observed.connect_error = Some(format!(
+            "could not send the opening request: {}",
+            run.observed.write_error.clone().unwrap_or_default()
+        ));
+        return;
+    }
+    let wait = run.timing.handshake.min(run.left());
+    let (response, rest) = match read_head(&mut run.conn, wait).await {
+        Ok(r) => r,
+        Err(e) => {
+            run.observed.handshake_error = Some(e);
+            return;
+        }
+    };
+    let request = check_request(&head).request;
+    let check = check_response_to(&request, &response);
+    run.observed.status = check.status;
+    run.observed.response = Some(response.clone());
+    run.observed.handshake_problems = check
+        .problems
+        .iter()
+        .map(|p| format!("{} ({})", p.message, p.section))
+        .collect();
+    if let Expect::Handshake(crate::case::HandshakeExpect::Accepts { check: Some(f) }) = body.expect
+        && let Some(problem) = f(&response)
+    {
+        run.observed.handshake_problems.push(problem);
+    }
+    if check.status != Some(101) || !run.observed.handshake_problems.is_empty() {
+        return;
+    }
+    if !rest.is_empty() {
+        run.take(&rest, c).await;
+    }
+    for step in steps {
+        match step {
+            Step::Send { frames, chunk } => {
+                let mut bytes = Vec::new();
+                for out in frames {
+                    bytes.extend(encode_out(run, c, out));
+                }
+                if frames
+                    .iter()
+                    .any(|o| matches!(o, Out::Frame { frame, .. } if frame.opcode == OpCode::Close))
+                {
+                    run.observed.close_sent = true;
+                    run.observed
+                        .probe_closed_at
+                        .get_or_insert(run.observed.got.len());
+                }
+                let ok = run.write(&bytes, *chunk).await;
+                run.observed.steps_done += 1;
+                if !ok {
+                    break;
+                }
+                // Take what is already there, without waiting.
+                run.pump(Duration::ZERO, c).await;
+            }
+            Step::Listen(ms) => {
+                run.listen(*ms, c).await;
+                run.observed.steps_done += 1;
+            }
+        }
+    }
+    match &body.expect {
+        Expect::Answers { replies, .. } => {
+            let want = replies.len();
+            run.settle(c, |o| {
+                o.replies().len() >= want || o.server_close().is_some()
+            })
+            .await;
+            close_politely(run, c).await;
+        }
+        Expect::Pongs(pings) => {
+            let want = pings.len();
+            run.settle(c, |o| {
+                o.replies().len() >= want || o.server_close().is_some()
+            })
+            .await;
+            close_politely(run, c).await;
+        }
+        Expect::Handshake(_) => close_politely(run, c).await,
+        Expect::Fails { .. } | Expect::Closes { .. } | Expect::Either => {
+            run.settle(c, |o| o.tcp_closed).await;
+            if matches!(body.expect, Expect::Either) {
+                close_politely(run, c).await;
+            }
+        }
+    }
+}
+
+/// Starts the closing handshake (unless one started) and reads to the end.
+async fn close_politely<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mut C) {
+    if !run.observed.close_sent && !run.observed.tcp_closed && !run.observed.broken() {
+        run.observed.close_sent = true;
+        run.observed.probe_closed_at = Some(run.observed.got.len());
+        let mut key = [0u8; 4];
+        c.random(&mut key);
+        run.send_frame(
+            Frame::new(OpCode::Close, 1000u16.to_be_bytes().to_vec()),
+            key,
+        )
+        .await;
+    }
+    run.settle(c, |o| o.tcp_closed).await;
+}
+
+fn encode_out<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mut C, out: &Out) -> Vec<u8> {
+    let mut key = [0u8; 4];
+    c.random(&mut key);
+    let bytes = out.encode(key);
+    let shown = match out {
+        Out::Frame { frame, masked, .. } => {
+            let f = if *masked {
+                frame.clone().masked(key)
+            } else {
+                frame.clone()
+            };
+            view(Side::Probe, &bytes, &f)
+        }
+        Out::Raw(raw) => FrameView {
+            from: Side::Probe,
+            summary: format!(
+                "{} bytes written as they are (a header no encoder writes)",
+                raw.len()
+            ),
+            hex: (raw.len() <= MAX_FRAME_HEX).then(|| wire::hex::to_hex(raw)),
+            len: raw.len(),
+        },
+    };
+    run.keep(shown);
+    bytes
+}

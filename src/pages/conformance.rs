@@ -1,0 +1,330 @@
+//! `/conformance`: test your own server. wslab-echo's `/probe` runs the
+//! cases of `wslab-probe` against it (a browser cannot send a broken frame;
+//! the server can) and streams each verdict here.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use conformance::case::Group;
+use conformance::report::{CaseResult, Side, Verdict};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::hooks::use_url_state;
+use crate::route::Route;
+use crate::services::browser::{download, read_file};
+use crate::services::socket::{Socket, SocketEvent};
+use crate::state::conformance::{ConformanceQuery, Run, Status, frame_link};
+
+/// The largest report file opened.
+const MAX_FILE: f64 = conformance::report::MAX_REPORT as f64;
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "verdict verdict-pass",
+        Verdict::NonStrict => "verdict verdict-non-strict",
+        Verdict::Fail => "verdict verdict-fail",
+        Verdict::Info => "verdict verdict-info",
+    }
+}
+
+/// The page.
+#[function_component(Conformance)]
+pub fn conformance() -> Html {
+    let location = use_location();
+    let query = use_state(|| {
+        location
+            .and_then(|l| l.query::<ConformanceQuery>().ok())
+            .unwrap_or_default()
+    });
+    use_url_state(Route::Conformance, (*query).clone());
+    let run = use_state(Run::default);
+    // The run's state as events arrive (a state handle's value is fixed per render).
+    let live: Rc<RefCell<Run>> = use_mut_ref(Run::default);
+    let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
+    let only_problems = use_state(|| false);
+
+    let edit = |f: fn(&mut ConformanceQuery, String)| {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut q = (*query).clone();
+            f(
+                &mut q,
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            );
+            query.set(q);
+        })
+    };
+    let on_target = edit(|q, v| q.target = v);
+    let on_ids = edit(|q, v| q.ids = v);
+    let on_server = edit(|q, v| q.server = v);
+
+    let on_run = {
+        let (query, run, live, socket) = (query.clone(), run.clone(), live.clone(), socket.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let request = query.request();
+            *live.borrow_mut() = Run::connecting(&request.target);
+            run.set(live.borrow().clone());
+            let on_event = {
+                let (run, live, socket) = (run.clone(), live.clone(), socket.clone());
+                Callback::from(move |ev: SocketEvent| {
+                    let mut r = live.borrow_mut();
+                    match ev {
+                        SocketEvent::Open => {
+                            let text = serde_json::to_string(&request).unwrap_or_default();
+                            if let Some(s) = socket.borrow().as_ref() {
+                                let _ = s.send_text(&text);
+                            }
+                        }
+                        SocketEvent::Text(text) => r.apply_text(&text),
+                        SocketEvent::Binary(_) | SocketEvent::Error => {}
+                        SocketEvent::Closed { code, reason, .. } => r.closed(code, &reason),
+                    }
+                    run.set(r.clone());
+                })
+            };
+            match Socket::open(query.server.trim(), on_event) {
+                Ok(s) => *socket.borrow_mut() = Some(s),
+                Err(why) => {
+                    live.borrow_mut().status =
+                        Status::Stopped(format!("cannot open {}: {why}", query.server.trim()));
+                    run.set(live.borrow().clone());
+                }
+            }
+        })
+    };
+    let on_cancel = {
+        let (run, live, socket) = (run.clone(), live.clone(), socket.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(s) = socket.borrow_mut().take() {
+                let _ = s.close(Some(1000), "cancelled");
+            }
+            let mut r = live.borrow_mut();
+            if r.running() {
+                r.status = Status::Stopped(
+                    "cancelled: the cases after the last one shown did not run".into(),
+                );
+            }
+            run.set(r.clone());
+        })
+    };
+    let on_export_json = {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| {
+            download(
+                "wslab-conformance.json",
+                "application/json",
+                run.report.to_json().as_bytes(),
+            )
+        })
+    };
+    let on_export_html = {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| {
+            download(
+                "wslab-conformance.html",
+                "text/html",
+                run.report.to_html().as_bytes(),
+            )
+        })
+    };
+    let on_open = {
+        let (run, live) = (run.clone(), live.clone());
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                if file.size() > MAX_FILE {
+                    let mut r = Run::default();
+                    r.status = Status::Stopped(format!(
+                        "{}: {:.0} MiB is more than a report may have ({} MiB)",
+                        file.name(),
+                        file.size() / f64::from(1 << 20),
+                        conformance::report::MAX_REPORT >> 20
+                    ));
+                    run.set(r);
+                } else {
+                    let (run, live) = (run.clone(), live.clone());
+                    read_file(
+                        file,
+                        Callback::from(move |(name, bytes): (String, Vec<u8>)| {
+                            let text = String::from_utf8_lossy(&bytes);
+                            let r = Run::opened(&name, &text).unwrap_or_else(|why| Run {
+                                status: Status::Stopped(why),
+                                ..Run::default()
+                            });
+                            *live.borrow_mut() = r.clone();
+                            run.set(r);
+                        }),
+                    );
+                }
+            }
+            input.set_value("");
+        })
+    };
+    let on_only_problems = {
+        let only_problems = only_problems.clone();
+        Callback::from(move |_: Event| only_problems.set(!*only_problems))
+    };
+
+    let selected = query.selected();
+    let groups = Group::ALL.into_iter().map(|g| {
+        let query = query.clone();
+        let onchange = Callback::from(move |_: Event| {
+            let mut q = (*query).clone();
+            q.toggle(g);
+            query.set(q);
+        });
+        let id = format!("group-{}", g.slug());
+        html! {
+            <label class="group-choice" for={id.clone()}>
+                <input type="checkbox" id={id} checked={selected.contains(&g)} {onchange} />
+                { format!(" {}. {}", g.number(), g.title()) }
+            </label>
+        }
+    });
+
+    let counts = run.report.counts();
+    let running = run.running();
+    let status = match &run.status {
+        Status::Idle => "No run yet.".to_owned(),
+        Status::Connecting => "Connecting to wslab-echo…".to_owned(),
+        Status::Running => format!(
+            "Running: {} of {} cases done.",
+            run.report.results.len(),
+            run.total.map_or("?".into(), |t| t.to_string())
+        ),
+        Status::Finished => format!(
+            "Finished in {:.1} s. {}",
+            run.report.millis.unwrap_or(0) as f64 / 1000.0,
+            counts.line()
+        ),
+        Status::Stopped(why) => format!("Stopped: {why}"),
+        Status::Opened(name) => format!("Opened {name}: {}", counts.line()),
+    };
+    let has_results = !run.report.results.is_empty();
+
+    html! {
+        <article class="lesson conformance">
+            <h1>{ Route::Conformance.title() }</h1>
+            <p class="lead">
+                { "Point the lab at a WebSocket server you wrote and it runs several hundred cases against it: good frames, broken frames, odd-sized writes, every close code. Each case says what RFC 6455 requires, in which section, and why it matters. A browser cannot send a malformed frame, so wslab-echo runs the cases on this page's behalf, against servers on its own machine only." }
+            </p>
+            <noscript><p class="notice">{ "The conformance lab needs JavaScript: it talks to wslab-echo over a WebSocket." }</p></noscript>
+            <form class="conformance-form" onsubmit={on_run}>
+                <label for="conformance-target">{ "Your server" }</label>
+                <input id="conformance-target" type="url" inputmode="url" spellcheck="false" value={query.target.clone()} oninput={on_target} />
+                <fieldset class="groups">
+                    <legend>{ "Case groups" }</legend>
+                    { for groups }
+                </fieldset>
+                <label for="conformance-ids">{ "Or only these case ids (such as 7.3.* or 1.1.1, 1.2.4)" }</label>
+                <input id="conformance-ids" type="text" spellcheck="false" value={query.ids.clone()} oninput={on_ids} />
+                <details>
+                    <summary>{ "Where the cases run from" }</summary>
+                    <label for="conformance-server">{ "wslab-echo's /probe" }</label>
+                    <input id="conformance-server" type="url" spellcheck="false" value={query.server.clone()} oninput={on_server} />
+                </details>
+                <div class="actions">
+                    <button id="conformance-run" type="submit" disabled={running}>{ "Run" }</button>
+                    <button id="conformance-cancel" type="button" disabled={!running} onclick={on_cancel}>{ "Cancel" }</button>
+                </div>
+                <p class="hint">{ "The same cases on the command line: " }<code id="conformance-command">{ query.command() }</code></p>
+            </form>
+            <p id="conformance-status" class="status" role="status" aria-live="polite">{ status }</p>
+            if has_results {
+                { summary(&run) }
+            }
+            <div class="actions">
+                <button id="conformance-export-json" type="button" disabled={!has_results} onclick={on_export_json}>{ "Export JSON" }</button>
+                <button id="conformance-export-html" type="button" disabled={!has_results} onclick={on_export_html}>{ "Export HTML report" }</button>
+                <input id="conformance-open" class="sr-only" type="file" accept=".json,application/json" onchange={on_open} />
+                <label class="file-button" for="conformance-open">{ "Open a saved report" }</label>
+            </div>
+            if has_results {
+                <label class="only-problems"><input type="checkbox" id="conformance-only-problems" checked={*only_problems} onchange={on_only_problems} />{ " Show only fails and non-strict" }</label>
+                <ol class="cases" id="conformance-results">
+                    { for run.report.results.iter().filter(|r| !*only_problems || matches!(r.verdict, Verdict::Fail | Verdict::NonStrict)).map(case_view) }
+                </ol>
+            }
+        </article>
+    }
+}
+
+fn summary(run: &Run) -> Html {
+    let counts = run.report.counts();
+    let per_group = run.report.per_group();
+    html! {
+        <section id="conformance-summary" class="summary" aria-label="Summary">
+            <p class="counts">
+                <span class="verdict verdict-pass">{ format!("{} passed", counts.passed) }</span>
+                <span class="verdict verdict-non-strict">{ format!("{} non-strict", counts.non_strict) }</span>
+                <span class="verdict verdict-fail">{ format!("{} failed", counts.failed) }</span>
+                <span class="verdict verdict-info">{ format!("{} informational", counts.info) }</span>
+            </p>
+            <div class="table-scroll">
+            <table>
+                <thead><tr><th>{ "Group" }</th><th>{ "pass" }</th><th>{ "non-strict" }</th><th>{ "fail" }</th><th>{ "info" }</th><th>{ "Read" }</th></tr></thead>
+                <tbody>
+                { for per_group.into_iter().map(|(g, c)| html! {
+                    <tr class={if c.failed > 0 { "group-failed" } else { "" }}>
+                        <td>{ format!("{}. {}", g.number(), g.title()) }</td>
+                        <td>{ c.passed }</td><td>{ c.non_strict }</td><td>{ c.failed }</td><td>{ c.info }</td>
+                        <td>
+                            if c.failed + c.non_strict > 0 {
+                                <a href={g.lesson()} class="lesson-link">{ "the lesson" }</a>
+                            }
+                        </td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}
+
+fn case_view(r: &CaseResult) -> Html {
+    let open = matches!(r.verdict, Verdict::Fail | Verdict::NonStrict);
+    html! {
+        <li class="case" id={format!("case-{}", r.id)} data-verdict={r.verdict.word()}>
+            <details open={open}>
+                <summary>
+                    <span class={verdict_class(r.verdict)}>{ r.verdict.word() }</span>
+                    <code class="case-id">{ &r.id }</code>
+                    <span class="case-title">{ &r.title }</span>
+                </summary>
+                <p class="case-detail">{ &r.detail }</p>
+                <dl>
+                    <dt>{ "Expected" }</dt><dd>{ &r.expected }<br /><small>{ &r.non_strict }</small></dd>
+                    <dt>{ "RFC" }</dt><dd>{ &r.rfc }</dd>
+                    <dt>{ "Why it matters" }</dt><dd>{ &r.why }</dd>
+                </dl>
+                if let Some(head) = &r.response {
+                    <details class="response"><summary>{ "The server's response head" }</summary><pre>{ head }</pre></details>
+                }
+                if !r.frames.is_empty() {
+                    <ol class="frames">
+                        { for r.frames.iter().map(|f| {
+                            let (arrow, who) = match f.from { Side::Probe => ("→", "probe"), Side::Server => ("←", "server") };
+                            html! {
+                                <li class={format!("frame from-{who}")}>
+                                    <span aria-label={format!("from the {who}")}>{ arrow }</span>{ " " }
+                                    { &f.summary }
+                                    if let Some(hex) = &f.hex {
+                                        { " " }<a href={frame_link(hex, f.from)} target="_blank" rel="noopener" class="open-frame">{ "open in the frame lab" }</a>
+                                    }
+                                </li>
+                            }
+                        }) }
+                        if r.frames_left_out > 0 {
+                            <li>{ format!("… and {} more frames", r.frames_left_out) }</li>
+                        }
+                    </ol>
+                }
+                <p class="case-time"><small>{ format!("{} ms", r.millis) }</small></p>
+            </details>
+        </li>
+    }
+}

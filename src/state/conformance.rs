@@ -1,0 +1,361 @@
+//! The conformance lab's state: what the page asks for (in its URL), and the
+//! run as it streams in from wslab-echo's `/probe`, or as a saved report.
+
+use conformance::case::Group;
+use conformance::report::{Event, Report, RunRequest, Side};
+use serde::{Deserialize, Serialize};
+
+/// The server a learner runs by default.
+pub const DEFAULT_TARGET: &str = "ws://127.0.0.1:8000/";
+
+/// wslab-echo's `/probe`, which runs the cases.
+pub const DEFAULT_SERVER: &str = "ws://127.0.0.1:9001/probe";
+
+/// `/conformance?target=…&groups=…&ids=…&server=…`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConformanceQuery {
+    /// The server under test.
+    #[serde(default = "default_target")]
+    pub target: String,
+    /// The groups to run, comma-separated slugs; absent: every group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// Case ids (with `*`) that replace the groups when given.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ids: String,
+    /// wslab-echo's `/probe` URL.
+    #[serde(default = "default_server")]
+    pub server: String,
+}
+
+fn default_target() -> String {
+    DEFAULT_TARGET.to_owned()
+}
+
+fn default_server() -> String {
+    DEFAULT_SERVER.to_owned()
+}
+
+impl Default for ConformanceQuery {
+    fn default() -> Self {
+        ConformanceQuery {
+            target: default_target(),
+            groups: None,
+            ids: String::new(),
+            server: default_server(),
+        }
+    }
+}
+
+impl ConformanceQuery {
+    /// The groups ticked.
+    pub fn selected(&self) -> Vec<Group> {
+        match &self.groups {
+            None => Group::ALL.to_vec(),
+            Some(list) => Group::ALL
+                .into_iter()
+                .filter(|g| list.split(',').any(|s| s.trim() == g.slug()))
+                .collect(),
+        }
+    }
+
+    /// Ticks or unticks `group`.
+    pub fn toggle(&mut self, group: Group) {
+        let mut now = self.selected();
+        match now.iter().position(|g| *g == group) {
+            Some(i) => {
+                now.remove(i);
+            }
+            None => now.push(group),
+        }
+        self.groups = if now.len() == Group::ALL.len() {
+            None
+        } else {
+            let slugs: Vec<&str> = Group::ALL
+                .into_iter()
+                .filter(|g| now.contains(g))
+                .map(Group::slug)
+                .collect();
+            Some(slugs.join(","))
+        };
+    }
+
+    /// The case pattern sent to the server and shown for the command line.
+    pub fn pattern(&self) -> String {
+        if !self.ids.trim().is_empty() {
+            return self.ids.trim().to_owned();
+        }
+        match &self.groups {
+            None => "*".to_owned(),
+            Some(_) => {
+                let slugs: Vec<&str> = self.selected().into_iter().map(Group::slug).collect();
+                slugs.join(",")
+            }
+        }
+    }
+
+    /// What the page sends to `/probe`.
+    pub fn request(&self) -> RunRequest {
+        RunRequest {
+            target: self.target.trim().to_owned(),
+            cases: self.pattern(),
+        }
+    }
+
+    /// The same run on the command line.
+    pub fn command(&self) -> String {
+        let pattern = self.pattern();
+        let target = self.target.trim();
+        if pattern == "*" {
+            format!("wslab-probe {target}")
+        } else {
+            format!("wslab-probe {target} --cases '{pattern}'")
+        }
+    }
+}
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing has run.
+    Idle,
+    /// Connecting to wslab-echo.
+    Connecting,
+    /// Cases are coming in.
+    Running,
+    /// Every case ran.
+    Finished,
+    /// The run ended early: why.
+    Stopped(String),
+    /// A saved report, from this file.
+    Opened(String),
+}
+
+/// A run, as far as it has come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// Where it stands.
+    pub status: Status,
+    /// How many cases it will run, once known.
+    pub total: Option<usize>,
+    /// The results so far.
+    pub report: Report,
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            status: Status::Idle,
+            total: None,
+            report: Report::new("", Vec::new(), None),
+        }
+    }
+}
+
+impl Run {
+    /// A run starting against `target`.
+    pub fn connecting(target: &str) -> Run {
+        Run {
+            status: Status::Connecting,
+            total: None,
+            report: Report::new(target, Vec::new(), None),
+        }
+    }
+
+    /// Takes one event from `/probe`.
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::Started { target, total } => {
+                self.status = Status::Running;
+                self.total = Some(total);
+                self.report.target = target;
+            }
+            Event::Case(result) => {
+                self.status = Status::Running;
+                self.report.results.push(result);
+            }
+            Event::Finished { millis } => {
+                self.status = Status::Finished;
+                self.report.millis = Some(millis);
+            }
+            Event::Stopped { reason } => self.status = Status::Stopped(reason),
+        }
+    }
+
+    /// Takes a text message from `/probe`; one that is not an event stops the run.
+    pub fn apply_text(&mut self, text: &str) {
+        match serde_json::from_str::<Event>(text) {
+            Ok(e) => self.apply(e),
+            Err(e) => {
+                self.status = Status::Stopped(format!(
+                    "wslab-echo sent something that is not a probe event ({e}); is the server URL a wslab-echo /probe?"
+                ))
+            }
+        }
+    }
+
+    /// The socket to `/probe` closed.
+    pub fn closed(&mut self, code: u16, reason: &str) {
+        if matches!(self.status, Status::Connecting | Status::Running) {
+            self.status = Status::Stopped(if code == 1006 {
+                "could not reach wslab-echo's /probe, or the connection dropped (close 1006). Is wslab-echo running? `cargo xtask serve` starts it.".to_owned()
+            } else {
+                format!("wslab-echo closed the run early with {code} {reason}")
+            });
+        }
+    }
+
+    /// Whether cases are running.
+    pub fn running(&self) -> bool {
+        matches!(self.status, Status::Connecting | Status::Running)
+    }
+
+    /// A saved report, opened from `name`.
+    pub fn opened(name: &str, text: &str) -> Result<Run, String> {
+        let report = Report::from_json(text).map_err(|e| format!("{name}: {e}"))?;
+        Ok(Run {
+            status: Status::Opened(name.to_owned()),
+            total: Some(report.results.len()),
+            report,
+        })
+    }
+}
+
+/// `/frames?hex=…&dfrom=…`: a frame opened in the frame lab's decoder.
+pub fn frame_link(hex: &str, from: Side) -> String {
+    #[derive(Serialize)]
+    struct Q<'a> {
+        hex: &'a str,
+        dfrom: &'a str,
+    }
+    let q = Q {
+        hex,
+        dfrom: match from {
+            Side::Probe => "client",
+            Side::Server => "server",
+        },
+    };
+    format!(
+        "/frames?{}",
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use conformance::report::{CaseResult, Verdict};
+
+    fn result(id: &str, verdict: Verdict) -> CaseResult {
+        CaseResult {
+            id: id.into(),
+            group: Group::Utf8,
+            title: "t".into(),
+            expected: "e".into(),
+            non_strict: "n".into(),
+            codes: vec![1007],
+            rfc: "RFC 6455 §8.1".into(),
+            why: "w".into(),
+            verdict,
+            detail: "d".into(),
+            response: None,
+            frames: Vec::new(),
+            frames_left_out: 0,
+            millis: 3,
+        }
+    }
+
+    #[test]
+    fn groups_toggle_into_a_pattern_and_ids_win() {
+        let mut q = ConformanceQuery::default();
+        assert_eq!(q.pattern(), "*");
+        q.toggle(Group::Utf8);
+        assert_eq!(q.selected().len(), 9);
+        assert!(!q.pattern().contains("utf8"));
+        q.toggle(Group::Utf8);
+        assert_eq!(q.groups, None);
+        q.groups = Some("closing,utf8".into());
+        assert_eq!(q.pattern(), "utf8,closing");
+        q.ids = " 7.1.* ".into();
+        assert_eq!(q.pattern(), "7.1.*");
+        assert_eq!(
+            q.command(),
+            "wslab-probe ws://127.0.0.1:8000/ --cases '7.1.*'"
+        );
+    }
+
+    #[test]
+    fn the_query_round_trips_through_the_url() {
+        let q = ConformanceQuery {
+            target: "ws://localhost:8765/chat?x=1".into(),
+            groups: Some("handshake,limits".into()),
+            ids: String::new(),
+            server: "ws://127.0.0.1:9999/probe".into(),
+        };
+        let text = serde_urlencoded::to_string(&q).unwrap();
+        assert_eq!(
+            serde_urlencoded::from_str::<ConformanceQuery>(&text).unwrap(),
+            q
+        );
+        assert_eq!(
+            serde_urlencoded::from_str::<ConformanceQuery>("").unwrap(),
+            ConformanceQuery::default()
+        );
+    }
+
+    #[test]
+    fn events_build_the_run_and_a_bad_message_stops_it() {
+        let mut run = Run::connecting("ws://x/");
+        run.apply_text(r#"{"event":"started","target":"ws://127.0.0.1:8000/","total":2}"#);
+        assert_eq!(run.status, Status::Running);
+        run.apply(Event::Case(result("7.1.1", Verdict::Pass)));
+        run.apply(Event::Case(result("7.1.2", Verdict::Fail)));
+        run.apply(Event::Finished { millis: 12 });
+        assert_eq!(run.status, Status::Finished);
+        assert_eq!(
+            run.report.counts().line(),
+            "probe: 1 passed, 0 non-strict, 1 failed of 2 cases"
+        );
+        run.closed(1000, "");
+        assert_eq!(
+            run.status,
+            Status::Finished,
+            "a close after the end changes nothing"
+        );
+
+        let mut run = Run::connecting("ws://x/");
+        run.apply_text("hello");
+        assert!(
+            matches!(run.status, Status::Stopped(ref why) if why.contains("not a probe event"))
+        );
+        let mut run = Run::connecting("ws://x/");
+        run.closed(1006, "");
+        assert!(
+            matches!(run.status, Status::Stopped(ref why) if why.contains("Is wslab-echo running"))
+        );
+    }
+
+    #[test]
+    fn a_saved_report_opens_again_and_anything_else_says_why() {
+        let report = Report::new(
+            "ws://t/",
+            vec![result("7.1.1", Verdict::NonStrict)],
+            Some(5),
+        );
+        let run = Run::opened("r.json", &report.to_json()).unwrap();
+        assert_eq!(run.report, report);
+        let err = Run::opened("notes.txt", "just text").unwrap_err();
+        assert!(
+            err.starts_with("notes.txt: this is not a wslab-probe report"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn frames_open_in_the_decoder_from_the_right_side() {
+        assert_eq!(
+            frame_link("81 05", Side::Server),
+            "/frames?hex=81+05&dfrom=server"
+        );
+    }
+}
