@@ -928,3 +928,67 @@ async fn a_live_session_is_illustrated_with_the_browsers_own_masking_key_and_reo
     let _ = std::fs::remove_dir_all(&browser.downloads);
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_conformance_lab_runs_a_group_through_wslab_echo_and_shows_each_verdict() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    // The server under test is wslab-echo's own /echo; the cases run from its /probe.
+    let target = echo.echo_url();
+    let server = format!("ws://{}/probe", echo.addr);
+    browser
+        .driver
+        .goto(site.url(&format!(
+            "/conformance?target={target}&server={server}&groups=ping-pong,masking"
+        )))
+        .await
+        .unwrap();
+    let command = browser
+        .wait_text(By::Id("conformance-command"), "the command line", |t| {
+            t.contains("--cases 'ping-pong,masking'")
+        })
+        .await;
+    assert!(
+        command.starts_with(&format!("wslab-probe {target}")),
+        "{command}"
+    );
+    browser.click(By::Id("conformance-run")).await;
+    let status = browser
+        .wait_text(By::Id("conformance-status"), "the finished run", |t| {
+            t.starts_with("Finished")
+        })
+        .await;
+    assert!(status.contains(" 0 failed of "), "{status}");
+    let verdicts = browser
+        .driver
+        .find_all(By::Css("#conformance-results li.case"))
+        .await
+        .unwrap();
+    assert!(verdicts.len() >= 15, "{} cases shown", verdicts.len());
+    for case in &verdicts {
+        assert_eq!(
+            case.attr("data-verdict").await.unwrap().as_deref(),
+            Some("pass")
+        );
+    }
+    // A case says what came back, and each frame opens in the frame lab.
+    let unmasked = browser
+        .wait_text(By::Css("#case-9\\.1\\.1"), "the unmasked-frame case", |t| {
+            t.contains("9.1.1")
+        })
+        .await;
+    assert!(unmasked.contains("An unmasked text message"), "{unmasked}");
+    let link = browser
+        .driver
+        .query(By::Css("#case-3\\.1\\.1 a.open-frame"))
+        .first()
+        .await
+        .unwrap();
+    let href = link.attr("href").await.unwrap().unwrap_or_default();
+    assert!(
+        href.starts_with("/frames?hex=") && href.ends_with("&dfrom=client"),
+        "{href}"
+    );
+    browser.quit().await;
+}

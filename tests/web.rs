@@ -583,3 +583,33 @@ async fn a_link_opens_its_session_and_a_damaged_one_says_why() {
     assert!(text_of(&root, "#illustrated-refused").contains("The link could not be read"));
     location.set_hash("").unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn the_conformance_lab_builds_its_command_from_the_groups_and_refuses_a_missing_echo() {
+    let root = mount("/conformance").await;
+    assert!(text_of(&root, "h1").contains("Test your server"));
+    assert_eq!(
+        text_of(&root, "#conformance-command"),
+        "wslab-probe ws://127.0.0.1:8000/"
+    );
+    // Untick UTF-8: the other nine groups remain, in order.
+    click(&root, "#group-utf8");
+    settle().await;
+    let command = text_of(&root, "#conformance-command");
+    assert!(
+        command.contains("--cases 'handshake,framing,ping-pong") && !command.contains("utf8"),
+        "{command}"
+    );
+    // With no wslab-echo at the probe URL, the run stops and says what to do.
+    type_into(&root, "#conformance-server", "ws://127.0.0.1:9/probe").await;
+    click(&root, "#conformance-run");
+    let mut status = String::new();
+    for _ in 0..100 {
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        status = text_of(&root, "#conformance-status");
+        if status.starts_with("Stopped") {
+            break;
+        }
+    }
+    assert!(status.contains("Is wslab-echo running"), "{status}");
+}

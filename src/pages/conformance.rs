@@ -136,14 +136,15 @@ pub fn conformance() -> Html {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
                 if file.size() > MAX_FILE {
-                    let mut r = Run::default();
-                    r.status = Status::Stopped(format!(
-                        "{}: {:.0} MiB is more than a report may have ({} MiB)",
-                        file.name(),
-                        file.size() / f64::from(1 << 20),
-                        conformance::report::MAX_REPORT >> 20
-                    ));
-                    run.set(r);
+                    run.set(Run {
+                        status: Status::Stopped(format!(
+                            "{}: {:.0} MiB is more than a report may have ({} MiB)",
+                            file.name(),
+                            file.size() / f64::from(1 << 20),
+                            conformance::report::MAX_REPORT >> 20
+                        )),
+                        ..Run::default()
+                    });
                 } else {
                     let (run, live) = (run.clone(), live.clone());
                     read_file(
@@ -196,7 +197,7 @@ pub fn conformance() -> Html {
             run.total.map_or("?".into(), |t| t.to_string())
         ),
         Status::Finished => format!(
-            "Finished in {:.1} s. {}",
+            "Finished in {:.2} s. {}",
             run.report.millis.unwrap_or(0) as f64 / 1000.0,
             counts.line()
         ),

@@ -172,7 +172,7 @@ impl Run {
             }
             Event::Case(result) => {
                 self.status = Status::Running;
-                self.report.results.push(result);
+                self.report.results.push(*result);
             }
             Event::Finished { millis } => {
                 self.status = Status::Finished;
@@ -308,8 +308,8 @@ mod tests {
         let mut run = Run::connecting("ws://x/");
         run.apply_text(r#"{"event":"started","target":"ws://127.0.0.1:8000/","total":2}"#);
         assert_eq!(run.status, Status::Running);
-        run.apply(Event::Case(result("7.1.1", Verdict::Pass)));
-        run.apply(Event::Case(result("7.1.2", Verdict::Fail)));
+        run.apply(Event::Case(Box::new(result("7.1.1", Verdict::Pass))));
+        run.apply(Event::Case(Box::new(result("7.1.2", Verdict::Fail))));
         run.apply(Event::Finished { millis: 12 });
         assert_eq!(run.status, Status::Finished);
         assert_eq!(

@@ -797,8 +797,10 @@ mod tests {
 
     #[test]
     fn a_server_that_cannot_be_reached_fails_with_the_reason() {
-        let mut o = Observed::default();
-        o.connect_error = Some("connection refused".into());
+        let o = Observed {
+            connect_error: Some("connection refused".into()),
+            ..Observed::default()
+        };
         let (v, why) = judge(&Expect::Either, &o, &t());
         assert_eq!(v, Verdict::Fail);
         assert!(why.contains("connection refused"));

@@ -108,7 +108,7 @@ pub enum Event {
         total: usize,
     },
     /// A case finished.
-    Case(CaseResult),
+    Case(Box<CaseResult>),
     /// Every case finished.
     Finished {
         /// The whole run, in milliseconds.

@@ -90,7 +90,7 @@ struct Run<'a, T: Transport> {
 }
 
 fn view(from: Side, raw: &[u8], frame: &Frame) -> FrameView {
-    let mut summary = format!("{}", frame.opcode.name());
+    let mut summary = frame.opcode.name();
     if frame.fin {
         summary.push_str(", FIN");
     }
@@ -172,7 +172,7 @@ impl<T: Transport> Run<'_, T> {
         let more = match got {
             Ok(Recv::Data(n)) => {
                 let n = n.min(buf.len());
-                self.take(&buf[..n].to_vec(), c).await;
+                self.take(&buf[..n], c).await;
                 true
             }
             Ok(Recv::Closed) => {
@@ -555,4 +555,107 @@ fn encode_out<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mut C, out: 
     };
     run.keep(shown);
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Verdict;
+    use wire::handshake::respond;
+
+    /// A server in memory: it answers the handshake, Pings (unless told
+    /// not to) and Closes; no sockets.
+    struct Scripted {
+        answers_pings: bool,
+        handshaken: bool,
+        out: Vec<u8>,
+        closed: bool,
+        splitter: Splitter,
+    }
+
+    impl Transport for Scripted {
+        async fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+            if !self.handshaken {
+                self.handshaken = true;
+                let text = String::from_utf8_lossy(bytes);
+                self.out
+                    .extend(respond(&check_request(&text), &[], None).text.into_bytes());
+                return Ok(());
+            }
+            for split in self.splitter.push(bytes) {
+                if let Split::Frame { frame, .. } = split {
+                    let f = frame.frame;
+                    match f.opcode {
+                        OpCode::Ping if self.answers_pings => self
+                            .out
+                            .extend(Frame::new(OpCode::Pong, f.payload).encode()),
+                        OpCode::Close => {
+                            self.out
+                                .extend(Frame::new(OpCode::Close, f.payload).encode());
+                            self.closed = true;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Ok(())
+        }
+
+        async fn recv(&mut self, buf: &mut [u8], _wait: Duration) -> Result<Recv, String> {
+            if !self.out.is_empty() {
+                let n = self.out.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.out[..n]);
+                self.out.drain(..n);
+                Ok(Recv::Data(n))
+            } else if self.closed {
+                Ok(Recv::Closed)
+            } else {
+                Ok(Recv::Quiet)
+            }
+        }
+    }
+
+    struct Script(bool);
+
+    impl Connector for Script {
+        type Conn = Scripted;
+        async fn connect(&mut self) -> Result<Scripted, String> {
+            Ok(Scripted {
+                answers_pings: self.0,
+                handshaken: false,
+                out: Vec::new(),
+                closed: false,
+                splitter: Splitter::new(DecodeOptions::for_sender(Role::Client)),
+            })
+        }
+        fn parts(&self) -> (String, String) {
+            ("/".into(), "example.test".into())
+        }
+        fn random(&mut self, out: &mut [u8]) {
+            out.fill(7);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_case_runs_over_any_transport_and_is_judged() {
+        let case = crate::select(crate::all(), "3.1.1").unwrap().remove(0);
+        let timing = Timing::default();
+        let good = run_case(&mut Script(true), &case, &timing).await;
+        assert_eq!(good.verdict, Verdict::Pass, "{}", good.detail);
+        assert!(good.response.unwrap().starts_with("HTTP/1.1 101"));
+        // Probe's Ping, the Pong, the probe's Close and the answer.
+        assert_eq!(good.frames.len(), 4, "{:?}", good.frames);
+        assert!(
+            good.frames[1].summary.starts_with("pong"),
+            "{:?}",
+            good.frames[1]
+        );
+        let deaf = run_case(&mut Script(false), &case, &timing).await;
+        assert_eq!(deaf.verdict, Verdict::Fail);
+        assert!(
+            deaf.detail.contains("missing: a Pong of 0 bytes"),
+            "{}",
+            deaf.detail
+        );
+    }
 }

@@ -223,7 +223,8 @@ async fn a_broken_server_fails_the_cases_of_its_faults_and_only_those() {
             .map(|c| c.title.clone())
             .unwrap_or_default()
     };
-    let faults: [(Faults, Box<dyn Fn(&str) -> bool>); 3] = [
+    type ShouldFail<'a> = Box<dyn Fn(&str) -> bool + 'a>;
+    let faults: [(Faults, ShouldFail); 3] = [
         (
             Faults {
                 echoes_reserved_bits: true,

@@ -331,10 +331,10 @@ pub async fn run_all<C: Connector>(
                 r
             }
         };
-        let event = Event::Case(result);
+        let event = Event::Case(Box::new(result));
         on(&event);
         if let Event::Case(r) = event {
-            results.push(r);
+            results.push(*r);
         }
     }
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -1,0 +1,105 @@
+//! The command line as a learner's CI runs it: the real binary, a real server.
+
+use std::process::Command;
+
+use conformance::report::Report;
+use wslab_echo::{Config, Server};
+
+fn probe() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wslab-probe"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passing_run_ends_with_the_summary_line_and_writes_its_reports() {
+    let server = Server::bind(Config::for_tests("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    let addr = server.local_addr().unwrap();
+    tokio::spawn(server.serve());
+    let dir = std::env::temp_dir().join(format!("wslab-probe-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, html) = (dir.join("r.json"), dir.join("r.html"));
+    let out = tokio::task::spawn_blocking(move || {
+        probe()
+            .args([
+                &format!("ws://{addr}/echo"),
+                "--cases",
+                "3.*,9.*",
+                "--quiet-ms",
+                "300",
+            ])
+            .arg("--json")
+            .arg(&json)
+            .arg("--html")
+            .arg(&html)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let report = Report::from_json(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
+    let n = report.results.len();
+    assert!(n >= 20);
+    assert_eq!(
+        stdout.lines().last().unwrap(),
+        format!("probe: {n} passed, 0 non-strict, 0 failed of {n} cases")
+    );
+    assert!(
+        stdout.lines().any(|l| l.starts_with("3.1.1     pass")),
+        "{stdout}"
+    );
+    let page = std::fs::read_to_string(dir.join("r.html")).unwrap();
+    assert!(
+        page.starts_with("<!doctype html>") && page.contains("3.1.1") && !page.contains("<script")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn failures_exit_1_and_bad_arguments_exit_2_with_the_reason() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let out = probe()
+        .args([&format!("ws://127.0.0.1:{port}/"), "--cases", "3.1.*"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("probe: 0 passed, 0 non-strict, ") && last.ends_with(" cases"),
+        "{last}"
+    );
+    assert!(stdout.contains("Could not connect"), "{stdout}");
+
+    for (args, says) in [
+        (
+            vec![
+                "ws://127.0.0.1:9/".to_owned(),
+                "--cases".into(),
+                "99.*".into(),
+            ],
+            "no case matches",
+        ),
+        (
+            vec!["ftp://example.com/".to_owned()],
+            "is not a WebSocket URI",
+        ),
+        (
+            vec![
+                "ws://127.0.0.1:9001/".to_owned(),
+                "--quiet-ms".into(),
+                "0".into(),
+            ],
+            "quiet-ms",
+        ),
+    ] {
+        let out = probe().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
