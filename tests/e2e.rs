@@ -990,5 +990,39 @@ async fn the_conformance_lab_runs_a_group_through_wslab_echo_and_shows_each_verd
         href.starts_with("/frames?hex=") && href.ends_with("&dfrom=client"),
         "{href}"
     );
+
+    // Export the run as JSON and as HTML, then open the JSON again on a fresh page.
+    browser.click(By::Id("conformance-export-html")).await;
+    browser.click(By::Id("conformance-export-json")).await;
+    let file = browser.downloads.join("wslab-conformance.json");
+    let page = browser.downloads.join("wslab-conformance.html");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while [&file, &page]
+        .iter()
+        .any(|f| std::fs::metadata(f).map_or(true, |m| m.len() == 0))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no downloads in {:?}",
+            browser.downloads
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report = conformance::Report::from_json(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(report.results.len(), verdicts.len());
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("3.1.1") && !html.contains("<script"));
+    browser.driver.goto(site.url("/conformance")).await.unwrap();
+    browser.choose_file(By::Id("conformance-open"), &file).await;
+    let status = browser
+        .wait_text(By::Id("conformance-status"), "the reopened report", |t| {
+            t.starts_with("Opened")
+        })
+        .await;
+    assert!(
+        status.contains(&format!("{} passed", verdicts.len())),
+        "{status}"
+    );
+    let _ = std::fs::remove_dir_all(&browser.downloads);
     browser.quit().await;
 }
