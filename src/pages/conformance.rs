@@ -39,9 +39,9 @@ pub fn conformance() -> Html {
             .unwrap_or_default()
     });
     use_url_state(Route::Conformance, (*query).clone());
-    let run = use_state(Run::default);
-    // The run's state as events arrive (a state handle's value is fixed per render).
-    let live: Rc<RefCell<Run>> = use_mut_ref(Run::default);
+    // The run, as events arrive; the page draws it again after each change.
+    let run: Rc<RefCell<Run>> = use_mut_ref(Run::default);
+    let redraw = use_force_update();
     let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
     let only_problems = use_state(|| false);
 
@@ -59,18 +59,31 @@ pub fn conformance() -> Html {
     let on_target = edit(|q, v| q.target = v);
     let on_ids = edit(|q, v| q.ids = v);
     let on_server = edit(|q, v| q.server = v);
+    // Replaces the run (a new one, or a saved report), leaving any socket behind.
+    let replace = {
+        let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
+        move |next: Run| {
+            socket.borrow_mut().take();
+            *run.borrow_mut() = next;
+            redraw.force_update();
+        }
+    };
 
     let on_run = {
-        let (query, run, live, socket) = (query.clone(), run.clone(), live.clone(), socket.clone());
+        let (query, run, redraw, socket, replace) = (
+            query.clone(),
+            run.clone(),
+            redraw.clone(),
+            socket.clone(),
+            replace.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let request = query.request();
-            *live.borrow_mut() = Run::connecting(&request.target);
-            run.set(live.borrow().clone());
+            replace(Run::connecting(&request.target));
             let on_event = {
-                let (run, live, socket) = (run.clone(), live.clone(), socket.clone());
+                let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
                 Callback::from(move |ev: SocketEvent| {
-                    let mut r = live.borrow_mut();
                     match ev {
                         SocketEvent::Open => {
                             let text = serde_json::to_string(&request).unwrap_or_default();
@@ -78,36 +91,33 @@ pub fn conformance() -> Html {
                                 let _ = s.send_text(&text);
                             }
                         }
-                        SocketEvent::Text(text) => r.apply_text(&text),
+                        SocketEvent::Text(text) => run.borrow_mut().apply_text(&text),
                         SocketEvent::Binary(_) | SocketEvent::Error => {}
-                        SocketEvent::Closed { code, reason, .. } => r.closed(code, &reason),
+                        SocketEvent::Closed { code, reason, .. } => {
+                            run.borrow_mut().closed(code, &reason)
+                        }
                     }
-                    run.set(r.clone());
+                    redraw.force_update();
                 })
             };
             match Socket::open(query.server.trim(), on_event) {
                 Ok(s) => *socket.borrow_mut() = Some(s),
                 Err(why) => {
-                    live.borrow_mut().status =
+                    run.borrow_mut().status =
                         Status::Stopped(format!("cannot open {}: {why}", query.server.trim()));
-                    run.set(live.borrow().clone());
+                    redraw.force_update();
                 }
             }
         })
     };
     let on_cancel = {
-        let (run, live, socket) = (run.clone(), live.clone(), socket.clone());
+        let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(s) = socket.borrow_mut().take() {
                 let _ = s.close(Some(1000), "cancelled");
             }
-            let mut r = live.borrow_mut();
-            if r.running() {
-                r.status = Status::Stopped(
-                    "cancelled: the cases after the last one shown did not run".into(),
-                );
-            }
-            run.set(r.clone());
+            run.borrow_mut().cancel();
+            redraw.force_update();
         })
     };
     let on_export_json = {
@@ -116,7 +126,7 @@ pub fn conformance() -> Html {
             download(
                 "wslab-conformance.json",
                 "application/json",
-                run.report.to_json().as_bytes(),
+                run.borrow().report.to_json().as_bytes(),
             )
         })
     };
@@ -126,37 +136,29 @@ pub fn conformance() -> Html {
             download(
                 "wslab-conformance.html",
                 "text/html",
-                run.report.to_html().as_bytes(),
+                run.borrow().report.to_html().as_bytes(),
             )
         })
     };
     let on_open = {
-        let (run, live) = (run.clone(), live.clone());
+        let replace = replace.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
                 if file.size() > MAX_FILE {
-                    run.set(Run {
-                        status: Status::Stopped(format!(
-                            "{}: {:.0} MiB is more than a report may have ({} MiB)",
-                            file.name(),
-                            file.size() / f64::from(1 << 20),
-                            conformance::report::MAX_REPORT >> 20
-                        )),
-                        ..Run::default()
-                    });
+                    replace(Run::refused(format!(
+                        "{}: {:.0} MiB is more than a report may have ({} MiB)",
+                        file.name(),
+                        file.size() / f64::from(1 << 20),
+                        conformance::report::MAX_REPORT >> 20
+                    )));
                 } else {
-                    let (run, live) = (run.clone(), live.clone());
+                    let replace = replace.clone();
                     read_file(
                         file,
                         Callback::from(move |(name, bytes): (String, Vec<u8>)| {
                             let text = String::from_utf8_lossy(&bytes);
-                            let r = Run::opened(&name, &text).unwrap_or_else(|why| Run {
-                                status: Status::Stopped(why),
-                                ..Run::default()
-                            });
-                            *live.borrow_mut() = r.clone();
-                            run.set(r);
+                            replace(Run::opened(&name, &text).unwrap_or_else(Run::refused));
                         }),
                     );
                 }
@@ -186,6 +188,7 @@ pub fn conformance() -> Html {
         }
     });
 
+    let run = run.borrow();
     let counts = run.report.counts();
     let running = run.running();
     let status = match &run.status {
@@ -253,6 +256,22 @@ pub fn conformance() -> Html {
     }
 }
 
+/// The lesson to read when a group fails.
+fn lesson(group: Group) -> Route {
+    match group {
+        Group::Handshake => Route::Handshake,
+        Group::PingPong => Route::Heartbeats,
+        Group::Closing => Route::Lifecycle,
+        Group::Framing
+        | Group::ReservedBits
+        | Group::Opcodes
+        | Group::Fragmentation
+        | Group::Utf8
+        | Group::Masking
+        | Group::Limits => Route::Frames,
+    }
+}
+
 fn summary(run: &Run) -> Html {
     let counts = run.report.counts();
     let per_group = run.report.per_group();
@@ -274,7 +293,7 @@ fn summary(run: &Run) -> Html {
                         <td>{ c.passed }</td><td>{ c.non_strict }</td><td>{ c.failed }</td><td>{ c.info }</td>
                         <td>
                             if c.failed + c.non_strict > 0 {
-                                <a href={g.lesson()} class="lesson-link">{ "the lesson" }</a>
+                                <Link<Route> to={lesson(g)} classes="lesson-link">{ "the lesson" }</Link<Route>>
                             }
                         </td>
                     </tr>

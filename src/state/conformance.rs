@@ -205,6 +205,22 @@ impl Run {
         }
     }
 
+    /// The learner cancelled: the cases not yet shown did not run.
+    pub fn cancel(&mut self) {
+        if self.running() {
+            self.status =
+                Status::Stopped("cancelled: the cases after the last one shown did not run".into());
+        }
+    }
+
+    /// Nothing to show, and why (a file that is not a report).
+    pub fn refused(why: String) -> Run {
+        Run {
+            status: Status::Stopped(why),
+            ..Run::default()
+        }
+    }
+
     /// Whether cases are running.
     pub fn running(&self) -> bool {
         matches!(self.status, Status::Connecting | Status::Running)
@@ -328,6 +344,10 @@ mod tests {
         assert!(
             matches!(run.status, Status::Stopped(ref why) if why.contains("not a probe event"))
         );
+        let mut run = Run::connecting("ws://x/");
+        run.cancel();
+        assert!(matches!(run.status, Status::Stopped(ref why) if why.starts_with("cancelled")));
+        run.cancel();
         let mut run = Run::connecting("ws://x/");
         run.closed(1006, "");
         assert!(

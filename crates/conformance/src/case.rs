@@ -88,22 +88,6 @@ impl Group {
             Group::Limits => "Limits and small writes",
         }
     }
-
-    /// The lesson to read when the group fails: a path of the app.
-    pub fn lesson(self) -> &'static str {
-        match self {
-            Group::Handshake => "/handshake",
-            Group::PingPong => "/heartbeats",
-            Group::Closing => "/lifecycle",
-            Group::Framing
-            | Group::ReservedBits
-            | Group::Opcodes
-            | Group::Fragmentation
-            | Group::Utf8
-            | Group::Masking
-            | Group::Limits => "/frames",
-        }
-    }
 }
 
 /// One frame a case sends.
@@ -267,10 +251,42 @@ pub struct Request {
 
 /// The head a browser sends.
 pub fn standard_head(p: &Parts) -> String {
-    format!(
-        "GET {} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {}\r\nSec-WebSocket-Version: 13\r\n\r\n",
-        p.resource, p.host, p.key
-    )
+    head_with(p, &[], None)
+}
+
+/// A browser's head with `edit`s: each header set to a value, or removed
+/// (`None`); `line` replaces the request line (`{resource}` is filled in).
+pub fn head_with(p: &Parts, edit: &[(&str, Option<&str>)], line: Option<&str>) -> String {
+    let mut headers: Vec<(String, String)> = vec![
+        ("Host".into(), p.host.clone()),
+        ("Upgrade".into(), "websocket".into()),
+        ("Connection".into(), "Upgrade".into()),
+        ("Sec-WebSocket-Key".into(), p.key.clone()),
+        ("Sec-WebSocket-Version".into(), "13".into()),
+    ];
+    for (name, value) in edit {
+        let at = headers
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case(name));
+        match (at, value) {
+            (Some(i), Some(v)) => headers[i] = ((*name).into(), (*v).into()),
+            (Some(i), None) => {
+                headers.remove(i);
+            }
+            (None, Some(v)) => headers.push(((*name).into(), (*v).into())),
+            (None, None) => {}
+        }
+    }
+    let mut out = match line {
+        Some(l) => l.replace("{resource}", &p.resource),
+        None => format!("GET {} HTTP/1.1", p.resource),
+    };
+    out.push_str("\r\n");
+    for (n, v) in headers {
+        out.push_str(&format!("{n}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out
 }
 
 impl Default for Request {
@@ -423,8 +439,7 @@ pub fn describe_replies(replies: &[Reply]) -> String {
     match replies {
         [] => "nothing".into(),
         [r] => one(r),
-        [first, .., last] if replies.len() > 4 && replies.iter().all(|r| r == first) => {
-            let _ = last;
+        [first, ..] if replies.len() > 4 && replies.iter().all(|r| r == first) => {
             format!("{} × {}", replies.len(), one(first))
         }
         _ => {

@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
-use wire::close::is_valid_on_wire;
-use wire::frame::{Frame, LengthForm};
+use wire::close::{MAX_REASON, is_valid_on_wire};
+use wire::frame::{Frame, LengthForm, MAX_CONTROL_PAYLOAD as MAX};
+use wire::message::{MessageKind, fragment};
 use wire::opcode::OpCode;
 
-use crate::case::{Expect, Group, HandshakeExpect, Out, Parts, Reply, Request, Step};
+use crate::case::{Expect, Group, HandshakeExpect, Out, Parts, Reply, Request, Step, head_with};
 
 /// What a case does, made when it runs.
 #[derive(Debug, Clone)]
@@ -219,55 +220,36 @@ fn bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 % 256) as u8).collect()
 }
 
-/// A text message in frames of `size` bytes (the last may be shorter).
-fn fragments(opcode: OpCode, payload: &[u8], size: usize) -> Vec<Out> {
-    let pieces: Vec<&[u8]> = if payload.is_empty() {
-        vec![&[]]
-    } else {
-        payload.chunks(size.max(1)).collect()
-    };
-    let last = pieces.len() - 1;
-    pieces
+/// A message of `kind` with `len` bytes: readable ASCII for text, every
+/// byte value for binary.
+fn payload(kind: MessageKind, len: usize) -> Vec<u8> {
+    match kind {
+        MessageKind::Text => ascii(len),
+        MessageKind::Binary => bytes(len),
+    }
+}
+/// A message of `kind` in one frame.
+fn whole(kind: MessageKind, p: Vec<u8>) -> Out {
+    frame(kind.opcode(), true, p)
+}
+/// The echo of a message of `kind`.
+fn echo(kind: MessageKind, p: Vec<u8>) -> Reply {
+    Reply::Message {
+        text: kind == MessageKind::Text,
+        payload: p,
+    }
+}
+/// A message in frames of at most `size` bytes (`wire::message::fragment`),
+/// each masked when sent.
+fn fragments(kind: MessageKind, payload: &[u8], size: usize) -> Vec<Out> {
+    fragment(kind, payload, size)
         .into_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let op = if i == 0 { opcode } else { OpCode::Continuation };
-            frame(op, i == last, p.to_vec())
+        .map(|frame| Out::Frame {
+            frame,
+            masked: true,
+            form: None,
         })
         .collect()
-}
-
-fn head_with(p: &Parts, edit: &[(&str, Option<&str>)], line: Option<&str>) -> String {
-    let mut headers: Vec<(String, String)> = vec![
-        ("Host".into(), p.host.clone()),
-        ("Upgrade".into(), "websocket".into()),
-        ("Connection".into(), "Upgrade".into()),
-        ("Sec-WebSocket-Key".into(), p.key.clone()),
-        ("Sec-WebSocket-Version".into(), "13".into()),
-    ];
-    for (name, value) in edit {
-        let at = headers
-            .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(name));
-        match (at, value) {
-            (Some(i), Some(v)) => headers[i] = ((*name).into(), (*v).into()),
-            (Some(i), None) => {
-                headers.remove(i);
-            }
-            (None, Some(v)) => headers.push(((*name).into(), (*v).into())),
-            (None, None) => {}
-        }
-    }
-    let mut out = match line {
-        Some(l) => l.replace("{resource}", &p.resource),
-        None => format!("GET {} HTTP/1.1", p.resource),
-    };
-    out.push_str("\r\n");
-    for (n, v) in headers {
-        out.push_str(&format!("{n}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    out
 }
 
 fn req(head: fn(&Parts) -> String) -> Request {
@@ -622,9 +604,13 @@ fn header_value(head: &str, name: &str) -> Option<String> {
 
 const LENGTHS: [usize; 7] = [0, 125, 126, 127, 128, 65535, 65536];
 
+/// The two kinds of data message, with their names.
+const KINDS: [(MessageKind, &str); 2] =
+    [(MessageKind::Text, "text"), (MessageKind::Binary, "binary")];
+
 fn framing(c: &mut Catalogue) {
     c.group(Group::Framing);
-    for (is_text, name) in [(true, "text"), (false, "binary")] {
+    for (kind, name) in KINDS {
         c.sub(
             "RFC 6455 §5.2",
             "The length has three forms: 7 bits for 0–125, 126 then 16 bits, 127 then 64 bits. The edges (125/126, 65535/65536) are where hand-written parsers slip: one byte off, or the 16-bit length read in the wrong byte order.",
@@ -636,26 +622,22 @@ fn framing(c: &mut Catalogue) {
                     LengthForm::minimal(len as u64).name()
                 ),
                 move || {
-                    let p = if is_text { ascii(len) } else { bytes(len) };
-                    let (out, reply) = if is_text {
-                        (text(p.clone()), t(p))
-                    } else {
-                        (bin(p.clone()), b(p))
-                    };
-                    answers(vec![send(vec![out])], vec![reply])
+                    let p = payload(kind, len);
+                    answers(
+                        vec![send(vec![whole(kind, p.clone())])],
+                        vec![echo(kind, p)],
+                    )
                 },
             );
         }
         c.add(
             format!("A {name} message of 65536 bytes written in pieces of 997 bytes"),
             move || {
-                let p = if is_text { ascii(65536) } else { bytes(65536) };
-                let (out, reply) = if is_text {
-                    (text(p.clone()), t(p))
-                } else {
-                    (bin(p.clone()), b(p))
-                };
-                answers(vec![chopped(vec![out], 997)], vec![reply])
+                let p = payload(kind, 65536);
+                answers(
+                    vec![chopped(vec![whole(kind, p.clone())], 997)],
+                    vec![echo(kind, p)],
+                )
             },
         );
     }
@@ -725,15 +707,18 @@ fn ping_pong(c: &mut Catalogue) {
         answers(vec![send(vec![ping(p.clone())])], vec![pg(p)])
     });
     c.add(
-        "A Ping of 125 bytes, the most a control frame holds",
-        || answers(vec![send(vec![ping(bytes(125))])], vec![pg(bytes(125))]),
+        format!("A Ping of {MAX} bytes, the most a control frame holds"),
+        || answers(vec![send(vec![ping(bytes(MAX))])], vec![pg(bytes(MAX))]),
     );
-    c.add("A Ping of 125 bytes written one byte at a time", || {
-        answers(
-            vec![chopped(vec![ping(bytes(125))], 1)],
-            vec![pg(bytes(125))],
-        )
-    });
+    c.add(
+        format!("A Ping of {MAX} bytes written one byte at a time"),
+        || {
+            answers(
+                vec![chopped(vec![ping(bytes(MAX))], 1)],
+                vec![pg(bytes(MAX))],
+            )
+        },
+    );
     c.add("A Ping, then a text message: answered in order", || {
         answers(
             vec![send(vec![ping("first"), text("second")])],
@@ -755,11 +740,19 @@ fn ping_pong(c: &mut Catalogue) {
         "RFC 6455 §5.5",
         "Control frames carry at most 125 bytes so that they fit between fragments of a long message. A server that accepts a bigger one lets a peer slip data past the limits meant for messages.",
     );
-    c.add("A Ping of 126 bytes", || {
-        fails(vec![send(vec![ping(bytes(126))])], vec![], PROTOCOL_ERROR)
+    c.add(format!("A Ping of {} bytes", MAX + 1), || {
+        fails(
+            vec![send(vec![ping(bytes(MAX + 1))])],
+            vec![],
+            PROTOCOL_ERROR,
+        )
     });
-    c.add("A Pong of 126 bytes", || {
-        fails(vec![send(vec![pong(bytes(126))])], vec![], PROTOCOL_ERROR)
+    c.add(format!("A Pong of {} bytes", MAX + 1), || {
+        fails(
+            vec![send(vec![pong(bytes(MAX + 1))])],
+            vec![],
+            PROTOCOL_ERROR,
+        )
     });
     c.sub(
         "RFC 6455 §5.5.3",
@@ -1195,7 +1188,7 @@ fn utf8(c: &mut Catalogue) {
                 let frames = if whole {
                     vec![text(seq.clone())]
                 } else {
-                    fragments(OpCode::Text, &seq, 1)
+                    fragments(MessageKind::Text, &seq, 1)
                 };
                 answers(vec![send(frames)], vec![t(seq.clone())])
             });
@@ -1215,7 +1208,7 @@ fn utf8(c: &mut Catalogue) {
                 let frames = if whole {
                     vec![text(seq.clone())]
                 } else {
-                    fragments(OpCode::Text, &seq, 1)
+                    fragments(MessageKind::Text, &seq, 1)
                 };
                 fails(vec![send(frames)], vec![], INVALID_DATA)
             });
@@ -1355,20 +1348,30 @@ fn closing(c: &mut Catalogue) {
             &[Some(1000)],
         )
     });
-    c.add("A Close with a reason of 123 bytes (125 in all)", || {
-        closes(
-            vec![send(vec![close(1000, &ascii(123))])],
-            vec![],
-            &[Some(1000)],
-        )
-    });
-    c.add("A Close with a reason of 124 bytes (126 in all)", || {
-        fails(
-            vec![send(vec![close(1000, &ascii(124))])],
-            vec![],
-            PROTOCOL_ERROR,
-        )
-    });
+    c.add(
+        format!("A Close with a reason of {MAX_REASON} bytes ({MAX} in all)"),
+        || {
+            closes(
+                vec![send(vec![close(1000, &ascii(MAX_REASON))])],
+                vec![],
+                &[Some(1000)],
+            )
+        },
+    );
+    c.add(
+        format!(
+            "A Close with a reason of {} bytes ({} in all)",
+            MAX_REASON + 1,
+            MAX + 1
+        ),
+        || {
+            fails(
+                vec![send(vec![close(1000, &ascii(MAX_REASON + 1))])],
+                vec![],
+                PROTOCOL_ERROR,
+            )
+        },
+    );
     c.add("A Close with a reason in Greek", || {
         closes(
             vec![send(vec![close(1000, "κόσμε".as_bytes())])],
@@ -1495,43 +1498,26 @@ fn size(n: usize) -> String {
 fn limits(c: &mut Catalogue) {
     c.group(Group::Limits);
     let why_big = "Real messages are big: files, snapshots, logs. A server may set a limit, and then refuses bigger messages with 1009; what it must not do is cut them, stall, or run out of memory on the way.";
-    for is_text in [true, false] {
-        let kind = if is_text { "text" } else { "binary" };
-        let make = move |p: Vec<u8>| if is_text { t(p) } else { b(p) };
-        let payload = move |n: usize| if is_text { ascii(n) } else { bytes(n) };
+    for (kind, name) in KINDS {
+        let answered = move |p: Vec<u8>| Expect::Answers {
+            replies: vec![echo(kind, p)],
+            too_big_ok: true,
+        };
         c.sub("RFC 6455 §5.2, §10.4", why_big);
         for n in BIG {
-            c.add(format!("A {kind} message of {}", size(n)), move || Body {
-                steps: vec![send(vec![if is_text {
-                    text(payload(n))
-                } else {
-                    bin(payload(n))
-                }])],
-                expect: Expect::Answers {
-                    replies: vec![make(payload(n))],
-                    too_big_ok: true,
-                },
+            c.add(format!("A {name} message of {}", size(n)), move || Body {
+                steps: vec![send(vec![whole(kind, payload(kind, n))])],
+                expect: answered(payload(kind, n)),
             });
         }
         c.sub("RFC 6455 §5.4, §10.4", why_big);
         for f in FRAME_SIZES {
             let n = 4 << 20;
             c.add(
-                format!("A {kind} message of 4 MiB in frames of {}", size(f)),
+                format!("A {name} message of 4 MiB in frames of {}", size(f)),
                 move || Body {
-                    steps: vec![send(fragments(
-                        if is_text {
-                            OpCode::Text
-                        } else {
-                            OpCode::Binary
-                        },
-                        &payload(n),
-                        f,
-                    ))],
-                    expect: Expect::Answers {
-                        replies: vec![make(payload(n))],
-                        too_big_ok: true,
-                    },
+                    steps: vec![send(fragments(kind, &payload(kind, n), f))],
+                    expect: answered(payload(kind, n)),
                 },
             );
         }
@@ -1542,20 +1528,10 @@ fn limits(c: &mut Catalogue) {
         for w in WRITE_SIZES {
             let n = 1 << 20;
             c.add(
-                format!("A {kind} message of 1 MiB written in pieces of {w} bytes"),
+                format!("A {name} message of 1 MiB written in pieces of {w} bytes"),
                 move || Body {
-                    steps: vec![chopped(
-                        vec![if is_text {
-                            text(payload(n))
-                        } else {
-                            bin(payload(n))
-                        }],
-                        w,
-                    )],
-                    expect: Expect::Answers {
-                        replies: vec![make(payload(n))],
-                        too_big_ok: true,
-                    },
+                    steps: vec![chopped(vec![whole(kind, payload(kind, n))], w)],
+                    expect: answered(payload(kind, n)),
                 },
             );
         }
@@ -1565,20 +1541,13 @@ fn limits(c: &mut Catalogue) {
         );
         for n in ROUND_SIZES {
             c.add(
-                format!("1000 {kind} messages of {} in a row", size(n)),
+                format!("1000 {name} messages of {} in a row", size(n)),
                 move || {
-                    let outs = (0..1000)
-                        .map(|_| {
-                            if is_text {
-                                text(payload(n))
-                            } else {
-                                bin(payload(n))
-                            }
-                        })
-                        .collect();
                     answers(
-                        vec![send(outs)],
-                        (0..1000).map(|_| make(payload(n))).collect(),
+                        vec![send(
+                            (0..1000).map(|_| whole(kind, payload(kind, n))).collect(),
+                        )],
+                        (0..1000).map(|_| echo(kind, payload(kind, n))).collect(),
                     )
                 },
             );

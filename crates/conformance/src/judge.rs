@@ -3,6 +3,7 @@
 
 use crate::case::{Expect, HandshakeExpect, Reply, describe_replies};
 use crate::report::Verdict;
+use crate::run::Timing;
 
 /// Something the server sent, taken apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -589,9 +590,6 @@ fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, S
         }
     }
 }
-
-/// Re-exported for the judging's tests.
-pub use crate::run::Timing;
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,7 @@ use wire::opcode::OpCode;
 use crate::case::{Expect, Out, Parts, Step};
 use crate::cases::{Body, Case};
 use crate::judge::{Got, Observed, judge};
-use crate::report::{CaseResult, FrameView, MAX_FRAME_HEX, MAX_FRAMES, Side};
+use crate::report::{CaseResult, FrameView, MAX_FRAME_HEX, MAX_FRAMES, Side, Verdict};
 
 /// What a read brought.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -378,20 +378,32 @@ pub async fn run_case<C: Connector>(c: &mut C, case: &Case, timing: &Timing) -> 
     }
     let (verdict, detail) = judge(&body.expect, &observed, timing);
     CaseResult {
-        id: case.id.clone(),
-        group: case.group,
-        title: case.title.clone(),
-        expected: body.expect.describe(),
-        non_strict: body.expect.non_strict(),
-        codes: body.expect.codes(),
-        rfc: case.rfc.to_owned(),
-        why: case.why.to_owned(),
-        verdict,
-        detail,
         response: observed.response.clone(),
         frames,
         frames_left_out: left_out,
         millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        ..result(case, &body.expect, verdict, detail)
+    }
+}
+
+/// The result of `case` with `verdict` and `detail`, with no response, no
+/// frames and no time yet.
+pub fn result(case: &Case, expect: &Expect, verdict: Verdict, detail: String) -> CaseResult {
+    CaseResult {
+        id: case.id.clone(),
+        group: case.group,
+        title: case.title.clone(),
+        expected: expect.describe(),
+        non_strict: expect.non_strict(),
+        codes: expect.codes(),
+        rfc: case.rfc.to_owned(),
+        why: case.why.to_owned(),
+        verdict,
+        detail,
+        response: None,
+        frames: Vec::new(),
+        frames_left_out: 0,
+        millis: 0,
     }
 }
 
@@ -560,7 +572,6 @@ fn encode_out<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mut C, out: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Verdict;
     use wire::handshake::respond;
 
     /// A server in memory: it answers the handshake, Pings (unless told

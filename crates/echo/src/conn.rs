@@ -321,6 +321,32 @@ pub(crate) async fn close_with<S>(
     .await;
 }
 
+/// Answers what the page sends on a socket where only the server talks (the
+/// tap, a conformance run): Pings get Pongs, other messages are ignored, a
+/// Close is answered. False when the connection is over.
+pub(crate) async fn answer_listener<S>(
+    ws: &mut WebSocket<S>,
+    incoming: Result<Incoming, Failure>,
+    deadline: Duration,
+) -> bool
+where
+    S: AsyncRead + AsyncWrite + Readiness + Unpin,
+{
+    match incoming {
+        Ok(Incoming::Close(_)) => {
+            let _ = within(deadline, ws.send_back(OpCode::Close)).await;
+            false
+        }
+        Ok(Incoming::Ping) => within(deadline, ws.send_back(OpCode::Pong)).await,
+        Ok(_) => true,
+        Err(Failure::Protocol { code, reason }) => {
+            close_with(ws, code, &reason, deadline).await;
+            false
+        }
+        Err(Failure::Io(_)) => false,
+    }
+}
+
 /// The echo loop: every text and binary message goes back unchanged.
 async fn echo<S>(
     mut ws: WebSocket<S>,
@@ -477,22 +503,8 @@ where
                 break (POLICY, "no /echo claimed this session in time");
             },
             _ = sleep_until(last_traffic + idle) => break (AWAY, "idle timeout"),
-            incoming = ws.next() => match incoming {
-                Ok(Incoming::Close(_)) => {
-                    let _ = within(send_deadline, ws.send_back(OpCode::Close)).await;
-                    return;
-                }
-                Ok(Incoming::Ping) => {
-                    if !within(send_deadline, ws.send_back(OpCode::Pong)).await {
-                        return;
-                    }
-                }
-                Ok(_) => {}
-                Err(Failure::Protocol { code, reason }) => {
-                    close_with(&mut ws, code, &reason, send_deadline).await;
-                    return;
-                }
-                Err(Failure::Io(_)) => return,
+            incoming = ws.next() => if !answer_listener(&mut ws, incoming, send_deadline).await {
+                return;
             },
             _ = shutdown.changed() => break (AWAY, "server shutting down"),
         }

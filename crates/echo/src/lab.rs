@@ -17,7 +17,7 @@ use tracing::info;
 use wire::OpCode;
 use wslab_probe::{Admit, NetConnector, Reach, Target, run_all};
 
-use crate::conn::{Admission, Shared, SocketGuard, close_with, within};
+use crate::conn::{Admission, Shared, SocketGuard, answer_listener, close_with, within};
 use crate::ws::{Failure, Incoming, Readiness, WebSocket};
 
 /// The largest request a page sends, in bytes.
@@ -150,23 +150,9 @@ where
                 }
                 None => return,
             },
-            incoming = ws.next() => match incoming {
-                // The page closed (or went): the run stops with it.
-                Ok(Incoming::Close(_)) => {
-                    let _ = within(deadline, ws.send_back(OpCode::Close)).await;
-                    return;
-                }
-                Ok(Incoming::Ping) => {
-                    if !within(deadline, ws.send_back(OpCode::Pong)).await {
-                        return;
-                    }
-                }
-                Ok(_) => {}
-                Err(Failure::Protocol { code, reason }) => {
-                    close_with(&mut ws, code, &reason, deadline).await;
-                    return;
-                }
-                Err(Failure::Io(_)) => return,
+            // The page closing (or going) stops the run with it.
+            incoming = ws.next() => if !answer_listener(&mut ws, incoming, deadline).await {
+                return;
             },
             _ = shutdown.changed() => {
                 close_with(&mut ws, AWAY, "server shutting down", crate::CLOSE_WAIT).await;

@@ -18,7 +18,7 @@ use wire::uri::{WsUri, parse_uri};
 
 use conformance::cases::Case;
 use conformance::report::{CaseResult, Event, Report, Verdict};
-use conformance::run::{Connector, Recv, Timing, Transport, run_case};
+use conformance::run::{Connector, Recv, Timing, Transport, result, run_case};
 
 /// How long a TCP connect and a TLS handshake may take, each.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -166,6 +166,8 @@ pub struct NetConnector {
     target: Target,
     tls: Option<TlsConnector>,
     admit: Option<Admit>,
+    /// State of the stand-in generator, used only when the OS has no randomness.
+    fallback: u64,
 }
 
 impl NetConnector {
@@ -181,10 +183,14 @@ impl NetConnector {
             .map(|b| b.with_root_certificates(roots).with_no_client_auth());
             config.ok().map(|c| TlsConnector::from(Arc::new(c)))
         });
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
         NetConnector {
             target,
             tls: tls.flatten(),
             admit,
+            fallback: seed | 1,
         }
     }
 }
@@ -261,13 +267,13 @@ impl Connector for NetConnector {
 
     fn random(&mut self, out: &mut [u8]) {
         if getrandom::fill(out).is_err() {
-            // No OS randomness: keys still differ per frame, as the tests need.
-            let mut x = Instant::now().elapsed().as_nanos() as u64 ^ 0x9E37_79B9_7F4A_7C15;
+            // No OS randomness: a xorshift generator, so keys still differ per frame.
             for b in out.iter_mut() {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                *b = x as u8;
+                let x = &mut self.fallback;
+                *x ^= *x << 13;
+                *x ^= *x >> 7;
+                *x ^= *x << 17;
+                *b = (*x >> 24) as u8;
             }
         }
     }
@@ -276,22 +282,7 @@ impl Connector for NetConnector {
 /// A result for a case that was not run, saying why.
 fn not_run(case: &Case, why: &str) -> CaseResult {
     let body = (case.body)();
-    CaseResult {
-        id: case.id.clone(),
-        group: case.group,
-        title: case.title.clone(),
-        expected: body.expect.describe(),
-        non_strict: body.expect.non_strict(),
-        codes: body.expect.codes(),
-        rfc: case.rfc.to_owned(),
-        why: case.why.to_owned(),
-        verdict: Verdict::Fail,
-        detail: format!("Not run: {why}"),
-        response: None,
-        frames: Vec::new(),
-        frames_left_out: 0,
-        millis: 0,
-    }
+    result(case, &body.expect, Verdict::Fail, format!("Not run: {why}"))
 }
 
 /// Runs `cases` in order against the connector's target, telling `on` of

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::frame::MAX_CONTROL_PAYLOAD;
+
 /// A registered close code, with what it means and whether it may be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CloseCodeInfo {
@@ -173,7 +175,7 @@ pub fn is_valid_on_wire(code: u16) -> bool {
 
 /// The longest close reason: a control frame carries at most 125 bytes, less
 /// the 2-byte code (§5.5).
-pub const MAX_REASON: usize = 123;
+pub const MAX_REASON: usize = MAX_CONTROL_PAYLOAD - 2;
 
 /// Whether page code may pass `code` to a browser's `WebSocket.close()`:
 /// only 1000 and 3000–4999; the browser throws InvalidAccessError for any
@@ -260,7 +262,7 @@ impl ClosePayload {
             }),
             [_] => Err(CloseError::OneByte),
             [hi, lo, reason @ ..] => {
-                if payload.len() > 125 {
+                if payload.len() > MAX_CONTROL_PAYLOAD {
                     return Err(CloseError::TooLong { len: payload.len() });
                 }
                 let code = u16::from_be_bytes([*hi, *lo]);

@@ -16,7 +16,7 @@
 use std::fmt;
 
 use crate::close::{CloseError, ClosePayload};
-use crate::frame::{Frame, FrameHeader, LengthForm};
+use crate::frame::{Frame, FrameHeader, LengthForm, MAX_CONTROL_PAYLOAD};
 use crate::mask::apply_mask;
 use crate::opcode::OpCode;
 
@@ -359,7 +359,7 @@ pub(crate) fn mask_error(sender: Option<Role>, b1: u8) -> Option<FrameError> {
 pub(crate) fn control_length_error(b0: u8, b1: u8, len: Option<u64>) -> Option<FrameError> {
     let opcode = OpCode::from_nibble(b0);
     let len7 = b1 & 0x7F;
-    (opcode.is_control() && len7 > 125).then(|| FrameError {
+    (opcode.is_control() && usize::from(len7) > MAX_CONTROL_PAYLOAD).then(|| FrameError {
         offset: 1,
         bits: Some((9, 7)),
         kind: FrameErrorKind::ControlTooLong {

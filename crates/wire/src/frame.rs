@@ -15,6 +15,10 @@
 use crate::mask::{MaskKey, apply_mask};
 use crate::opcode::OpCode;
 
+/// The most payload a control frame (Close, Ping, Pong) may carry (§5.5):
+/// what fits in the 7-bit length field alone.
+pub const MAX_CONTROL_PAYLOAD: usize = 125;
+
 /// How the payload length is written (§5.2): in the 7-bit field alone, or
 /// with a 16-bit or 64-bit extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
