@@ -8,10 +8,19 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__wslabCsp.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
 });
 
-// Once loaded, the app works offline (see sw.js).
+// The pages only the full build holds (route.rs, `Route::needs_full`; a test
+// keeps the two lists equal). Every other page starts the small reader build,
+// which hands these pages over to the full build with a page load.
+const FULL = ["/handshake", "/uris", "/lifecycle", "/frames", "/live", "/illustrated", "/conformance", "/quiz"];
+const path = location.pathname.replace(/\/+$/, "") || "/";
+const build = FULL.includes(path) ? "wslab" : "wslab-reader";
+
+const { default: init } = await import(`/${build}.js`);
+await init({ module_or_path: `/${build}_bg.wasm` });
+window.__wslabBuild = build;
+
+// Once loaded, the site works offline (see sw.js). Registered after the app
+// runs, so keeping the other pages does not compete with the first one.
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js").catch((error) => console.warn("offline mode unavailable:", error));
 }
-
-import init from "/wslab.js";
-await init({ module_or_path: "/wslab_bg.wasm" });

@@ -1,12 +1,28 @@
-// wslab's service worker: the app works offline once it has been loaded.
+// wslab's service worker: the site works offline once it has been opened.
 // Network first (so a new version is picked up when online), the cache when
-// the network fails. Every page is the same index.html (the app routes itself).
+// the network fails. Installing keeps both builds of the app and every page,
+// so a lab opened offline for the first time still starts.
 
-const CACHE = "wslab-v1";
-const SHELL = ["/", "/index.html", "/boot.js", "/wslab.js", "/wslab_bg.wasm", "/style.css", "/favicon.svg"];
+const CACHE = "wslab-v2";
+// Filled in at build time by wslab-prerender with every page's address.
+const PAGES = ["/"];
+const ASSETS = [
+  "/boot.js",
+  "/wslab.js",
+  "/wslab_bg.wasm",
+  "/wslab-reader.js",
+  "/wslab-reader_bg.wasm",
+  "/style.css",
+  "/favicon.svg",
+];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll([...PAGES, ...ASSETS]))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => {
@@ -24,16 +40,24 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) {
     return;
   }
+  // A page is kept under its path (the query only sets the page's state);
+  // an unknown page offline falls back to the start page, which routes itself.
   const isPage = request.mode === "navigate";
+  const key = isPage ? url.pathname.replace(/\/+$/, "") || "/" : request;
   event.respondWith(
     fetch(request)
       .then((response) => {
         if (response.ok) {
           const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(isPage ? "/index.html" : request, copy));
+          caches.open(CACHE).then((cache) => cache.put(key, copy));
         }
         return response;
       })
-      .catch(() => caches.match(isPage ? "/index.html" : request).then((hit) => hit || Response.error())),
+      .catch(() =>
+        caches
+          .match(key)
+          .then((hit) => hit || (isPage ? caches.match("/") : undefined))
+          .then((hit) => hit || Response.error()),
+      ),
   );
 });

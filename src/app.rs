@@ -1,21 +1,144 @@
-//! The root component: router, progress and theme, header, navigation, page, footer.
+//! The root component: progress and theme, header, navigation, page, footer.
+//!
+//! Two builds share this frame ([`Pages`]): the **full** app ([`Full`],
+//! binary `wslab`: every page, routed in the page by yew-router) and the
+//! **reader** ([`Reader`], binary `wslab-reader`: the start page, the pure
+//! lessons and the 404 page, with no client-side router: its links load the
+//! next page, which the host serves prerendered). `assets/boot.js` picks the
+//! build by path ([`Route::needs_full`]), and the reader hands the other pages
+//! to the full build with a page load (`pages::Handoff`).
+//!
+//! The same [`Frame`] also renders natively under [`StaticApp`], which
+//! `wslab-prerender` turns into each route's HTML file at build time. When the
+//! app starts it renders into the hidden `#app` element and, once its first
+//! render is done, removes the prerendered `#prerendered` copy and shows
+//! itself in one step, so the page does not flash.
 
-use gloo_storage::{LocalStorage, Storage};
 use yew::prelude::*;
+use yew_router::history::{AnyHistory, History, MemoryHistory};
 use yew_router::prelude::*;
 
+use crate::components::lesson_view::{self, Examples};
+use crate::components::link::{CurrentRoute, Spa};
 use crate::components::{Footer, Header, Nav};
-use crate::route::{Route, switch};
+use crate::route::{Route, reader_switch, switch};
+use crate::services::browser;
 use crate::state::progress::{self, LoadNotice, Progress, ProgressContext};
 use crate::state::theme::{self, Theme};
 
-/// The whole app, routed by the browser's address bar.
+/// The element the app renders into (hidden until its first render is done).
+pub const APP_ROOT_ID: &str = "app";
+/// The element holding the page `wslab-prerender` wrote at build time.
+pub const PRERENDERED_ID: &str = "prerendered";
+
+/// A build of the app: what renders below the root. Chosen at compile time,
+/// so each binary links only its own pages and machinery.
+pub trait Pages: PartialEq + 'static {
+    /// The tree below the root.
+    fn root() -> Html;
+}
+
+/// Every page, routed in the page (binary `wslab`).
+#[derive(PartialEq)]
+pub struct Full;
+
+impl Pages for Full {
+    fn root() -> Html {
+        html! { <BrowserRouter><Shell /></BrowserRouter> }
+    }
+}
+
+/// The start page, the pure lessons and the 404 page (binary `wslab-reader`).
+#[derive(PartialEq)]
+pub struct Reader;
+
+impl Pages for Reader {
+    fn root() -> Html {
+        html! { <ReaderShell /> }
+    }
+}
+
+/// The whole app of build `P`.
 #[function_component(App)]
-pub fn app() -> Html {
+pub fn app<P: Pages>() -> Html {
+    use_effect_with((), |_| take_over_prerendered());
+    P::root()
+}
+
+/// Mounts build `P` into `#app` (or the body, when the page has no such
+/// element). Called by the binaries' `main`.
+pub fn start<P: Pages>() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(APP_ROOT_ID));
+    match root {
+        Some(root) => yew::Renderer::<App<P>>::with_root(root).render(),
+        None => yew::Renderer::<App<P>>::new().render(),
+    };
+}
+
+/// Replaces the prerendered page with the running app in one step.
+fn take_over_prerendered() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(old) = document.get_element_by_id(PRERENDERED_ID) {
+        old.remove();
+    }
+    if let Some(root) = document.get_element_by_id(APP_ROOT_ID) {
+        let _ = root.remove_attribute("hidden");
+    }
+}
+
+/// Props of [`StaticApp`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct StaticAppProps {
+    /// The path to render, e.g. `/frames`.
+    pub path: String,
+}
+
+/// The full app at one fixed path, for rendering to HTML natively (no
+/// browser: the router's history is in memory, nothing is stored, no effect
+/// runs).
+#[function_component(StaticApp)]
+pub fn static_app(props: &StaticAppProps) -> Html {
+    let history = use_memo(props.path.clone(), |path| {
+        let history = MemoryHistory::new();
+        history.push(path.clone());
+        AnyHistory::from(history)
+    });
     html! {
-        <BrowserRouter>
+        <Router history={(*history).clone()}>
             <Shell />
-        </BrowserRouter>
+        </Router>
+    }
+}
+
+/// The full build's frame: the page for the router's route, links that
+/// navigate in the page. Separate from [`App`] so tests can mount it inside
+/// a router of their own.
+#[function_component(Shell)]
+pub fn shell() -> Html {
+    let route = use_route::<Route>();
+    html! {
+        <ContextProvider<Spa> context={Spa(browser::push_url)}>
+            <Frame {route} examples={Examples(lesson_view::example)}>
+                <Switch<Route> render={switch} />
+            </Frame>
+        </ContextProvider<Spa>>
+    }
+}
+
+/// The reader build's frame: the page for the address bar's path; links load
+/// the next page.
+#[function_component(ReaderShell)]
+pub fn reader_shell() -> Html {
+    let route = use_memo((), |_| Route::recognize(&browser::location_path()));
+    let route = *route;
+    html! {
+        <Frame {route} examples={Examples(lesson_view::reader_example)}>
+            { reader_switch(route.unwrap_or(Route::NotFound)) }
+        </Frame>
     }
 }
 
@@ -28,16 +151,23 @@ pub struct ThemeContext {
     pub cycle: Callback<()>,
 }
 
-/// The page frame around every route, with the app-wide state. Separate from
-/// [`App`] so tests can mount it inside a router of their own.
-#[function_component(Shell)]
-pub fn shell() -> Html {
+/// Props of [`Frame`].
+#[derive(Properties, PartialEq)]
+pub struct FrameProps {
+    /// The page shown, if the path names one.
+    pub route: Option<Route>,
+    /// How this build renders a lesson's examples.
+    pub examples: Examples,
+    /// The page.
+    pub children: Html,
+}
+
+/// The page frame around every route, with the app-wide state: progress,
+/// theme, the current route and the build's example renderer.
+#[function_component(Frame)]
+pub fn frame(props: &FrameProps) -> Html {
     let loaded = use_memo((), |_| {
-        let stored: Option<String> = LocalStorage::raw()
-            .get_item(progress::STORAGE_KEY)
-            .ok()
-            .flatten();
-        progress::parse(stored.as_deref())
+        progress::parse(browser::stored(progress::STORAGE_KEY).as_deref())
     });
     let progress = use_reducer({
         let loaded = loaded.clone();
@@ -47,21 +177,20 @@ pub fn shell() -> Html {
     {
         // Persisting is an effect of the state changing, not part of the reducer.
         use_effect_with((*progress).clone(), |p: &Progress| {
-            if let Ok(text) = serde_json::to_string(p) {
-                let _ = LocalStorage::raw().set_item(progress::STORAGE_KEY, &text);
-            }
+            browser::store(progress::STORAGE_KEY, &progress::to_json(p));
         });
     }
 
-    let theme = use_state(|| {
-        let stored: Option<String> = LocalStorage::raw()
-            .get_item(theme::STORAGE_KEY)
-            .ok()
-            .flatten();
-        Theme::parse(stored.as_deref())
+    use_effect_with(props.route, |route: &Option<Route>| {
+        if let (Some(route), Some(document)) = (route, web_sys::window().and_then(|w| w.document()))
+        {
+            document.set_title(&route.document_title());
+        }
     });
+
+    let theme = use_state(|| Theme::parse(browser::stored(theme::STORAGE_KEY).as_deref()));
     use_effect_with(*theme, |t: &Theme| {
-        let _ = LocalStorage::raw().set_item(theme::STORAGE_KEY, t.name());
+        browser::store(theme::STORAGE_KEY, t.name());
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -85,6 +214,8 @@ pub fn shell() -> Html {
     };
 
     html! {
+        <ContextProvider<Examples> context={props.examples}>
+        <ContextProvider<CurrentRoute> context={CurrentRoute(props.route)}>
         <ContextProvider<ProgressContext> context={progress}>
         <ContextProvider<ThemeContext> context={theme_ctx}>
             <div class="shell">
@@ -102,12 +233,14 @@ pub fn shell() -> Html {
                 <div class="layout">
                     <Nav />
                     <main id="main" class="page" tabindex="-1">
-                        <Switch<Route> render={switch} />
+                        { props.children.clone() }
                     </main>
                 </div>
                 <Footer />
             </div>
         </ContextProvider<ThemeContext>>
         </ContextProvider<ProgressContext>>
+        </ContextProvider<CurrentRoute>>
+        </ContextProvider<Examples>>
     }
 }

@@ -1,13 +1,16 @@
 //! wslab: an interactive WebSocket protocol lab, built with Yew.
 //!
-//! `main.rs` only mounts [`App`]; components live here so that the
-//! wasm-bindgen tests in `tests/web.rs` can mount and inspect them.
+//! The binaries only mount [`App`] (`main.rs`: every page; `bin/reader.rs`:
+//! the small first-load build) or render it to HTML (`bin/prerender.rs`);
+//! components live here so that the wasm-bindgen tests in `tests/web.rs` can
+//! mount and inspect them.
 
 pub mod app;
 pub mod components;
 pub mod content;
 pub mod hooks;
 pub mod pages;
+pub mod prerender;
 pub mod route;
 pub mod services;
 pub mod state;

@@ -1,5 +1,6 @@
-//! Mounts the app. Everything else lives in the library so tests can reach it.
+//! Mounts the full app (every page). Everything else lives in the library so
+//! tests can reach it.
 
 fn main() {
-    yew::Renderer::<wslab::App>::new().render();
+    wslab::app::start::<wslab::app::Full>();
 }

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::content::lessons;
 use crate::pages;
 
 /// Every page of the app, one per URL.
@@ -81,6 +82,14 @@ impl Route {
         }
     }
 
+    /// The browser tab's title on this page.
+    pub fn document_title(self) -> String {
+        match self {
+            Route::Home => "wslab — the WebSocket protocol, down to the bit".to_owned(),
+            other => format!("{} — wslab", other.title()),
+        }
+    }
+
     /// One sentence on what the learner does on the page.
     pub fn summary(self) -> &'static str {
         match self {
@@ -116,6 +125,19 @@ impl Route {
     }
 }
 
+impl Route {
+    /// True for the pages only the full build holds (the labs, and the
+    /// lessons with a lab in them); the reader build (`app::Reader`) holds
+    /// the others. `assets/boot.js` lists the same paths (a test keeps the
+    /// two equal).
+    pub fn needs_full(self) -> bool {
+        !matches!(
+            self,
+            Route::Home | Route::Heartbeats | Route::Summary | Route::NotFound
+        )
+    }
+}
+
 /// `/quiz?lesson=<id>` shows that lesson's questions first.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuizFor {
@@ -138,12 +160,61 @@ pub fn switch(route: Route) -> Html {
         Route::Uris => html! { <pages::Uris /> },
         Route::Frames => html! { <pages::Frames /> },
         Route::Lifecycle => html! { <pages::Lifecycle /> },
-        Route::Heartbeats => html! { <pages::LessonPage route={Route::Heartbeats} /> },
-        Route::Summary => html! { <pages::LessonPage route={Route::Summary} /> },
+        Route::Heartbeats => {
+            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
+        }
+        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
         Route::Quiz => html! { <pages::Quiz /> },
         Route::Live => html! { <pages::Live /> },
         Route::Illustrated => html! { <pages::Illustrated /> },
         Route::Conformance => html! { <pages::Conformance /> },
         Route::NotFound => html! { <pages::NotFound /> },
+    }
+}
+
+/// Renders the page for a route in the reader build: its own pages, and a
+/// hand-over to the full build for the rest. Only the pages named here are
+/// compiled into `wslab-reader`.
+pub fn reader_switch(route: Route) -> Html {
+    if route.needs_full() {
+        return html! { <pages::Handoff {route} /> };
+    }
+    match route {
+        Route::Home => html! { <pages::Home /> },
+        Route::Heartbeats => {
+            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
+        }
+        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
+        _ => html! { <pages::NotFound /> },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yew_router::Routable;
+
+    /// `assets/boot.js` picks the build by path before any Rust runs; its
+    /// list must be exactly the pages the reader build does not hold.
+    #[test]
+    fn boot_js_loads_the_full_build_for_exactly_the_pages_only_it_holds() {
+        let boot = include_str!("../assets/boot.js");
+        let line = boot
+            .lines()
+            .find(|l| l.starts_with("const FULL = ["))
+            .expect("boot.js declares const FULL = [...]");
+        let listed: Vec<&str> = line
+            .split('"')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s)
+            .collect();
+        let needs: Vec<String> = Route::CHAPTER
+            .iter()
+            .filter(|r| r.needs_full())
+            .map(|r| r.to_path())
+            .collect();
+        assert_eq!(listed, needs);
+        assert!(!Route::NotFound.needs_full());
     }
 }

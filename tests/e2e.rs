@@ -20,10 +20,7 @@ async fn echo_round_trip_through_a_real_browser_websocket() {
     let driver = &browser.driver;
 
     let url = echo.echo_url();
-    driver
-        .goto(site.url(&format!("/live?url={url}")))
-        .await
-        .unwrap();
+    browser.open(site.url(&format!("/live?url={url}"))).await;
     let field = driver.query(By::Id("echo-url")).first().await.unwrap();
     assert_eq!(
         field.prop("value").await.unwrap().as_deref(),
@@ -44,7 +41,7 @@ async fn every_route_loads_from_its_own_url() {
     let browser = Browser::start().await;
     for route in Route::CHAPTER {
         let path = route.to_path();
-        browser.driver.goto(site.url(&path)).await.unwrap();
+        browser.open(site.url(&path)).await;
         let title = route.title();
         browser
             .wait_text(By::Css("main h1"), &format!("heading of {path}"), |t| {
@@ -52,11 +49,7 @@ async fn every_route_loads_from_its_own_url() {
             })
             .await;
     }
-    browser
-        .driver
-        .goto(site.url("/nowhere/at/all"))
-        .await
-        .unwrap();
+    browser.open(site.url("/nowhere/at/all")).await;
     browser
         .wait_text(By::Css("main h1"), "the not-found page", |t| {
             t == Route::NotFound.title()
@@ -73,13 +66,12 @@ async fn handshake_lab_answers_typing_and_round_trips_through_its_url() {
 
     // A deep link with a key puts it in the request and computes its accept.
     let key = "AQIDBAUGBwgJCgsMDQ4PEA==";
-    driver
-        .goto(site.url(&format!(
+    browser
+        .open(site.url(&format!(
             "/handshake?key={}",
             key.replace('+', "%2B").replace('=', "%3D")
         )))
-        .await
-        .unwrap();
+        .await;
     let expected = wire::handshake::accept_key(key);
     browser
         .wait_text(By::Id("accept-value"), "the accept value", |t| {
@@ -135,7 +127,7 @@ async fn handshake_lab_answers_typing_and_round_trips_through_its_url() {
             u.contains("req=") && u.contains("Version%3A+7")
         })
         .await;
-    driver.goto(&url).await.unwrap();
+    browser.open(&url).await;
     browser
         .wait_text(By::Id("handshake-status"), "426 after reload", |t| {
             t == "426"
@@ -159,10 +151,8 @@ async fn uri_explorer_deep_link() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     browser
-        .driver
-        .goto(site.url("/uris?uri=wss%3A%2F%2Fexample.com%3A8443%2Fchat%3Froom%3D1"))
-        .await
-        .unwrap();
+        .open(site.url("/uris?uri=wss%3A%2F%2Fexample.com%3A8443%2Fchat%3Froom%3D1"))
+        .await;
     browser
         .wait_text(By::Id("uri-request-line"), "the request line", |t| {
             t == "GET /chat?room=1 HTTP/1.1"
@@ -174,10 +164,8 @@ async fn uri_explorer_deep_link() {
         })
         .await;
     browser
-        .driver
-        .goto(site.url("/uris?uri=ws%3A%2F%2Fexample.com%2F%23top"))
-        .await
-        .unwrap();
+        .open(site.url("/uris?uri=ws%3A%2F%2Fexample.com%2F%23top"))
+        .await;
     browser
         .wait_text(By::Id("uri-error"), "the fragment error", |t| {
             t.contains("fragment")
@@ -193,10 +181,7 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
     let driver = &browser.driver;
 
     // Build it through the controls, starting from a binary unmasked frame.
-    driver
-        .goto(site.url("/frames?op=2&mask=0&p=x"))
-        .await
-        .unwrap();
+    browser.open(site.url("/frames?op=2&mask=0&p=x")).await;
     browser
         .wait_text(By::Id("fb-wire-hex"), "the starting frame", |t| {
             t == "82 01 78"
@@ -233,10 +218,9 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
     for example in wire::examples::rfc_5_7() {
         let hex = wire::hex::to_hex(&example.bytes).replace(' ', "");
         let from = example.sender;
-        driver
-            .goto(site.url(&format!("/frames?hex={hex}&dfrom={from}")))
-            .await
-            .unwrap();
+        browser
+            .open(site.url(&format!("/frames?hex={hex}&dfrom={from}")))
+            .await;
         let frames = if example.bytes[0] == 0x01 { 2 } else { 1 };
         browser
             .wait_text(By::Id("decoder-status"), example.name, |t| {
@@ -257,7 +241,7 @@ async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     let driver = &browser.driver;
-    driver.goto(site.url("/quiz")).await.unwrap();
+    browser.open(site.url("/quiz")).await;
     browser.click(By::Id("mcq-101-0")).await;
     browser.click(By::Css("#mcq-101 button")).await;
     browser
@@ -266,8 +250,8 @@ async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
         })
         .await;
 
-    driver.goto(site.url("/")).await.unwrap();
-    driver.refresh().await.unwrap();
+    browser.open(site.url("/")).await;
+    browser.reload().await;
     let bar = browser
         .wait_attr(
             By::Id("chapter-progress"),
@@ -286,7 +270,7 @@ async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
         )
         .await
         .unwrap();
-    driver.refresh().await.unwrap();
+    browser.reload().await;
     browser
         .wait_text(By::Id("progress-notice"), "the notice", |t| {
             t.contains("could not be read")
@@ -308,7 +292,7 @@ async fn theme_choice_is_applied_and_remembered() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     let driver = &browser.driver;
-    driver.goto(site.url("/")).await.unwrap();
+    browser.open(site.url("/")).await;
     let theme = || async {
         driver
             .execute(
@@ -334,7 +318,7 @@ async fn theme_choice_is_applied_and_remembered() {
         .wait_text(By::Id("theme-switch"), "dark", |t| t == "Theme: dark")
         .await;
     assert_eq!(theme().await, serde_json::json!("dark"));
-    driver.refresh().await.unwrap();
+    browser.reload().await;
     browser
         .wait_text(By::Id("theme-switch"), "dark after reload", |t| {
             t == "Theme: dark"
@@ -361,7 +345,7 @@ async fn every_page_runs_under_the_content_security_policy() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     for path in all_paths() {
-        browser.driver.goto(site.url(&path)).await.unwrap();
+        browser.open(site.url(&path)).await;
         browser
             .wait_text(By::Css("main h1"), &format!("the page at {path}"), |t| {
                 !t.is_empty()
@@ -411,7 +395,7 @@ async fn accessibility_checker_finds_no_serious_violations() {
     let mut report = Vec::new();
     let mut checks = 0;
     for path in all_paths() {
-        browser.driver.goto(site.url(&path)).await.unwrap();
+        browser.open(site.url(&path)).await;
         browser
             .wait_text(By::Css("main h1"), &format!("the page at {path}"), |t| {
                 !t.is_empty()
@@ -464,12 +448,201 @@ async fn accessibility_checker_finds_no_serious_violations() {
     browser.quit().await;
 }
 
+/// What the page says of itself: which build runs, and whether the
+/// prerendered copy is still there.
+async fn page_state(browser: &Browser) -> serde_json::Value {
+    browser
+        .driver
+        .execute(
+            "return { build: window.__wslabBuild || null, path: location.pathname + location.search, \
+               prerendered: !!document.getElementById('prerendered'), \
+               hidden: !!document.getElementById('app')?.hidden, \
+               h1: document.querySelector('h1')?.textContent || null, \
+               marker: window.__stayed || null };",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .clone()
+}
+
+async fn wait_state(
+    browser: &Browser,
+    what: &str,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = page_state(browser).await;
+        if pred(&state) {
+            return state;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; last: {state}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_javascript_off_every_lesson_reads_and_the_labs_say_they_need_it() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start_without_javascript().await;
+    let driver = &browser.driver;
+    for route in Route::CHAPTER {
+        driver.goto(site.url(&route.to_path())).await.unwrap();
+        let h1 = driver
+            .find(By::Css("main h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !h1.is_empty(),
+            "{route:?} has no heading without JavaScript"
+        );
+        let nav = driver.find_all(By::Css("nav.chapter-nav a")).await.unwrap();
+        assert_eq!(nav.len(), Route::CHAPTER.len(), "{route:?}: the navigation");
+        let notice = driver.find_all(By::Css(".needs-js")).await.unwrap();
+        let lesson = driver.find_all(By::Css("section.lesson p")).await.unwrap();
+        if route.needs_full() {
+            // Every lab says it needs JavaScript, visibly.
+            assert_eq!(notice.len(), 1, "{route:?}: the lab's notice");
+            let text = notice[0].text().await.unwrap();
+            assert!(text.contains("Turn on JavaScript"), "{route:?}: {text}");
+        } else {
+            assert!(notice.is_empty(), "{route:?} is not a lab");
+        }
+        if matches!(
+            route,
+            Route::Home
+                | Route::Handshake
+                | Route::Uris
+                | Route::Lifecycle
+                | Route::Frames
+                | Route::Heartbeats
+                | Route::Summary
+        ) {
+            assert!(lesson.len() > 2, "{route:?}: the lesson's text");
+        }
+    }
+    // The computed examples are in the HTML too.
+    driver.goto(site.url("/frames")).await.unwrap();
+    let masked = driver
+        .find(By::Id("lesson-masked-hello"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(masked, "81 85 37 fa 21 3d 7f 9f 4d 51 58");
+    // Links work as plain links.
+    driver
+        .find(By::LinkText("Ping, pong and pitfalls"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_text(By::Css("main h1"), "the heartbeats lesson", |t| {
+            t == "Ping, pong and pitfalls"
+        })
+        .await;
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    browser.open(site.url("/")).await;
+    let state = wait_state(&browser, "the reader on /", |s| {
+        s["build"] == "wslab-reader"
+    })
+    .await;
+    assert_eq!(
+        state["prerendered"], false,
+        "the app replaced the prerendered page: {state}"
+    );
+    assert_eq!(state["hidden"], false, "{state}");
+    // A lesson link loads the next page (prerendered), still with the reader.
+    driver
+        .find(By::LinkText("Ping, pong and pitfalls"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_state(&browser, "the heartbeats page", |s| {
+        s["path"] == "/heartbeats"
+            && s["build"] == "wslab-reader"
+            && s["h1"] == "Ping, pong and pitfalls"
+    })
+    .await;
+    // A lab brings the full build.
+    driver
+        .find(By::LinkText("Frames and masking"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_state(&browser, "the frame lab", |s| {
+        s["path"] == "/frames" && s["build"] == "wslab" && s["h1"] == "Frames and masking"
+    })
+    .await;
+    // Inside the full build, links move in the page: the window stays the same.
+    driver
+        .execute("window.__stayed = 'yes';", vec![])
+        .await
+        .unwrap();
+    driver
+        .find(By::LinkText("FAQ and summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let state = wait_state(&browser, "the summary, in the page", |s| {
+        s["h1"] == "FAQ and summary"
+    })
+    .await;
+    assert_eq!(state["marker"], "yes", "no page load: {state}");
+    assert_eq!(state["path"], "/summary");
+    assert_eq!(
+        driver.title().await.unwrap(),
+        Route::Summary.document_title()
+    );
+    driver.back().await.unwrap();
+    wait_state(&browser, "back to the frame lab", |s| {
+        s["h1"] == "Frames and masking"
+    })
+    .await;
+    // A deep link with a query opens in its state over the prerendered page.
+    browser.open(site.url("/frames?op=2&mask=0&p=x")).await;
+    wait_state(&browser, "the deep link", |s| {
+        s["build"] == "wslab" && s["prerendered"] == false
+    })
+    .await;
+    browser
+        .wait_text(By::Id("fb-wire-hex"), "the built frame", |t| {
+            t == "82 01 78"
+        })
+        .await;
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_app_works_offline_once_loaded() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     let driver = &browser.driver;
-    driver.goto(site.url("/frames")).await.unwrap();
+    browser.open(site.url("/frames")).await;
     browser
         .wait_text(By::Css("main h1"), "the frame lab", |t| !t.is_empty())
         .await;
@@ -494,8 +667,15 @@ async fn the_app_works_offline_once_loaded() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
     let url = site.url("/handshake");
+    let summary = site.url("/summary");
     drop(site); // The server is gone (its port is closed): from now on only the cache can answer.
-    driver.goto(&url).await.unwrap();
+    // A page never opened before, and the reader build, come from the cache too.
+    browser.open(&summary).await;
+    wait_state(&browser, "the summary, offline", |s| {
+        s["build"] == "wslab-reader" && s["h1"] == "FAQ and summary"
+    })
+    .await;
+    browser.open(&url).await;
     browser
         .wait_text(
             By::Id("handshake-status"),
@@ -607,7 +787,7 @@ async fn failed_connections_show_error_then_close_1006() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     // The chapter's challenge: a host that does not exist.
-    browser.driver.goto(site.url("/live")).await.unwrap();
+    browser.open(site.url("/live")).await;
     browser.click(By::Id("challenge-run")).await;
     let log = browser
         .wait_text(By::Id("transitions"), "error then close 1006", |t| {
@@ -901,7 +1081,7 @@ async fn a_live_session_is_illustrated_with_the_browsers_own_masking_key_and_reo
     }
     let saved = wire::session::Session::from_file(&std::fs::read(&file).unwrap()).unwrap();
     assert!(saved.records.len() >= 4, "{saved:?}");
-    browser.driver.goto(site.url("/illustrated")).await.unwrap();
+    browser.open(site.url("/illustrated")).await;
     browser.choose_file(By::Id("illustrated-file"), &file).await;
     browser
         .wait_text(By::Id("illustrated-source"), "the file's session", |t| {
@@ -938,12 +1118,10 @@ async fn the_conformance_lab_runs_a_group_through_wslab_echo_and_shows_each_verd
     let target = echo.echo_url();
     let server = format!("ws://{}/probe", echo.addr);
     browser
-        .driver
-        .goto(site.url(&format!(
+        .open(site.url(&format!(
             "/conformance?target={target}&server={server}&groups=ping-pong,masking"
         )))
-        .await
-        .unwrap();
+        .await;
     let command = browser
         .wait_text(By::Id("conformance-command"), "the command line", |t| {
             t.contains("--cases 'ping-pong,masking'")
@@ -1012,7 +1190,7 @@ async fn the_conformance_lab_runs_a_group_through_wslab_echo_and_shows_each_verd
     assert_eq!(report.results.len(), verdicts.len());
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("3.1.1") && !html.contains("<script"));
-    browser.driver.goto(site.url("/conformance")).await.unwrap();
+    browser.open(site.url("/conformance")).await;
     browser.choose_file(By::Id("conformance-open"), &file).await;
     let status = browser
         .wait_text(By::Id("conformance-status"), "the reopened report", |t| {

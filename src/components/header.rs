@@ -1,7 +1,8 @@
 //! The site header, with the theme switch.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
+
+use crate::components::Link;
 
 use crate::app::ThemeContext;
 use crate::route::Route;
@@ -25,10 +26,10 @@ pub fn header() -> Html {
     });
     html! {
         <header class="site-header">
-            <Link<Route> to={Route::Home} classes="brand">
+            <Link to={Route::Home} classes="brand">
                 <span class="brand-mark" aria-hidden="true">{ "⇄" }</span>
                 { "wslab" }
-            </Link<Route>>
+            </Link>
             <span class="tagline">{ "The WebSocket protocol, down to the bit" }</span>
             { for switch }
         </header>

@@ -1,11 +1,10 @@
 //! A lesson rendered from its data, with every example computed by `wire`.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use crate::components::{CodeBlock, LabDone};
+use crate::components::{CodeBlock, LabDone, Link};
 use crate::content::lessons::{Block, Example, Lesson};
-use crate::route::{QuizFor, Route};
+use crate::route::Route;
 use wire::close::REGISTERED;
 use wire::frame::{Frame, FrameHeader, LengthForm};
 use wire::handshake::{accept_steps, check_request, client_request, respond};
@@ -29,7 +28,8 @@ fn sample_request() -> String {
         .unwrap_or_default()
 }
 
-fn example(e: Example) -> Html {
+/// Renders any example (the full build).
+pub fn example(e: Example) -> Html {
     match e {
         Example::HandshakeRequest => {
             html! { <CodeBlock lang="http" code={sample_request().replace("\r\n", "\n")} /> }
@@ -155,37 +155,72 @@ fn example(e: Example) -> Html {
                 </ul>
             }
         }
-        Example::PingPong => {
-            let ping = Frame::new(OpCode::Ping, b"hb".to_vec()).encode();
-            let pong = Frame::new(OpCode::Pong, b"hb".to_vec())
-                .masked(RFC_KEY_BYTES)
-                .encode();
-            html! {
-                <ul>
-                    <li>{ "server → client, ping \"hb\": " }<code>{ to_hex(&ping) }</code></li>
-                    <li>{ "client → server, pong \"hb\" (masked): " }<code>{ to_hex(&pong) }</code></li>
-                </ul>
-            }
-        }
-        Example::BinaryHeader => {
-            let h = FrameHeader::new(
-                true,
-                [false; 3],
-                OpCode::Binary,
-                Some(RFC_KEY_BYTES),
-                200 * 1024,
-            );
-            let mut bytes = Vec::new();
-            h.encode_into(&mut bytes);
-            let form = if h.length_form == LengthForm::Long {
-                "the 64-bit length"
-            } else {
-                "the 16-bit length"
-            };
-            html! {
-                <p><code>{ to_hex(&bytes) }</code>{ format!(" — FIN 1, opcode 0x2, MASK 1, 127 then {form} {}, then the key; {} bytes of header for {} bytes of image.", h.payload_len, bytes.len(), h.payload_len) }</p>
-            }
-        }
+        Example::PingPong => ping_pong(),
+        Example::BinaryHeader => binary_header(),
+    }
+}
+
+/// The examples the reader build renders: those of the lessons it shows (the
+/// start page's, ping and pong, the summary). A test keeps this in step with
+/// those lessons.
+pub const fn in_reader(e: Example) -> bool {
+    matches!(e, Example::PingPong | Example::BinaryHeader)
+}
+
+/// Renders an example in the reader build. Only the examples named here are
+/// linked into `wslab-reader`; any other says where it is shown.
+pub fn reader_example(e: Example) -> Html {
+    match e {
+        Example::PingPong => ping_pong(),
+        Example::BinaryHeader => binary_header(),
+        _ => html! { <p class="notice">{ "This example is computed on its lab's page." }</p> },
+    }
+}
+
+/// A Ping from the server and the client's masked Pong, encoded by `wire`.
+fn ping_pong() -> Html {
+    let ping = Frame::new(OpCode::Ping, b"hb".to_vec()).encode();
+    let pong = Frame::new(OpCode::Pong, b"hb".to_vec())
+        .masked(RFC_KEY_BYTES)
+        .encode();
+    html! {
+        <ul>
+            <li>{ "server → client, ping \"hb\": " }<code>{ to_hex(&ping) }</code></li>
+            <li>{ "client → server, pong \"hb\" (masked): " }<code>{ to_hex(&pong) }</code></li>
+        </ul>
+    }
+}
+
+/// The header of a masked 200 KiB binary frame, encoded by `wire`.
+fn binary_header() -> Html {
+    let h = FrameHeader::new(
+        true,
+        [false; 3],
+        OpCode::Binary,
+        Some(RFC_KEY_BYTES),
+        200 * 1024,
+    );
+    let mut bytes = Vec::new();
+    h.encode_into(&mut bytes);
+    let form = if h.length_form == LengthForm::Long {
+        "the 64-bit length"
+    } else {
+        "the 16-bit length"
+    };
+    html! {
+        <p><code>{ to_hex(&bytes) }</code>{ format!(" — FIN 1, opcode 0x2, MASK 1, 127 then {form} {}, then the key; {} bytes of header for {} bytes of image.", h.payload_len, bytes.len(), h.payload_len) }</p>
+    }
+}
+
+/// The function a build renders a lesson's examples with ([`example`] in the
+/// full build, [`reader_example`] in the reader), handed down as a context
+/// so each build links only the examples it shows.
+#[derive(Clone, Copy)]
+pub struct Examples(pub fn(Example) -> Html);
+
+impl PartialEq for Examples {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
     }
 }
 
@@ -203,6 +238,7 @@ pub struct LessonViewProps {
 #[function_component(LessonView)]
 pub fn lesson_view(props: &LessonViewProps) -> Html {
     let lesson = props.lesson;
+    let examples = use_context::<Examples>();
     let blocks = lesson.blocks.iter().map(|b| match *b {
         Block::H(id, text) => html! { <h2 {id}>{ text }</h2> },
         Block::P(text) => html! { <p>{ text }</p> },
@@ -210,7 +246,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
         Block::Steps(items) => html! { <ol class="steps-list">{ for items.iter().map(|i| html! { <li>{ *i }</li> }) }</ol> },
         Block::Note(text) => html! { <p class="notice">{ text }</p> },
         Block::Code(lang, code) => html! { <CodeBlock {lang} {code} /> },
-        Block::Example(e) => example(e),
+        Block::Example(e) => examples.map(|render| (render.0)(e)).unwrap_or_default(),
     });
     html! {
         <section class="lesson" id={format!("lesson-{}", lesson.id)} aria-labelledby={format!("lesson-{}-title", lesson.id)}>
@@ -221,13 +257,37 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                 if props.lab_below {
                     <a href="#lab">{ "Try it in the lab below" }</a>
                 } else if let Some(lab) = lesson.lab {
-                    <Link<Route> to={lab}>{ format!("Try it: {}", lab.title()) }</Link<Route>>
+                    <Link to={lab}>{ format!("Try it: {}", lab.title()) }</Link>
                 }
-                <Link<Route, QuizFor> to={Route::Quiz} query={Some(QuizFor { lesson: lesson.id.to_owned() })}>
+                // Lesson ids are plain words, so the query needs no encoding.
+                <Link to={Route::Quiz} query={format!("lesson={}", lesson.id)}>
                     { "Questions on this lesson" }
-                </Link<Route, QuizFor>>
+                </Link>
                 <LabDone lesson={lesson.id} />
             </nav>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::lessons::{BASICS, HEARTBEATS, SUMMARY};
+
+    /// The reader build renders only the examples [`in_reader`] names; every
+    /// example of the lessons it shows must be among them.
+    #[test]
+    fn the_reader_renders_every_example_of_the_lessons_it_shows() {
+        for lesson in [&BASICS, &HEARTBEATS, &SUMMARY] {
+            for block in lesson.blocks {
+                if let Block::Example(e) = block {
+                    assert!(
+                        in_reader(*e),
+                        "{e:?} of lesson {} is not in the reader",
+                        lesson.id
+                    );
+                }
+            }
+        }
     }
 }

@@ -1,14 +1,16 @@
 //! The chapter navigation.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
+
+use crate::components::Link;
+use crate::components::link::use_current_route;
 
 use crate::route::Route;
 
 /// The list of lessons and labs, with the current one marked.
 #[function_component(Nav)]
 pub fn nav() -> Html {
-    let current = use_route::<Route>();
+    let current = use_current_route();
     html! {
         <nav class="chapter-nav" aria-label="Chapter">
             <ol>
@@ -16,9 +18,9 @@ pub fn nav() -> Html {
                     let active = current == Some(route);
                     html! {
                         <li>
-                            <Link<Route> to={route} classes={classes!(active.then_some("active"))}>
+                            <Link to={route} classes={classes!(active.then_some("active"))}>
                                 { route.title() }
-                            </Link<Route>>
+                            </Link>
                         </li>
                     }
                 }) }

@@ -19,7 +19,8 @@ pub struct ProgressBarProps {
 /// A labelled bar (a native `<progress>`, so assistive technology reads it).
 #[function_component(ProgressBar)]
 pub fn progress_bar(props: &ProgressBarProps) -> Html {
-    let percent = (props.value.clamp(0.0, 1.0) * 100.0).round();
+    // A whole number: formatting an f64 would link the float formatter.
+    let percent = (props.value.clamp(0.0, 1.0) * 100.0).round() as u32;
     html! {
         <span class="progress">
             <progress id={props.id.clone()} max="100" value={percent.to_string()} aria-label={props.label.clone()}></progress>

@@ -1018,6 +1018,39 @@ pub struct Interview {
     pub model: &'static [&'static str],
 }
 
+/// What progress needs of a question or exercise: its id and its lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scored {
+    /// The question's or exercise's id.
+    pub id: &'static str,
+    /// The lesson it belongs to.
+    pub lesson: &'static str,
+}
+
+/// Every question, then every exercise, as progress counts them. Computed at
+/// compile time, so a build that only shows scores (the reader's start page)
+/// does not carry the questions' text.
+pub const SCORED: [Scored; QUESTIONS.len() + EXERCISES.len()] = {
+    let mut out = [Scored { id: "", lesson: "" }; QUESTIONS.len() + EXERCISES.len()];
+    let mut i = 0;
+    while i < QUESTIONS.len() {
+        out[i] = Scored {
+            id: QUESTIONS[i].id,
+            lesson: QUESTIONS[i].lesson,
+        };
+        i += 1;
+    }
+    let mut j = 0;
+    while j < EXERCISES.len() {
+        out[i + j] = Scored {
+            id: EXERCISES[j].id,
+            lesson: EXERCISES[j].lesson,
+        };
+        j += 1;
+    }
+    out
+};
+
 /// Interview questions.
 pub const INTERVIEWS: &[Interview] = &[
     Interview {

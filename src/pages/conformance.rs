@@ -9,8 +9,11 @@ use conformance::case::Group;
 use conformance::report::{CaseResult, Side, Verdict};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-use yew_router::prelude::*;
+use yew_router::prelude::use_location;
 
+use crate::components::Link;
+
+use crate::components::NeedsJs;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::{download, read_file};
@@ -215,7 +218,7 @@ pub fn conformance() -> Html {
             <p class="lead">
                 { "Point the lab at a WebSocket server you wrote and it runs several hundred cases against it: good frames, broken frames, odd-sized writes, every close code. Each case says what RFC 6455 requires, in which section, and why it matters. A browser cannot send a malformed frame, so wslab-echo runs the cases on this page's behalf, against servers on its own machine only." }
             </p>
-            <noscript><p class="notice">{ "The conformance lab needs JavaScript: it talks to wslab-echo over a WebSocket." }</p></noscript>
+            <NeedsJs what="The conformance lab talks to wslab-echo over a WebSocket from your browser." />
             <form class="conformance-form" onsubmit={on_run}>
                 <label for="conformance-target">{ "Your server" }</label>
                 <input id="conformance-target" type="url" inputmode="url" spellcheck="false" value={query.target.clone()} oninput={on_target} />
@@ -293,7 +296,7 @@ fn summary(run: &Run) -> Html {
                         <td>{ c.passed }</td><td>{ c.non_strict }</td><td>{ c.failed }</td><td>{ c.info }</td>
                         <td>
                             if c.failed + c.non_strict > 0 {
-                                <Link<Route> to={lesson(g)} classes="lesson-link">{ "the lesson" }</Link<Route>>
+                                <Link to={lesson(g)} classes="lesson-link">{ "the lesson" }</Link>
                             }
                         </td>
                     </tr>

@@ -7,8 +7,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::LessonView;
-use crate::components::{BitDiagram, Bytes, CopyButton, DeflateLab, HexDump, MaskTable};
-use crate::content::lessons::lesson_for;
+use crate::components::{BitDiagram, Bytes, CopyButton, DeflateLab, HexDump, MaskTable, NeedsJs};
+use crate::content::lessons::FRAMES;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::{random_bytes, read_file};
@@ -221,9 +221,8 @@ pub fn frames() -> Html {
         <article class="lab">
             <h1>{ Route::Frames.title() }</h1>
             <p class="lead">{ Route::Frames.summary() }</p>
-            if let Some(l) = lesson_for(Route::Frames) {
-                <LessonView lesson={l} lab_below=true />
-            }
+            <NeedsJs what="The frame builder and decoder on this page run in your browser." />
+            <LessonView lesson={&FRAMES} lab_below=true />
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
 
             <section class="card" aria-labelledby="builder-title">

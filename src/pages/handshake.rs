@@ -4,12 +4,16 @@
 
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
-use yew_router::prelude::*;
+use yew_router::prelude::use_location;
+
+use crate::components::Link;
 
 use crate::components::LessonView;
-use crate::components::{AcceptCalculator, AnnotatedLines, LineProblem, SequenceDiagram, Step};
+use crate::components::{
+    AcceptCalculator, AnnotatedLines, LineProblem, NeedsJs, SequenceDiagram, Step,
+};
 use crate::content::headers::{REQUEST_LINE, STATUS_LINE, Side};
-use crate::content::lessons::lesson_for;
+use crate::content::lessons::HANDSHAKE;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::random_bytes;
@@ -159,7 +163,7 @@ pub fn handshake() -> Html {
                 { "Over HTTP/1.1, after the 101 answer's blank line, HTTP is over: the same TCP connection carries WebSocket \
                    frames in both directions, and either side may send at any time (RFC 6455 §5). (Over HTTP/2 and HTTP/3 a \
                    WebSocket is one stream opened by an extended CONNECT, RFC 8441 and RFC 9220.) " }
-                <Link<Route> to={Route::Frames}>{ "Take a frame apart in the frame lab." }</Link<Route>>
+                <Link to={Route::Frames}>{ "Take a frame apart in the frame lab." }</Link>
             </p>
         },
     };
@@ -168,9 +172,8 @@ pub fn handshake() -> Html {
         <article class="lab">
             <h1>{ Route::Handshake.title() }</h1>
             <p class="lead">{ Route::Handshake.summary() }</p>
-            if let Some(l) = lesson_for(Route::Handshake) {
-                <LessonView lesson={l} lab_below=true />
-            }
+            <NeedsJs what="The handshake lab on this page runs in your browser." />
+            <LessonView lesson={&HANDSHAKE} lab_below=true />
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <SequenceDiagram request_line={diagram_request}
                 status_line={status_line.clone()} upgraded={answer.status == 101}
@@ -262,7 +265,7 @@ pub fn handshake() -> Html {
                     problems={line_problems(&client_view.problems)} />
                 <p>
                     { "Want to see your own browser's handshake? " }
-                    <Link<Route> to={Route::Live}>{ "Open a live connection." }</Link<Route>>
+                    <Link to={Route::Live}>{ "Open a live connection." }</Link>
                 </p>
             </section>
             if too_long {

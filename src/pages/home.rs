@@ -1,10 +1,11 @@
 //! The start page: the introduction lesson, the path, and progress.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
+
+use crate::components::Link;
 
 use crate::components::{LessonView, ProgressBar};
-use crate::content::lessons::{LESSONS, lesson};
+use crate::content::lessons::{BASICS, INDEX};
 use crate::route::Route;
 use crate::state::progress::{
     ProgressAction, ProgressContext, chapter_fraction, lesson_fraction, lesson_score,
@@ -16,7 +17,7 @@ pub fn home() -> Html {
     let progress = use_context::<ProgressContext>();
     let example_key = "dGhlIHNhbXBsZSBub25jZQ==";
     let accept = wire::handshake::accept_key(example_key);
-    let path = LESSONS.iter().map(|l| {
+    let path = INDEX.iter().map(|l| {
         let bar = progress.as_ref().map(|p| {
             let (right, total, done) = lesson_score(p, l.id);
             html! {
@@ -28,7 +29,7 @@ pub fn home() -> Html {
         });
         html! {
             <li>
-                <Link<Route> to={l.route}>{ l.title }</Link<Route>>
+                <Link to={l.route}>{ l.title }</Link>
                 { " — you will be able to " }{ l.goal }
                 <div>{ for bar }</div>
             </li>
@@ -68,15 +69,13 @@ pub fn home() -> Html {
                 }
                 <ol class="path">{ for path }</ol>
                 <p>
-                    <Link<Route> to={Route::Quiz}>{ "Questions and exercises" }</Link<Route>>{ " · " }
-                    <Link<Route> to={Route::Live}>{ "Live connection" }</Link<Route>>{ " " }
+                    <Link to={Route::Quiz}>{ "Questions and exercises" }</Link>{ " · " }
+                    <Link to={Route::Live}>{ "Live connection" }</Link>{ " " }
                     { for reset }
                 </p>
                 <p class="muted">{ "Progress is kept in this browser only (localStorage)." }</p>
             </section>
-            if let Some(l) = lesson("basics") {
-                <LessonView lesson={l} />
-            }
+            <LessonView lesson={&BASICS} />
         </article>
     }
 }

@@ -8,6 +8,8 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::NeedsJs;
+
 use crate::content::headers::{self, Side};
 use crate::route::Route;
 use crate::services::browser::{copy_text, download, read_file};
@@ -57,9 +59,7 @@ impl Shown {
 }
 
 fn initial() -> Shown {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
+    let hash = crate::services::browser::location_hash();
     match from_fragment(&hash) {
         Some(Ok(s)) => return Shown::new(s, Source::Link),
         Some(Err(why)) => {
@@ -220,6 +220,7 @@ pub fn illustrated() -> Html {
         <article class="lab illustrated">
             <h1>{ Route::Illustrated.title() }</h1>
             <p class="lead">{ Route::Illustrated.summary() }</p>
+            <NeedsJs what="The illustrated session on this page is drawn by the app in your browser." />
             <p id="illustrated-source">{ source }</p>
             <div class="row illustrated-tools">
                 <button type="button" id="illustrated-show-all" aria-pressed={show_all.to_string()} onclick={on_show_all}>

@@ -3,14 +3,17 @@
 use yew::prelude::*;
 
 use crate::components::LessonView;
-use crate::content::lessons::lesson_for;
+use crate::content::lessons::Lesson;
 use crate::route::Route;
 
 /// Props of [`LessonPage`].
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
-    /// The route whose lesson to show.
+    /// The route whose title and summary head the page.
     pub route: Route,
+    /// The lesson (given rather than looked up, so a build holds only the
+    /// lessons its pages show).
+    pub lesson: &'static Lesson,
 }
 
 /// The page's title, summary and lesson.
@@ -20,9 +23,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         <article>
             <h1>{ props.route.title() }</h1>
             <p class="lead">{ props.route.summary() }</p>
-            if let Some(l) = lesson_for(props.route) {
-                <LessonView lesson={l} />
-            }
+            <LessonView lesson={props.lesson} />
         </article>
     }
 }

@@ -3,8 +3,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::{LessonView, StateDiagram};
-use crate::content::lessons::lesson_for;
+use crate::components::{LessonView, NeedsJs, StateDiagram};
+use crate::content::lessons::LIFECYCLE;
 use crate::route::Route;
 use wire::close::{ClosePayload, lookup, page_may_close_with};
 use wire::frame::Frame;
@@ -108,10 +108,9 @@ pub fn lifecycle() -> Html {
         <article>
             <h1>{ Route::Lifecycle.title() }</h1>
             <p class="lead">{ Route::Lifecycle.summary() }</p>
+            <NeedsJs what="The closing lab on this page runs in your browser." />
             <StateDiagram />
-            if let Some(l) = lesson_for(Route::Lifecycle) {
-                <LessonView lesson={l} lab_below=true />
-            }
+            <LessonView lesson={&LIFECYCLE} lab_below=true />
             <CloseBuilder />
         </article>
     }

@@ -8,7 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{CloseForm, MessageLog, ProgressBar, StateDiagram, WireView};
+use crate::components::{CloseForm, MessageLog, NeedsJs, ProgressBar, StateDiagram, WireView};
 use crate::hooks::{ConnectOptions, use_live_connection, watchable, without_deflate};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::{download, read_file};
@@ -194,6 +194,7 @@ pub fn live() -> Html {
         <article class="lab live">
             <h1>{ Route::Live.title() }</h1>
             <p class="lead">{ Route::Live.summary() }</p>
+            <NeedsJs what="The live connection opens a real WebSocket from your browser." />
 
             <section class="card" aria-labelledby="connect-title">
                 <h2 id="connect-title">{ "Connect" }</h2>

@@ -2,6 +2,7 @@
 
 mod conformance;
 mod frames;
+mod handoff;
 mod handshake;
 mod home;
 mod illustrated;
@@ -16,6 +17,7 @@ pub use crate::state::frames::FramesQuery;
 pub use crate::state::handshake::{HandshakeQuery, RFC_KEY, rfc_request};
 pub use conformance::Conformance;
 pub use frames::Frames;
+pub use handoff::Handoff;
 pub use handshake::Handshake;
 pub use home::Home;
 pub use illustrated::Illustrated;

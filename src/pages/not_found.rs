@@ -1,7 +1,8 @@
 //! The page for unknown paths.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
+
+use crate::components::Link;
 
 use crate::route::Route;
 
@@ -12,7 +13,7 @@ pub fn not_found() -> Html {
         <article>
             <h1>{ Route::NotFound.title() }</h1>
             <p>{ Route::NotFound.summary() }</p>
-            <p><Link<Route> to={Route::Home}>{ "Back to the start" }</Link<Route>></p>
+            <p><Link to={Route::Home}>{ "Back to the start" }</Link></p>
         </article>
     }
 }

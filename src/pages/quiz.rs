@@ -4,9 +4,11 @@
 
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
-use yew_router::prelude::*;
+use yew_router::prelude::use_location;
 
-use crate::components::ProgressBar;
+use crate::components::Link;
+
+use crate::components::{NeedsJs, ProgressBar};
 use crate::content::lessons::{LESSONS, lesson};
 use crate::content::practice::{self, Kind, Problem};
 use crate::content::questions::{
@@ -315,6 +317,7 @@ pub fn quiz() -> Html {
         <article>
             <h1>{ Route::Quiz.title() }</h1>
             <p class="lead">{ Route::Quiz.summary() }</p>
+            <NeedsJs what="The questions and exercises are checked in your browser." />
             <nav class="toc" aria-label="On this page">
                 <a href="#mcq">{ "Multiple choice" }</a>{ " · " }
                 <a href="#exercises">{ "Mini exercises" }</a>{ " · " }
@@ -341,9 +344,9 @@ pub fn quiz() -> Html {
                    The error event carries no reason on purpose: a page must not learn whether a host or port exists. \
                    The console shows a message like \"WebSocket connection to '…' failed\", written by the browser, not readable by the page." }</p>
                 <p>
-                    <Link<Route, LiveFor> to={Route::Live} query={Some(LiveFor { url: CHALLENGE_URL.to_owned() })}>
+                    <Link to={Route::Live} query={serde_urlencoded::to_string(LiveFor { url: CHALLENGE_URL.to_owned() }).unwrap_or_default()}>
                         { "Try it here, on the live connection page" }
-                    </Link<Route, LiveFor>>
+                    </Link>
                 </p>
             </section>
             <section aria-labelledby="practice">

@@ -6,8 +6,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::LessonView;
-use crate::content::lessons::lesson_for;
+use crate::components::{LessonView, NeedsJs};
+use crate::content::lessons::URIS;
 use crate::hooks::use_url_state;
 use crate::route::Route;
 use crate::services::browser::page_protocol;
@@ -113,9 +113,8 @@ pub fn uris() -> Html {
         <article class="lab">
             <h1>{ Route::Uris.title() }</h1>
             <p class="lead">{ Route::Uris.summary() }</p>
-            if let Some(l) = lesson_for(Route::Uris) {
-                <LessonView lesson={l} lab_below=true />
-            }
+            <NeedsJs what="The URI lab on this page runs in your browser." />
+            <LessonView lesson={&URIS} lab_below=true />
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <section class="card">
                 <div class="row">

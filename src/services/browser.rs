@@ -1,9 +1,22 @@
-//! Small platform services: secure randomness, the clipboard, the clock.
+//! Small platform services: secure randomness, the clipboard, the clock,
+//! storage and the address bar.
+//!
+//! The functions a component calls *while rendering* (randomness, storage,
+//! the page's protocol and fragment) also work natively, where
+//! `wslab-prerender` renders every page to HTML at build time: there they
+//! answer as a first visit would (nothing stored, no fragment) and the
+//! randomness is a fixed pattern, replaced as soon as the app runs.
 
 /// `N` bytes from `crypto.getRandomValues`, the browser's secure random source.
 /// Falls back to `Math.random` only when no `crypto` object exists.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
+    if !IN_BROWSER {
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(37).wrapping_add(11);
+        }
+        return bytes;
+    }
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
@@ -23,11 +36,72 @@ pub fn copy_text(text: &str) {
     }
 }
 
-/// The page's `location.protocol`, e.g. "https:".
+/// True in the browser; false where pages are rendered natively.
+const IN_BROWSER: bool = cfg!(target_arch = "wasm32");
+
+/// The page's `location.protocol`, e.g. "https:" (empty when prerendering).
 pub fn page_protocol() -> String {
+    if !IN_BROWSER {
+        return String::new();
+    }
     web_sys::window()
         .and_then(|w| w.location().protocol().ok())
         .unwrap_or_default()
+}
+
+/// The page's `location.hash`, with its `#` (empty when prerendering).
+pub fn location_hash() -> String {
+    if !IN_BROWSER {
+        return String::new();
+    }
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The page's `location.pathname` ("/" when prerendering).
+pub fn location_path() -> String {
+    if !IN_BROWSER {
+        return "/".to_owned();
+    }
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// Moves to `href` (same origin) without loading a page: a new history entry,
+/// then a `popstate` event, which the full build's router listens to.
+pub fn push_url(href: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
+        if let Ok(event) = web_sys::Event::new("popstate") {
+            let _ = window.dispatch_event(&event);
+        }
+    }
+}
+
+/// The value saved under `key` in `localStorage`, if any (none when
+/// prerendering, or when storage is unavailable).
+pub fn stored(key: &str) -> Option<String> {
+    if !IN_BROWSER {
+        return None;
+    }
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Saves `value` under `key` in `localStorage`; failures (storage full or
+/// refused) are ignored: the state stays in memory for this visit.
+pub fn store(key: &str, value: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(key, value);
+    }
 }
 
 /// Reads a file the learner chose and calls `done` with its name and bytes.

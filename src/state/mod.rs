@@ -8,6 +8,7 @@ pub mod console;
 pub mod frames;
 pub mod handshake;
 pub mod illustrated;
+pub mod json;
 pub mod progress;
 pub mod theme;
 

@@ -202,10 +202,17 @@ fn serve_file(mut stream: TcpStream, root: &Path) {
         .split(['?', '#'])
         .next()
         .unwrap_or("/");
-    let relative = path.trim_start_matches('/');
+    // As a static host set up for wslab: the file, else the page's
+    // prerendered `<page>.html`, else index.html (the app routes itself).
+    let relative = path.trim_start_matches('/').trim_end_matches('/');
     let candidate = root.join(relative);
-    let file = if !relative.contains("..") && candidate.is_file() {
+    let page = root.join(format!("{relative}.html"));
+    let file = if relative.contains("..") {
+        root.join("index.html")
+    } else if candidate.is_file() {
         candidate
+    } else if !relative.is_empty() && page.is_file() {
+        page
     } else {
         root.join("index.html")
     };
@@ -249,6 +256,15 @@ impl Browser {
 
     /// Starts Chromium with extra command-line arguments.
     pub async fn start_with(extra: &[&str]) -> Self {
+        Self::launch(extra, true).await
+    }
+
+    /// Starts Chromium with JavaScript turned off, as some readers browse.
+    pub async fn start_without_javascript() -> Self {
+        Self::launch(&[], false).await
+    }
+
+    async fn launch(extra: &[&str], javascript: bool) -> Self {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
@@ -291,6 +307,8 @@ impl Browser {
             serde_json::json!({
                 "download.default_directory": downloads,
                 "download.prompt_for_download": false,
+                // 1 allows, 2 blocks (Chromium's content setting values).
+                "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 },
             }),
         )
         .unwrap();
@@ -307,6 +325,40 @@ impl Browser {
     /// Ends the session; the process guard cleans up if a test never gets here.
     pub async fn quit(self) {
         let _ = self.driver.clone().quit().await;
+    }
+
+    /// Opens `url` and waits until the app runs: its build has started and
+    /// has replaced the prerendered page (whose controls do nothing yet).
+    pub async fn open(&self, url: impl Into<String>) {
+        self.driver.goto(url.into()).await.unwrap();
+        self.wait_live().await;
+    }
+
+    /// Reloads the page and waits until the app runs again.
+    pub async fn reload(&self) {
+        self.driver.refresh().await.unwrap();
+        self.wait_live().await;
+    }
+
+    /// Waits until the app has taken over the page.
+    pub async fn wait_live(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let live = self
+                .driver
+                .execute(
+                    "return !!window.__wslabBuild && !document.getElementById('prerendered');",
+                    vec![],
+                )
+                .await
+                .map(|r| r.json() == &serde_json::json!(true))
+                .unwrap_or(false);
+            if live {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the app did not start");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     /// Clicks an element once it exists.
@@ -437,10 +489,7 @@ impl Browser {
     /// Opens the live console with `url` in its field.
     pub async fn open_live(&self, site: &StaticServer, url: &str) {
         let query = serde_urlencoded::to_string([("url", url)]).expect("a URL encodes");
-        self.driver
-            .goto(site.url(&format!("/live?{query}")))
-            .await
-            .unwrap();
+        self.open(site.url(&format!("/live?{query}"))).await;
     }
 
     /// The learner opens the live console with `url` and presses Connect.

@@ -1,0 +1,58 @@
+//! `wslab-prerender [DIR]`: writes every route's page, rendered by Yew's
+//! server-side renderer, into a built site (DIR, or Trunk's staging folder
+//! `$TRUNK_STAGING_DIR` when run as Trunk's post-build hook). See
+//! `wslab::prerender`.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wslab-prerender: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run() -> Result<(), String> {
+    use std::path::PathBuf;
+    use wslab::prerender;
+
+    let dir = std::env::args_os()
+        .nth(1)
+        .or_else(|| std::env::var_os("TRUNK_STAGING_DIR"))
+        .map(PathBuf::from)
+        .ok_or("give the built site's folder (or run as Trunk's post_build hook)")?;
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    let template = read("index.html")?;
+    let pages = prerender::pages();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    for page in &pages {
+        let body = runtime.block_on(prerender::render(&page.path));
+        let html = prerender::fill(&template, &page.route.document_title(), &body)?;
+        write(&page.file, &html)?;
+    }
+    write(
+        "sw.js",
+        &prerender::fill_service_worker(&read("sw.js")?, &pages)?,
+    )?;
+    println!(
+        "wslab-prerender: {} pages into {}",
+        pages.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

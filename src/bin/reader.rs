@@ -1,0 +1,8 @@
+//! Mounts the reader build: the start page, the pure lessons and the 404
+//! page, and a hand-over to the full build for every other page. Only what
+//! those pages use is linked in, so the first page a reader opens loads a
+//! much smaller module (see `Pages` in `app.rs`).
+
+fn main() {
+    wslab::app::start::<wslab::app::Reader>();
+}

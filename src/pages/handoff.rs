@@ -1,0 +1,64 @@
+//! The reader build's stand-in for a page only the full build holds.
+
+use yew::prelude::*;
+
+use crate::route::Route;
+
+/// Props of [`Handoff`].
+#[derive(Properties, PartialEq)]
+pub struct HandoffProps {
+    /// The page the learner asked for.
+    pub route: Route,
+}
+
+/// The session-storage key that remembers a hand-over in progress, so a
+/// page that keeps coming back to the reader does not reload forever.
+const HANDOFF_KEY: &str = "wslab-handoff";
+
+/// Shows the page's title while the full build loads: the address bar
+/// already holds the page's URL (with its query), so loading that URL again
+/// brings up the full build there (`assets/boot.js` picks it by path).
+#[function_component(Handoff)]
+pub fn handoff(props: &HandoffProps) -> Html {
+    let stuck = use_state(|| false);
+    {
+        let stuck = stuck.clone();
+        use_effect_with(props.route, move |_| {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let here = window.location().href().unwrap_or_default();
+            let session = window.session_storage().ok().flatten();
+            let tried = session
+                .as_ref()
+                .and_then(|s| s.get_item(HANDOFF_KEY).ok().flatten());
+            if tried.as_deref() == Some(here.as_str()) {
+                // Loaded once already and the reader came back: stop here.
+                if let Some(s) = &session {
+                    let _ = s.remove_item(HANDOFF_KEY);
+                }
+                stuck.set(true);
+                return;
+            }
+            if let Some(s) = &session {
+                let _ = s.set_item(HANDOFF_KEY, &here);
+            }
+            let _ = window.location().reload();
+        });
+    }
+    html! {
+        <article>
+            <h1>{ props.route.title() }</h1>
+            <p class="lead">{ props.route.summary() }</p>
+            if *stuck {
+                <p class="notice" role="alert">
+                    { "This page needs the full build of wslab (wslab.js and wslab_bg.wasm), \
+                       but the server sent the start page's build again. Check that the host \
+                       serves boot.js unchanged from the same build as this page." }
+                </p>
+            } else {
+                <p role="status">{ "Loading the lab…" }</p>
+            }
+        </article>
+    }
+}

@@ -1,0 +1,200 @@
+//! Every page as HTML at build time, so a reader sees the lesson before the
+//! wasm arrives, and can read it with JavaScript turned off.
+//!
+//! `wslab-prerender` (a native binary, run by Trunk's post-build hook) renders
+//! each route with Yew's server-side renderer ([`render`], which mounts
+//! [`StaticApp`](crate::app::StaticApp) at the route's path) and writes it
+//! into a copy of the built `index.html` ([`fill`]): `index.html` for `/`,
+//! `<page>.html` for the others, `404.html` for unknown paths. It also
+//! writes the list of pages into the service worker ([`fill_service_worker`]),
+//! so that every page works offline once the site has been opened.
+
+use crate::route::Route;
+
+/// The element of `index.html` whose content is replaced by the page.
+const BODY_OPEN: &str = r#"<div id="prerendered">"#;
+/// The line of `sw.js` that lists the pages to keep for offline use.
+const PAGES_LINE: &str = "const PAGES = [\"/\"];";
+
+/// One prerendered page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// The route it shows.
+    pub route: Route,
+    /// Its address, e.g. `/frames`.
+    pub path: String,
+    /// The file it is written to, relative to the build's folder.
+    pub file: String,
+}
+
+/// The pages to write: every route of the chapter, and the 404 page.
+pub fn pages() -> Vec<Page> {
+    use yew_router::Routable;
+    Route::CHAPTER
+        .iter()
+        .copied()
+        .chain([Route::NotFound])
+        .map(|route| {
+            let path = route.to_path();
+            let file = match route {
+                Route::Home => "index.html".to_owned(),
+                Route::NotFound => "404.html".to_owned(),
+                _ => format!("{}.html", path.trim_start_matches('/')),
+            };
+            Page { route, path, file }
+        })
+        .collect()
+}
+
+/// `template` (the built `index.html`) with `body` inside its
+/// `<div id="prerendered">` and `title` as its title. The template must hold
+/// that element once, with no other `<div>` inside it.
+pub fn fill(template: &str, title: &str, body: &str) -> Result<String, String> {
+    let start = match template.match_indices(BODY_OPEN).count() {
+        1 => template.find(BODY_OPEN).unwrap_or_default() + BODY_OPEN.len(),
+        n => {
+            return Err(format!(
+                "index.html must hold {BODY_OPEN} once, not {n} times"
+            ));
+        }
+    };
+    let end = template[start..]
+        .find("</div>")
+        .map(|i| start + i)
+        .ok_or_else(|| format!("index.html has no </div> after {BODY_OPEN}"))?;
+    let mut page = format!("{}{body}{}", &template[..start], &template[end..]);
+    let (Some(open), Some(close)) = (page.find("<title>"), page.find("</title>")) else {
+        return Err("index.html has no <title>".to_owned());
+    };
+    if close < open {
+        return Err("index.html's </title> comes before <title>".to_owned());
+    }
+    page.replace_range(open + "<title>".len()..close, &escape(title));
+    Ok(page)
+}
+
+/// `sw.js` with the pages to keep for offline use in place of its
+/// placeholder line `const PAGES = ["/"];`.
+pub fn fill_service_worker(script: &str, pages: &[Page]) -> Result<String, String> {
+    if script.matches(PAGES_LINE).count() != 1 {
+        return Err(format!("sw.js must hold the line {PAGES_LINE} once"));
+    }
+    let list: Vec<String> = pages
+        .iter()
+        .filter(|p| p.route != Route::NotFound)
+        .map(|p| format!("\"{}\"", p.path))
+        .collect();
+    Ok(script.replace(PAGES_LINE, &format!("const PAGES = [{}];", list.join(", "))))
+}
+
+/// Escapes text for an HTML text node.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The app's markup at `path`, rendered natively (no hydration markers: the
+/// app replaces this markup rather than adopting it).
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn render(path: &str) -> String {
+    use crate::app::{StaticApp, StaticAppProps};
+    let path = path.to_owned();
+    yew::ServerRenderer::<StaticApp>::with_props(move || StaticAppProps { path })
+        .hydratable(false)
+        .render()
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = r#"<html><head><title>wslab</title></head><body><div id="app" hidden></div><div id="prerendered"><noscript>needs JS</noscript></div><script type="module" src="/boot.js"></script></body></html>"#;
+
+    #[test]
+    fn every_route_gets_a_file_and_the_start_page_is_index_html() {
+        let pages = pages();
+        assert_eq!(pages.len(), Route::CHAPTER.len() + 1);
+        let file = |r: Route| pages.iter().find(|p| p.route == r).map(|p| p.file.clone());
+        assert_eq!(file(Route::Home).as_deref(), Some("index.html"));
+        assert_eq!(file(Route::Frames).as_deref(), Some("frames.html"));
+        assert_eq!(file(Route::NotFound).as_deref(), Some("404.html"));
+    }
+
+    #[test]
+    fn the_page_goes_inside_the_prerendered_element_and_the_title_is_escaped() {
+        let page = fill(
+            TEMPLATE,
+            "Frames & masking <5>",
+            "<article>lesson</article>",
+        )
+        .unwrap();
+        assert!(page.contains(r#"<div id="prerendered"><article>lesson</article></div>"#));
+        assert!(!page.contains("needs JS"));
+        assert!(page.contains("<title>Frames &amp; masking &lt;5&gt;</title>"));
+        assert!(page.contains(r#"<div id="app" hidden></div>"#));
+    }
+
+    #[test]
+    fn a_template_without_its_element_is_refused_with_the_reason() {
+        let err = fill("<html><title>x</title></html>", "t", "b").unwrap_err();
+        assert!(err.contains("once, not 0 times"), "{err}");
+        let twice = TEMPLATE.replace("</body>", r#"<div id="prerendered"></div></body>"#);
+        assert!(fill(&twice, "t", "b").unwrap_err().contains("not 2 times"));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn render_now(path: &str) -> String {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(render(path))
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_page_renders_natively_with_its_heading_and_navigation() {
+        for page in pages() {
+            let html = render_now(&page.path);
+            assert!(
+                html.contains(r#"<nav aria-label="Chapter""#),
+                "{}",
+                page.path
+            );
+            assert!(html.contains("<h1>"), "{}: {html}", page.path);
+            assert!(!html.contains("<script"), "{}", page.path);
+            assert!(!html.contains(" style="), "{}", page.path);
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn lessons_are_in_the_html_and_labs_say_they_need_javascript() {
+        let heartbeats = render_now("/heartbeats");
+        assert!(heartbeats.contains("Ping and pong"), "{heartbeats}");
+        assert!(!heartbeats.contains("<noscript>"));
+        let frames = render_now("/frames");
+        assert!(frames.contains("Lesson: Frames, opcodes and masking"));
+        assert!(frames.contains("<noscript><p class=\"notice needs-js\">"));
+        // The computed examples are computed here too.
+        assert!(
+            frames.contains("81 85 37 fa 21 3d 7f 9f 4d 51 58"),
+            "the RFC's masked Hello"
+        );
+        let live = render_now("/live");
+        assert!(live.contains("Turn on JavaScript"));
+    }
+
+    #[test]
+    fn the_service_worker_keeps_every_page_but_the_404() {
+        let script = "const CACHE = \"x\";\nconst PAGES = [\"/\"];\n";
+        let filled = fill_service_worker(script, &pages()).unwrap();
+        assert!(
+            filled.contains(r#"const PAGES = ["/", "/handshake","#),
+            "{filled}"
+        );
+        assert!(!filled.contains("404"));
+        assert!(fill_service_worker("nothing", &pages()).is_err());
+    }
+}
