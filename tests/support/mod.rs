@@ -216,7 +216,21 @@ fn serve_file(mut stream: TcpStream, root: &Path) {
     } else {
         root.join("index.html")
     };
-    let body = std::fs::read(&file).unwrap_or_default();
+    // A precompressed copy (`cargo xtask dist` writes them) is served when
+    // the browser accepts gzip, as nginx's gzip_static does.
+    let accepts_gzip = request.lines().any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.starts_with("accept-encoding:") && l.contains("gzip")
+    });
+    let gzipped = PathBuf::from(format!("{}.gz", file.display()));
+    let (body, encoding) = if accepts_gzip && gzipped.is_file() {
+        (
+            std::fs::read(&gzipped).unwrap_or_default(),
+            "Content-Encoding: gzip\r\n",
+        )
+    } else {
+        (std::fs::read(&file).unwrap_or_default(), "")
+    };
     let mime = match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("js") => "text/javascript",
@@ -227,7 +241,7 @@ fn serve_file(mut stream: TcpStream, root: &Path) {
         _ => "application/octet-stream",
     };
     let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\n{encoding}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(head.as_bytes());

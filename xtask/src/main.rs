@@ -6,6 +6,7 @@
 mod install;
 mod paths;
 mod run;
+mod sizes;
 
 use std::process::ExitCode;
 
@@ -17,9 +18,13 @@ commands:
           `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops both)
   test    install what is missing and run every check: fmt, clippy (native and
           wasm32), native tests, browser tests in headless Chromium, end-to-end tests
-  dist    the optimised release build into dist/, ready for any static host
-  bench   benchmarks: wire's codec next to tungstenite (criterion), and the labs'
-          update time in headless Chromium (Performance API, release build)
+  dist    the optimised release build into dist/, ready for any static host: both
+          builds, every page prerendered, .gz and .br copies; prints each file's
+          size and each build's first load, and fails over the 150 kB budget
+  bench   benchmarks: wire's codec next to tungstenite (criterion), the labs'
+          update time in headless Chromium (Performance API, release build), and
+          first paint and first input of /, /frames and /live next to the
+          baseline build (a git worktree of the commit before prerendering)
   setup   only install what is missing
 ";
 

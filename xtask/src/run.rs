@@ -5,6 +5,7 @@ use std::process::{Child, Command, Stdio};
 
 use crate::install::{self, Needs, Result, command, render, root, step};
 use crate::paths;
+use crate::sizes;
 
 /// A child process that is killed when this value goes away.
 struct Guard(Child);
@@ -41,11 +42,14 @@ pub fn dist() -> Result {
         browser: false,
         wasm_opt: true,
     })?;
-    step("trunk build --release --cargo-profile wasm-release into dist/");
+    step(
+        "trunk build --release --cargo-profile wasm-release into dist/ (then wslab-prerender writes every page)",
+    );
     install::run(command("trunk").args(["build", "--release", "--cargo-profile", "wasm-release"]))?;
     let dist = root().join("dist");
     precompress(&dist)?;
-    report_sizes(&dist)
+    step("sizes: every file, and each build's first load");
+    sizes::report(&dist)
 }
 
 /// The text assets a static host may serve precompressed (nginx `gzip_static`
@@ -66,35 +70,16 @@ fn precompress(dist: &std::path::Path) -> Result {
     Ok(())
 }
 
-fn report_sizes(dist: &std::path::Path) -> Result {
-    let entries =
-        std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "wasm" | "js" | "css") {
-            continue;
-        }
-        let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        let gz = Command::new("gzip")
-            .args(["-9", "-c"])
-            .arg(&path)
-            .output()
-            .map(|o| o.stdout.len().to_string())
-            .unwrap_or_else(|_| "?".into());
-        println!(
-            "{}: {raw} bytes, {gz} bytes gzip -9",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
-    }
-    Ok(())
-}
+/// The build the first-load benchmark compares with: main before the pages
+/// were prerendered and the reader build split off (issue #12).
+const LOAD_BASELINE: &str = "5e9c467";
 
-/// `cargo xtask bench`: the codec benchmarks and the browser benchmarks.
+/// `cargo xtask bench`: the codec benchmarks, the labs in the browser, and
+/// first paint and first input next to the baseline build.
 pub fn bench() -> Result {
     install::all(Needs {
         browser: true,
-        wasm_opt: false,
+        wasm_opt: true,
     })?;
     step("wire codec next to tungstenite (criterion)");
     install::run(command("cargo").args(["bench", "-p", "wire", "--bench", "codec"]))?;
@@ -112,6 +97,67 @@ pub fn bench() -> Result {
             .args(["--test", "bench_web", "--", "--nocapture"])
             .env("CHROMEDRIVER", install::CHROMEDRIVER)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
+    )?;
+    first_load()
+}
+
+/// Builds this tree and [`LOAD_BASELINE`] (in a git worktree) as released,
+/// then measures both in the same run (`benches/first_load.rs`).
+fn first_load() -> Result {
+    let dir = paths::target_dir()?.join("bench-load");
+    let (now, baseline) = (dir.join("now"), dir.join("baseline"));
+    step("first load: this tree, release build");
+    install::run(
+        command("trunk")
+            .args([
+                "build",
+                "--release",
+                "--cargo-profile",
+                "wasm-release",
+                "--dist",
+            ])
+            .arg(&now),
+    )?;
+    precompress(&now)?;
+    let source = dir.join("baseline-src");
+    if !source.join("Cargo.toml").is_file() {
+        step(&format!(
+            "first load: the baseline {LOAD_BASELINE} in a git worktree"
+        ));
+        install::run(
+            command("git")
+                .args(["worktree", "add", "--force", "--detach"])
+                .arg(&source)
+                .arg(LOAD_BASELINE),
+        )
+        .map_err(|e| format!("{e} (the benchmark needs the repository's history: a full clone)"))?;
+    }
+    step(&format!(
+        "first load: the baseline {LOAD_BASELINE}, release build"
+    ));
+    install::run(
+        command("trunk")
+            .current_dir(&source)
+            .env("CARGO_TARGET_DIR", paths::target_dir()?)
+            .args([
+                "build",
+                "--release",
+                "--cargo-profile",
+                "wasm-release",
+                "--dist",
+            ])
+            .arg(&baseline),
+    )?;
+    precompress(&baseline)?;
+    step("first paint and first input in headless Chromium (lines starting BENCH)");
+    install::run(
+        command("cargo")
+            .args(["bench", "-p", "wslab", "--bench", "first_load"])
+            .env(
+                "WSLAB_BENCH_SITES",
+                format!("baseline={};now={}", baseline.display(), now.display()),
+            )
+            .env("CHROMEDRIVER", install::CHROMEDRIVER),
     )
 }
 
@@ -167,7 +213,7 @@ fn parse_test_result(line: &str) -> Option<(u64, u64)> {
 pub fn test() -> Result {
     install::all(Needs {
         browser: true,
-        wasm_opt: false,
+        wasm_opt: true,
     })?;
     // Build outputs are found through cargo: CARGO_TARGET_DIR and cargo configs are honoured.
     let dist = paths::target_dir()?.join("e2e-dist");
@@ -248,6 +294,29 @@ pub fn test() -> Result {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     ));
 
+    // The first-load budget holds for the optimised build, as shipped.
+    let budget_dist = paths::target_dir()?.join("budget-dist");
+    let mut budget = check(
+        "release build (for the first-load budget)",
+        command("trunk")
+            .args([
+                "build",
+                "--release",
+                "--cargo-profile",
+                "wasm-release",
+                "--dist",
+            ])
+            .arg(&budget_dist),
+    );
+    if budget.ok {
+        step("first-load budget: sizes of the release build");
+        if let Err(e) = sizes::report(&budget_dist) {
+            eprintln!("{e}");
+            budget.ok = false;
+        }
+    }
+    budget.name = "release build and first-load budget";
+    outcomes.push(budget);
     println!("\n==> results");
     for o in &outcomes {
         let counts = if o.passed + o.failed > 0 {

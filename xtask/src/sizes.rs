@@ -1,0 +1,143 @@
+//! What a reader downloads: every file of a built site with its size raw and
+//! gzipped, and the first load of each build against its budget.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::install::Result;
+
+/// The most a first page may load (wasm + JS + CSS, gzip -9), in bytes.
+pub const FIRST_LOAD_BUDGET: u64 = 150_000;
+
+/// The files a page loads before it runs, by build (see `assets/boot.js`).
+pub const FIRST_LOADS: [(&str, &[&str]); 2] = [
+    (
+        "the start page and the lessons (reader build)",
+        &[
+            "boot.js",
+            "style.css",
+            "wslab-reader.js",
+            "wslab-reader_bg.wasm",
+        ],
+    ),
+    (
+        "a lab (full build)",
+        &["boot.js", "style.css", "wslab.js", "wslab_bg.wasm"],
+    ),
+];
+
+/// A file's size raw and gzipped (gzip -9, no name or time stamp).
+fn sizes(path: &Path) -> Result<(u64, u64)> {
+    let raw = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .len();
+    let out = Command::new("gzip")
+        .args(["-9", "-n", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip failed on {}", path.display()));
+    }
+    Ok((raw, out.stdout.len() as u64))
+}
+
+/// Prints every page and asset of `dist` with its sizes, then each build's
+/// first load; fails when the reader's first load is over the budget.
+pub fn report(dist: &Path) -> Result {
+    let mut names: Vec<String> = std::fs::read_dir(dist)
+        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            [".html", ".js", ".css", ".wasm", ".svg"]
+                .iter()
+                .any(|x| n.ends_with(x))
+        })
+        .collect();
+    names.sort();
+    println!("{:<24} {:>11} {:>11}", "file", "raw bytes", "gzip -9");
+    for name in &names {
+        let (raw, gz) = sizes(&dist.join(name))?;
+        println!("{name:<24} {raw:>11} {gz:>11}");
+    }
+    let mut over = None;
+    for (i, (what, files)) in FIRST_LOADS.iter().enumerate() {
+        let (mut raw, mut gz) = (0, 0);
+        for file in *files {
+            let (r, g) = sizes(&dist.join(file))?;
+            raw += r;
+            gz += g;
+        }
+        let verdict = if i == 0 {
+            if gz > FIRST_LOAD_BUDGET {
+                over = Some(gz);
+            }
+            format!(
+                " (budget {FIRST_LOAD_BUDGET}: {})",
+                if gz > FIRST_LOAD_BUDGET {
+                    "OVER"
+                } else {
+                    "within"
+                }
+            )
+        } else {
+            String::new()
+        };
+        println!("first load of {what}: {raw} bytes raw, {gz} bytes gzip -9{verdict}");
+        println!("  = {}", files.join(" + "));
+    }
+    match over {
+        Some(gz) => Err(format!(
+            "the first load is {gz} bytes gzip, over the budget of {FIRST_LOAD_BUDGET}"
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reader's first load lists what boot.js loads for the start page.
+    #[test]
+    fn the_first_loads_name_the_modules_boot_js_imports() {
+        let boot = include_str!("../../assets/boot.js");
+        assert!(
+            boot.contains(r#"? "wslab" : "wslab-reader""#),
+            "boot.js picks the builds by these names"
+        );
+        assert!(boot.contains("`/${build}.js`") && boot.contains("`/${build}_bg.wasm`"));
+        let html = include_str!("../../index.html");
+        assert!(html.contains(r#"href="assets/style.css""#) && html.contains(r#"src="/boot.js""#));
+        for (_, files) in FIRST_LOADS {
+            assert!(files.contains(&"boot.js") && files.contains(&"style.css"));
+        }
+    }
+
+    #[test]
+    fn a_site_over_the_budget_fails_with_its_size() {
+        let dir = std::env::temp_dir().join(format!("wslab-sizes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (_, files) in FIRST_LOADS {
+            for file in files {
+                std::fs::write(dir.join(file), b"small").unwrap();
+            }
+        }
+        assert!(report(&dir).is_ok());
+        // Random bytes do not compress: 160 kB of them is over 150 kB gzipped.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let noise: Vec<u8> = (0..160_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        std::fs::write(dir.join("wslab-reader_bg.wasm"), noise).unwrap();
+        let err = report(&dir).unwrap_err();
+        assert!(err.contains("over the budget of 150000"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
