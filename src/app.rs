@@ -120,8 +120,27 @@ pub fn static_app(props: &StaticAppProps) -> Html {
 #[function_component(Shell)]
 pub fn shell() -> Html {
     let route = use_route::<Route>();
+    let navigator = use_navigator();
+    let spa = use_memo(navigator, |navigator| {
+        let navigator = navigator.clone();
+        Spa(Callback::from(
+            move |(to, query): (Route, Option<AttrValue>)| {
+                let Some(navigator) = &navigator else {
+                    return;
+                };
+                match query {
+                    Some(query) => {
+                        let pairs: Vec<(String, String)> =
+                            serde_urlencoded::from_str(&query).unwrap_or_default();
+                        let _ = navigator.push_with_query(&to, &pairs);
+                    }
+                    None => navigator.push(&to),
+                }
+            },
+        ))
+    });
     html! {
-        <ContextProvider<Spa> context={Spa(browser::push_url)}>
+        <ContextProvider<Spa> context={(*spa).clone()}>
             <Frame {route} examples={Examples(lesson_view::example)}>
                 <Switch<Route> render={switch} />
             </Frame>

@@ -1,9 +1,8 @@
 //! Links between the app's pages, the same in both builds.
 //!
-//! A [`Link`] is a plain `<a href>`. In the full build the frame provides
-//! [`Spa`], and a plain click moves in the page instead (history
-//! `pushState`, then a `popstate` event, which yew-router's history listens
-//! to). The reader build provides none, so its links load the next page,
+//! A [`Link`] is a plain `<a href>`. In the full build the shell provides
+//! [`Spa`] (yew-router's navigator), and a plain click moves in the page
+//! instead. The reader build provides none, so its links load the next page,
 //! which the host serves prerendered; it links no router at all.
 
 use yew::prelude::*;
@@ -11,15 +10,10 @@ use yew_router::Routable;
 
 use crate::route::Route;
 
-/// How the full build moves to a URL without loading a page.
-#[derive(Clone, Copy)]
-pub struct Spa(pub fn(&str));
-
-impl PartialEq for Spa {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::fn_addr_eq(self.0, other.0)
-    }
-}
+/// How the full build moves to a page (and an encoded query) without
+/// loading it.
+#[derive(Clone, PartialEq)]
+pub struct Spa(pub Callback<(Route, Option<AttrValue>)>);
 
 /// The page the frame shows (none: the path names no page).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -55,12 +49,12 @@ pub fn link(props: &LinkProps) -> Html {
         _ => props.to.to_path(),
     };
     let onclick = use_context::<Spa>().map(|spa| {
-        let href = href.clone();
+        let (to, query) = (props.to, props.query.clone());
         Callback::from(move |e: MouseEvent| {
             // Modified and middle clicks keep their meaning (a new tab or window).
             if e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key()) {
                 e.prevent_default();
-                (spa.0)(&href);
+                spa.0.emit((to, query.clone()));
             }
         })
     });

@@ -69,20 +69,6 @@ pub fn location_path() -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
-/// Moves to `href` (same origin) without loading a page: a new history entry,
-/// then a `popstate` event, which the full build's router listens to.
-pub fn push_url(href: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
-        if let Ok(event) = web_sys::Event::new("popstate") {
-            let _ = window.dispatch_event(&event);
-        }
-    }
-}
-
 /// The value saved under `key` in `localStorage`, if any (none when
 /// prerendering, or when storage is unavailable).
 pub fn stored(key: &str) -> Option<String> {

@@ -45,11 +45,26 @@ pub fn dist() -> Result {
     step(
         "trunk build --release --cargo-profile wasm-release into dist/ (then wslab-prerender writes every page)",
     );
-    install::run(command("trunk").args(["build", "--release", "--cargo-profile", "wasm-release"]))?;
     let dist = root().join("dist");
+    install::run(&mut trunk_release(&dist))?;
     precompress(&dist)?;
     step("sizes: every file, and each build's first load");
     sizes::report(&dist)
+}
+
+/// Trunk's optimised build, as `cargo xtask dist` ships it, into `dist`
+/// (Trunk's post-build hook then prerenders every page there).
+fn trunk_release(dist: &std::path::Path) -> Command {
+    let mut cmd = command("trunk");
+    cmd.args([
+        "build",
+        "--release",
+        "--cargo-profile",
+        "wasm-release",
+        "--dist",
+    ])
+    .arg(dist);
+    cmd
 }
 
 /// The text assets a static host may serve precompressed (nginx `gzip_static`
@@ -107,17 +122,7 @@ fn first_load() -> Result {
     let dir = paths::target_dir()?.join("bench-load");
     let (now, baseline) = (dir.join("now"), dir.join("baseline"));
     step("first load: this tree, release build");
-    install::run(
-        command("trunk")
-            .args([
-                "build",
-                "--release",
-                "--cargo-profile",
-                "wasm-release",
-                "--dist",
-            ])
-            .arg(&now),
-    )?;
+    install::run(&mut trunk_release(&now))?;
     precompress(&now)?;
     let source = dir.join("baseline-src");
     if !source.join("Cargo.toml").is_file() {
@@ -136,17 +141,9 @@ fn first_load() -> Result {
         "first load: the baseline {LOAD_BASELINE}, release build"
     ));
     install::run(
-        command("trunk")
+        trunk_release(&baseline)
             .current_dir(&source)
-            .env("CARGO_TARGET_DIR", paths::target_dir()?)
-            .args([
-                "build",
-                "--release",
-                "--cargo-profile",
-                "wasm-release",
-                "--dist",
-            ])
-            .arg(&baseline),
+            .env("CARGO_TARGET_DIR", paths::target_dir()?),
     )?;
     precompress(&baseline)?;
     step("first paint and first input in headless Chromium (lines starting BENCH)");
@@ -298,15 +295,7 @@ pub fn test() -> Result {
     let budget_dist = paths::target_dir()?.join("budget-dist");
     let mut budget = check(
         "release build (for the first-load budget)",
-        command("trunk")
-            .args([
-                "build",
-                "--release",
-                "--cargo-profile",
-                "wasm-release",
-                "--dist",
-            ])
-            .arg(&budget_dist),
+        &mut trunk_release(&budget_dist),
     );
     if budget.ok {
         step("first-load budget: sizes of the release build");
