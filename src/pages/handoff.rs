@@ -1,4 +1,7 @@
-//! The reader build's stand-in for a page only the full build holds.
+//! The reader build's stand-in for a page only the full build holds. The
+//! reader's links load pages, and `assets/boot.js` starts the full build for
+//! those paths, so this shows only if the two ever disagree (a stale cached
+//! boot.js, say): it reloads once, and says what is wrong if that fails.
 
 use yew::prelude::*;
 
@@ -15,9 +18,8 @@ pub struct HandoffProps {
 /// page that keeps coming back to the reader does not reload forever.
 const HANDOFF_KEY: &str = "wslab-handoff";
 
-/// Shows the page's title while the full build loads: the address bar
-/// already holds the page's URL (with its query), so loading that URL again
-/// brings up the full build there (`assets/boot.js` picks it by path).
+/// Shows the page's title and reloads the address bar's URL (with its query),
+/// for `assets/boot.js` to start the full build there.
 #[function_component(Handoff)]
 pub fn handoff(props: &HandoffProps) -> Html {
     let stuck = use_state(|| false);
