@@ -488,11 +488,6 @@ pub fn lesson(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)
 }
 
-/// The lesson shown on a route.
-pub fn lesson_for(route: Route) -> Option<&'static Lesson> {
-    LESSONS.iter().find(|l| l.route == route)
-}
-
 /// Every section of the chapter, and where the app covers it: a route and the
 /// id of the element that holds it.
 pub const CHAPTER_SECTIONS: &[(&str, Route, &str)] = &[
