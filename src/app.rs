@@ -68,10 +68,7 @@ pub fn app<P: Pages>() -> Html {
 /// Mounts build `P` into `#app` (or the body, when the page has no such
 /// element). Called by the binaries' `main`.
 pub fn start<P: Pages>() {
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(APP_ROOT_ID));
-    match root {
+    match browser::element(APP_ROOT_ID) {
         Some(root) => yew::Renderer::<App<P>>::with_root(root).render(),
         None => yew::Renderer::<App<P>>::new().render(),
     };
@@ -79,13 +76,10 @@ pub fn start<P: Pages>() {
 
 /// Replaces the prerendered page with the running app in one step.
 fn take_over_prerendered() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if let Some(old) = document.get_element_by_id(PRERENDERED_ID) {
+    if let Some(old) = browser::element(PRERENDERED_ID) {
         old.remove();
     }
-    if let Some(root) = document.get_element_by_id(APP_ROOT_ID) {
+    if let Some(root) = browser::element(APP_ROOT_ID) {
         let _ = root.remove_attribute("hidden");
     }
 }
@@ -201,9 +195,8 @@ pub fn frame(props: &FrameProps) -> Html {
     }
 
     use_effect_with(props.route, |route: &Option<Route>| {
-        if let (Some(route), Some(document)) = (route, web_sys::window().and_then(|w| w.document()))
-        {
-            document.set_title(&route.document_title());
+        if let Some(route) = route {
+            browser::set_title(&route.document_title());
         }
     });
 

@@ -448,44 +448,6 @@ async fn accessibility_checker_finds_no_serious_violations() {
     browser.quit().await;
 }
 
-/// What the page says of itself: which build runs, and whether the
-/// prerendered copy is still there.
-async fn page_state(browser: &Browser) -> serde_json::Value {
-    browser
-        .driver
-        .execute(
-            "return { build: window.__wslabBuild || null, path: location.pathname + location.search, \
-               prerendered: !!document.getElementById('prerendered'), \
-               hidden: !!document.getElementById('app')?.hidden, \
-               h1: document.querySelector('h1')?.textContent || null, \
-               marker: window.__stayed || null };",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .json()
-        .clone()
-}
-
-async fn wait_state(
-    browser: &Browser,
-    what: &str,
-    pred: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let state = page_state(browser).await;
-        if pred(&state) {
-            return state;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; last: {state}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn with_javascript_off_every_lesson_reads_and_the_labs_say_they_need_it() {
     let site = StaticServer::start(dist());
@@ -561,10 +523,9 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
     let browser = Browser::start().await;
     let driver = &browser.driver;
     browser.open(site.url("/")).await;
-    let state = wait_state(&browser, "the reader on /", |s| {
-        s["build"] == "wslab-reader"
-    })
-    .await;
+    let state = browser
+        .wait_state("the reader on /", |s| s["build"] == "wslab-reader")
+        .await;
     assert_eq!(
         state["prerendered"], false,
         "the app replaced the prerendered page: {state}"
@@ -578,12 +539,13 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
         .click()
         .await
         .unwrap();
-    wait_state(&browser, "the heartbeats page", |s| {
-        s["path"] == "/heartbeats"
-            && s["build"] == "wslab-reader"
-            && s["h1"] == "Ping, pong and pitfalls"
-    })
-    .await;
+    browser
+        .wait_state("the heartbeats page", |s| {
+            s["path"] == "/heartbeats"
+                && s["build"] == "wslab-reader"
+                && s["h1"] == "Ping, pong and pitfalls"
+        })
+        .await;
     // A lab brings the full build.
     driver
         .find(By::LinkText("Frames and masking"))
@@ -592,10 +554,11 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
         .click()
         .await
         .unwrap();
-    wait_state(&browser, "the frame lab", |s| {
-        s["path"] == "/frames" && s["build"] == "wslab" && s["h1"] == "Frames and masking"
-    })
-    .await;
+    browser
+        .wait_state("the frame lab", |s| {
+            s["path"] == "/frames" && s["build"] == "wslab" && s["h1"] == "Frames and masking"
+        })
+        .await;
     // Inside the full build, links move in the page: the window stays the same.
     driver
         .execute("window.__stayed = 'yes';", vec![])
@@ -608,10 +571,9 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
         .click()
         .await
         .unwrap();
-    let state = wait_state(&browser, "the summary, in the page", |s| {
-        s["h1"] == "FAQ and summary"
-    })
-    .await;
+    let state = browser
+        .wait_state("the summary, in the page", |s| s["h1"] == "FAQ and summary")
+        .await;
     assert_eq!(state["marker"], "yes", "no page load: {state}");
     assert_eq!(state["path"], "/summary");
     assert_eq!(
@@ -619,16 +581,16 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
         Route::Summary.document_title()
     );
     driver.back().await.unwrap();
-    wait_state(&browser, "back to the frame lab", |s| {
-        s["h1"] == "Frames and masking"
-    })
-    .await;
+    browser
+        .wait_state("back to the frame lab", |s| s["h1"] == "Frames and masking")
+        .await;
     // A deep link with a query opens in its state over the prerendered page.
     browser.open(site.url("/frames?op=2&mask=0&p=x")).await;
-    wait_state(&browser, "the deep link", |s| {
-        s["build"] == "wslab" && s["prerendered"] == false
-    })
-    .await;
+    browser
+        .wait_state("the deep link", |s| {
+            s["build"] == "wslab" && s["prerendered"] == false
+        })
+        .await;
     browser
         .wait_text(By::Id("fb-wire-hex"), "the built frame", |t| {
             t == "82 01 78"
@@ -671,10 +633,11 @@ async fn the_app_works_offline_once_loaded() {
     drop(site); // The server is gone (its port is closed): from now on only the cache can answer.
     // A page never opened before, and the reader build, come from the cache too.
     browser.open(&summary).await;
-    wait_state(&browser, "the summary, offline", |s| {
-        s["build"] == "wslab-reader" && s["h1"] == "FAQ and summary"
-    })
-    .await;
+    browser
+        .wait_state("the summary, offline", |s| {
+            s["build"] == "wslab-reader" && s["h1"] == "FAQ and summary"
+        })
+        .await;
     browser.open(&url).await;
     browser
         .wait_text(

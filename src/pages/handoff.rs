@@ -6,6 +6,7 @@
 use yew::prelude::*;
 
 use crate::route::Route;
+use crate::services::browser;
 
 /// Props of [`Handoff`].
 #[derive(Properties, PartialEq)]
@@ -13,10 +14,6 @@ pub struct HandoffProps {
     /// The page the learner asked for.
     pub route: Route,
 }
-
-/// The session-storage key that remembers a hand-over in progress, so a
-/// page that keeps coming back to the reader does not reload forever.
-const HANDOFF_KEY: &str = "wslab-handoff";
 
 /// Shows the page's title and reloads the address bar's URL (with its query),
 /// for `assets/boot.js` to start the full build there.
@@ -26,26 +23,10 @@ pub fn handoff(props: &HandoffProps) -> Html {
     {
         let stuck = stuck.clone();
         use_effect_with(props.route, move |_| {
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let here = window.location().href().unwrap_or_default();
-            let session = window.session_storage().ok().flatten();
-            let tried = session
-                .as_ref()
-                .and_then(|s| s.get_item(HANDOFF_KEY).ok().flatten());
-            if tried.as_deref() == Some(here.as_str()) {
+            if !browser::reload_once() {
                 // Loaded once already and the reader came back: stop here.
-                if let Some(s) = &session {
-                    let _ = s.remove_item(HANDOFF_KEY);
-                }
                 stuck.set(true);
-                return;
             }
-            if let Some(s) = &session {
-                let _ = s.set_item(HANDOFF_KEY, &here);
-            }
-            let _ = window.location().reload();
         });
     }
     html! {

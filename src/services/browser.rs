@@ -7,6 +7,9 @@
 //! answer as a first visit would (nothing stored, no fragment) and the
 //! randomness is a fixed pattern, replaced as soon as the app runs.
 
+/// True in the browser; false where pages are rendered natively.
+const IN_BROWSER: bool = cfg!(target_arch = "wasm32");
+
 /// `N` bytes from `crypto.getRandomValues`, the browser's secure random source.
 /// Falls back to `Math.random` only when no `crypto` object exists.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -36,37 +39,69 @@ pub fn copy_text(text: &str) {
     }
 }
 
-/// True in the browser; false where pages are rendered natively.
-const IN_BROWSER: bool = cfg!(target_arch = "wasm32");
+/// A part of the page's `location`, or `native` when prerendering.
+fn location_part(
+    read: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>,
+    native: &str,
+) -> String {
+    if !IN_BROWSER {
+        return native.to_owned();
+    }
+    web_sys::window()
+        .and_then(|w| read(&w.location()).ok())
+        .unwrap_or_else(|| native.to_owned())
+}
 
 /// The page's `location.protocol`, e.g. "https:" (empty when prerendering).
 pub fn page_protocol() -> String {
-    if !IN_BROWSER {
-        return String::new();
-    }
-    web_sys::window()
-        .and_then(|w| w.location().protocol().ok())
-        .unwrap_or_default()
+    location_part(web_sys::Location::protocol, "")
 }
 
 /// The page's `location.hash`, with its `#` (empty when prerendering).
 pub fn location_hash() -> String {
-    if !IN_BROWSER {
-        return String::new();
-    }
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
+    location_part(web_sys::Location::hash, "")
 }
 
 /// The page's `location.pathname` ("/" when prerendering).
 pub fn location_path() -> String {
-    if !IN_BROWSER {
-        return "/".to_owned();
+    location_part(web_sys::Location::pathname, "/")
+}
+
+/// Loads the page's address again, once per address in this tab: returns
+/// false, without loading, when the last such reload was of this same
+/// address (so a page that keeps coming back does not reload forever).
+pub fn reload_once() -> bool {
+    const KEY: &str = "wslab-reloaded";
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let here = window.location().href().unwrap_or_default();
+    let session = window.session_storage().ok().flatten();
+    let last = session
+        .as_ref()
+        .and_then(|s| s.get_item(KEY).ok().flatten());
+    if last.as_deref() == Some(here.as_str()) {
+        if let Some(s) = &session {
+            let _ = s.remove_item(KEY);
+        }
+        return false;
     }
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_else(|| "/".to_owned())
+    if let Some(s) = &session {
+        let _ = s.set_item(KEY, &here);
+    }
+    window.location().reload().is_ok()
+}
+
+/// The page's element with this id.
+pub fn element(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// Sets the browser tab's title.
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
 }
 
 /// The value saved under `key` in `localStorage`, if any (none when

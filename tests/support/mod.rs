@@ -356,21 +356,48 @@ impl Browser {
 
     /// Waits until the app has taken over the page.
     pub async fn wait_live(&self) {
+        self.wait_state("the app to start", |s| {
+            s["build"].is_string() && s["prerendered"] == false
+        })
+        .await;
+    }
+
+    /// What the page says of itself: which build runs (`build`), its address
+    /// (`path`), whether the prerendered copy is still there (`prerendered`),
+    /// whether the app's root is hidden (`hidden`), the heading (`h1`), and
+    /// `window.__stayed` (`marker`, set by a test to see a page survive). Null
+    /// while the page cannot answer (mid-load).
+    pub async fn state(&self) -> serde_json::Value {
+        self.driver
+            .execute(
+                "return { build: window.__wslabBuild || null, path: location.pathname + location.search, \
+                   prerendered: !!document.getElementById('prerendered'), \
+                   hidden: !!document.getElementById('app')?.hidden, \
+                   h1: document.querySelector('h1')?.textContent || null, \
+                   marker: window.__stayed || null };",
+                vec![],
+            )
+            .await
+            .map(|r| r.json().clone())
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Waits until the page's [`state`](Self::state) satisfies `pred`.
+    pub async fn wait_state(
+        &self,
+        what: &str,
+        pred: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let live = self
-                .driver
-                .execute(
-                    "return !!window.__wslabBuild && !document.getElementById('prerendered');",
-                    vec![],
-                )
-                .await
-                .map(|r| r.json() == &serde_json::json!(true))
-                .unwrap_or(false);
-            if live {
-                return;
+            let state = self.state().await;
+            if pred(&state) {
+                return state;
             }
-            assert!(Instant::now() < deadline, "the app did not start");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; last: {state}"
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
