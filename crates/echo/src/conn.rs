@@ -300,6 +300,8 @@ pub(crate) async fn within(
 
 /// Sends a Close frame, then waits (up to [`CLOSE_WAIT`]) for the peer's
 /// Close, so that the client sees a clean closing handshake, not a reset.
+/// When the frame that failed was itself the peer's Close, both Closes have
+/// now crossed: the TCP connection closes at once (RFC 6455 §7.1.1, §5.5.1).
 pub(crate) async fn close_with<S>(
     ws: &mut WebSocket<S>,
     code: u16,
@@ -308,7 +310,7 @@ pub(crate) async fn close_with<S>(
 ) where
     S: AsyncRead + AsyncWrite + Readiness + Unpin,
 {
-    if !within(deadline, ws.send_close(code, reason)).await {
+    if !within(deadline, ws.send_close(code, reason)).await || ws.peer_closed() {
         return;
     }
     let _ = timeout(CLOSE_WAIT, async {

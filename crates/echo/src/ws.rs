@@ -188,6 +188,9 @@ pub struct WebSocket<S> {
     /// is unmasked and checked (RFC 6455 §8.1: fail as soon as the text
     /// cannot be UTF-8, not only once the frame is in).
     arriving: Option<Arriving>,
+    /// The frame read last has the Close opcode, valid or not: the peer has
+    /// sent its Close and will send nothing more.
+    peer_closed: bool,
 }
 
 /// The checked front of a text frame whose payload is still arriving.
@@ -232,6 +235,7 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
                 compress: None,
             }),
             arriving: None,
+            peer_closed: false,
         }
     }
 
@@ -259,6 +263,12 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
         }
     }
 
+    /// Whether the frame read last was a Close, even one that broke a rule:
+    /// after answering it there is nothing left to wait for (RFC 6455 §7.1.1).
+    pub fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+
     /// The payload of the message, Ping or Close that `next` returned last.
     pub fn payload(&self) -> &[u8] {
         self.held.slice(&self.input, &self.assembled)
@@ -278,6 +288,9 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
         self.release();
         loop {
             let input = &self.input[self.pos..];
+            self.peer_closed = input
+                .first()
+                .is_some_and(|b| OpCode::from_nibble(b & 0x0f) == OpCode::Close);
             let (header, header_len) = match decode_header(input, &self.decode) {
                 Err(e) => return Err(self.frame_failure(e)),
                 Ok(DecodedHeader::Incomplete { needed }) => {
@@ -505,10 +518,13 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
                 "RSV1 is set, but no extension was negotiated",
             ));
         };
-        let takeover = !d.config.client_no_context_takeover;
+        let (takeover, bits) = (
+            !d.config.client_no_context_takeover,
+            d.config.client_max_window_bits,
+        );
         let inflated = d
             .inflate
-            .get_or_insert_with(|| Decompressor::new(takeover))
+            .get_or_insert_with(|| Decompressor::with_window_bits(takeover, bits))
             .decompress(data, self.limits.max_message)
             .map_err(|e| Failure::protocol(e.close_code(), e))?;
         if text && let Err(e) = std::str::from_utf8(&inflated) {
@@ -570,14 +586,20 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
         if !opcode.is_control()
             && let Some(d) = &mut self.deflate
         {
-            let takeover = !d.config.server_no_context_takeover;
+            let (takeover, bits) = (
+                !d.config.server_no_context_takeover,
+                d.config.server_max_window_bits,
+            );
             let payload = self.held.slice(&self.input, &self.assembled);
-            let packed = d
+            let compressor = d
                 .compress
-                .get_or_insert_with(|| Compressor::new(takeover))
-                .compress(payload);
+                .get_or_insert_with(|| Compressor::with_window_bits(takeover, bits));
+            let packed = compressor.compress(payload);
             // Compression is per message: a message it would not shrink goes out as it is (RFC 7692 §6).
-            if packed.len() < payload.len() {
+            // The client's window then lacks it, so ours must forget it too.
+            if packed.len() >= payload.len() {
+                compressor.reset();
+            } else {
                 let mut frame = Vec::with_capacity(10 + packed.len());
                 FrameHeader::new(
                     true,
@@ -982,6 +1004,7 @@ mod tests {
             client_no_context_takeover: true,
             server_max_window_bits: 15,
             client_max_window_bits: 15,
+            server_window_stated: false,
         };
         let (server, mut client) = duplex(1 << 20);
         let mut ws = WebSocket::new(server, Vec::new(), LIMITS, Some(config));

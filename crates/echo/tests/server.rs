@@ -40,6 +40,15 @@ async fn raw_exchange(addr: SocketAddr, after_handshake: &[u8]) -> Frame {
 /// The same; with `deflate` the request offers permessage-deflate as
 /// browsers do, and the answer must accept it.
 async fn raw_exchange_offering(addr: SocketAddr, after_handshake: &[u8], deflate: bool) -> Frame {
+    let (mut tcp, mut rest) = raw_open(addr, deflate).await;
+    tcp.write_all(after_handshake).await.unwrap();
+    read_frame(&mut tcp, &mut rest).await
+}
+
+/// A raw TCP connection after its handshake, with the bytes read past the
+/// answer; with `deflate` the request offers permessage-deflate as browsers
+/// do, and the answer must accept it.
+async fn raw_open(addr: SocketAddr, deflate: bool) -> (TcpStream, Vec<u8>) {
     let mut tcp = TcpStream::connect(addr).await.unwrap();
     let extra = if deflate {
         "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
@@ -68,10 +77,16 @@ async fn raw_exchange_offering(addr: SocketAddr, after_handshake: &[u8], deflate
         String::from_utf8_lossy(&buf[..end]).contains("permessage-deflate"),
         deflate
     );
-    let mut rest = buf.split_off(end);
-    tcp.write_all(after_handshake).await.unwrap();
+    let rest = buf.split_off(end);
+    (tcp, rest)
+}
+
+/// The server's next frame on a raw connection (`rest`: bytes read already).
+async fn read_frame(tcp: &mut TcpStream, rest: &mut Vec<u8>) -> Frame {
+    let mut chunk = [0u8; 4096];
     loop {
-        if let Ok(Decoded::Frame(f)) = decode(&rest, &DecodeOptions::for_sender(Role::Server)) {
+        if let Ok(Decoded::Frame(f)) = decode(rest, &DecodeOptions::for_sender(Role::Server)) {
+            rest.drain(..f.consumed);
             return f.frame;
         }
         let n = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut chunk))
@@ -179,6 +194,54 @@ async fn protocol_errors_get_their_close_codes() {
         assert_eq!(
             exchange(compressed(OpCode::Binary, true, zeros)).await,
             1009
+        );
+    }
+}
+
+/// A Close that is itself the broken frame is answered with the server's
+/// Close, and then the TCP connection closes at once: both Closes have
+/// crossed, so there is nothing left to wait for (RFC 6455 §7.1.1, §5.5.1).
+#[tokio::test]
+async fn a_broken_close_is_answered_and_the_connection_closed_at_once() {
+    let (addr, _stop) = start(|_| {}).await;
+    let close = |payload: &[u8]| {
+        Frame::new(OpCode::Close, payload.to_vec())
+            .masked([9, 8, 7, 6])
+            .encode()
+    };
+    let mut too_long = Frame::new(OpCode::Close, vec![0x03, 0xe8]).masked([1, 1, 1, 1]);
+    too_long.fin = false;
+    for (what, bytes, code) in [
+        ("a code no one may send", close(&999u16.to_be_bytes()), 1002),
+        ("a 1-byte payload", close(&[0x03]), 1002),
+        (
+            "a reason that is not UTF-8",
+            close(&[0x03, 0xe8, 0xff]),
+            1007,
+        ),
+        ("a fragmented Close", too_long.encode(), 1002),
+        ("a valid Close", close(&[0x03, 0xe8]), 1000),
+    ] {
+        let (mut tcp, mut rest) = raw_open(addr, false).await;
+        tcp.write_all(&bytes).await.unwrap();
+        let answer = read_frame(&mut tcp, &mut rest).await;
+        let answered = std::time::Instant::now();
+        assert_eq!(close_code(&answer), code, "{what}");
+        let mut chunk = [0u8; 64];
+        let eof = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                match tcp.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(eof.is_ok(), "{what}: the connection stays open");
+        let waited = answered.elapsed();
+        assert!(
+            waited < Duration::from_millis(100),
+            "{what}: the TCP connection closed {waited:?} after the answering Close"
         );
     }
 }

@@ -11,12 +11,14 @@
 //! - [`Compressor`] and [`Decompressor`] compress one message at a time as
 //!   §7.2.1 and §7.2.2 say: DEFLATE with a sync flush, the trailing
 //!   `00 00 ff ff` removed on sending and restored on receiving, the LZ77
-//!   window kept across messages ("context takeover") or not. The DEFLATE
-//!   itself is `flate2` over `miniz_oxide`, not ours.
+//!   window kept across messages ("context takeover") or not, with any
+//!   window from 2^8 to 2^15 bytes (§7.1.2). The DEFLATE itself is `zlib-rs`
+//!   (through `flate2`), not ours.
 //!
-//! `miniz_oxide` always compresses with a 32 KiB window (15 bits), so this
-//! side can honour `server_max_window_bits` only at 15; it decompresses
-//! with any window up to 15 bits.
+//! zlib writes raw DEFLATE with windows of 9 to 15 bits only (an 8-bit
+//! window is refused: zlib issue 171), so a compressor limited to 8 bits
+//! codes its messages with Huffman codes alone: no back-references at all,
+//! which no window size can forbid.
 
 use std::fmt;
 
@@ -305,6 +307,9 @@ pub struct DeflateConfig {
     pub server_max_window_bits: u8,
     /// The client's window, in bits (15 unless the response says less).
     pub client_max_window_bits: u8,
+    /// The answer states `server_max_window_bits` even at 15 (a server that
+    /// accepts an offer naming it MUST, RFC 7692 §7.1.2.1).
+    pub server_window_stated: bool,
 }
 
 impl DeflateConfig {
@@ -317,7 +322,7 @@ impl DeflateConfig {
         if self.client_no_context_takeover {
             out.push_str("; client_no_context_takeover");
         }
-        if self.server_max_window_bits < 15 {
+        if self.server_max_window_bits < 15 || self.server_window_stated {
             out.push_str(&format!(
                 "; server_max_window_bits={}",
                 self.server_max_window_bits
@@ -333,23 +338,19 @@ impl DeflateConfig {
     }
 }
 
-/// What a server can do and asks for.
+/// What a server asks for. It honours every window size (8 to 15 bits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeflatePolicy {
     /// Ask for no context takeover both ways (§7.1.1), even where the client
-    /// did not: neither side then keeps a 32 KiB window between messages,
-    /// so an idle connection holds no compression state.
+    /// did not: neither side then keeps a window between messages, so an
+    /// idle connection holds no compression state.
     pub no_context_takeover: bool,
-    /// The smallest server window this side can compress with, in bits.
-    pub min_server_window_bits: u8,
 }
 
 impl Default for DeflatePolicy {
     fn default() -> Self {
         DeflatePolicy {
             no_context_takeover: true,
-            // miniz_oxide compresses with a 32 KiB window only.
-            min_server_window_bits: 15,
         }
     }
 }
@@ -381,20 +382,17 @@ pub fn negotiate(offers: &[Extension], policy: &DeflatePolicy) -> Negotiation {
     for ext in offers.iter().filter(|e| e.name == PERMESSAGE_DEFLATE) {
         let verdict = match DeflateOffer::parse(ext) {
             Err(e) => Err(e.to_string()),
-            Ok(offer) => match offer.server_max_window_bits {
-                Some(n) if n < policy.min_server_window_bits => Err(format!(
-                    "server_max_window_bits={n} asks for a window smaller than this server can compress with ({} bits); it declines the offer (RFC 7692 §7.1.2.1)",
-                    policy.min_server_window_bits
-                )),
-                _ => Ok(DeflateConfig {
-                    server_no_context_takeover: offer.server_no_context_takeover
-                        || policy.no_context_takeover,
-                    client_no_context_takeover: offer.client_no_context_takeover
-                        || policy.no_context_takeover,
-                    server_max_window_bits: offer.server_max_window_bits.unwrap_or(15),
-                    client_max_window_bits: offer.client_max_window_bits.flatten().unwrap_or(15),
-                }),
-            },
+            Ok(offer) => Ok(DeflateConfig {
+                server_no_context_takeover: offer.server_no_context_takeover
+                    || policy.no_context_takeover,
+                client_no_context_takeover: offer.client_no_context_takeover
+                    || policy.no_context_takeover,
+                server_max_window_bits: offer.server_max_window_bits.unwrap_or(15),
+                client_max_window_bits: offer.client_max_window_bits.flatten().unwrap_or(15),
+                // §7.1.2.1: a server accepting an offer with server_max_window_bits
+                // MUST include it in its answer.
+                server_window_stated: offer.server_max_window_bits.is_some(),
+            }),
         };
         match verdict {
             Ok(config) => {
@@ -444,6 +442,7 @@ pub fn check_deflate_response(
         client_no_context_takeover: false,
         server_max_window_bits: 15,
         client_max_window_bits: 15,
+        server_window_stated: false,
     };
     let client_bits_offered = offers.iter().any(|o| o.client_max_window_bits.is_some());
     for (name, value) in known_params(answer, " in a response")? {
@@ -465,6 +464,7 @@ pub fn check_deflate_response(
                     });
                 }
                 config.server_max_window_bits = n;
+                config.server_window_stated = true;
             }
             (_, Some(v)) => {
                 let n = bits(name, v)?;
@@ -493,56 +493,87 @@ pub fn check_deflate_response(
     Ok(config)
 }
 
+/// The compression level wslab compresses with (zlib's scale, 0 to 9),
+/// chosen by measurement on text and JSON messages (README, "Compression").
+pub const LEVEL: u32 = 6;
+
+/// The smallest and largest window a permessage-deflate endpoint may use,
+/// in bits (RFC 7692 §7.1.2).
+pub const WINDOW_BITS: std::ops::RangeInclusive<u8> = 8..=15;
+
 /// Compresses messages for one direction (§7.2.1).
 pub struct Compressor {
-    inner: Compress,
+    engine: Engine,
     takeover: bool,
+    window_bits: u8,
+}
+
+/// How a [`Compressor`] codes: zlib with its window, or (for an 8-bit
+/// window, which zlib cannot write) Huffman codes alone, message by message.
+enum Engine {
+    Window(Compress),
+    HuffmanOnly,
 }
 
 impl fmt::Debug for Compressor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Compressor")
             .field("takeover", &self.takeover)
+            .field("window_bits", &self.window_bits)
             .finish()
     }
 }
 
 impl Compressor {
-    /// A compressor that keeps its window across messages when `takeover`.
+    /// A compressor with a 32 KiB window (15 bits) that keeps it across
+    /// messages when `takeover`.
     pub fn new(takeover: bool) -> Self {
+        Compressor::with_window_bits(takeover, 15)
+    }
+
+    /// A compressor whose back-references reach at most 2^`window_bits`
+    /// bytes (clamped to 8..=15), as `server_max_window_bits` or
+    /// `client_max_window_bits` asks (§7.1.2).
+    pub fn with_window_bits(takeover: bool, window_bits: u8) -> Self {
+        let window_bits = window_bits.clamp(*WINDOW_BITS.start(), *WINDOW_BITS.end());
+        let engine = if window_bits == 8 {
+            Engine::HuffmanOnly
+        } else {
+            Engine::Window(Compress::new_with_window_bits(
+                Compression::new(LEVEL),
+                false,
+                window_bits,
+            ))
+        };
         Compressor {
-            inner: Compress::new(Compression::default(), false),
+            engine,
             takeover,
+            window_bits,
+        }
+    }
+
+    /// Forgets the window: the next message refers to nothing before it.
+    /// A sender that sends a message uncompressed after compressing it (it
+    /// did not shrink) calls this, since the receiver's window lacks it.
+    pub fn reset(&mut self) {
+        if let Engine::Window(inner) = &mut self.engine {
+            inner.reset();
         }
     }
 
     /// The payload of one compressed message: DEFLATE blocks ending in a
     /// sync flush, without its final `00 00 ff ff`.
     pub fn compress(&mut self, payload: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(payload.len() / 2 + 64);
-        let start = self.inner.total_in();
-        loop {
-            let used = usize::try_from(self.inner.total_in() - start).unwrap_or(payload.len());
-            if out.len() == out.capacity() {
-                out.reserve(out.capacity().max(64));
+        let mut out = match &mut self.engine {
+            Engine::Window(inner) => {
+                let out = sync_flushed(inner, payload);
+                if !self.takeover {
+                    inner.reset();
+                }
+                out
             }
-            // With a sync flush and room left, miniz cannot fail; an error would be a bug there.
-            if self
-                .inner
-                .compress_vec(
-                    &payload[used.min(payload.len())..],
-                    &mut out,
-                    FlushCompress::Sync,
-                )
-                .is_err()
-            {
-                break;
-            }
-            let used = usize::try_from(self.inner.total_in() - start).unwrap_or(payload.len());
-            if used >= payload.len() && out.len() < out.capacity() {
-                break;
-            }
-        }
+            Engine::HuffmanOnly => huffman_only(payload),
+        };
         if out.ends_with(&SYNC_TAIL) {
             out.truncate(out.len() - SYNC_TAIL.len());
         } else if out.is_empty() {
@@ -552,11 +583,88 @@ impl Compressor {
             // once its last four bytes are dropped (§7.2.3.6).
             out.push(0x00);
         }
-        if !self.takeover {
-            self.inner.reset();
-        }
         out
     }
+}
+
+/// `payload` compressed and sync-flushed. zlib's contract: a call that
+/// returns with output room left has consumed all input and written the
+/// whole flush (a full buffer may hide more, so it is grown and called again).
+fn sync_flushed(inner: &mut Compress, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() / 2 + 64);
+    let start = inner.total_in();
+    loop {
+        if out.len() == out.capacity() {
+            out.reserve(out.capacity().max(64));
+        }
+        let used = usize::try_from(inner.total_in() - start).unwrap_or(payload.len());
+        // With a sync flush and room left, zlib cannot fail: only a bad stream
+        // state (a bug) would, and then the output so far is all there is.
+        if inner
+            .compress_vec(
+                &payload[used.min(payload.len())..],
+                &mut out,
+                FlushCompress::Sync,
+            )
+            .is_err()
+        {
+            break;
+        }
+        let used = usize::try_from(inner.total_in() - start).unwrap_or(payload.len());
+        if used >= payload.len() && out.len() < out.capacity() {
+            break;
+        }
+    }
+    out
+}
+
+/// `payload` coded with Huffman codes only (no LZ77 matches, so valid for
+/// any window), sync-flushed, in one call.
+fn huffman_only(payload: &[u8]) -> Vec<u8> {
+    use zlib_rs::deflate::{DeflateConfig, Method, Strategy, compress_bound};
+    let config = DeflateConfig {
+        level: i32::try_from(LEVEL).unwrap_or(6),
+        method: Method::Deflated,
+        // Raw DEFLATE (negative), the smallest window zlib writes.
+        window_bits: -9,
+        mem_level: 8,
+        strategy: Strategy::HuffmanOnly,
+    };
+    // The bound covers stored blocks; the sync flush adds an empty one.
+    let mut out = vec![0; compress_bound(payload.len()).saturating_add(16)];
+    // The one-shot call ends the stream unfinished (a sync flush, not a
+    // finish), so its return code says "data error" even when all went well:
+    // the flush's own tail is the proof that everything was written.
+    let (written, _) = zlib_rs::deflate::compress_slice_with_flush(
+        &mut out,
+        payload,
+        config,
+        zlib_rs::DeflateFlush::SyncFlush,
+    );
+    if !written.ends_with(&SYNC_TAIL) {
+        // Cannot happen with a buffer of compress_bound; never send half a message.
+        return stored(payload);
+    }
+    let written = written.len();
+    out.truncate(written);
+    out
+}
+
+/// `payload` as stored DEFLATE blocks (RFC 1951 §3.2.4), then the sync
+/// flush's empty stored block: valid for any window, never shorter.
+fn stored(payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + payload.len() / 65_535 * 5 + 10);
+    for chunk in payload.chunks(usize::from(u16::MAX)) {
+        // BFINAL 0, BTYPE 00, then LEN and its complement, little-endian.
+        let len = u16::try_from(chunk.len()).unwrap_or(u16::MAX);
+        out.push(0x00);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out.push(0x00);
+    out.extend_from_slice(&SYNC_TAIL);
+    out
 }
 
 /// Why a compressed message could not be decompressed.
@@ -601,10 +709,18 @@ impl fmt::Debug for Decompressor {
 }
 
 impl Decompressor {
-    /// A decompressor that keeps its window across messages when `takeover`.
+    /// A decompressor with a 32 KiB window (any sender's data inflates) that
+    /// keeps it across messages when `takeover`.
     pub fn new(takeover: bool) -> Self {
+        Decompressor::with_window_bits(takeover, 15)
+    }
+
+    /// A decompressor for a sender limited to 2^`window_bits` bytes
+    /// (§7.1.2). It keeps at least 2^9: zlib-based senders asked for 8 bits
+    /// write with 9 (zlib cannot write 8), and a larger window costs only memory.
+    pub fn with_window_bits(takeover: bool, window_bits: u8) -> Self {
         Decompressor {
-            inner: Decompress::new(false),
+            inner: Decompress::new_with_window_bits(false, window_bits.clamp(9, 15)),
             takeover,
         }
     }
@@ -815,21 +931,41 @@ mod tests {
     #[test]
     fn a_server_takes_the_first_offer_it_can_honour() {
         let offers = parse_extensions(
-            "permessage-deflate; server_max_window_bits=10, permessage-deflate; bogus, permessage-deflate; client_max_window_bits",
+            "permessage-deflate; bogus, permessage-deflate; server_max_window_bits=10, permessage-deflate; client_max_window_bits",
         )
         .unwrap();
         let n = negotiate(&offers, &DeflatePolicy::default());
-        assert_eq!(n.verdicts.len(), 3);
-        assert!(
-            n.verdicts[0]
-                .outcome
-                .as_ref()
-                .unwrap_err()
-                .contains("§7.1.2.1")
-        );
-        assert!(n.verdicts[1].outcome.is_err());
+        assert_eq!(n.verdicts.len(), 2);
+        assert!(n.verdicts[0].outcome.is_err());
+        // Every window is honoured, and the answer names the server's (§7.1.2.1).
         assert_eq!(
             n.accepted.unwrap().response_header(),
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10"
+        );
+        for bits in WINDOW_BITS {
+            let offer = format!("permessage-deflate; server_max_window_bits={bits}");
+            let config = negotiate(
+                &parse_extensions(&offer).unwrap(),
+                &DeflatePolicy::default(),
+            )
+            .accepted
+            .unwrap();
+            assert_eq!(config.server_max_window_bits, bits);
+            assert!(
+                config
+                    .response_header()
+                    .ends_with(&format!("; server_max_window_bits={bits}")),
+                "{offer}"
+            );
+        }
+        assert_eq!(
+            negotiate(
+                &parse_extensions("permessage-deflate; client_max_window_bits").unwrap(),
+                &DeflatePolicy::default()
+            )
+            .accepted
+            .unwrap()
+            .response_header(),
             "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
         );
         let keep = DeflatePolicy {
@@ -993,6 +1129,24 @@ mod tests {
             m.push(&Frame::new(OpCode::Binary, "plain")),
             InflateStep::Plain
         );
+    }
+
+    #[test]
+    fn stored_blocks_and_huffman_codes_inflate_with_any_window() {
+        let message: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for packed in [stored(&message), huffman_only(&message)] {
+            assert!(packed.ends_with(&SYNC_TAIL));
+            let packed = &packed[..packed.len() - SYNC_TAIL.len()];
+            assert_eq!(
+                Decompressor::with_window_bits(false, 8)
+                    .decompress(packed, message.len())
+                    .unwrap(),
+                message
+            );
+        }
+        // Huffman codes alone still shrink skewed bytes.
+        let text = b"aaaaaaaabbbbccd".repeat(1000);
+        assert!(huffman_only(&text).len() < text.len() / 3);
     }
 
     #[test]
