@@ -58,6 +58,18 @@ pub struct Config {
     /// declines it for one connection).
     #[arg(long)]
     pub no_deflate: bool,
+    /// Accept context takeover where a client allows it (RFC 7692 §7.1.1):
+    /// both sides keep their window between messages, so similar messages
+    /// compress better, at the memory per connection the README gives.
+    /// Without it the server answers server_no_context_takeover and
+    /// client_no_context_takeover, and an idle connection keeps no compression state.
+    #[arg(long)]
+    pub deflate_takeover: bool,
+    /// This instance's number (0–65535), for running several behind one load
+    /// balancer: every tap session it issues starts with it (four hex
+    /// digits), and a session another instance issued is refused naming both.
+    #[arg(long, value_parser = clap::value_parser!(u16))]
+    pub instance: Option<u16>,
     /// A host (name or address) that `/probe` may test besides loopback ones
     /// (repeatable); `*` allows any. Without it, the conformance lab reaches
     /// servers on this machine only: a probe is an outbound connection made on

@@ -224,7 +224,9 @@ where
     let protocols: Vec<&str> = cfg.protocols.iter().map(String::as_str).collect();
     // permessage-deflate (RFC 7692), unless the flag or `?deflate=0` turns it off; taps stay plain.
     let deflate = match endpoint.echo_options() {
-        Some(o) if !cfg.no_deflate && !o.no_deflate => Some(DeflatePolicy::default()),
+        Some(o) if !cfg.no_deflate && !o.no_deflate => Some(DeflatePolicy {
+            no_context_takeover: !cfg.deflate_takeover,
+        }),
         _ => None,
     };
     let answer = respond(&check, &protocols, deflate.as_ref());

@@ -129,10 +129,10 @@ impl Server {
         };
         let (stop, shutdown) = watch::channel(false);
         let shared = Arc::new(Shared {
+            taps: tap::Taps::new(config.instance),
             config,
             sockets: AtomicUsize::new(0),
             per_ip: Default::default(),
-            taps: tap::Taps::default(),
             probe_runs: AtomicUsize::new(0),
             shutdown,
         });

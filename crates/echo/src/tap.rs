@@ -38,16 +38,27 @@ pub enum ClaimError {
     Unknown,
     /// Another echo connection already claimed it.
     Claimed,
+    /// The id carries another instance's number (`--instance`): its tap is
+    /// on that instance, and sessions live in the memory of the one that issued them.
+    OtherInstance {
+        /// The instance the id names.
+        issued_by: u16,
+        /// This instance.
+        here: u16,
+    },
 }
 
 impl ClaimError {
     /// The reason the server answers with.
-    pub fn reason(self) -> &'static str {
+    pub fn reason(self) -> String {
         match self {
             ClaimError::Unknown => {
-                "no tap issued this session, or it expired: open /tap first and use the id it sends within the claim time"
+                "no tap issued this session, or it expired: open /tap first and use the id it sends within the claim time".to_owned()
             }
-            ClaimError::Claimed => "this session is already tapping another connection",
+            ClaimError::Claimed => "this session is already tapping another connection".to_owned(),
+            ClaimError::OtherInstance { issued_by, here } => format!(
+                "this session was issued by wslab-echo instance {issued_by} (its first four hex digits), but this is instance {here}: a tap and its /echo must reach the same instance, so route /echo?session= by those digits (README, Deploying)"
+            ),
         }
     }
 }
@@ -111,6 +122,9 @@ impl Session {
 #[derive(Clone, Default)]
 pub struct Taps {
     sessions: Arc<Mutex<HashMap<SessionId, Arc<Session>>>>,
+    /// This instance's number (`--instance`), written into the first two
+    /// bytes of every id it issues.
+    instance: Option<u16>,
 }
 
 impl Taps {
@@ -118,11 +132,25 @@ impl Taps {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The sessions of one instance; with `instance`, every id starts with
+    /// that number (two bytes, four hex digits), so a load balancer can route
+    /// a session's `/echo` to the instance whose `/tap` issued it.
+    pub fn new(instance: Option<u16>) -> Taps {
+        Taps {
+            instance,
+            ..Taps::default()
+        }
+    }
+
     /// Issues a new session for a tap socket, with a byte budget. The id is
-    /// 128 bits from the operating system's random source.
+    /// 128 bits from the operating system's random source (112 when the
+    /// first two are the instance's number).
     pub fn issue(&self, budget: usize) -> io::Result<(SessionId, TapGuard)> {
         let mut id = [0u8; 16];
         getrandom::fill(&mut id).map_err(io::Error::other)?;
+        if let Some(n) = self.instance {
+            id[..2].copy_from_slice(&n.to_be_bytes());
+        }
         let id = SessionId(id);
         let session = Arc::new(Session {
             state: Mutex::new(Buffered::default()),
@@ -142,7 +170,14 @@ impl Taps {
 
     /// Claims a session for an echo connection.
     pub fn claim(&self, id: &SessionId) -> Result<Arc<Session>, ClaimError> {
-        let session = self.map().get(id).cloned().ok_or(ClaimError::Unknown)?;
+        let found = self.map().get(id).cloned();
+        let session = found.ok_or_else(|| {
+            let issued_by = u16::from_be_bytes([id.0[0], id.0[1]]);
+            match self.instance {
+                Some(here) if here != issued_by => ClaimError::OtherInstance { issued_by, here },
+                _ => ClaimError::Unknown,
+            }
+        })?;
         let mut s = session.lock();
         if s.claimed {
             return Err(ClaimError::Claimed);

@@ -49,13 +49,20 @@ async fn raw_exchange_offering(addr: SocketAddr, after_handshake: &[u8], deflate
 /// answer; with `deflate` the request offers permessage-deflate as browsers
 /// do, and the answer must accept it.
 async fn raw_open(addr: SocketAddr, deflate: bool) -> (TcpStream, Vec<u8>) {
+    let offer = deflate.then_some("permessage-deflate; client_max_window_bits");
+    let (tcp, rest, answer) = raw_open_offering(addr, offer).await;
+    assert_eq!(answer.contains("permessage-deflate"), deflate);
+    (tcp, rest)
+}
+
+/// A raw TCP connection after its handshake, offering `offer` as
+/// `Sec-WebSocket-Extensions`: the bytes read past the answer, and the answer.
+async fn raw_open_offering(addr: SocketAddr, offer: Option<&str>) -> (TcpStream, Vec<u8>, String) {
     let mut tcp = TcpStream::connect(addr).await.unwrap();
-    let extra = if deflate {
-        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
-    } else {
-        ""
-    };
-    tcp.write_all(request(addr, "/echo", extra).as_bytes())
+    let extra = offer.map_or(String::new(), |o| {
+        format!("Sec-WebSocket-Extensions: {o}\r\n")
+    });
+    tcp.write_all(request(addr, "/echo", &extra).as_bytes())
         .await
         .unwrap();
     let mut buf = Vec::new();
@@ -73,19 +80,20 @@ async fn raw_open(addr: SocketAddr, deflate: bool) -> (TcpStream, Vec<u8>) {
         "{}",
         String::from_utf8_lossy(&buf)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&buf[..end]).contains("permessage-deflate"),
-        deflate
-    );
     let rest = buf.split_off(end);
-    (tcp, rest)
+    (tcp, rest, String::from_utf8_lossy(&buf).into_owned())
 }
 
-/// The server's next frame on a raw connection (`rest`: bytes read already).
+/// The server's next frame on a raw connection (`rest`: bytes read already);
+/// RSV1 is allowed, for connections that agreed on permessage-deflate.
 async fn read_frame(tcp: &mut TcpStream, rest: &mut Vec<u8>) -> Frame {
     let mut chunk = [0u8; 4096];
+    let options = DecodeOptions {
+        allowed_rsv: 1,
+        ..DecodeOptions::for_sender(Role::Server)
+    };
     loop {
-        if let Ok(Decoded::Frame(f)) = decode(rest, &DecodeOptions::for_sender(Role::Server)) {
+        if let Ok(Decoded::Frame(f)) = decode(rest, &options) {
             rest.drain(..f.consumed);
             return f.frame;
         }
@@ -244,6 +252,50 @@ async fn a_broken_close_is_answered_and_the_connection_closed_at_once() {
             "{what}: the TCP connection closed {waited:?} after the answering Close"
         );
     }
+}
+
+/// `--deflate-takeover`: a client that allows context takeover gets it, so a
+/// repeated message comes back as a back-reference; a message sent
+/// uncompressed (it would not shrink) is forgotten by the server's window
+/// too, since the client's window never saw it.
+#[tokio::test]
+async fn the_takeover_flag_keeps_windows_and_loses_nothing() {
+    let (addr, _stop) = start(|c| c.deflate_takeover = true).await;
+    let (mut tcp, mut rest, answer) =
+        raw_open_offering(addr, Some("permessage-deflate; client_max_window_bits")).await;
+    assert!(
+        answer.contains("Sec-WebSocket-Extensions: permessage-deflate\r\n"),
+        "{answer}"
+    );
+    let mut ours = wire::deflate::Compressor::new(true);
+    let mut theirs = wire::deflate::Decompressor::new(true);
+    let text = b"the same words, again and again and again; ".repeat(30);
+    let random: Vec<u8> = (0..200u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut sizes = Vec::new();
+    for message in [&text, &text, &random, &random, &text] {
+        tcp.write_all(&compressed(OpCode::Binary, true, ours.compress(message)))
+            .await
+            .unwrap();
+        let echo = read_frame(&mut tcp, &mut rest).await;
+        sizes.push(echo.payload.len());
+        let body = if echo.rsv[0] {
+            theirs.decompress(&echo.payload, 1 << 20).unwrap()
+        } else {
+            echo.payload
+        };
+        assert_eq!(&body, message);
+    }
+    assert!(
+        sizes[1] < sizes[0] / 2,
+        "a repeat is a back-reference: {sizes:?}"
+    );
+    assert_eq!(
+        sizes[3],
+        random.len(),
+        "the repeat of an unsent window is not compressed"
+    );
 }
 
 /// `--no-deflate`: the offer is declined, and RSV1 is then a protocol error.
@@ -485,6 +537,43 @@ async fn the_tap_agrees_with_tungstenite_on_every_message() {
             .any(|i| matches!(i, TapItem::Event(TapEvent::Closed { .. }))),
         "{rest:?}"
     );
+}
+
+/// Two instances behind one load balancer (`--instance`): each issues
+/// sessions that start with its number, and refuses the other's, naming both,
+/// while its own sessions are claimed as usual.
+#[tokio::test]
+async fn two_instances_refuse_each_others_sessions_with_the_reason() {
+    let (first, _stop1) = start(|c| c.instance = Some(1)).await;
+    let (second, _stop2) = start(|c| c.instance = Some(0x2a)).await;
+    let (_tap1, session1) = open_tap(first).await;
+    let (_tap2, session2) = open_tap(second).await;
+    assert!(session1.to_string().starts_with("0001"), "{session1}");
+    assert!(session2.to_string().starts_with("002a"), "{session2}");
+    let refused = http_status(
+        second,
+        &request(second, &format!("/echo?session={session1}"), ""),
+    )
+    .await;
+    assert!(refused.starts_with("HTTP/1.1 400"), "{refused}");
+    assert!(
+        refused.contains("issued by wslab-echo instance 1")
+            && refused.contains("this is instance 42"),
+        "{refused}"
+    );
+    // Each instance still serves its own.
+    let (_ws, response) = connect_async(format!("ws://{first}/echo?session={session1}"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 101);
+    // Without --instance, an unknown session is only unknown.
+    let (plain, _stop3) = start(|_| {}).await;
+    let unknown = http_status(
+        plain,
+        &request(plain, &format!("/echo?session={session2}"), ""),
+    )
+    .await;
+    assert!(unknown.contains("no tap issued this session"), "{unknown}");
 }
 
 #[tokio::test]
