@@ -13,8 +13,14 @@
 //!    64 KiB messages at 1, 100 and 1,000 connections; for wslab-echo also
 //!    with every connection watched by its own tap.
 //!
-//! 3. `deflate`: the same, with soketto clients offering permessage-deflate,
-//!    the server accepting it or declining it (`?deflate=0`).
+//! 3. `deflate`: the same with text messages and soketto clients offering
+//!    permessage-deflate, the server accepting it or declining it
+//!    (`?deflate=0`), next to an independent server that compresses too:
+//!    Node's `ws` (installed from npm into the target folder by this bench,
+//!    when `node` and `npm` are there), with the bytes one echo takes on the
+//!    wire; the memory a connection holds with `--deflate-takeover` after a
+//!    compressed message; and zlib's levels 1–9 on text and JSON (ratio,
+//!    speed), which chose `wire::deflate::LEVEL`.
 //!
 //! `cargo bench -p wslab-echo --bench load` (`-- idle`, `-- active` or `-- deflate` for one part).
 
@@ -105,8 +111,14 @@ impl ServerProcess {
 
     /// A `wslab-echo` binary, with wss:// when `tls`.
     fn wslab(name: &'static str, binary: &std::path::Path, tls: bool) -> Self {
+        Self::wslab_with(name, binary, tls, &[])
+    }
+
+    /// The same, with more flags.
+    fn wslab_with(name: &'static str, binary: &std::path::Path, tls: bool, flags: &[&str]) -> Self {
         let mut cmd = std::process::Command::new(binary);
         cmd.args(["--listen", "127.0.0.1:0", "--max-connections", "30000"]);
+        cmd.args(flags);
         if tls {
             cmd.args(["--tls-listen", "127.0.0.1:0"]);
         } else {
@@ -449,12 +461,12 @@ async fn load(server: &ServerProcess, way: Way, conns: usize, per_conn: usize, s
     Run::of(tasks, start).await
 }
 
-/// Like [`load`], with soketto clients that offer permessage-deflate: the
-/// server accepts (`deflate`) or declines (`?deflate=0`). The payload is
-/// text-like, so that it compresses as real messages do.
+/// Like [`load`], with soketto clients that offer permessage-deflate on
+/// `path` (wslab-echo declines it on `/echo?deflate=0`). The messages are
+/// JSON text, so that they compress as real messages do.
 async fn load_deflate(
     server: &ServerProcess,
-    deflate: bool,
+    path: &str,
     conns: usize,
     per_conn: usize,
     size: usize,
@@ -467,7 +479,6 @@ async fn load_deflate(
         // algorithm holds the payload back until the server's delayed ACK (40 ms).
         tcp.set_nodelay(true).unwrap();
         let host = server.addr.to_string();
-        let path = if deflate { "/echo" } else { "/echo?deflate=0" };
         let mut client = soketto::handshake::Client::new(tcp.compat(), &host, path);
         client.add_extension(Box::new(soketto::extension::deflate::Deflate::new(
             soketto::Mode::Client,
@@ -479,12 +490,7 @@ async fn load_deflate(
             other => panic!("{other:?}"),
         }
     }
-    let text: Vec<u8> = b"{\"user\":\"learner\",\"text\":\"hello, wslab\",\"seq\":1} "
-        .iter()
-        .copied()
-        .cycle()
-        .take(size)
-        .collect();
+    let text = String::from_utf8(json_text(size)).unwrap();
     let start = Instant::now();
     let tasks: Vec<_> = clients
         .into_iter()
@@ -495,7 +501,7 @@ async fn load_deflate(
                 let mut echo = Vec::new();
                 for _ in 0..per_conn {
                     let t = Instant::now();
-                    sender.send_binary(&text).await.unwrap();
+                    sender.send_text(&text).await.unwrap();
                     sender.flush().await.unwrap();
                     echo.clear();
                     receiver.receive_data(&mut echo).await.unwrap();
@@ -510,14 +516,248 @@ async fn load_deflate(
     Run::of(tasks, start).await
 }
 
+/// Node's `ws` echo server with permessage-deflate, as a peer: every message
+/// compressed (threshold 0), no context takeover either way, as wslab-echo
+/// answers by default.
+const NODE_WS_SERVER: &str = r#"
+const { WebSocketServer } = require('ws');
+const wss = new WebSocketServer({
+  host: '127.0.0.1', port: 0, maxPayload: 16 * 1024 * 1024,
+  perMessageDeflate: { threshold: 0, serverNoContextTakeover: true, clientNoContextTakeover: true },
+});
+wss.on('listening', () => console.log(`ws listening on ws://127.0.0.1:${wss.address().port}/`));
+wss.on('connection', (ws) => {
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+});
+"#;
+
+impl ServerProcess {
+    /// Node's `ws` (npm), installed into the target folder on first use;
+    /// None, with the reason printed, where node or npm is missing or the
+    /// install fails.
+    fn node_ws() -> Option<Self> {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-peers/node-ws");
+        std::fs::create_dir_all(&dir).ok()?;
+        if !dir.join("node_modules/ws/package.json").exists() {
+            let ok = std::process::Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+                .arg(&dir)
+                .arg("ws@8")
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                println!("(Node's ws left out: `npm install ws@8` failed or npm is missing)");
+                return None;
+            }
+        }
+        let script = dir.join("server.js");
+        std::fs::write(&script, NODE_WS_SERVER).ok()?;
+        if std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            println!("(Node's ws left out: node is missing)");
+            return None;
+        }
+        let mut cmd = std::process::Command::new("node");
+        cmd.arg(&script).current_dir(&dir);
+        Some(Self::start(
+            "Node ws 8 (perMessageDeflate)",
+            cmd,
+            "/",
+            false,
+        ))
+    }
+}
+
+/// The bytes one echo of `message` takes on the wire (its frame's payload),
+/// through a raw connection that offers permessage-deflate as Chromium does.
+async fn echo_bytes_on_the_wire(server: &ServerProcess, message: &[u8]) -> usize {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n",
+        server.path, server.addr
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let end = loop {
+        let n = tcp.read(&mut chunk).await.unwrap();
+        assert!(n > 0);
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+    };
+    let mut rest = buf.split_off(end);
+    let mut frame = wire::Frame::new(
+        wire::opcode::OpCode::Text,
+        wire::deflate::Compressor::new(false).compress(message),
+    )
+    .masked([1, 2, 3, 4]);
+    frame.rsv[0] = true;
+    tcp.write_all(&frame.encode()).await.unwrap();
+    let options = wire::decode::DecodeOptions {
+        allowed_rsv: 1,
+        ..wire::decode::DecodeOptions::for_sender(wire::decode::Role::Server)
+    };
+    loop {
+        if let Ok(wire::decode::Decoded::Frame(f)) = wire::decode::decode(&rest, &options) {
+            return f.frame.payload.len();
+        }
+        let n = tcp.read(&mut chunk).await.unwrap();
+        assert!(n > 0);
+        rest.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// `size` bytes of JSON-like text, as a chat or a feed sends.
+fn json_text(size: usize) -> Vec<u8> {
+    b"{\"user\":\"learner\",\"text\":\"hello, wslab\",\"seq\":1} "
+        .iter()
+        .copied()
+        .cycle()
+        .take(size)
+        .collect()
+}
+
+/// Prose: the README itself, repeated to `size`.
+fn prose(size: usize) -> Vec<u8> {
+    include_bytes!("../../../README.md")
+        .iter()
+        .copied()
+        .cycle()
+        .take(size)
+        .collect()
+}
+
+/// zlib's levels on text and JSON messages: the ratio (compressed / raw)
+/// and the speed, each message compressed on its own with a sync flush, as
+/// wslab-echo does without context takeover.
+fn levels_table() {
+    use flate2::{Compress, Compression, FlushCompress};
+    println!(
+        "{:<8} {:>6} {:>8} {:>10} {:>10} {:>10} {:>10}",
+        "level", "size", "", "JSON ratio", "JSON MB/s", "text ratio", "text MB/s"
+    );
+    for size in [66, 1024, 64 << 10] {
+        let inputs = [json_text(size), prose(size)];
+        for level in 1..=9 {
+            let mut cells = Vec::new();
+            for input in &inputs {
+                let rounds = (4 << 20) / size.max(1) + 1;
+                let mut out = Vec::with_capacity(size * 2 + 64);
+                let mut compressed = 0;
+                let start = Instant::now();
+                for _ in 0..rounds {
+                    let mut c = Compress::new_with_window_bits(Compression::new(level), false, 15);
+                    out.clear();
+                    c.compress_vec(input, &mut out, FlushCompress::Sync)
+                        .unwrap();
+                    compressed = out.len() - 4;
+                }
+                let mb_s = (rounds * size) as f64 / start.elapsed().as_secs_f64() / 1e6;
+                cells.push((compressed as f64 / size as f64, mb_s));
+            }
+            println!(
+                "{:<8} {size:>6} {:>8} {:>10.3} {:>10.1} {:>10.3} {:>10.1}",
+                format!(
+                    "{level}{}",
+                    if level == wire::deflate::LEVEL {
+                        " (used)"
+                    } else {
+                        ""
+                    }
+                ),
+                "",
+                cells[0].0,
+                cells[0].1,
+                cells[1].0,
+                cells[1].1
+            );
+        }
+    }
+}
+
+/// Server memory per connection after each connection echoed one
+/// compressed 1 KiB message and went quiet, with context takeover accepted
+/// (`--deflate-takeover`: both windows kept) and without (the default).
+async fn takeover_memory() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const N: usize = 1000;
+    let ours_bin = std::path::Path::new(env!("CARGO_BIN_EXE_wslab-echo"));
+    for (name, flags) in [
+        ("wslab-echo (default: no context takeover)", &[][..]),
+        ("wslab-echo --deflate-takeover", &["--deflate-takeover"][..]),
+    ] {
+        let server = ServerProcess::wslab_with(name, ours_bin, false, flags);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let before = server.rss_kib();
+        let mut open = Vec::with_capacity(N);
+        let message = json_text(1024);
+        for _ in 0..N {
+            let mut tcp = TcpStream::connect(server.addr).await.unwrap();
+            let head = format!(
+                "GET /echo HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n",
+                server.addr
+            );
+            tcp.write_all(head.as_bytes()).await.unwrap();
+            let mut frame = wire::Frame::new(
+                wire::opcode::OpCode::Text,
+                wire::deflate::Compressor::new(false).compress(&message),
+            )
+            .masked([1, 2, 3, 4]);
+            frame.rsv[0] = true;
+            tcp.write_all(&frame.encode()).await.unwrap();
+            // The answer and the echo: read until the echo's payload is in.
+            let mut got = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !got.windows(4).any(|w| w == b"\r\n\r\n") || got.len() < 160 {
+                let n = tcp.read(&mut chunk).await.unwrap();
+                assert!(n > 0);
+                got.extend_from_slice(&chunk[..n]);
+            }
+            open.push(tcp);
+        }
+        // Longer than the second after which codec state that need not survive is dropped.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let after = server.rss_kib();
+        println!(
+            "{name:<48} {N} connections, each after one compressed message, idle: {:>7.1} KiB/connection",
+            after.saturating_sub(before) as f64 / N as f64
+        );
+    }
+}
+
 /// permessage-deflate's cost: the same soketto clients, the server
-/// accepting the extension or declining it, in the same run.
+/// accepting the extension or declining it, and Node's `ws` compressing
+/// too, in the same run.
 async fn deflate_part() {
     let ours_bin = std::path::Path::new(env!("CARGO_BIN_EXE_wslab-echo"));
     let server = ServerProcess::wslab("wslab-echo", ours_bin, false);
+    let peer = ServerProcess::node_ws();
+    for (what, make) in [("JSON", json_text as fn(usize) -> Vec<u8>), ("text", prose)] {
+        for size in [66, 1024, 64 << 10] {
+            let message = make(size);
+            let ours = echo_bytes_on_the_wire(&server, &message).await;
+            let theirs = match &peer {
+                Some(p) => format!(
+                    "{}: {} bytes",
+                    p.name,
+                    echo_bytes_on_the_wire(p, &message).await
+                ),
+                None => String::new(),
+            };
+            println!(
+                "one echo of {size} bytes of {what} on the wire: wslab-echo {ours} bytes; {theirs}"
+            );
+        }
+    }
     println!(
-        "{:<40} {:>6} {:>6} {:>10} {:>10} {:>10} {:>14}",
-        "soketto clients", "size", "conns", "msgs/s", "p50", "p99", "vs declined"
+        "{:<40} {:>6} {:>6} {:>10} {:>10} {:>10} {:>12} {:>10}",
+        "soketto clients, text", "size", "conns", "msgs/s", "p50", "p99", "vs declined", "vs ws"
     );
     for (size, plan) in [
         (64, [(1, 2000), (100, 40), (1000, 5)]),
@@ -526,14 +766,29 @@ async fn deflate_part() {
         for (conns, per_conn) in plan {
             let mut off = Vec::new();
             let mut on = Vec::new();
+            let mut ws = Vec::new();
             for _ in 0..ROUNDS {
-                off.push(load_deflate(&server, false, conns, per_conn, size).await);
-                on.push(load_deflate(&server, true, conns, per_conn, size).await);
+                off.push(load_deflate(&server, "/echo?deflate=0", conns, per_conn, size).await);
+                on.push(load_deflate(&server, "/echo", conns, per_conn, size).await);
+                if let Some(p) = &peer {
+                    ws.push(load_deflate(p, "/", conns, per_conn, size).await);
+                }
             }
             let (off, on) = (median(off), median(on));
-            for (name, r) in [("declined (?deflate=0)", &off), ("permessage-deflate", &on)] {
+            let ws = (!ws.is_empty()).then(|| median(ws));
+            let mut rows = vec![
+                ("wslab-echo, declined (?deflate=0)", &off),
+                ("wslab-echo, permessage-deflate", &on),
+            ];
+            if let Some(w) = &ws {
+                rows.push(("Node ws, permessage-deflate", w));
+            }
+            for (name, r) in rows {
+                let vs_ws = ws.as_ref().map_or(String::new(), |w| {
+                    format!("{:.2}x", r.msgs_per_sec / w.msgs_per_sec)
+                });
                 println!(
-                    "{name:<40} {size:>6} {conns:>6} {:>10.0} {:>10.2?} {:>10.2?} {:>13.2}x",
+                    "{name:<40} {size:>6} {conns:>6} {:>10.0} {:>10.2?} {:>10.2?} {:>11.2}x {vs_ws:>10}",
                     r.msgs_per_sec,
                     r.p50,
                     r.p99,
@@ -542,6 +797,8 @@ async fn deflate_part() {
             }
         }
     }
+    takeover_memory().await;
+    levels_table();
 }
 
 async fn active_part(previous: Option<&std::path::Path>) {

@@ -495,7 +495,7 @@ pub fn check_deflate_response(
 
 /// The compression level wslab compresses with (zlib's scale, 0 to 9),
 /// chosen by measurement on text and JSON messages (README, "Compression").
-pub const LEVEL: u32 = 6;
+pub const LEVEL: u32 = 7;
 
 /// The smallest and largest window a permessage-deflate endpoint may use,
 /// in bits (RFC 7692 §7.1.2).
