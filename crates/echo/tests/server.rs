@@ -254,6 +254,65 @@ async fn a_broken_close_is_answered_and_the_connection_closed_at_once() {
     }
 }
 
+/// Compressed messages of every size around a power of two up to 1 MiB,
+/// whole and in 256-byte frames, come back byte for byte (the server
+/// inflates them, echoes compressed where that is smaller, plain otherwise).
+#[tokio::test]
+async fn compressed_messages_at_every_boundary_size_come_back_whole() {
+    use wire::deflate::{Compressor, InflateStep, MessageInflater};
+    let (addr, _stop) = start(|_| {}).await;
+    let (mut tcp, mut rest) = raw_open(addr, true).await;
+    let mut inflater = MessageInflater::new(false, 1 << 25);
+    for k in 0..=20 {
+        for n in [(1usize << k) - 1, 1 << k, (1 << k) + 1] {
+            // Half smooth, half noise: stored, fixed and dynamic blocks alike.
+            let message: Vec<u8> = (0..n)
+                .map(|i| {
+                    if (i / 4096) % 2 == 0 {
+                        (i / 7 % 13) as u8
+                    } else {
+                        (i.wrapping_mul(2_654_435_761) >> 11) as u8
+                    }
+                })
+                .collect();
+            let packed = Compressor::new(false).compress(&message);
+            for fragmented in [false, true] {
+                let pieces: Vec<&[u8]> = if fragmented {
+                    packed.chunks(256).collect()
+                } else {
+                    vec![&packed]
+                };
+                let last = pieces.len() - 1;
+                let mut bytes = Vec::new();
+                for (i, piece) in pieces.iter().enumerate() {
+                    let op = if i == 0 {
+                        OpCode::Binary
+                    } else {
+                        OpCode::Continuation
+                    };
+                    let mut f = Frame::new(op, piece.to_vec()).masked([3, 1, 4, 1]);
+                    f.rsv[0] = i == 0;
+                    f.fin = i == last;
+                    bytes.extend(f.encode());
+                }
+                tcp.write_all(&bytes).await.unwrap();
+                let echo = read_frame(&mut tcp, &mut rest).await;
+                assert!(echo.fin, "{n} bytes: the echo is one frame");
+                let body = match inflater.push(&echo) {
+                    InflateStep::Done(m) => m.message.unwrap(),
+                    InflateStep::Plain => echo.payload,
+                    InflateStep::Gathering => unreachable!(),
+                };
+                assert_eq!(body.len(), n, "{n} bytes, fragmented: {fragmented}");
+                assert!(
+                    body == message,
+                    "{n} bytes, fragmented: {fragmented}: the bytes differ"
+                );
+            }
+        }
+    }
+}
+
 /// `--deflate-takeover`: a client that allows context takeover gets it, so a
 /// repeated message comes back as a back-reference; a message sent
 /// uncompressed (it would not shrink) is forgotten by the server's window

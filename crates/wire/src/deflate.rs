@@ -970,7 +970,6 @@ mod tests {
         );
         let keep = DeflatePolicy {
             no_context_takeover: false,
-            ..DeflatePolicy::default()
         };
         let n = negotiate(
             &parse_extensions("permessage-deflate; client_max_window_bits=12").unwrap(),

@@ -73,7 +73,7 @@ fn data(kind: Kind, len: usize, seed: u64) -> Vec<u8> {
                     format!(
                         "{{\"id\":{i},\"name\":\"user{}\",\"active\":{},\"score\":{}}},",
                         r % 1000,
-                        r % 2 == 0,
+                        r.is_multiple_of(2),
                         r % 97
                     )
                     .as_bytes(),
