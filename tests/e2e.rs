@@ -609,7 +609,7 @@ async fn the_app_works_offline_once_loaded() {
         .wait_text(By::Css("main h1"), "the frame lab", |t| !t.is_empty())
         .await;
     // Wait until the service worker controls the page (its cache is filled on install).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let deadline = std::time::Instant::now() + support::WAIT;
     loop {
         let ready = driver
             .execute(
@@ -1033,7 +1033,7 @@ async fn a_live_session_is_illustrated_with_the_browsers_own_masking_key_and_reo
     // Download it, then open the file again.
     browser.click(By::Id("illustrated-download")).await;
     let file = browser.downloads.join("wslab-session.wslab");
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + support::WAIT;
     while std::fs::metadata(&file).map_or(true, |m| m.len() == 0) {
         assert!(
             Instant::now() < deadline,
@@ -1137,7 +1137,7 @@ async fn the_conformance_lab_runs_a_group_through_wslab_echo_and_shows_each_verd
     browser.click(By::Id("conformance-export-json")).await;
     let file = browser.downloads.join("wslab-conformance.json");
     let page = browser.downloads.join("wslab-conformance.html");
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + support::WAIT;
     while [&file, &page]
         .iter()
         .any(|f| std::fs::metadata(f).map_or(true, |m| m.len() == 0))

@@ -16,6 +16,11 @@ use std::time::{Duration, Instant};
 use thirtyfour::Key;
 use thirtyfour::prelude::*;
 
+/// How long a test waits for the page (or a process) to get somewhere: long
+/// enough that only a real hang runs out, with two Chromiums and a build
+/// sharing this 2-core machine.
+pub const WAIT: Duration = Duration::from_secs(60);
+
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -289,7 +294,7 @@ impl Browser {
                 .stderr(Stdio::null()),
         );
         let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + WAIT;
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(50));
@@ -388,7 +393,7 @@ impl Browser {
         what: &str,
         pred: impl Fn(&serde_json::Value) -> bool,
     ) -> serde_json::Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + WAIT;
         loop {
             let state = self.state().await;
             if pred(&state) {
@@ -436,7 +441,7 @@ impl Browser {
     /// Waits until the address bar satisfies `pred` (pages write their state
     /// there once typing pauses), returning the URL.
     pub async fn wait_url(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + WAIT;
         loop {
             let url = self
                 .driver
@@ -463,7 +468,7 @@ impl Browser {
         what: &str,
         pred: impl Fn(&str) -> bool,
     ) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + WAIT;
         let mut last = None;
         loop {
             if let Ok(el) = self.driver.find(by.clone()).await
@@ -501,7 +506,7 @@ impl Browser {
         probe: impl Fn() -> F,
         pred: impl Fn(&T) -> bool,
     ) -> T {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + WAIT;
         loop {
             let value = probe().await;
             if pred(&value) {
@@ -579,7 +584,7 @@ impl Browser {
 
     /// Waits until the element's text satisfies `pred`, returning that text.
     pub async fn wait_text(&self, by: By, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + WAIT;
         let mut last = String::new();
         loop {
             if let Ok(el) = self.driver.find(by.clone()).await

@@ -183,15 +183,32 @@ fn check(name: &'static str, cmd: &mut Command) -> Outcome {
         }
     };
     if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(|l| l.ok()) {
+        // Bytes, read to the end: a test may print anything, UTF-8 or not.
+        let mut out = BufReader::new(out);
+        let mut raw = Vec::new();
+        while out.read_until(b'\n', &mut raw).is_ok_and(|n| n > 0) {
+            let line = String::from_utf8_lossy(&raw);
+            let line = line.trim_end_matches(['\n', '\r']);
             println!("{line}");
-            if let Some((passed, failed)) = parse_test_result(&line) {
+            if let Some((passed, failed)) = parse_test_result(line) {
                 outcome.passed += passed;
                 outcome.failed += failed;
             }
+            raw.clear();
         }
     }
     outcome.ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    outcome
+}
+
+/// [`check`] for a stage that runs tests: it fails when no test passed, as
+/// when a runner finds nothing to run and still exits 0.
+fn tests(name: &'static str, cmd: &mut Command) -> Outcome {
+    let mut outcome = check(name, cmd);
+    if outcome.ok && outcome.passed == 0 {
+        eprintln!("{name}: no test ran");
+        outcome.ok = false;
+    }
     outcome
 }
 
@@ -261,7 +278,7 @@ pub fn test() -> Result {
     });
     let built = outcomes.iter().rev().take(2).all(|o| o.ok);
     if let (true, Ok(echo_bin)) = (built, &echo_bin) {
-        outcomes.push(check(
+        outcomes.push(tests(
             "native and end-to-end tests",
             command("cargo")
                 .args(["test", "--workspace", "--no-fail-fast"])
@@ -281,14 +298,15 @@ pub fn test() -> Result {
             failed: 0,
         });
     }
-    outcomes.push(check(
+    outcomes.push(tests(
         "browser tests (wasm-bindgen-test, headless Chromium)",
         command("cargo")
             .args(["test", "-p", "wslab"])
             .args(wasm)
             .args(["--test", "web"])
             .env("CHROMEDRIVER", install::CHROMEDRIVER)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+            // Room for an unoptimised build on a busy machine: only a real hang runs out.
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "900"),
     ));
 
     // The first-load budget holds for the optimised build, as shipped.
@@ -334,8 +352,41 @@ pub fn test() -> Result {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::parse_test_result;
+mod unit {
+    use super::{parse_test_result, tests};
+    use std::process::Command;
+
+    fn sh(script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", script]);
+        cmd
+    }
+
+    #[test]
+    fn a_test_stage_that_runs_no_test_fails() {
+        assert!(!tests("nothing", &mut sh("echo 'no tests to run!'")).ok);
+        assert!(
+            !tests(
+                "exit 1",
+                &mut sh("echo 'test result: ok. 1 passed; 0 failed;'; exit 1")
+            )
+            .ok
+        );
+        let ran = tests(
+            "one",
+            &mut sh("echo 'test result: ok. 1 passed; 0 failed;'"),
+        );
+        assert!(ran.ok && ran.passed == 1);
+    }
+
+    #[test]
+    fn lines_that_are_not_utf8_do_not_stop_the_count() {
+        let ran = tests(
+            "bytes",
+            &mut sh("printf '\\377\\376 not UTF-8\\ntest result: ok. 2 passed; 1 failed;\\n'"),
+        );
+        assert_eq!((ran.passed, ran.failed), (2, 1));
+    }
 
     #[test]
     fn reads_cargo_test_result_lines() {

@@ -30,11 +30,10 @@ async fn start_echo(tweak: impl FnOnce(&mut Config)) -> (SocketAddr, Server) {
     (server.local_addr().unwrap(), server)
 }
 
+/// The product's own timing (1 s of quiet): these tests check verdicts,
+/// not speed, so a loaded machine must not turn a slow answer into a fail.
 fn timing() -> Timing {
-    Timing {
-        quiet: Duration::from_millis(300),
-        ..Timing::default()
-    }
+    Timing::default()
 }
 
 /// Runs `pattern` against `url`; the verdict of every case, by id.
@@ -358,7 +357,10 @@ async fn the_probe_endpoint_streams_a_run_and_refuses_what_it_must() {
         .unwrap()
     };
     let events = probe_events(addr, &request(&format!("ws://{addr}/echo"), "ping-pong")).await;
-    assert!(matches!(events.first(), Some(Event::Started { total, .. }) if *total >= 10));
+    let Some(Event::Started { total, .. }) = events.first() else {
+        panic!("{events:?}")
+    };
+    assert!(*total >= 10);
     assert!(matches!(events.last(), Some(Event::Finished { .. })));
     let cases: Vec<_> = events
         .iter()
@@ -367,6 +369,7 @@ async fn the_probe_endpoint_streams_a_run_and_refuses_what_it_must() {
             _ => None,
         })
         .collect();
+    assert_eq!(cases.len(), *total, "a verdict for every case");
     assert!(
         cases.iter().all(|r| r.verdict == Verdict::Pass),
         "{cases:#?}"

@@ -462,6 +462,7 @@ async fn out_of_file_descriptors_both_accept_loops_back_off_instead_of_spinning(
         "--tls-listen 127.0.0.1:0",
         2,
     );
+    let started = std::time::Instant::now();
     for target in [addrs[1], addrs[0]] {
         let mut held = Vec::new();
         for _ in 0..60 {
@@ -476,8 +477,10 @@ async fn out_of_file_descriptors_both_accept_loops_back_off_instead_of_spinning(
         let before = cpu_seconds(pid);
         tokio::time::sleep(Duration::from_secs(2)).await;
         let used = cpu_seconds(pid) - before;
+        // A spinning loop takes the whole 2 s; backing off takes next to nothing.
+        // Half of it leaves room for a machine busy with other work.
         assert!(
-            used < 0.5,
+            used < 1.0,
             "{target}: the server used {used} s of CPU in 2 s while out of descriptors"
         );
         drop(held);
@@ -493,12 +496,18 @@ async fn out_of_file_descriptors_both_accept_loops_back_off_instead_of_spinning(
         Message::Text("back".into())
     );
     drop(ws);
-    // And it said so a few times, not thousands.
+    // And it said so a few times, not thousands: each of the two accept loops
+    // at most once a second of the time the process ran, however long that was.
     let _ = process.0.kill();
+    let span = started.elapsed();
     let mut log = String::new();
     std::io::Read::read_to_string(&mut process.0.stderr.take().unwrap(), &mut log).unwrap();
     let warnings = log.matches("accept failed").count();
-    assert!((1..=12).contains(&warnings), "{warnings} warnings:\n{log}");
+    let most = 2 * (span.as_secs() as usize + 1);
+    assert!(
+        (1..=most).contains(&warnings),
+        "{warnings} warnings in {span:?} (at most {most}):\n{log}"
+    );
 }
 
 /// A deflate bomb: a few kilobytes that inflate past the message limit end

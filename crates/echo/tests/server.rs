@@ -438,6 +438,13 @@ async fn a_client_that_never_finishes_its_handshake_is_dropped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_connections_echo_without_loss() {
+    // Both ends live in this process: 2,000 descriptors and more, past the
+    // usual soft limit of 1,024 (the binary raises its own limit at start).
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap();
+    assert!(
+        limit >= 2_100,
+        "this test needs 2,100 open files; the hard limit is {limit}"
+    );
     let (addr, _stop) = start(|_| {}).await;
     let mut clients = Vec::new();
     for _ in 0..1000 {

@@ -34,6 +34,7 @@ fn section_5_7_examples_encode_byte_for_byte() {
         Frame::new(OpCode::Binary, vec![0; 256]).encode(),
         Frame::new(OpCode::Binary, vec![0; 65536]).encode(),
     ];
+    assert_eq!(rfc_5_7().len(), built.len(), "one built frame per example");
     for (example, bytes) in rfc_5_7().iter().zip(built) {
         assert_eq!(example.bytes, bytes, "{}", example.name);
     }
@@ -51,6 +52,11 @@ fn section_5_7_examples_decode_to_their_messages() {
         vec![Event::Binary(vec![0; 256])],
         vec![Event::Binary(vec![0; 65536])],
     ];
+    assert_eq!(
+        rfc_5_7().len(),
+        expected.len(),
+        "one expectation per example"
+    );
     for (example, expected) in rfc_5_7().iter().zip(expected) {
         let run = decode_all(&example.bytes, &DecodeOptions::for_sender(example.sender));
         assert_eq!(run.end, RunEnd::Clean, "{}", example.name);
