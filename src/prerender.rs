@@ -73,6 +73,27 @@ pub fn fill(template: &str, title: &str, body: &str) -> Result<String, String> {
     Ok(page)
 }
 
+/// The line index.html carries for wslab-echo's address, with the default.
+const ECHO_META: &str = r#"<meta name="wslab-echo" content="ws://127.0.0.1:9001" />"#;
+
+/// `page` telling the app where wslab-echo is (`base`, a ws:// or wss://
+/// origin), in place of index.html's default.
+pub fn set_echo_base(page: &str, base: &str) -> Result<String, String> {
+    if page.matches(ECHO_META).count() != 1 {
+        return Err(format!("index.html must hold {ECHO_META} once"));
+    }
+    if !crate::services::browser::is_echo_base(base) {
+        return Err(format!(
+            "WSLAB_ECHO_URL={base:?} is not a ws:// or wss:// origin (such as ws://127.0.0.1:9001)"
+        ));
+    }
+    let meta = format!(
+        r#"<meta name="wslab-echo" content="{}" />"#,
+        escape(base).replace('"', "&quot;")
+    );
+    Ok(page.replace(ECHO_META, &meta))
+}
+
 /// `sw.js` with the pages to keep for offline use in place of its
 /// placeholder line `const PAGES = ["/"];`.
 pub fn fill_service_worker(script: &str, pages: &[Page]) -> Result<String, String> {
@@ -111,6 +132,25 @@ mod tests {
     use super::*;
 
     const TEMPLATE: &str = r#"<html><head><title>wslab</title></head><body><div id="app" hidden></div><div id="prerendered"><noscript>needs JS</noscript></div><script type="module" src="/boot.js"></script></body></html>"#;
+
+    #[test]
+    fn the_echo_address_is_written_into_the_page() {
+        let page = format!("<head>{ECHO_META}</head>");
+        assert_eq!(
+            set_echo_base(&page, "ws://127.0.0.1:9100").unwrap(),
+            r#"<head><meta name="wslab-echo" content="ws://127.0.0.1:9100" /></head>"#
+        );
+        for bad in [
+            "http://x",
+            "ws://h/echo",
+            "ws://h:1?x",
+            "nonsense",
+            "ws://\"a",
+        ] {
+            assert!(set_echo_base(&page, bad).is_err(), "{bad}");
+        }
+        assert!(set_echo_base("<head></head>", "ws://h:1").is_err());
+    }
 
     #[test]
     fn every_route_gets_a_file_and_the_start_page_is_index_html() {

@@ -59,7 +59,7 @@ async fn live_page_offers_the_local_echo_server() {
         .unwrap()
         .dyn_into::<web_sys::HtmlInputElement>()
         .unwrap();
-    assert_eq!(input.value(), wslab::pages::DEFAULT_ECHO_URL);
+    assert_eq!(input.value(), wslab::pages::default_echo_url());
     assert_eq!(text_of(&root, "#echo-status"), "not connected");
 }
 

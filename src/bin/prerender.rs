@@ -33,6 +33,9 @@ fn run() -> Result<(), String> {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     let template = read("index.html")?;
+    // Where the pages connect by default: `cargo xtask serve --echo-port` sets it.
+    let echo_base = std::env::var("WSLAB_ECHO_URL")
+        .unwrap_or_else(|_| wslab::services::browser::DEFAULT_ECHO_BASE.to_owned());
     let pages = prerender::pages();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -40,6 +43,7 @@ fn run() -> Result<(), String> {
     for page in &pages {
         let body = runtime.block_on(prerender::render(&page.path));
         let html = prerender::fill(&template, &page.route.document_title(), &body)?;
+        let html = prerender::set_echo_base(&html, &echo_base)?;
         write(&page.file, &html)?;
     }
     write(

@@ -21,24 +21,41 @@ use wire::hex::parse_hex;
 /// never to resolve (RFC 6761 §6.4).
 pub const CHALLENGE_URL: &str = "ws://this-site-does-not-exist.invalid";
 
-/// The echo server `cargo xtask serve` starts, reached directly on its own port.
-pub const DEFAULT_ECHO_URL: &str = "ws://127.0.0.1:9001/echo";
+/// The echo server the page was served with (`cargo xtask serve` starts
+/// it), reached directly on its own port.
+pub fn default_echo_url() -> String {
+    format!("{}/echo", crate::services::browser::echo_base())
+}
 
-/// Servers the picker offers: (label, URL).
-pub const PRESETS: &[(&str, &str)] = &[
-    ("wslab-echo, local (direct)", DEFAULT_ECHO_URL),
-    (
-        "wslab-echo over TLS (self-signed)",
-        "wss://127.0.0.1:9443/echo",
-    ),
-    (
-        "Demo: an old proxy that does not know Upgrade",
-        "ws://127.0.0.1:9001/legacy-proxy",
-    ),
-    (
-        "Demo: a proxy that drops connections idle for 5 s",
-        "ws://127.0.0.1:9001/idle?timeout=5",
-    ),
+/// Servers the picker offers: (label, URL); wslab-echo's own from the echo
+/// server the page was served with.
+pub fn presets() -> Vec<(&'static str, String)> {
+    let base = crate::services::browser::echo_base();
+    let mut out = vec![
+        ("wslab-echo, local (direct)", format!("{base}/echo")),
+        (
+            "wslab-echo over TLS (self-signed)",
+            "wss://127.0.0.1:9443/echo".to_owned(),
+        ),
+        (
+            "Demo: an old proxy that does not know Upgrade",
+            format!("{base}/legacy-proxy"),
+        ),
+        (
+            "Demo: a proxy that drops connections idle for 5 s",
+            format!("{base}/idle?timeout=5"),
+        ),
+    ];
+    out.extend(
+        PUBLIC
+            .iter()
+            .map(|(label, url)| (*label, (*url).to_owned())),
+    );
+    out
+}
+
+/// The picker's servers that are not wslab-echo's.
+const PUBLIC: &[(&str, &str)] = &[
     ("Challenge: a host that does not exist", CHALLENGE_URL),
     (
         "Public: echo.websocket.org (sends a greeting)",
@@ -57,7 +74,7 @@ pub fn live() -> Html {
     let initial = use_location()
         .and_then(|l| l.query::<LiveFor>().ok())
         .map(|q| q.url)
-        .unwrap_or_else(|| DEFAULT_ECHO_URL.to_owned());
+        .unwrap_or_else(default_echo_url);
     let live = use_live_connection();
     let console = live.console.clone();
     let url = use_state(|| initial);
@@ -203,7 +220,7 @@ pub fn live() -> Html {
                         <label for="server-preset">{ "Server" }</label>
                         <select id="server-preset" onchange={on_preset}>
                             <option value="">{ "Choose a preset…" }</option>
-                            { for PRESETS.iter().map(|(label, u)| html! { <option value={*u} selected={*url == *u}>{ *label }</option> }) }
+                            { for presets().into_iter().map(|(label, u)| { let selected = *url == u; html! { <option {selected} value={u}>{ label }</option> } }) }
                         </select>
                     </div>
                     <div class="row">

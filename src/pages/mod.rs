@@ -23,7 +23,7 @@ pub use home::Home;
 pub use illustrated::Illustrated;
 pub use lesson_page::{LessonPage, LessonPageProps};
 pub use lifecycle::{CloseBuilder, Lifecycle};
-pub use live::{CHALLENGE_URL, DEFAULT_ECHO_URL, Live, PRESETS};
+pub use live::{CHALLENGE_URL, Live, default_echo_url, presets};
 pub use not_found::NotFound;
 pub use quiz::Quiz;
 pub use uris::{UriQuery, Uris};

@@ -125,6 +125,9 @@ pub fn uris() -> Html {
                     Ok(uri) => html! {
                         <>
                             { parts_table(uri) }
+                            if let Some(why) = uri.browser_refuses() {
+                                <p class="bad-text" id="uri-bad-port">{ why }</p>
+                            }
                             if https_page && !uri.secure && !uri.is_loopback() {
                                 <p class="bad-text" id="uri-mixed">
                                     { "This page was loaded over https, so the browser refuses ws:// here: an https page may only open wss:// (mixed content; new WebSocket throws a SecurityError). Loopback hosts are the exception." }

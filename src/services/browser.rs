@@ -31,6 +31,40 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// Where wslab-echo runs unless the page is told otherwise.
+pub const DEFAULT_ECHO_BASE: &str = "ws://127.0.0.1:9001";
+
+/// wslab-echo's base URL (`ws://host:port`) for the pages' defaults: what
+/// the page was served with (`<meta name="wslab-echo">`, which
+/// `wslab-prerender` writes from `WSLAB_ECHO_URL`: `cargo xtask serve
+/// --echo-port` sets it), or when prerendering that variable itself;
+/// [`DEFAULT_ECHO_BASE`] when neither says, or says something that is not
+/// a ws:// or wss:// origin.
+pub fn echo_base() -> String {
+    let given = if IN_BROWSER {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("meta[name=wslab-echo]").ok().flatten())
+            .and_then(|m| m.get_attribute("content"))
+    } else {
+        std::env::var("WSLAB_ECHO_URL").ok()
+    };
+    given
+        .filter(|b| is_echo_base(b))
+        .unwrap_or_else(|| DEFAULT_ECHO_BASE.to_owned())
+}
+
+/// Whether `text` is a ws:// or wss:// origin: scheme, host, optional port, nothing after.
+pub fn is_echo_base(text: &str) -> bool {
+    wire::uri::parse_uri(text).is_ok_and(|u| {
+        !u.mapped_from_http()
+            && u.path == "/"
+            && u.query.is_none()
+            && u.userinfo.is_none()
+            && !text.trim_end().ends_with('/')
+    })
+}
+
 /// Copies text to the clipboard (asynchronously; failures are ignored: the
 /// text stays visible and selectable on the page).
 pub fn copy_text(text: &str) {

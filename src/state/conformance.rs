@@ -8,9 +8,6 @@ use serde::{Deserialize, Serialize};
 /// The server a learner runs by default.
 pub const DEFAULT_TARGET: &str = "ws://127.0.0.1:8000/";
 
-/// wslab-echo's `/probe`, which runs the cases.
-pub const DEFAULT_SERVER: &str = "ws://127.0.0.1:9001/probe";
-
 /// `/conformance?target=…&groups=…&ids=…&server=…`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConformanceQuery {
@@ -32,8 +29,9 @@ fn default_target() -> String {
     DEFAULT_TARGET.to_owned()
 }
 
+/// `/probe` on the echo server the page was served with.
 fn default_server() -> String {
-    DEFAULT_SERVER.to_owned()
+    format!("{}/probe", crate::services::browser::echo_base())
 }
 
 impl Default for ConformanceQuery {

@@ -3,19 +3,22 @@
 //! Each command first installs what is missing (idempotently, printing each
 //! step), so that a fresh Debian machine with only Rust can run it.
 
+mod cli;
 mod install;
 mod paths;
+mod ports;
 mod run;
 mod sizes;
 
 use std::process::ExitCode;
 
 const HELP: &str = "\
-usage: cargo xtask <command>
+usage: cargo xtask <command> [options]   (cargo xtask <command> --help: its options)
 
 commands:
   serve   install what is missing, start wslab-echo on 127.0.0.1:9001 and
-          `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops both)
+          `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops both);
+          --port N and --echo-port N pick other ports
   test    install what is missing and run every check: fmt, clippy (native and
           wasm32), native tests, browser tests in headless Chromium, end-to-end tests
   dist    the optimised release build into dist/, ready for any static host: both
@@ -30,24 +33,44 @@ commands:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("serve") => run::serve(),
-        Some("test") => run::test(),
-        Some("dist") => run::dist(),
-        Some("bench") => run::bench(),
-        Some("setup") => install::all(install::Needs::everything()),
+    let command = match args.first().map(String::as_str) {
         Some("help" | "-h" | "--help") | None => {
             print!("{HELP}");
             return ExitCode::SUCCESS;
         }
-        Some(other) => {
-            eprint!("xtask: unknown command {other:?}\n\n{HELP}");
-            return ExitCode::from(2);
-        }
+        Some(c) => c,
+    };
+    let Some(usage) = cli::usage(command) else {
+        eprint!("xtask: unknown command {command:?}\n\n{HELP}");
+        return ExitCode::from(2);
+    };
+    let options = &args[1..];
+    if options.iter().any(|a| a == "-h" || a == "--help") {
+        print!("{usage}");
+        return ExitCode::SUCCESS;
+    }
+    let refuse = |why: String| {
+        eprint!("xtask {command}: {why}\n\n{usage}");
+        ExitCode::from(2)
+    };
+    let result = match command {
+        "serve" => match cli::ServeArgs::parse(options, |v| std::env::var(v).ok()) {
+            Ok(serve) => run::serve(serve),
+            Err(why) => return refuse(why),
+        },
+        _ if !options.is_empty() => return refuse(format!("unknown option {:?}", options[0])),
+        "test" => run::test().map_err(run::Failure::Failed),
+        "dist" => run::dist().map_err(run::Failure::Failed),
+        "bench" => run::bench().map_err(run::Failure::Failed),
+        _ => install::all(install::Needs::everything()).map_err(run::Failure::Failed),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+        Err(run::Failure::Refused(why)) => {
+            eprintln!("xtask {command}: {why}");
+            ExitCode::from(2)
+        }
+        Err(run::Failure::Failed(err)) => {
             eprintln!("xtask: {err}");
             ExitCode::FAILURE
         }

@@ -17,23 +17,76 @@ impl Drop for Guard {
     }
 }
 
-/// `cargo xtask serve`: wslab-echo on 127.0.0.1:9001 and `trunk serve` on :8080.
-pub fn serve() -> Result {
+/// Why a command stopped: it refused to start (exit 2: a taken port, say),
+/// or something it ran failed (exit 1).
+pub enum Failure {
+    Refused(String),
+    Failed(String),
+}
+
+/// `cargo xtask serve`: wslab-echo, then `trunk serve`. Both ports are
+/// checked before anything is built; if wslab-echo does not start, Trunk is
+/// not started, and when Trunk stops, wslab-echo is stopped with it.
+pub fn serve(args: crate::cli::ServeArgs) -> std::result::Result<(), Failure> {
+    use crate::ports::claim;
+    let port = claim(args.port, "the app", "--port", "WSLAB_PORT").map_err(Failure::Refused)?;
+    let echo_port = claim(
+        args.echo_port,
+        "wslab-echo",
+        "--echo-port",
+        "WSLAB_ECHO_PORT",
+    )
+    .map_err(Failure::Refused)?;
+    if port == echo_port {
+        return Err(Failure::Refused(format!(
+            "the free ports picked for the app and wslab-echo are both {port}; run again"
+        )));
+    }
+    let failed = Failure::Failed;
     install::all(Needs {
         browser: false,
         wasm_opt: false,
-    })?;
+    })
+    .map_err(failed)?;
     step("building wslab-echo");
-    let echo_bin = paths::build_bin("wslab-echo", &["--release"])?;
-    step("starting wslab-echo on ws://127.0.0.1:9001/echo");
-    let echo = command(&echo_bin.to_string_lossy())
-        .args(["--listen", "127.0.0.1:9001"])
-        .spawn()
-        .map_err(|e| format!("cannot start wslab-echo: {e}"))?;
-    let _echo = Guard(echo);
-    step("starting trunk serve on http://127.0.0.1:8080 (Ctrl-C stops both)");
+    let echo_bin = paths::build_bin("wslab-echo", &["--release"]).map_err(failed)?;
+    let echo_url = format!("ws://127.0.0.1:{echo_port}");
+    step(&format!("starting wslab-echo on {echo_url}/echo"));
+    let mut echo = Guard(
+        command(&echo_bin.to_string_lossy())
+            .args(["--listen", &format!("127.0.0.1:{echo_port}")])
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| Failure::Failed(format!("cannot start wslab-echo: {e}")))?,
+    );
+    // Its first line says it listens; anything else (it exited) means it did not start.
+    let mut out = BufReader::new(echo.0.stdout.take().expect("piped"));
+    let mut first = String::new();
+    let _ = out.read_line(&mut first);
+    if !first.starts_with("wslab-echo listening") {
+        let status = echo.0.wait().map(|s| s.to_string()).unwrap_or_default();
+        return Err(Failure::Refused(format!(
+            "wslab-echo did not start ({status}; its message is above), so Trunk was not started"
+        )));
+    }
+    print!("{first}");
+    std::thread::spawn(move || {
+        for line in out.lines().map_while(|l| l.ok()) {
+            println!("{line}");
+        }
+    });
+    step(&format!(
+        "starting trunk serve on http://127.0.0.1:{port}/ (the pages connect to {echo_url}; Ctrl-C stops both)"
+    ));
     // Trunk's reload helper is an inline script, which the app's CSP forbids.
-    install::run(command("trunk").args(["serve", "--no-autoreload"]))
+    // WSLAB_ECHO_URL reaches the prerender hook, which tells the pages.
+    let trunk = install::run(
+        command("trunk")
+            .args(["serve", "--no-autoreload", "--port", &port.to_string()])
+            .env("WSLAB_ECHO_URL", &echo_url),
+    );
+    drop(echo);
+    trunk.map_err(|e| Failure::Failed(format!("{e} (wslab-echo was stopped)")))
 }
 
 /// `cargo xtask dist`: the optimised build into dist/.

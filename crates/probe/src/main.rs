@@ -57,6 +57,10 @@ async fn main() -> ExitCode {
         }
     };
     let shown = target.uri.to_string();
+    if let Some(why) = target.uri.browser_refuses() {
+        // A browser's rule: this probe is not a browser, so it tests the server anyway.
+        println!("note: {why}");
+    }
     let mut connector = NetConnector::new(target, None);
     let timing = Timing {
         quiet: Duration::from_millis(args.quiet_ms),

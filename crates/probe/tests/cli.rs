@@ -56,6 +56,42 @@ async fn a_passing_run_ends_with_the_summary_line_and_writes_its_reports() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A port browsers refuse (the Fetch standard's bad ports) is no reason for
+/// a command-line prober not to test a server there: it runs, with a note.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_on_a_port_browsers_refuse_is_tested_with_a_note() {
+    let server = wire::uri::BAD_PORTS
+        .iter()
+        .filter(|p| **p > 1024)
+        .find_map(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).ok())
+        .expect("one of the bad-listed ports above 1024 is free");
+    let port = server.local_addr().unwrap().port();
+    drop(server);
+    let server = Server::bind(Config::for_tests(
+        format!("127.0.0.1:{port}").parse().unwrap(),
+    ))
+    .await
+    .unwrap();
+    tokio::spawn(server.serve());
+    let out = tokio::task::spawn_blocking(move || {
+        probe()
+            .args([&format!("ws://127.0.0.1:{port}/echo"), "--cases", "1.1.1"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "note: port {port} is on the Fetch standard's list of bad ports"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 passed"), "{stdout}");
+}
+
 #[test]
 fn failures_exit_1_and_bad_arguments_exit_2_with_the_reason() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -28,6 +28,20 @@ pub struct WsUri {
 }
 
 impl WsUri {
+    /// Why a browser would not connect to this URI's port, if it would not:
+    /// the Fetch standard's bad ports (§2.9), a rule browsers apply to every
+    /// fetch, WebSockets included. It is a browser's rule, not RFC 6455's: a
+    /// server may listen there, and other clients (wslab-probe among them)
+    /// connect.
+    pub fn browser_refuses(&self) -> Option<String> {
+        BAD_PORTS.contains(&self.port).then(|| {
+            format!(
+                "port {} is on the Fetch standard's list of bad ports (Fetch §2.9): a browser refuses to connect to it, so new WebSocket fails (error, then close 1006). The rule is browsers' own: other clients connect.",
+                self.port
+            )
+        })
+    }
+
     /// `ws` or `wss`: the scheme after mapping http(s).
     pub fn scheme(&self) -> &'static str {
         if self.secure { "wss" } else { "ws" }
@@ -121,11 +135,6 @@ pub enum UriErrorKind {
         "[{0}] is not an IPv6 address: eight groups of up to four hex digits, with :: for one run of zero groups (RFC 4291 §2.2)"
     )]
     BadIpv6(String),
-    /// A port a browser refuses to connect to.
-    #[error(
-        "port {0} is on the Fetch standard's list of bad ports (Fetch §2.9): a browser refuses to connect to it, so the WebSocket fails (error, then close 1006)"
-    )]
-    BlockedPort(u16),
     /// A port that is not a number from 0 to 65535.
     #[error("the port {0:?} is not a number from 0 to 65535 (RFC 3986 §3.2.3)")]
     BadPort(String),
@@ -383,9 +392,6 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
             _ => return Err(err(port_start, UriErrorKind::BadPort(p.to_owned()))),
         },
     };
-    if BAD_PORTS.contains(&port) {
-        return Err(err(port_start, UriErrorKind::BlockedPort(port)));
-    }
 
     let after_start = auth_start + auth_len;
     let forbidden =
@@ -499,8 +505,6 @@ mod tests {
                 "ws://example.com:99999",
                 UriErrorKind::BadPort("99999".into()),
             ),
-            ("ws://example.com:0", UriErrorKind::BlockedPort(0)),
-            ("ws://example.com:6000", UriErrorKind::BlockedPort(6000)),
             ("localhost:9001/echo", UriErrorKind::MissingScheme),
             ("example.com:80", UriErrorKind::MissingScheme),
             ("ws://[1::2::3]/", UriErrorKind::BadIpv6("1::2::3".into())),
@@ -511,6 +515,24 @@ mod tests {
         ];
         for (input, kind) in cases {
             assert_eq!(parse_uri(input).map_err(|e| e.kind), Err(kind), "{input}");
+        }
+    }
+
+    #[test]
+    fn a_bad_port_is_the_browsers_rule_not_an_error() {
+        for (input, refused) in [
+            ("ws://example.com:6666/", true),
+            ("ws://127.0.0.1:6000", true),
+            ("ws://example.com:0", true),
+            ("wss://example.com", false),
+            ("ws://example.com:9001/echo", false),
+        ] {
+            let uri = parse_uri(input).unwrap();
+            let why = uri.browser_refuses();
+            assert_eq!(why.is_some(), refused, "{input}");
+            if let Some(why) = why {
+                assert!(why.contains("Fetch §2.9") && why.contains(&uri.port.to_string()));
+            }
         }
     }
 
