@@ -118,12 +118,22 @@ async fn accept_loop(
 impl Server {
     /// Binds the ws:// port (and the wss:// one, unless `no_tls`).
     pub async fn bind(config: Config) -> io::Result<Server> {
-        let listener = TcpListener::bind(config.listen).await?;
+        // A bind error names the address and the flag that moves it.
+        let bind = |addr: std::net::SocketAddr, hint: &'static str| async move {
+            TcpListener::bind(addr).await.map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot listen on {addr}: {e} ({hint})"))
+            })
+        };
+        let listener = bind(config.listen, "--listen ADDR picks another").await?;
         let tls = if config.no_tls {
             None
         } else {
             Some((
-                TcpListener::bind(config.tls_listen).await?,
+                bind(
+                    config.tls_listen,
+                    "--tls-listen ADDR picks another; --no-tls turns wss:// off",
+                )
+                .await?,
                 tls::acceptor()?,
             ))
         };
