@@ -12,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
 
-use dom::{mount, settle};
+use dom::{mount, settle, until};
 
 fn text_of(root: &Element, selector: &str) -> String {
     root.query_selector(selector)
@@ -202,7 +202,10 @@ async fn accept_calculator_checks_a_claimed_value() {
     type_into(&root, "#accept-claimed", "AAAA").await;
     assert!(text_of(&root, "#accept-check").contains(RFC_ACCEPT));
     click(&root, "#accept-random");
-    gloo_timers::future::TimeoutFuture::new(0).await;
+    until("a new random key", || {
+        text_of(&root, "#accept-step-key") != "dGhlIHNhbXBsZSBub25jZQ=="
+    })
+    .await;
     let key = text_of(&root, "#accept-step-key");
     assert_ne!(key, "dGhlIHNhbXBsZSBub25jZQ==");
     assert_eq!(
@@ -233,8 +236,10 @@ async fn sequence_diagram_arrows_select_what_they_carry() {
     second
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("click", &init).unwrap())
         .unwrap();
-    gloo_timers::future::TimeoutFuture::new(0).await;
-    assert!(text_of(&root, ".step-detail").contains("101 Switching Protocols"));
+    until("the answer's detail", || {
+        text_of(&root, ".step-detail").contains("101 Switching Protocols")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

@@ -45,6 +45,17 @@ pub async fn mount(path: &'static str) -> Element {
     host
 }
 
+/// Waits until `ready` holds, letting Yew render between looks: on a busy
+/// machine a render may take more than a few turns of the event loop. Only
+/// a real hang reaches the 30 s deadline.
+pub async fn until(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = js_sys::Date::now() + 30_000.0;
+    while !ready() {
+        assert!(js_sys::Date::now() < deadline, "gave up waiting for {what}");
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+}
+
 /// Lets Yew finish rendering, and the effects a render schedules.
 pub async fn settle() {
     for _ in 0..3 {
