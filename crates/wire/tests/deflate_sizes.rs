@@ -187,14 +187,36 @@ fn put(buf: &mut Vec<u8>, bytes: &[u8]) {
     buf.extend_from_slice(bytes);
 }
 
+/// The record [`put`] wrote at `pos`; moves `pos` past it.
+fn take<'a>(buf: &'a [u8], pos: &mut usize) -> &'a [u8] {
+    let len = u32::from_le_bytes(buf[*pos..*pos + 4].try_into().unwrap()) as usize;
+    let record = &buf[*pos + 4..*pos + 4 + len];
+    *pos += 4 + len;
+    record
+}
+
+/// A stream's header for the Python side: whether it keeps its window, the
+/// window zlib uses for it (at least 9 bits), and how many messages follow.
+fn put_stream(buf: &mut Vec<u8>, stream: &Stream, count: usize) {
+    buf.extend_from_slice(&[u8::from(stream.takeover), stream.window_bits.max(9)]);
+    buf.extend_from_slice(&u32::try_from(count).unwrap().to_le_bytes());
+}
+
 const READ_RECORDS: &str = r#"
 import sys, zlib, struct
 data = sys.stdin.buffer.read(); pos = 0
+out = sys.stdout.buffer
 def take():
     global pos
     n, = struct.unpack_from('<I', data, pos); pos += 4
     b = data[pos:pos + n]; pos += n
     return b
+def streams():
+    global pos
+    while pos < len(data):
+        takeover, bits = data[pos], data[pos + 1]; pos += 2
+        count, = struct.unpack_from('<I', data, pos); pos += 4
+        yield takeover, bits, count
 "#;
 
 /// wire compresses each stream's messages; CPython's zlib inflates them (one
@@ -206,8 +228,7 @@ fn wire_compresses_zlib_inflates(streams: &[(Stream, Vec<usize>)]) {
     for (s, (stream, sizes)) in streams.iter().enumerate() {
         let mut c = Compressor::with_window_bits(stream.takeover, stream.window_bits);
         let mut ours = MessageInflater::new(stream.takeover, 1 << 25);
-        input.extend_from_slice(&[u8::from(stream.takeover), stream.window_bits.max(9)]);
-        input.extend_from_slice(&u32::try_from(sizes.len()).unwrap().to_le_bytes());
+        put_stream(&mut input, stream, sizes.len());
         for &n in sizes {
             let message = data(stream.kind, n, (s * 1000 + n) as u64);
             let packed = c.compress(&message);
@@ -226,10 +247,7 @@ fn wire_compresses_zlib_inflates(streams: &[(Stream, Vec<usize>)]) {
     }
     let script = format!(
         "{READ_RECORDS}
-out = sys.stdout.buffer
-while pos < len(data):
-    takeover, bits = data[pos], data[pos + 1]; pos += 2
-    count, = struct.unpack_from('<I', data, pos); pos += 4
+for takeover, bits, count in streams():
     d = zlib.decompressobj(-bits)
     for _ in range(count):
         if not takeover: d = zlib.decompressobj(-bits)
@@ -240,9 +258,7 @@ while pos < len(data):
     let answer = python(&script, &input);
     let mut pos = 0;
     for (stream, n, message) in want {
-        let len = u32::from_le_bytes(answer[pos..pos + 4].try_into().unwrap()) as usize;
-        let got = &answer[pos + 4..pos + 4 + len];
-        pos += 4 + len;
+        let got = take(&answer, &mut pos);
         assert_eq!(
             got.len(),
             n,
@@ -295,8 +311,7 @@ fn every_size_zlib_compresses_wire_inflates_every_byte() {
     let mut input = Vec::new();
     let mut want = Vec::new();
     for (s, stream) in streams().into_iter().enumerate() {
-        input.extend_from_slice(&[u8::from(stream.takeover), stream.window_bits.max(9)]);
-        input.extend_from_slice(&u32::try_from(sizes.len()).unwrap().to_le_bytes());
+        put_stream(&mut input, &stream, sizes.len());
         for &n in &sizes {
             let message = data(stream.kind, n, (s * 1000 + n) as u64 + 7);
             put(&mut input, &message);
@@ -305,10 +320,7 @@ fn every_size_zlib_compresses_wire_inflates_every_byte() {
     }
     let script = format!(
         "{READ_RECORDS}
-out = sys.stdout.buffer
-while pos < len(data):
-    takeover, bits = data[pos], data[pos + 1]; pos += 2
-    count, = struct.unpack_from('<I', data, pos); pos += 4
+for takeover, bits, count in streams():
     c = zlib.compressobj(6, zlib.DEFLATED, -bits)
     for _ in range(count):
         if not takeover: c = zlib.compressobj(6, zlib.DEFLATED, -bits)
@@ -331,9 +343,7 @@ while pos < len(data):
             ));
             last = Some(s);
         }
-        let len = u32::from_le_bytes(answer[pos..pos + 4].try_into().unwrap()) as usize;
-        let packed = &answer[pos + 4..pos + 4 + len];
-        pos += 4 + len;
+        let packed = take(&answer, &mut pos);
         let (d, frames) = inflaters.last_mut().unwrap();
         let got = d.decompress(packed, 1 << 25).unwrap();
         assert_eq!(
