@@ -9,33 +9,41 @@ fn probe() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wslab-probe"))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_passing_run_ends_with_the_summary_line_and_writes_its_reports() {
-    let server = Server::bind(Config::for_tests("127.0.0.1:0".parse().unwrap()))
+/// Starts wslab-echo on `listen` (in this test's runtime); its address.
+async fn serve_echo(listen: &str) -> std::net::SocketAddr {
+    let server = Server::bind(Config::for_tests(listen.parse().unwrap()))
         .await
         .unwrap();
     let addr = server.local_addr().unwrap();
     tokio::spawn(server.serve());
+    addr
+}
+
+/// Runs the probe with `args` off the runtime's threads (the server above
+/// answers it there); its output.
+async fn run_probe(args: Vec<std::ffi::OsString>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || probe().args(args).output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passing_run_ends_with_the_summary_line_and_writes_its_reports() {
+    let addr = serve_echo("127.0.0.1:0").await;
     let dir = std::env::temp_dir().join(format!("wslab-probe-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (json, html) = (dir.join("r.json"), dir.join("r.html"));
-    let out = tokio::task::spawn_blocking(move || {
-        probe()
-            .args([
-                &format!("ws://{addr}/echo"),
-                "--cases",
-                // The default quiet window (1 s): this checks verdicts, not speed.
-                "3.*,9.*",
-            ])
-            .arg("--json")
-            .arg(&json)
-            .arg("--html")
-            .arg(&html)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = run_probe(vec![
+        format!("ws://{addr}/echo").into(),
+        "--cases".into(),
+        // The default quiet window (1 s): this checks verdicts, not speed.
+        "3.*,9.*".into(),
+        "--json".into(),
+        json.into(),
+        "--html".into(),
+        html.into(),
+    ])
+    .await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let report = Report::from_json(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
@@ -67,20 +75,13 @@ async fn a_server_on_a_port_browsers_refuse_is_tested_with_a_note() {
         .expect("one of the bad-listed ports above 1024 is free");
     let port = server.local_addr().unwrap().port();
     drop(server);
-    let server = Server::bind(Config::for_tests(
-        format!("127.0.0.1:{port}").parse().unwrap(),
-    ))
-    .await
-    .unwrap();
-    tokio::spawn(server.serve());
-    let out = tokio::task::spawn_blocking(move || {
-        probe()
-            .args([&format!("ws://127.0.0.1:{port}/echo"), "--cases", "1.1.1"])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    serve_echo(&format!("127.0.0.1:{port}")).await;
+    let out = run_probe(vec![
+        format!("ws://127.0.0.1:{port}/echo").into(),
+        "--cases".into(),
+        "1.1.1".into(),
+    ])
+    .await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
