@@ -23,6 +23,7 @@ use crate::components::link::{CurrentRoute, Spa};
 use crate::components::{Footer, Header, Nav};
 use crate::route::{Route, reader_switch, switch};
 use crate::services::browser;
+use crate::state::illustrated::Handover;
 use crate::state::progress::{self, LoadNotice, Progress, ProgressContext};
 use crate::state::theme::{self, Theme};
 
@@ -133,11 +134,15 @@ pub fn shell() -> Html {
             },
         ))
     });
+    // The live console's session on its way to `/illustrated`.
+    let handover = use_memo((), |_| Handover::default());
     html! {
         <ContextProvider<Spa> context={(*spa).clone()}>
+        <ContextProvider<Handover> context={(*handover).clone()}>
             <Frame {route} examples={Examples(lesson_view::example)}>
                 <Switch<Route> render={switch} />
             </Frame>
+        </ContextProvider<Handover>>
         </ContextProvider<Spa>>
     }
 }

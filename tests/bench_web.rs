@@ -223,8 +223,13 @@ async fn illustrated_page_opens_a_thousand_records_and_a_mebibyte_message() {
     let session =
         wire::session::Session::from_streams(pieces.iter().map(|(d, t, b)| (*d, *t, b.as_slice())));
     let records = session.records.len();
-    wslab::state::illustrated::hand_over(session);
+    // The session arrives as a link would bring it (it compresses well).
+    let location = web_sys::window().unwrap().location();
+    location
+        .set_hash(&format!("s={}", session.to_link()))
+        .unwrap();
     let root = mount("/illustrated").await;
+    location.set_hash("").unwrap();
     let bodies =
         |root: &Element| root.query_selector_all(".record-body").unwrap().length() as usize;
     let show_all = root

@@ -922,7 +922,7 @@ async fn an_image_file_is_echoed_and_shown_and_a_big_upload_shows_its_queue() {
     // The wire view shows the fragments the browser chose: a first frame, then continuations.
     browser
         .wait_text(By::Id("wire-frames"), "the fragments", |t| {
-            t.contains("FIN 0, opcode 0x2") && t.contains("opcode 0x0 (continuation)")
+            t.contains("0x2 (binary), FIN 0") && t.contains("0x0 (continuation)")
         })
         .await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -962,7 +962,7 @@ async fn the_wire_view_shows_chromiums_compressed_frames_and_the_toggle_turns_th
             .wait_text(
                 By::Css(format!("#wire-frames li.{side}")),
                 &format!("{what} compressed frame"),
-                |t| t.contains("RSV1 = 1") && t.contains("Inflated here") && t.contains(text),
+                |t| t.contains("RSV1 = 1") && t.contains("inflated (00 00 ff ff restored") && t.contains(text),
             )
             .await;
         assert!(frame.contains("% of the original"), "{frame}");

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::services::browser::now_ms;
 use crate::services::socket::{Socket, SocketEvent};
-use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, TapSplitters};
+use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, read_tap};
 use wire::endpoint::{EchoOptions, Endpoint};
 use wire::tap::SessionId;
 use wire::uri::parse_uri;
@@ -113,8 +113,8 @@ struct Sockets {
     pending_open: Option<Box<dyn FnOnce(Option<SessionId>)>>,
     /// Watches bufferedAmount drain while a large message goes out.
     meter: Option<Interval>,
-    /// Splitting the tap's bytes is stream decoding: it lives beside the sockets, not in the reducer.
-    splitters: TapSplitters,
+    /// Reading the tap's bytes is stream decoding: it lives beside the sockets, not in the reducer.
+    reader: wire::session::Reader,
 }
 
 impl Sockets {
@@ -192,7 +192,7 @@ fn open_tap(sockets: &Shared, console: &UseReducerHandle<Console>, tap: &str) ->
         };
         match ev {
             SocketEvent::Binary(b) => {
-                let actions = sockets.borrow_mut().splitters.message(&b);
+                let actions = read_tap(&mut sockets.borrow_mut().reader, &b);
                 for a in actions {
                     // The first item is the session the server issued: now the real socket opens.
                     if let ConsoleAction::TapSession(id) = a {

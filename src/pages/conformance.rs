@@ -11,7 +11,10 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::use_location;
 
-use crate::components::Link;
+use wire::session::Content;
+use wire::tap::Direction;
+
+use crate::components::{FrameLine, Link, record_of};
 
 use crate::components::NeedsJs;
 use crate::hooks::use_url_state;
@@ -330,14 +333,18 @@ fn case_view(r: &CaseResult) -> Html {
                 if !r.frames.is_empty() {
                     <ol class="frames">
                         { for r.frames.iter().map(|f| {
-                            let (arrow, who) = match f.from { Side::Probe => ("→", "probe"), Side::Server => ("←", "server") };
+                            let (from, who) = match f.from { Side::Probe => (Direction::FromClient, "probe"), Side::Server => (Direction::FromServer, "server") };
+                            // Read as every view reads a frame; the run's own line when the bytes were not kept.
+                            let record = f.hex.as_deref().and_then(|h| wire::hex::parse_hex(h).ok()).and_then(|b| record_of(from, &b));
+                            let link = f.hex.as_ref().map(|hex| html! {
+                                <>{ " " }<a href={frame_link(hex, f.from)} target="_blank" rel="noopener" class="open-frame">{ "open in the frame lab" }</a></>
+                            });
                             html! {
                                 <li class={format!("frame from-{who}")}>
-                                    <span aria-label={format!("from the {who}")}>{ arrow }</span>{ " " }
-                                    { &f.summary }
-                                    if let Some(hex) = &f.hex {
-                                        { " " }<a href={frame_link(hex, f.from)} target="_blank" rel="noopener" class="open-frame">{ "open in the frame lab" }</a>
-                                    }
+                                    { match record.filter(|r| matches!(r.content, Content::Frame(_))) {
+                                        Some(record) => html! { <FrameLine {record}>{ for link }</FrameLine> },
+                                        None => html! { <span class="frame-line"><strong class="frame-dir">{ format!("{}: ", from.arrow()) }</strong>{ &f.summary }{ for link }</span> },
+                                    } }
                                 </li>
                             }
                         }) }

@@ -125,7 +125,7 @@ pub fn frames() -> Html {
     let (frame, wire_bytes) = (&built.0, built.1.clone());
     let header = frame.header();
     let header_len = header.encoded_len();
-    let broken = violations_agreed(frame, state.sender, u8::from(state.compress));
+    let broken = violations_agreed(frame, state.sender, state.compress);
     let hovered_range = state
         .hovered
         .and_then(|k| layout(&header).into_iter().find(|f| f.kind == k))

@@ -8,15 +8,14 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::NeedsJs;
+use crate::components::{FrameLine, NeedsJs};
 
 use crate::content::headers::{self, Side};
 use crate::route::Route;
 use crate::services::browser::{copy_text, download, read_file};
-use crate::state::illustrated::{MAX_LINK, from_fragment, take_handed_over};
-use wire::close::{ClosePayload, lookup};
+use crate::state::illustrated::{Handover, MAX_LINK, from_fragment};
+use wire::describe;
 use wire::hex::to_hex;
-use wire::opcode::OpCode;
 use wire::session::{Annotation, Content, Part, Record, Session, annotate, example};
 use wire::tap::Direction;
 
@@ -58,7 +57,7 @@ impl Shown {
     }
 }
 
-fn initial() -> Shown {
+fn initial(handover: Option<&Handover>) -> Shown {
     let hash = crate::services::browser::location_hash();
     match from_fragment(&hash) {
         Some(Ok(s)) => return Shown::new(s, Source::Link),
@@ -71,7 +70,7 @@ fn initial() -> Shown {
         }
         None => {}
     }
-    match take_handed_over() {
+    match handover.and_then(Handover::take) {
         Some(s) => Shown::new(s, Source::Live),
         None => Shown::new(example(), Source::Example),
     }
@@ -80,7 +79,8 @@ fn initial() -> Shown {
 /// The page.
 #[function_component(Illustrated)]
 pub fn illustrated() -> Html {
-    let shown = use_state(initial);
+    let handover = use_context::<Handover>();
+    let shown = use_state(|| initial(handover.as_ref()));
     let open = use_state(HashSet::<usize>::new);
     let show_all = use_state(|| false);
     let notice = use_state(|| None::<String>);
@@ -277,11 +277,11 @@ fn record_card(props: &RecordCardProps) -> Html {
     };
     let inbound = r.from == Direction::FromClient;
     html! {
-        <li class={classes!("record", if inbound { "in" } else { "out" })}>
+        <li class={classes!("record", if inbound { "in" } else { "out" }, r.problem().is_some().then_some("bad"))}>
             <h2 class="record-title">
                 <button type="button" class="record-head" aria-expanded={props.open.to_string()} aria-controls={body_id.clone()} {onclick}>
                     <span class="record-arrow" aria-hidden="true">{ if props.open { "▾" } else { "▸" } }</span>
-                    <span class="record-dir">{ if inbound { "client → server" } else { "server → client" } }</span>
+                    <span class="record-dir">{ r.from.arrow() }</span>
                     <span class="record-name">{ props.title.clone() }</span>
                     <span class="muted record-meta">{ format!("{} bytes · {} ms", r.bytes.len(), r.t_ms) }</span>
                 </button>
@@ -307,6 +307,9 @@ fn record_body(props: &RecordBodyProps) -> Html {
     let annotations = annotate(r);
     html! {
         <div class="record-body" id={props.id.clone()}>
+            if !matches!(r.content, Content::Http) {
+                <p class="record-line"><FrameLine record={r.clone()} /></p>
+            }
             { for annotations.iter().enumerate().map(|(k, a)| {
                 let enter = { let hot = hot.clone(); Callback::from(move |_| hot.set(Some(k))) };
                 let leave = { let hot = hot.clone(); Callback::from(move |_| hot.set(None)) };
@@ -473,29 +476,9 @@ fn payload(r: &Record, on_wire: &[u8], mask: Option<[u8; 4]>) -> Html {
     let Content::Frame(f) = &r.content else {
         return html! {};
     };
-    let h = &f.header;
     // The payload as wire decoded (and unmasked) it.
     let clear = &f.frame.payload;
-    let meaning = match h.opcode {
-        OpCode::Close => match ClosePayload::parse(clear) {
-            Ok(ClosePayload {
-                code: Some(c),
-                reason,
-            }) => format!(
-                "Close: status code {c} ({}), reason {reason:?} (§5.5.1)",
-                lookup(c).map_or("unregistered", |i| i.name)
-            ),
-            Ok(_) => "Close with no status code (§5.5.1)".to_owned(),
-            Err(e) => e.to_string(),
-        },
-        _ if h.rsv[0] => {
-            "DEFLATE data: inflate it with 00 00 ff ff appended (RFC 7692 §7.2.2)".to_owned()
-        }
-        _ => match std::str::from_utf8(&clear[..clear.len().min(512)]) {
-            Ok(t) => format!("As text: {t:?}{}", if clear.len() > 512 { "…" } else { "" }),
-            Err(_) => format!("{} bytes of binary data", clear.len()),
-        },
-    };
+    let meaning = describe::meaning(&f.frame, r.inflated.as_deref());
     html! {
         <>
             <strong>{ format!("Payload, {} bytes", on_wire.len()) }</strong>

@@ -13,7 +13,7 @@ use crate::hooks::{ConnectOptions, use_live_connection, watchable, without_defla
 use crate::route::{LiveFor, Route};
 use crate::services::browser::{download, read_file};
 use crate::state::console::{ConsoleAction, Payload};
-use crate::state::illustrated::{from_console, hand_over};
+use crate::state::illustrated::Handover;
 use wire::hex::parse_hex;
 
 /// The chapter's coding challenge: a host that does not exist. The chapter
@@ -196,9 +196,12 @@ pub fn live() -> Html {
     };
     let on_illustrate = {
         let (console, navigator) = (console.clone(), use_navigator());
+        let handover = use_context::<Handover>();
         Callback::from(move |_: MouseEvent| {
-            if let (Some(session), Some(nav)) = (from_console(&console), navigator.as_ref()) {
-                hand_over(session);
+            if let (Some(session), Some(nav), Some(slot)) =
+                (console.session(), navigator.as_ref(), handover.as_ref())
+            {
+                slot.put(session);
                 nav.push(&Route::Illustrated);
             }
         })
@@ -313,7 +316,7 @@ pub fn live() -> Html {
                 <button type="button" id="challenge-run" onclick={on_challenge}>{ "Run the challenge" }</button>
             </section>
 
-            <WireView handshake={console.handshake.clone()} frames={console.frames.clone()} errors={console.wire_errors.clone()} />
+            <WireView handshake={console.handshake.clone()} records={console.records.clone()} errors={console.tap_errors.clone()} />
             if console.handshake.is_some() {
                 <p class="row">
                     <button type="button" id="illustrate" onclick={on_illustrate}>{ "Illustrate this session" }</button>

@@ -8,11 +8,11 @@ use std::rc::Rc;
 use serde_json::{Value, json};
 use yew::prelude::*;
 
-use wire::decode::{DecodeOptions, DecodedFrame, Role, Split, Splitter};
-use wire::deflate::{DeflateConfig, InflateStep, MessageInflater};
+use wire::decode::Role;
 use wire::frame::FrameHeader;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
+use wire::session::{Content, Reader, Record, Session};
 use wire::tap::{Direction, SessionId, TapEvent, TapItem};
 
 /// A message's content.
@@ -212,10 +212,12 @@ pub struct Console {
     pub session: Option<SessionId>,
     /// The handshake the tap reported.
     pub handshake: Option<TapHandshake>,
-    /// Frames the tap's raw bytes split into, in order of arrival.
-    pub frames: Vec<WireFrame>,
-    /// What interrupted the split: a broken rule, or bytes the tap dropped.
-    pub wire_errors: Vec<String>,
+    /// What the tap passed on, read by `wire::session::Reader`: both HTTP
+    /// heads, then every frame (compressed messages inflated), unreadable
+    /// bytes and gaps, in order of arrival.
+    pub records: Vec<Rc<Record>>,
+    /// A tap message that was itself malformed.
+    pub tap_errors: Vec<String>,
     /// The largest bufferedAmount seen while sending, and the current one.
     pub buffered: (u32, u32),
     /// Subprotocol and extensions the server chose.
@@ -226,6 +228,15 @@ impl Console {
     /// Whether messages may be sent now.
     pub fn is_open(&self) -> bool {
         self.ready == Some(ReadyState::Open)
+    }
+
+    /// The session the tap captured, for `/illustrated`: the records as read,
+    /// not read again.
+    pub fn session(&self) -> Option<Session> {
+        self.handshake.as_ref()?;
+        Some(Session::from_records(
+            self.records.iter().map(|r| (**r).clone()).collect(),
+        ))
     }
 
     /// Whether the server started the closing handshake: the close was clean
@@ -244,177 +255,32 @@ impl Console {
     }
 }
 
-/// A frame as it crossed the wire, reported by wslab-echo's tap.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WireFrame {
-    /// Which way it went.
-    pub from: Direction,
-    /// Milliseconds since the connection started.
-    pub t_ms: u32,
-    /// The frame's bytes exactly as they were on the wire.
-    pub raw: Rc<Vec<u8>>,
-    /// The frame, decoded (and unmasked) by `wire`.
-    pub decoded: Rc<DecodedFrame>,
-    /// On the last frame of a compressed message (permessage-deflate): the
-    /// whole message inflated here by `wire`.
-    pub inflated: Option<Rc<Inflated>>,
-}
-
-/// A compressed message, inflated.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inflated {
-    /// Its compressed size: the payloads of its frames, as on the wire.
-    pub compressed: usize,
-    /// The message, or why it could not be inflated.
-    pub message: Result<Vec<u8>, String>,
-}
-
-/// The most a wire view inflates of one message.
-const INFLATE_LIMIT: usize = 16 << 20;
-
-/// One direction of a tapped connection.
-#[derive(Debug)]
-struct Lane {
-    splitter: Splitter,
-    /// Once permessage-deflate is agreed: compressed messages, inflated.
-    inflater: Option<MessageInflater>,
-}
-
-impl Lane {
-    fn new(from: Direction, deflate: Option<&DeflateConfig>) -> Self {
-        let takeover = deflate.map(|d| match from {
-            Direction::FromClient => !d.client_no_context_takeover,
-            Direction::FromServer => !d.server_no_context_takeover,
-        });
-        Lane {
-            splitter: Splitter::new(DecodeOptions {
-                // RSV1 marks a compressed message once permessage-deflate is agreed.
-                allowed_rsv: u8::from(deflate.is_some()),
-                ..DecodeOptions::for_sender(from.sender())
-            }),
-            inflater: takeover.map(|t| MessageInflater::new(t, INFLATE_LIMIT)),
-        }
-    }
-
-    /// On the last frame of a compressed message, the message inflated.
-    fn inflate(&mut self, frame: &DecodedFrame) -> Option<Rc<Inflated>> {
-        match self.inflater.as_mut()?.push(&frame.frame) {
-            InflateStep::Done(m) => Some(Rc::new(Inflated {
-                compressed: m.compressed,
-                message: m.message.map_err(|e| e.to_string()),
+/// Reads one tap message with the connection's session reader (which lives
+/// beside the sockets: it is stream decoding, not state). Returns the
+/// actions that report it: the session issued, the handshake, and the
+/// records the bytes completed.
+pub fn read_tap(reader: &mut Reader, data: &[u8]) -> Vec<ConsoleAction> {
+    let (items, problem) = wire::tap::decode(data);
+    let mut out = Vec::new();
+    let mut records = Vec::new();
+    for item in &items {
+        match item {
+            TapItem::Event(TapEvent::Session(id)) => out.push(ConsoleAction::TapSession(*id)),
+            TapItem::Event(TapEvent::Handshake {
+                request, response, ..
+            }) => out.push(ConsoleAction::TapHandshake(TapHandshake {
+                request: request.clone(),
+                response: response.clone(),
             })),
-            InflateStep::Plain | InflateStep::Gathering => None,
+            _ => {}
         }
+        records.extend(reader.push(item));
     }
-}
-
-/// The two directions of a tapped connection, split into frames by `wire`,
-/// and compressed messages inflated once the handshake agreed on
-/// permessage-deflate.
-#[derive(Debug)]
-pub struct TapSplitters {
-    from_client: Lane,
-    from_server: Lane,
-    deflate: Option<DeflateConfig>,
-}
-
-impl Default for TapSplitters {
-    fn default() -> Self {
-        TapSplitters {
-            from_client: Lane::new(Direction::FromClient, None),
-            from_server: Lane::new(Direction::FromServer, None),
-            deflate: None,
-        }
+    let errors: Vec<String> = problem.map(|p| format!("tap: {p}")).into_iter().collect();
+    if !records.is_empty() || !errors.is_empty() {
+        out.push(ConsoleAction::TapRecords(records, errors));
     }
-}
-
-impl TapSplitters {
-    fn lane(&mut self, from: Direction) -> &mut Lane {
-        match from {
-            Direction::FromClient => &mut self.from_client,
-            Direction::FromServer => &mut self.from_server,
-        }
-    }
-
-    /// The server's answer agreed on this permessage-deflate configuration (or none).
-    fn agreed(&mut self, deflate: Option<DeflateConfig>) {
-        self.deflate = deflate;
-        self.from_client = Lane::new(Direction::FromClient, deflate.as_ref());
-        self.from_server = Lane::new(Direction::FromServer, deflate.as_ref());
-    }
-
-    /// Takes raw bytes the tap passed on; returns the frames they completed
-    /// and, where a rule was broken, what stopped the split.
-    pub fn take(
-        &mut self,
-        from: Direction,
-        t_ms: u32,
-        bytes: &[u8],
-    ) -> (Vec<WireFrame>, Vec<String>) {
-        let mut frames = Vec::new();
-        let mut errors = Vec::new();
-        let lane = self.lane(from);
-        for item in lane.splitter.push(bytes) {
-            match item {
-                Split::Frame { raw, frame } => frames.push(WireFrame {
-                    from,
-                    t_ms,
-                    raw: Rc::new(raw),
-                    inflated: lane.inflate(&frame),
-                    decoded: Rc::new(frame),
-                }),
-                Split::Error(e) => errors.push(format!("{}: {e}", from.arrow())),
-            }
-        }
-        (frames, errors)
-    }
-
-    /// The tap dropped bytes of one direction; its next bytes start a frame.
-    pub fn restart(&mut self, from: Direction) {
-        let deflate = self.deflate;
-        *self.lane(from) = Lane::new(from, deflate.as_ref());
-    }
-
-    /// Takes one tap message: splits its bytes and restarts after a gap.
-    /// Returns the actions that report it.
-    pub fn message(&mut self, data: &[u8]) -> Vec<ConsoleAction> {
-        let (items, problem) = wire::tap::decode(data);
-        let mut out = Vec::new();
-        let mut frames = Vec::new();
-        let mut errors = Vec::new();
-        for item in items {
-            match item {
-                TapItem::Bytes { from, t_ms, bytes } => {
-                    let (f, e) = self.take(from, t_ms, &bytes);
-                    frames.extend(f);
-                    errors.extend(e);
-                }
-                TapItem::Event(TapEvent::Lagged { from, dropped, .. }) => {
-                    self.restart(from);
-                    errors.push(format!(
-                        "{}: the tap fell behind and dropped {dropped} bytes here; the frames after the gap are split afresh",
-                        from.arrow()
-                    ));
-                }
-                TapItem::Event(TapEvent::Handshake {
-                    request, response, ..
-                }) => {
-                    self.agreed(wire::deflate::accepted_in_response(&response));
-                    out.push(ConsoleAction::TapHandshake(TapHandshake {
-                        request,
-                        response,
-                    }))
-                }
-                TapItem::Event(TapEvent::Session(id)) => out.push(ConsoleAction::TapSession(id)),
-                TapItem::Event(TapEvent::Closed { .. }) => {}
-            }
-        }
-        errors.extend(problem.map(|p| format!("tap: {p}")));
-        if !frames.is_empty() || !errors.is_empty() {
-            out.push(ConsoleAction::TapFrames(frames, errors));
-        }
-        out
-    }
+    out
 }
 
 /// What can happen.
@@ -443,8 +309,8 @@ pub enum ConsoleAction {
     TapSession(SessionId),
     /// The tap reported the handshake.
     TapHandshake(TapHandshake),
-    /// Frames split from the tap's bytes, and anything that interrupted the split.
-    TapFrames(Vec<WireFrame>, Vec<String>),
+    /// Records read from the tap's items, and what was wrong with the tap's own message.
+    TapRecords(Vec<Record>, Vec<String>),
     /// bufferedAmount now.
     Buffered(u32),
     /// Forget the log.
@@ -496,10 +362,10 @@ impl Console {
             "messages": entries,
             "close": self.closed.as_ref().map(|c| json!({ "code": c.code, "reason": c.reason, "wasClean": c.was_clean })),
             "handshake": self.handshake.as_ref().map(|h| json!({ "request": h.request, "response": h.response })),
-            "frames": self.frames.iter().map(|f| json!({
-                "direction": f.from.arrow(),
-                "at_ms": f.t_ms,
-                "bytes": to_hex(f.raw.as_slice()),
+            "frames": self.records.iter().filter(|r| matches!(r.content, Content::Frame(_))).map(|r| json!({
+                "direction": r.from.arrow(),
+                "at_ms": r.t_ms,
+                "bytes": to_hex(&r.bytes),
             })).collect::<Vec<Value>>(),
         }))
         .unwrap_or_default()
@@ -562,15 +428,16 @@ impl Reducible for Console {
             ConsoleAction::Exception(e) => s.exception = Some(e),
             ConsoleAction::TapSession(id) => s.session = Some(id),
             ConsoleAction::TapHandshake(h) => s.handshake = Some(h),
-            ConsoleAction::TapFrames(frames, errors) => {
-                s.frames.extend(frames);
-                s.wire_errors.extend(errors);
+            ConsoleAction::TapRecords(records, errors) => {
+                s.records.extend(records.into_iter().map(Rc::new));
+                s.tap_errors.extend(errors);
             }
             ConsoleAction::Buffered(n) => s.buffered = (s.buffered.0.max(n), n),
             ConsoleAction::Clear => {
                 s.log.clear();
                 s.pending.clear();
-                s.frames.clear();
+                // The heads stay: a session is read from its handshake on.
+                s.records.retain(|r| matches!(r.content, Content::Http));
             }
         }
         Rc::new(s)
@@ -654,38 +521,7 @@ mod tests {
     }
 
     #[test]
-    fn tapped_bytes_are_split_into_frames_in_any_pieces() {
-        let hello = wire::Frame::new(OpCode::Text, b"Hello".to_vec())
-            .masked([1, 2, 3, 4])
-            .encode();
-        let mut split = TapSplitters::default();
-        let (none, _) = split.take(Direction::FromClient, 1, &hello[..3]);
-        assert!(none.is_empty());
-        let (first, _) = split.take(Direction::FromClient, 2, &hello[3..]);
-        let (second, _) = split.take(
-            Direction::FromServer,
-            3,
-            &wire::Frame::new(OpCode::Text, b"Hello".to_vec()).encode(),
-        );
-        let s = run(vec![
-            ConsoleAction::Connecting(0.0),
-            ConsoleAction::TapFrames([first, second].concat(), vec![]),
-        ]);
-        assert_eq!(s.frames.len(), 2);
-        assert_eq!(*s.frames[0].raw, hello);
-        assert_eq!(s.frames[0].decoded.frame.payload, b"Hello");
-        assert_eq!(s.frames[0].from, Direction::FromClient);
-        assert_eq!(s.frames[1].from, Direction::FromServer);
-        let (_, errors) = split.take(
-            Direction::FromClient,
-            4,
-            &wire::Frame::new(OpCode::Text, b"x".to_vec()).encode(),
-        );
-        assert!(errors[0].contains("must mask"), "{errors:?}");
-    }
-
-    #[test]
-    fn a_tap_message_gives_the_handshake_frames_and_a_gap_it_recovers_from() {
+    fn a_tap_message_gives_the_handshake_records_and_a_gap_it_recovers_from() {
         use wire::tap::{encode_bytes, encode_event};
         let frame = wire::Frame::new(OpCode::Binary, vec![1, 2, 3])
             .masked([9, 8, 7, 6])
@@ -709,8 +545,15 @@ mod tests {
                 dropped: 5,
             },
         );
-        encode_bytes(&mut msg, Direction::FromClient, 3, &frame);
-        let actions = TapSplitters::default().message(&msg);
+        // The rest arrives in two tap messages, split inside the frame.
+        let mut reader = Reader::new();
+        let mut actions = read_tap(&mut reader, &msg);
+        let mut second = Vec::new();
+        encode_bytes(&mut second, Direction::FromClient, 3, &frame[..3]);
+        actions.extend(read_tap(&mut reader, &second));
+        let mut third = Vec::new();
+        encode_bytes(&mut third, Direction::FromClient, 4, &frame[3..]);
+        actions.extend(read_tap(&mut reader, &third));
         let s = actions
             .into_iter()
             .fold(Rc::new(Console::default()), |s, a| s.reduce(a));
@@ -721,13 +564,27 @@ mod tests {
                 .request
                 .starts_with("GET /echo")
         );
-        assert_eq!(s.frames.len(), 1);
-        assert_eq!(s.frames[0].decoded.frame.payload, [1, 2, 3]);
+        let frames: Vec<&Record> = s
+            .records
+            .iter()
+            .map(|r| &**r)
+            .filter(|r| matches!(r.content, Content::Frame(_)))
+            .collect();
+        assert_eq!(frames.len(), 1);
+        assert_eq!(frames[0].bytes, frame);
+        let session = s.session().unwrap();
         assert!(
-            s.wire_errors[0].contains("dropped 5 bytes"),
+            session
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("the tap dropped"),
             "{:?}",
-            s.wire_errors
+            session.problem
         );
+        // Clearing the log keeps the heads a session starts with.
+        let cleared = s.reduce(ConsoleAction::Clear);
+        assert_eq!(cleared.records.len(), 2);
     }
 
     #[test]

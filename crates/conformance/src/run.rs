@@ -90,33 +90,11 @@ struct Run<'a, T: Transport> {
 }
 
 fn view(from: Side, raw: &[u8], frame: &Frame) -> FrameView {
-    let mut summary = frame.opcode.name();
-    if frame.fin {
-        summary.push_str(", FIN");
-    }
-    for (i, on) in frame.rsv.iter().enumerate() {
-        if *on {
-            summary.push_str(&format!(", RSV{}", i + 1));
-        }
-    }
-    if frame.mask.is_some() {
-        summary.push_str(", masked");
-    }
-    summary.push_str(&format!(", {} bytes", frame.payload.len()));
-    if frame.opcode == OpCode::Close {
-        match ClosePayload::parse(&frame.payload) {
-            Ok(p) => summary.push_str(&format!(": {p}")),
-            Err(e) => summary.push_str(&format!(" ({e})")),
-        }
-    } else if !frame.payload.is_empty() && frame.payload.len() <= 40 {
-        match std::str::from_utf8(&frame.payload) {
-            Ok(s) if s.chars().all(|c| !c.is_control()) => summary.push_str(&format!(": {s:?}")),
-            _ => {}
-        }
-    }
+    // The summary and payload in the words every view of a frame uses.
+    let said = wire::describe::meaning(frame, None);
     FrameView {
         from,
-        summary,
+        summary: format!("{}: {said}", wire::describe::summary(frame)),
         hex: (raw.len() <= MAX_FRAME_HEX).then(|| wire::hex::to_hex(raw)),
         len: raw.len(),
     }
@@ -657,7 +635,7 @@ mod tests {
         // Probe's Ping, the Pong, the probe's Close and the answer.
         assert_eq!(good.frames.len(), 4, "{:?}", good.frames);
         assert!(
-            good.frames[1].summary.starts_with("pong"),
+            good.frames[1].summary.starts_with("0xa (pong)"),
             "{:?}",
             good.frames[1]
         );

@@ -600,7 +600,7 @@ async fn echo_bytes_on_the_wire(server: &ServerProcess, message: &[u8]) -> usize
     frame.rsv[0] = true;
     tcp.write_all(&frame.encode()).await.unwrap();
     let options = wire::decode::DecodeOptions {
-        allowed_rsv: 1,
+        deflate: true,
         ..wire::decode::DecodeOptions::for_sender(wire::decode::Role::Server)
     };
     loop {

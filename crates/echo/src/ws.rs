@@ -225,8 +225,9 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
             limits,
             decode: DecodeOptions {
                 max_payload,
-                // RFC 7692 §6: RSV1 marks a compressed message.
-                allowed_rsv: u8::from(deflate.is_some()),
+                // RFC 7692 §6: RSV1 marks a compressed message, on a data
+                // message's first frame only (the decoder holds that rule).
+                deflate: deflate.is_some(),
                 ..DecodeOptions::for_sender(Role::Client)
             },
             deflate: deflate.map(|config| Deflate {
@@ -400,19 +401,6 @@ impl<S: AsyncRead + AsyncWrite + Readiness + Unpin> WebSocket<S> {
         start: usize,
         end: usize,
     ) -> Result<Option<Incoming>, Failure> {
-        if header.rsv[0] && (header.opcode.is_control() || header.opcode == OpCode::Continuation) {
-            return Err(Failure::protocol(
-                1002,
-                format!(
-                    "RSV1 is set on a {} frame; permessage-deflate marks only a message's first frame (RFC 7692 §6)",
-                    if header.opcode == OpCode::Continuation {
-                        "continuation"
-                    } else {
-                        "control"
-                    }
-                ),
-            ));
-        }
         let compressed = header.rsv[0];
         let payload = &self.input[start..end];
         let text = match header.opcode {

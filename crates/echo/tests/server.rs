@@ -89,7 +89,7 @@ async fn raw_open_offering(addr: SocketAddr, offer: Option<&str>) -> (TcpStream,
 async fn read_frame(tcp: &mut TcpStream, rest: &mut Vec<u8>) -> Frame {
     let mut chunk = [0u8; 4096];
     let options = DecodeOptions {
-        allowed_rsv: 1,
+        deflate: true,
         ..DecodeOptions::for_sender(Role::Server)
     };
     loop {
@@ -795,7 +795,7 @@ fn tapped_frames(items: &[TapItem], side: Direction) -> Vec<wire::decode::Decode
         Direction::FromServer => Role::Server,
     };
     let mut splitter = Splitter::new(DecodeOptions {
-        allowed_rsv: 1,
+        deflate: true,
         ..DecodeOptions::for_sender(sender)
     });
     let mut out = Vec::new();

@@ -148,6 +148,19 @@ pub enum CloseCodeRange {
     Undefined,
 }
 
+/// A close code's name: the registry's, or what its range is for (§7.4.2).
+pub fn code_name(code: u16) -> &'static str {
+    match (lookup(code), CloseCodeRange::of(code)) {
+        (Some(info), _) => info.name,
+        (None, CloseCodeRange::Protocol) => "unassigned, in the protocol's range",
+        (None, CloseCodeRange::Registered) => "a library's or framework's code, 3000–3999",
+        (None, CloseCodeRange::Private) => "private use, 4000–4999",
+        (None, CloseCodeRange::Unused | CloseCodeRange::Undefined) => {
+            "outside every range §7.4.2 defines"
+        }
+    }
+}
+
 impl CloseCodeRange {
     /// The range `code` falls in.
     pub fn of(code: u16) -> Self {
@@ -302,10 +315,7 @@ impl fmt::Display for ClosePayload {
         match self.code {
             None => write!(f, "no status code"),
             Some(code) => {
-                let name = lookup(code)
-                    .map(|c| c.name)
-                    .unwrap_or("application-defined");
-                write!(f, "{code} ({name})")?;
+                write!(f, "{code} ({})", code_name(code))?;
                 if !self.reason.is_empty() {
                     write!(f, ": {:?}", self.reason)?;
                 }

@@ -72,6 +72,10 @@ pub struct DecodeOptions {
     /// Which RSV bits a negotiated extension allows: bit 0 for RSV1, bit 1
     /// for RSV2, bit 2 for RSV3. Without extensions, 0.
     pub allowed_rsv: u8,
+    /// permessage-deflate was agreed (RFC 7692): RSV1 marks a compressed
+    /// message on its first frame, and is forbidden on control frames and
+    /// continuations (RFC 7692 §6). Implies RSV1 in `allowed_rsv`.
+    pub deflate: bool,
     /// Reject lengths not written in the minimal form instead of warning.
     pub strict_length: bool,
 }
@@ -82,6 +86,7 @@ impl Default for DecodeOptions {
             sender: None,
             max_payload: 64 * 1024 * 1024,
             allowed_rsv: 0,
+            deflate: false,
             strict_length: false,
         }
     }
@@ -94,6 +99,16 @@ impl DecodeOptions {
             sender: Some(role),
             ..DecodeOptions::default()
         }
+    }
+
+    /// The same options on a connection that agreed on permessage-deflate, or not.
+    pub fn with_deflate(self, deflate: bool) -> Self {
+        DecodeOptions { deflate, ..self }
+    }
+
+    /// The RSV bits allowed: those of `allowed_rsv`, and RSV1 with permessage-deflate.
+    pub fn rsv_allowed(&self) -> u8 {
+        self.allowed_rsv | u8::from(self.deflate)
     }
 }
 
@@ -178,6 +193,12 @@ pub enum FrameErrorKind {
         /// Bit 0 for RSV1, bit 1 for RSV2, bit 2 for RSV3.
         bits: u8,
     },
+    /// RSV1 (permessage-deflate's "Per-Message Compressed" bit) on a control
+    /// frame or a continuation.
+    #[error(
+        "RSV1 is set on a {0} frame; permessage-deflate marks only the first frame of a data message, and a receiver must fail the connection (RFC 7692 §6)"
+    )]
+    CompressedBitMisplaced(&'static str),
     /// An opcode the RFC reserves.
     #[error("opcode {0:#x} is reserved (RFC 6455 §5.2)")]
     ReservedOpcode(u8),
@@ -249,6 +270,7 @@ impl FrameErrorKind {
             FrameErrorKind::FragmentedControl(_) | FrameErrorKind::ControlTooLong { .. } => "§5.5",
             FrameErrorKind::Close(_) => "§5.5.1",
             FrameErrorKind::PayloadTooLarge { .. } => "§7.4.1",
+            FrameErrorKind::CompressedBitMisplaced(_) => "RFC 7692 §6",
         }
     }
 }
@@ -317,6 +339,24 @@ pub(crate) fn rsv_error(b0: u8, allowed_rsv: u8) -> Option<FrameError> {
         offset: 0,
         bits: Some((1 + first, last - first + 1)),
         kind: FrameErrorKind::ReservedBits { bits: forbidden },
+    })
+}
+
+/// With permessage-deflate agreed, RSV1 on a control frame or a
+/// continuation (RFC 7692 §6); byte 0, bit 1. Without it, RSV1 is
+/// [`rsv_error`]'s.
+pub(crate) fn compressed_bit_error(b0: u8, deflate: bool) -> Option<FrameError> {
+    let opcode = OpCode::from_nibble(b0);
+    let misplaced =
+        deflate && b0 & 0x40 != 0 && (opcode.is_control() || opcode == OpCode::Continuation);
+    misplaced.then(|| FrameError {
+        offset: 0,
+        bits: Some((1, 1)),
+        kind: FrameErrorKind::CompressedBitMisplaced(if opcode == OpCode::Continuation {
+            "continuation"
+        } else {
+            control_name(opcode)
+        }),
     })
 }
 
@@ -397,8 +437,9 @@ pub fn decode_header(input: &[u8], opts: &DecodeOptions) -> Result<DecodedHeader
     let Some(&b0) = input.first() else {
         return Ok(DecodedHeader::Incomplete { needed: 2 });
     };
-    if let Some(e) = rsv_error(b0, opts.allowed_rsv)
+    if let Some(e) = rsv_error(b0, opts.rsv_allowed())
         .or_else(|| opcode_error(b0))
+        .or_else(|| compressed_bit_error(b0, opts.deflate))
         .or_else(|| control_fin_error(b0))
     {
         return Err(e);
@@ -675,6 +716,22 @@ impl Splitter {
     /// Whether a broken rule stopped it.
     pub fn failed(&self) -> bool {
         self.failed
+    }
+
+    /// The bytes taken but not yet split: the start of a frame still
+    /// arriving, or (once failed) the broken frame and everything after it.
+    pub fn pending(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Decodes from now on with `opts` (an extension agreed mid-stream).
+    pub fn set_options(&mut self, opts: DecodeOptions) {
+        self.opts = opts;
+    }
+
+    /// The options it decodes with.
+    pub fn options(&self) -> &DecodeOptions {
+        &self.opts
     }
 }
 

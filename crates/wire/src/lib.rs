@@ -26,6 +26,7 @@
 pub mod close;
 pub mod decode;
 pub mod deflate;
+pub mod describe;
 pub mod endpoint;
 pub mod examples;
 pub mod frame;

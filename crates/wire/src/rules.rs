@@ -6,8 +6,8 @@
 use std::fmt;
 
 use crate::decode::{
-    FrameError, Role, close_payload_error, control_fin_error, control_length_error, mask_error,
-    opcode_error, rsv_error,
+    FrameError, Role, close_payload_error, compressed_bit_error, control_fin_error,
+    control_length_error, mask_error, opcode_error, rsv_error,
 };
 use crate::frame::Frame;
 use crate::opcode::OpCode;
@@ -34,7 +34,8 @@ impl Violation {
         }
     }
 
-    /// The section of RFC 6455 that states the rule.
+    /// The section that states the rule: of RFC 6455, unless it names
+    /// another RFC (RFC 7692 for permessage-deflate's bit).
     pub fn section(&self) -> &'static str {
         match self {
             Violation::Frame(e) => e.kind.section(),
@@ -60,14 +61,17 @@ impl fmt::Display for Violation {
 /// checked as UTF-8: a final frame must hold whole characters; a non-final
 /// one may end mid-character.
 pub fn violations(frame: &Frame, sender: Role) -> Vec<Violation> {
-    violations_agreed(frame, sender, 0)
+    violations_agreed(frame, sender, false)
 }
 
-/// The same, on a connection whose extensions allow the RSV bits in
-/// `allowed_rsv` (bit 0: RSV1, as permessage-deflate does). A frame with
-/// RSV1 set then carries compressed data, so its payload is not checked as
-/// UTF-8 (that happens once inflated).
-pub fn violations_agreed(frame: &Frame, sender: Role, allowed_rsv: u8) -> Vec<Violation> {
+/// The same, on a connection that agreed on permessage-deflate (`deflate`)
+/// or not: the extension the app and wslab-echo offer, and the only one
+/// that gives an RSV bit a meaning. With it, RSV1 on a data message's
+/// first frame marks compressed data, so that payload is not checked as
+/// UTF-8 (that happens once inflated); RSV1 on a control frame or a
+/// continuation breaks RFC 7692 §6.
+pub fn violations_agreed(frame: &Frame, sender: Role, deflate: bool) -> Vec<Violation> {
+    let allowed_rsv = u8::from(deflate);
     let header = frame.header();
     let mut bytes = Vec::with_capacity(14);
     header.encode_into(&mut bytes);
@@ -80,6 +84,7 @@ pub fn violations_agreed(frame: &Frame, sender: Role, allowed_rsv: u8) -> Vec<Vi
     // In the order the decoder meets them.
     let frame_rules = [
         opcode_error(b0),
+        compressed_bit_error(b0, deflate),
         control_fin_error(b0),
         mask_error(Some(sender), b1),
         control_length_error(b0, b1, Some(header.payload_len)),
@@ -92,7 +97,7 @@ pub fn violations_agreed(frame: &Frame, sender: Role, allowed_rsv: u8) -> Vec<Vi
                 .map(Violation::Frame),
         );
     }
-    let compressed = frame.rsv[0] && allowed_rsv & 1 != 0;
+    let compressed = frame.rsv[0] && deflate;
     if frame.opcode == OpCode::Text && !compressed {
         let mut v = Utf8Validator::new();
         let result = v
@@ -113,12 +118,26 @@ mod tests {
         let mut f = Frame::new(OpCode::Text, vec![0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00])
             .masked([1, 2, 3, 4]);
         f.rsv[0] = true;
-        assert_eq!(violations_agreed(&f, Role::Client, 1), []);
+        assert_eq!(violations_agreed(&f, Role::Client, true), []);
         assert_eq!(
             violations(&f, Role::Client).len(),
             2,
             "RSV1, then the bytes as UTF-8"
         );
+    }
+
+    #[test]
+    fn with_deflate_rsv1_on_a_ping_or_a_continuation_breaks_rfc_7692() {
+        for op in [OpCode::Ping, OpCode::Close, OpCode::Continuation] {
+            let mut f = Frame::new(op, Vec::new()).masked([1, 2, 3, 4]);
+            f.rsv[0] = true;
+            let list = violations_agreed(&f, Role::Client, true);
+            assert_eq!(list.len(), 1, "{op:?}: {list:?}");
+            assert_eq!(list[0].section(), "RFC 7692 §6");
+            assert_eq!(list[0].close_code(), 1002);
+            // Without the extension, RSV1 is simply undefined (RFC 6455 §5.2).
+            assert_eq!(violations(&f, Role::Client)[0].section(), "§5.2");
+        }
     }
 
     #[test]

@@ -16,12 +16,17 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::close::ClosePayload;
-use crate::decode::{DecodeOptions, DecodedFrame, DecodedHeader, Split, Splitter, decode_header};
-use crate::deflate::{Compressor, Decompressor, accepted_in_response};
+use crate::decode::{
+    DecodeOptions, Decoded, DecodedFrame, DecodedHeader, Split, Splitter, decode, decode_header,
+};
+use crate::deflate::{
+    Compressor, Decompressor, DeflateConfig, InflateStep, InflatedMessage, MessageInflater,
+    accepted_in_response,
+};
 use crate::frame::{Frame, LengthForm};
 use crate::handshake::{check_request, client_request, respond};
 use crate::opcode::OpCode;
-use crate::tap::{Direction, TapEvent, TapItem, encode_bytes};
+use crate::tap::{Direction, TapEvent, TapItem, encode_bytes, encode_event};
 
 /// What a session file starts with.
 pub const FILE_MAGIC: &[u8] = b"wslab-session\n";
@@ -46,6 +51,9 @@ pub struct Record {
     pub bytes: Vec<u8>,
     /// What they are.
     pub content: Content,
+    /// On the last frame of a compressed message (permessage-deflate): the
+    /// whole message, inflated by [`MessageInflater`].
+    pub inflated: Option<Box<InflatedMessage>>,
 }
 
 /// What a record's bytes are.
@@ -57,6 +65,36 @@ pub enum Content {
     Frame(Box<DecodedFrame>),
     /// Bytes that could not be read, and why.
     Unreadable(String),
+    /// Bytes the tap dropped (it fell behind): none of them is here, and the
+    /// next record of this direction starts at a frame boundary.
+    Gap {
+        /// How many bytes were dropped.
+        dropped: u64,
+    },
+}
+
+impl Record {
+    fn new(from: Direction, t_ms: u32, bytes: Vec<u8>, content: Content) -> Self {
+        Record {
+            from,
+            t_ms,
+            bytes,
+            content,
+            inflated: None,
+        }
+    }
+
+    /// What is wrong here, for a record that is not an HTTP head or a frame.
+    pub fn problem(&self) -> Option<String> {
+        match &self.content {
+            Content::Http | Content::Frame(_) => None,
+            Content::Unreadable(why) => Some(why.clone()),
+            Content::Gap { dropped } => Some(format!(
+                "{}: the tap fell behind and dropped {dropped} bytes here; the frames after the gap are read afresh",
+                self.from.arrow()
+            )),
+        }
+    }
 }
 
 /// A session: its records in the order they crossed the wire.
@@ -68,22 +106,159 @@ pub struct Session {
     pub problem: Option<String>,
 }
 
-/// One direction being read: its head first, then frames.
-struct Reader {
+/// The most a reader inflates of one message.
+pub const INFLATE_LIMIT: usize = 16 << 20;
+
+/// One direction's frames, read as its receiver reads them: split in any
+/// pieces, every rule checked (RFC 7692 §6's with permessage-deflate
+/// agreed), compressed messages inflated. Every byte pushed ends up in
+/// exactly one record: a frame, or, after a broken rule, unreadable bytes.
+#[derive(Debug)]
+pub struct FrameReader {
     from: Direction,
-    head: Option<Vec<u8>>,
     splitter: Splitter,
-    failed: bool,
+    inflater: MessageInflater,
+    /// Set once a rule was broken: why, for the bytes that follow.
+    broken: bool,
 }
 
-impl Reader {
-    fn new(from: Direction) -> Self {
-        Reader {
+impl FrameReader {
+    /// Reads frames sent `from` that side, decoded with `opts` (whose
+    /// `deflate` says whether permessage-deflate was agreed).
+    pub fn new(from: Direction, opts: DecodeOptions) -> Self {
+        FrameReader {
             from,
-            head: Some(Vec::new()),
-            splitter: Splitter::new(DecodeOptions::for_sender(from.sender())),
-            failed: false,
+            splitter: Splitter::new(opts),
+            // Keeping the window between messages is harmless for a sender
+            // that does not use it, so one inflater reads either kind.
+            inflater: MessageInflater::new(true, INFLATE_LIMIT),
+            broken: false,
         }
+    }
+
+    /// From now on, permessage-deflate is agreed (or not).
+    pub fn set_deflate(&mut self, deflate: bool) {
+        let opts = self.splitter.options().with_deflate(deflate);
+        self.splitter.set_options(opts);
+    }
+
+    /// Takes the next piece of this direction; returns the records it completed.
+    pub fn push(&mut self, t_ms: u32, bytes: &[u8]) -> Vec<Record> {
+        let from = self.from;
+        if self.broken {
+            return if bytes.is_empty() {
+                Vec::new()
+            } else {
+                vec![Record::new(
+                    from,
+                    t_ms,
+                    bytes.to_vec(),
+                    Content::Unreadable(format!(
+                        "{}: bytes after a broken rule; a receiver has failed the connection and reads no further",
+                        from.arrow()
+                    )),
+                )]
+            };
+        }
+        let mut out = Vec::new();
+        for split in self.splitter.push(bytes) {
+            match split {
+                Split::Frame { raw, frame } => {
+                    let inflated = match self.inflater.push(&frame.frame) {
+                        InflateStep::Done(m) => Some(Box::new(m)),
+                        InflateStep::Plain | InflateStep::Gathering => None,
+                    };
+                    out.push(Record {
+                        inflated,
+                        ..Record::new(from, t_ms, raw, Content::Frame(Box::new(frame)))
+                    });
+                }
+                Split::Error(_) => {
+                    // Decoded again from the broken frame's first byte, so
+                    // the error's offset is one into this record.
+                    let rest = self.splitter.pending().to_vec();
+                    let why = match decode(&rest, self.splitter.options()) {
+                        Err(e) => format!("{}: {e}", from.arrow()),
+                        Ok(_) => format!("{}: a rule is broken here", from.arrow()),
+                    };
+                    self.broken = true;
+                    out.push(Record::new(from, t_ms, rest, Content::Unreadable(why)));
+                }
+            }
+        }
+        out
+    }
+
+    /// The tap dropped bytes here: the next bytes start a frame. The start
+    /// of a frame the gap cut becomes unreadable bytes; a compressed message
+    /// under way is lost; the window is kept (a message that refers back
+    /// into the gap fails to inflate, and says so).
+    pub fn gap(&mut self, t_ms: u32, dropped: u64) -> Vec<Record> {
+        let mut out = Vec::new();
+        let pending = self.splitter.pending();
+        if !self.broken && !pending.is_empty() {
+            out.push(Record::new(
+                self.from,
+                t_ms,
+                pending.to_vec(),
+                Content::Unreadable(format!(
+                    "{}: the start of a frame whose rest the tap dropped",
+                    self.from.arrow()
+                )),
+            ));
+        }
+        let opts = *self.splitter.options();
+        self.splitter = Splitter::new(opts);
+        self.broken = false;
+        out.push(Record::new(
+            self.from,
+            t_ms,
+            Vec::new(),
+            Content::Gap { dropped },
+        ));
+        out
+    }
+
+    /// The bytes still waiting for the rest of their frame, as a record
+    /// saying so (none when nothing waits).
+    pub fn unfinished(&self, t_ms: u32) -> Option<Record> {
+        let pending = self.splitter.pending();
+        if self.broken || pending.is_empty() {
+            return None;
+        }
+        let why = match decode(pending, self.splitter.options()) {
+            Ok(Decoded::Incomplete { needed }) => format!(
+                "{}: the bytes end inside a frame; {needed} more were due",
+                self.from.arrow()
+            ),
+            _ => format!("{}: the bytes end inside a frame", self.from.arrow()),
+        };
+        Some(Record::new(
+            self.from,
+            t_ms,
+            pending.to_vec(),
+            Content::Unreadable(why),
+        ))
+    }
+}
+
+/// Reads a whole tapped session as it arrives, in any pieces: each
+/// direction's HTTP head, then its frames, with permessage-deflate agreed
+/// (or not) from the server's actual answer, compressed messages inflated,
+/// and a fresh start at a frame boundary after bytes the tap dropped. The
+/// live wire view, `/illustrated` and session files all read with it.
+#[derive(Debug)]
+pub struct Reader {
+    /// Per direction (client, server): the head still being read, until its blank line.
+    heads: [Option<Vec<u8>>; 2],
+    frames: [FrameReader; 2],
+    deflate: Option<DeflateConfig>,
+    last_t: u32,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader::new()
     }
 }
 
@@ -100,140 +275,167 @@ fn head_end(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+fn lane(from: Direction) -> usize {
+    usize::from(from == Direction::FromServer)
+}
+
+impl Reader {
+    /// A reader at the start of a connection: both directions begin with an HTTP head.
+    pub fn new() -> Self {
+        let frames =
+            |from: Direction| FrameReader::new(from, DecodeOptions::for_sender(from.sender()));
+        Reader {
+            heads: [Some(Vec::new()), Some(Vec::new())],
+            frames: [frames(Direction::FromClient), frames(Direction::FromServer)],
+            deflate: None,
+            last_t: 0,
+        }
+    }
+
+    /// The permessage-deflate configuration the server's answer agreed on, if any.
+    pub fn deflate(&self) -> Option<&DeflateConfig> {
+        self.deflate.as_ref()
+    }
+
+    /// Takes one tap item; returns the records it completed.
+    pub fn push(&mut self, item: &TapItem) -> Vec<Record> {
+        match item {
+            TapItem::Bytes { from, t_ms, bytes } => self.push_bytes(*from, *t_ms, bytes),
+            TapItem::Event(TapEvent::Handshake {
+                t_ms,
+                request,
+                response,
+            }) => {
+                let mut out = self.push_bytes(Direction::FromClient, *t_ms, request.as_bytes());
+                out.extend(self.push_bytes(Direction::FromServer, *t_ms, response.as_bytes()));
+                out
+            }
+            TapItem::Event(TapEvent::Lagged {
+                t_ms,
+                from,
+                dropped,
+            }) => {
+                self.last_t = *t_ms;
+                let i = lane(*from);
+                // A gap inside a head leaves it unreadable; frames follow it.
+                let mut out: Vec<Record> = self.heads[i]
+                    .take()
+                    .filter(|h| !h.is_empty())
+                    .map(|h| {
+                        Record::new(
+                            *from,
+                            *t_ms,
+                            h,
+                            Content::Unreadable(format!(
+                                "{}: the HTTP head was cut by a gap",
+                                from.arrow()
+                            )),
+                        )
+                    })
+                    .into_iter()
+                    .collect();
+                out.extend(self.frames[i].gap(*t_ms, *dropped));
+                out
+            }
+            TapItem::Event(TapEvent::Session(_) | TapEvent::Closed { .. }) => Vec::new(),
+        }
+    }
+
+    /// Takes the next bytes of one direction; returns the records they completed.
+    pub fn push_bytes(&mut self, from: Direction, t_ms: u32, bytes: &[u8]) -> Vec<Record> {
+        self.last_t = t_ms;
+        let i = lane(from);
+        let mut out = Vec::new();
+        let mut bytes = bytes;
+        if let Some(head) = self.heads[i].as_mut() {
+            let before = head.len();
+            head.extend_from_slice(bytes);
+            match head_end(head) {
+                Some(end) => {
+                    let mut head = self.heads[i].take().unwrap_or_default();
+                    head.truncate(end);
+                    if from == Direction::FromServer {
+                        // After the server's answer, frames may use what it agreed to.
+                        self.deflate = accepted_in_response(&String::from_utf8_lossy(&head));
+                        for f in &mut self.frames {
+                            f.set_deflate(self.deflate.is_some());
+                        }
+                    }
+                    out.push(Record::new(from, t_ms, head, Content::Http));
+                    bytes = &bytes[(end - before.min(end)).min(bytes.len())..];
+                }
+                None if head.len() > MAX_HEAD => {
+                    let why = format!(
+                        "{}: no end of the HTTP head within {MAX_HEAD} bytes",
+                        from.arrow()
+                    );
+                    let head = self.heads[i].take().unwrap_or_default();
+                    out.push(Record::new(from, t_ms, head, Content::Unreadable(why)));
+                    // Nothing after it can be told apart: the lane stays broken.
+                    self.frames[i].broken = true;
+                    return out;
+                }
+                None => return out,
+            }
+        }
+        out.extend(self.frames[i].push(t_ms, bytes));
+        out
+    }
+
+    /// The bytes still waiting (a head without its blank line, a frame cut
+    /// short), as records saying so. Reading can go on after this.
+    pub fn unfinished(&self) -> Vec<Record> {
+        let mut out = Vec::new();
+        for from in [Direction::FromClient, Direction::FromServer] {
+            let i = lane(from);
+            match &self.heads[i] {
+                Some(head) if !head.is_empty() => out.push(Record::new(
+                    from,
+                    self.last_t,
+                    head.clone(),
+                    Content::Unreadable(format!(
+                        "{}: the HTTP head ends before its blank line",
+                        from.arrow()
+                    )),
+                )),
+                Some(_) => {}
+                None => out.extend(self.frames[i].unfinished(self.last_t)),
+            }
+        }
+        out
+    }
+}
+
 impl Session {
+    /// A session of these records; its problem is the first record's that has one.
+    pub fn from_records(records: Vec<Record>) -> Session {
+        let problem = records.iter().find_map(Record::problem);
+        Session { records, problem }
+    }
+
     /// Reads a session from pieces of its two byte streams, in the order
     /// they crossed the wire: `(direction, time, bytes)`.
     pub fn from_streams<'a>(
         pieces: impl IntoIterator<Item = (Direction, u32, &'a [u8])>,
     ) -> Session {
-        let mut session = Session::default();
-        let mut readers = [
-            Reader::new(Direction::FromClient),
-            Reader::new(Direction::FromServer),
-        ];
+        let mut reader = Reader::new();
+        let mut records = Vec::new();
         for (from, t_ms, bytes) in pieces {
-            let i = usize::from(from == Direction::FromServer);
-            if readers[i].failed {
-                continue;
-            }
-            let mut bytes = bytes;
-            if let Some(head) = readers[i].head.as_mut() {
-                let before = head.len();
-                head.extend_from_slice(bytes);
-                match head_end(head) {
-                    Some(end) => {
-                        let rest = end - before.min(end);
-                        let head_bytes = readers[i].head.take().unwrap_or_default();
-                        let record_bytes = head_bytes[..end].to_vec();
-                        if from == Direction::FromServer {
-                            // After the server's answer, frames may use what it agreed to.
-                            let text = String::from_utf8_lossy(&record_bytes);
-                            let rsv = u8::from(accepted_in_response(&text).is_some());
-                            for r in &mut readers {
-                                r.splitter = Splitter::new(DecodeOptions {
-                                    allowed_rsv: rsv,
-                                    ..DecodeOptions::for_sender(r.from.sender())
-                                });
-                            }
-                        }
-                        session.records.push(Record {
-                            from,
-                            t_ms,
-                            bytes: record_bytes,
-                            content: Content::Http,
-                        });
-                        bytes = &bytes[rest.min(bytes.len())..];
-                    }
-                    None if head.len() > MAX_HEAD => {
-                        let why = format!(
-                            "{}: no end of the HTTP head within {MAX_HEAD} bytes",
-                            from.arrow()
-                        );
-                        let bytes = readers[i].head.take().unwrap_or_default();
-                        session.unreadable(from, t_ms, bytes, why);
-                        readers[i].failed = true;
-                        continue;
-                    }
-                    None => continue,
-                }
-            }
-            for split in readers[i].splitter.push(bytes) {
-                match split {
-                    Split::Frame { raw, frame } => session.records.push(Record {
-                        from,
-                        t_ms,
-                        bytes: raw,
-                        content: Content::Frame(Box::new(frame)),
-                    }),
-                    Split::Error(e) => {
-                        session.unreadable(
-                            from,
-                            t_ms,
-                            Vec::new(),
-                            format!("{}: {e}", from.arrow()),
-                        );
-                        readers[i].failed = true;
-                    }
-                }
-            }
+            records.extend(reader.push_bytes(from, t_ms, bytes));
         }
-        for r in &readers {
-            if let Some(head) = &r.head
-                && !head.is_empty()
-                && session.problem.is_none()
-            {
-                session.problem = Some(format!(
-                    "{}: the HTTP head ends before its blank line",
-                    r.from.arrow()
-                ));
-            }
-        }
-        session
+        records.extend(reader.unfinished());
+        Session::from_records(records)
     }
 
-    fn unreadable(&mut self, from: Direction, t_ms: u32, bytes: Vec<u8>, why: String) {
-        if !bytes.is_empty() {
-            self.records.push(Record {
-                from,
-                t_ms,
-                bytes,
-                content: Content::Unreadable(why.clone()),
-            });
-        }
-        self.problem.get_or_insert(why);
-    }
-
-    /// Reads what wslab-echo's tap passed on: the handshake event and the raw bytes.
+    /// Reads what wslab-echo's tap passed on (or a session file holds).
     pub fn from_tap(items: &[TapItem]) -> Session {
-        let mut pieces: Vec<(Direction, u32, Vec<u8>)> = Vec::new();
-        let mut lagged = None;
+        let mut reader = Reader::new();
+        let mut records = Vec::new();
         for item in items {
-            match item {
-                TapItem::Event(TapEvent::Handshake {
-                    t_ms,
-                    request,
-                    response,
-                }) => {
-                    pieces.push((Direction::FromClient, *t_ms, request.clone().into_bytes()));
-                    pieces.push((Direction::FromServer, *t_ms, response.clone().into_bytes()));
-                }
-                TapItem::Bytes { from, t_ms, bytes } => pieces.push((*from, *t_ms, bytes.clone())),
-                TapItem::Event(TapEvent::Lagged { from, dropped, .. }) => {
-                    lagged = Some(format!(
-                        "{}: the tap dropped {dropped} bytes here; the session stops before them",
-                        from.arrow()
-                    ));
-                    break;
-                }
-                TapItem::Event(_) => {}
-            }
+            records.extend(reader.push(item));
         }
-        let mut session =
-            Session::from_streams(pieces.iter().map(|(d, t, b)| (*d, *t, b.as_slice())));
-        if session.problem.is_none() {
-            session.problem = lagged;
-        }
-        session
+        records.extend(reader.unfinished());
+        Session::from_records(records)
     }
 
     /// The session as a file: [`FILE_MAGIC`], [`FILE_VERSION`], then one
@@ -242,7 +444,17 @@ impl Session {
         let mut out = FILE_MAGIC.to_vec();
         out.push(FILE_VERSION);
         for r in &self.records {
-            encode_bytes(&mut out, r.from, r.t_ms, &r.bytes);
+            match r.content {
+                Content::Gap { dropped } => encode_event(
+                    &mut out,
+                    &TapEvent::Lagged {
+                        t_ms: r.t_ms,
+                        from: r.from,
+                        dropped,
+                    },
+                ),
+                _ => encode_bytes(&mut out, r.from, r.t_ms, &r.bytes),
+            }
         }
         out
     }
@@ -351,6 +563,7 @@ impl Session {
                     }
                 }
                 Content::Unreadable(_) => "Unreadable bytes".to_owned(),
+                Content::Gap { dropped } => format!("{dropped} bytes the tap dropped"),
                 Content::Frame(f) => {
                     let h = &f.header;
                     let masked = if h.mask.is_some() { ", masked" } else { "" };
@@ -508,6 +721,7 @@ pub fn annotate(record: &Record) -> Vec<Annotation> {
                 start = end;
             }
         }
+        Content::Gap { .. } => {}
         Content::Unreadable(why) => {
             if !bytes.is_empty() {
                 out.push(Annotation {
@@ -734,5 +948,108 @@ mod tests {
         );
         assert!(broken.records.len() >= 4);
         assert_eq!(broken.records[..4], s.records[..4]);
+    }
+
+    /// A session that agreed on permessage-deflate: a compressed message in
+    /// two frames, then a compressed Ping (RFC 7692 §6 forbids RSV1 there).
+    fn deflate_session() -> Vec<TapItem> {
+        let request = "GET /echo HTTP/1.1\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n";
+        let response = "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n";
+        let data = Compressor::new(true).compress(b"Hello, compressed world");
+        let (a, b) = data.split_at(data.len() / 2);
+        let mut first = Frame::new(OpCode::Text, a.to_vec());
+        first.fin = false;
+        first.rsv[0] = true;
+        let second = Frame::new(OpCode::Continuation, b.to_vec());
+        let mut ping = Frame::new(OpCode::Ping, Vec::new());
+        ping.rsv[0] = true;
+        vec![
+            TapItem::Event(TapEvent::Handshake {
+                t_ms: 0,
+                request: request.into(),
+                response: response.into(),
+            }),
+            TapItem::Bytes {
+                from: Direction::FromServer,
+                t_ms: 5,
+                bytes: [first.encode(), second.encode()].concat(),
+            },
+            TapItem::Bytes {
+                from: Direction::FromServer,
+                t_ms: 6,
+                bytes: ping.encode(),
+            },
+        ]
+    }
+
+    #[test]
+    fn the_reader_inflates_what_the_answer_agreed_and_refuses_a_compressed_ping() {
+        let s = Session::from_tap(&deflate_session());
+        assert_eq!(s.records.len(), 5, "{:?}", s.records);
+        let inflated = s.records[3].inflated.as_deref().expect("inflated at FIN");
+        assert_eq!(
+            inflated.message.as_deref().unwrap(),
+            b"Hello, compressed world"
+        );
+        assert!(s.records[2].inflated.is_none());
+        let why = s.records[4].problem().unwrap();
+        assert!(why.contains("RFC 7692 §6") && why.contains("Ping"), "{why}");
+        assert_eq!(s.problem.as_deref(), Some(why.as_str()));
+        // The same bytes without the agreement: RSV1 is undefined (RFC 6455 §5.2).
+        let mut plain = deflate_session();
+        if let TapItem::Event(TapEvent::Handshake { response, .. }) = &mut plain[0] {
+            *response = "HTTP/1.1 101 Switching Protocols\r\n\r\n".into();
+        }
+        let s = Session::from_tap(&plain);
+        assert!(s.problem.unwrap().contains("RFC 6455 §5.2"));
+    }
+
+    #[test]
+    fn after_a_gap_the_reader_starts_afresh_at_a_frame_boundary() {
+        let frame = Frame::new(OpCode::Binary, vec![1, 2, 3])
+            .masked([9, 8, 7, 6])
+            .encode();
+        let mut reader = Reader::new();
+        let mut records = reader.push_bytes(Direction::FromClient, 0, b"GET / HTTP/1.1\r\n\r\n");
+        records.extend(reader.push_bytes(Direction::FromClient, 1, &frame[..4]));
+        records.extend(reader.push(&TapItem::Event(TapEvent::Lagged {
+            t_ms: 2,
+            from: Direction::FromClient,
+            dropped: 5,
+        })));
+        records.extend(reader.push_bytes(Direction::FromClient, 3, &frame));
+        let kinds: Vec<&Content> = records.iter().map(|r| &r.content).collect();
+        assert!(
+            matches!(
+                kinds[..],
+                [
+                    Content::Http,
+                    Content::Unreadable(_),
+                    Content::Gap { dropped: 5 },
+                    Content::Frame(_)
+                ]
+            ),
+            "{kinds:?}"
+        );
+        assert_eq!(records[1].bytes, frame[..4]);
+        let s = Session::from_records(records);
+        assert!(
+            s.problem
+                .as_deref()
+                .unwrap()
+                .contains("rest the tap dropped")
+        );
+        assert_eq!(
+            Session::from_file(&s_file(&s.records)).unwrap().records,
+            s.records
+        );
+    }
+
+    fn s_file(records: &[Record]) -> Vec<u8> {
+        Session {
+            records: records.to_vec(),
+            problem: None,
+        }
+        .to_file()
     }
 }

@@ -45,11 +45,11 @@ impl Direction {
         }
     }
 
-    /// `"browser → server"` or `"server → browser"`, as the pages write it.
+    /// `"client → server"` or `"server → client"`, as every page writes it.
     pub fn arrow(self) -> &'static str {
         match self {
-            Direction::FromClient => "browser → server",
-            Direction::FromServer => "server → browser",
+            Direction::FromClient => "client → server",
+            Direction::FromServer => "server → client",
         }
     }
 

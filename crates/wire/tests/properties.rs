@@ -233,15 +233,18 @@ proptest! {
     fn decoding_fails_exactly_when_the_rule_list_is_not_empty(
         frame in any_frame(),
         client in any::<bool>(),
+        deflate in any::<bool>(),
     ) {
-        use wire::rules::{Violation, violations};
+        use wire::rules::{Violation, violations_agreed};
         let sender = if client { wire::Role::Client } else { wire::Role::Server };
-        let list = violations(&frame, sender);
+        // With permessage-deflate agreed RSV1 is allowed on a data message's
+        // first frame and forbidden elsewhere (RFC 7692 §6); without, anywhere.
+        let list = violations_agreed(&frame, sender, deflate);
         let frame_rules: Vec<&wire::decode::FrameError> = list
             .iter()
             .filter_map(|v| match v { Violation::Frame(e) => Some(e), Violation::Utf8(_) => None })
             .collect();
-        match decode(&frame.encode(), &DecodeOptions::for_sender(sender)) {
+        match decode(&frame.encode(), &DecodeOptions::for_sender(sender).with_deflate(deflate)) {
             Ok(Decoded::Frame(_)) => prop_assert!(frame_rules.is_empty(), "{list:?}"),
             Ok(Decoded::Incomplete { .. }) => prop_assert!(false, "a whole frame is never incomplete"),
             Err(e) => {
@@ -321,13 +324,19 @@ proptest! {
     fn any_session_bytes_are_read_and_every_byte_explained_once(
         pieces in proptest::collection::vec((any::<bool>(), proptest::collection::vec(any::<u8>(), 0..80)), 0..12),
         head in any::<bool>(),
+        deflate in any::<bool>(),
     ) {
         use wire::session::{Session, annotate};
         use wire::tap::Direction;
         let mut all: Vec<(Direction, u32, Vec<u8>)> = Vec::new();
         if head {
             all.push((Direction::FromClient, 0, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n".to_vec()));
-            all.push((Direction::FromServer, 0, b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec()));
+            let answer: &[u8] = if deflate {
+                b"HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"
+            } else {
+                b"HTTP/1.1 101 Switching Protocols\r\n\r\n"
+            };
+            all.push((Direction::FromServer, 0, answer.to_vec()));
         }
         for (i, (server, bytes)) in pieces.into_iter().enumerate() {
             let from = if server { Direction::FromServer } else { Direction::FromClient };
@@ -335,6 +344,12 @@ proptest! {
         }
         let session = Session::from_streams(all.iter().map(|(d, t, b)| (*d, *t, b.as_slice())));
         let _ = session.titles();
+        // Every byte pushed is in exactly one record, in order, per direction.
+        for side in [Direction::FromClient, Direction::FromServer] {
+            let pushed: Vec<u8> = all.iter().filter(|p| p.0 == side).flat_map(|p| p.2.clone()).collect();
+            let kept: Vec<u8> = session.records.iter().filter(|r| r.from == side).flat_map(|r| r.bytes.clone()).collect();
+            prop_assert_eq!(kept, pushed);
+        }
         for r in &session.records {
             let mut at = 0;
             for a in annotate(r) {

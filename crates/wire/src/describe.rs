@@ -1,0 +1,156 @@
+//! Frames in words: a frame's one-line summary and what its payload says.
+//! The live wire view, `/illustrated`, the conformance report and the
+//! frame lab describe frames with these, so a frame reads the same
+//! wherever it is shown.
+
+use crate::close::ClosePayload;
+use crate::deflate::InflatedMessage;
+use crate::frame::Frame;
+use crate::hex::to_hex;
+use crate::opcode::OpCode;
+
+/// The most characters of a payload quoted.
+pub const QUOTE_CHARS: usize = 200;
+
+/// A frame in one line: `"0x1 (text), FIN 1, masked, 5 bytes"`, with
+/// each RSV bit that is set.
+pub fn summary(frame: &Frame) -> String {
+    let mut out = format!("{}, FIN {}", frame.opcode, u8::from(frame.fin));
+    for (i, on) in frame.rsv.iter().enumerate() {
+        if *on {
+            out.push_str(&format!(", RSV{}", i + 1));
+        }
+    }
+    out.push_str(if frame.mask.is_some() {
+        ", masked"
+    } else {
+        ", unmasked"
+    });
+    out.push_str(&format!(", {} bytes", frame.payload.len()));
+    out
+}
+
+/// A Close frame's body in words (§5.5.1).
+pub fn close_text(payload: &[u8]) -> String {
+    match ClosePayload::parse(payload) {
+        Ok(p @ ClosePayload { code: Some(_), .. }) => format!("status code {p}"),
+        Ok(ClosePayload { code: None, .. }) => {
+            "no status code: the receiver reports 1005 (§7.1.5)".to_owned()
+        }
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Bytes quoted: as text when they are UTF-8 (at most [`QUOTE_CHARS`]
+/// characters, then "…"), else the first 64 bytes as hex.
+pub fn quote(bytes: &[u8]) -> String {
+    // A cut may split a character: quote the longest whole prefix.
+    let head = &bytes[..bytes.len().min(QUOTE_CHARS * 4)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => Some(t),
+        Err(e) if head.len() < bytes.len() && e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    };
+    match text {
+        Some(t) if t.chars().count() > QUOTE_CHARS || head.len() < bytes.len() => {
+            format!("{:?}…", t.chars().take(QUOTE_CHARS).collect::<String>())
+        }
+        Some(t) => format!("{t:?}"),
+        None => hex_quote(bytes),
+    }
+}
+
+/// The first 64 bytes as hex, then "…" when there are more.
+pub fn hex_quote(bytes: &[u8]) -> String {
+    match bytes.get(..64) {
+        Some(head) if bytes.len() > 64 => format!("{}…", to_hex(head)),
+        _ => to_hex(bytes),
+    }
+}
+
+/// What a frame's payload says: a Close's code and reason, text, binary
+/// data, or (permessage-deflate) DEFLATE data, and on a compressed
+/// message's last frame the message inflated.
+pub fn meaning(frame: &Frame, inflated: Option<&InflatedMessage>) -> String {
+    if let Some(m) = inflated {
+        return match &m.message {
+            Ok(bytes) => format!(
+                "inflated (00 00 ff ff restored, RFC 7692 §7.2.2): {} bytes from {} on the wire ({:.0}% of the original): {}",
+                bytes.len(),
+                m.compressed,
+                if bytes.is_empty() {
+                    0.0
+                } else {
+                    100.0 * m.compressed as f64 / bytes.len() as f64
+                },
+                quote(bytes)
+            ),
+            Err(e) => format!("the compressed message does not inflate: {e}"),
+        };
+    }
+    let payload = &frame.payload;
+    match frame.opcode {
+        OpCode::Close => close_text(payload),
+        _ if frame.rsv[0] => {
+            "DEFLATE data (RSV1: a compressed message, RFC 7692 §7.2); inflated at the message's last frame"
+                .to_owned()
+        }
+        _ if payload.is_empty() => "no payload".to_owned(),
+        op => match quote(payload) {
+            q if q.starts_with('"') && op != OpCode::Binary => q,
+            _ => hex_quote(payload),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deflate::InflateError;
+
+    #[test]
+    fn frames_in_words() {
+        let f = Frame::new(OpCode::Text, "Hello").masked([1, 2, 3, 4]);
+        assert_eq!(summary(&f), "0x1 (text), FIN 1, masked, 5 bytes");
+        assert_eq!(meaning(&f, None), "\"Hello\"");
+        let close = Frame::new(OpCode::Close, ClosePayload::build(1000, "bye").unwrap());
+        assert_eq!(
+            meaning(&close, None),
+            "status code 1000 (Normal Closure): \"bye\""
+        );
+        assert_eq!(
+            close_text(&4321u16.to_be_bytes()),
+            "status code 4321 (private use, 4000–4999)"
+        );
+        assert!(!close_text(&[3]).starts_with("status code"));
+        let bin = Frame::new(OpCode::Binary, vec![0xde, 0xad]);
+        assert_eq!(meaning(&bin, None), "de ad");
+        let mut compressed = Frame::new(OpCode::Text, vec![0xf2, 0x48]);
+        compressed.rsv[0] = true;
+        assert!(meaning(&compressed, None).starts_with("DEFLATE data"));
+        let m = InflatedMessage {
+            opcode: OpCode::Text,
+            compressed: 7,
+            message: Ok(b"Hello".to_vec()),
+        };
+        assert!(
+            meaning(&compressed, Some(&m))
+                .ends_with("5 bytes from 7 on the wire (140% of the original): \"Hello\"")
+        );
+        let bad = InflatedMessage {
+            message: Err(InflateError::TooBig { limit: 1 }),
+            ..m
+        };
+        assert!(meaning(&compressed, Some(&bad)).contains("does not inflate"));
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_whole_character() {
+        let text = "é".repeat(QUOTE_CHARS * 3);
+        let q = quote(text.as_bytes());
+        assert!(q.ends_with('…'));
+        assert_eq!(q.chars().filter(|c| *c == 'é').count(), QUOTE_CHARS);
+    }
+}
