@@ -123,9 +123,9 @@ const RESPONSE_DOCS: &[HeaderDoc] = &[
     },
     HeaderDoc {
         name: "sec-websocket-protocol",
-        purpose: "The one subprotocol the server chose from those the client offered (§4.2.2 item 5.5); absent when it chose none.",
+        purpose: "The one subprotocol the server chose from those the client offered (§4.2.2 item 5.5). RFC 6455 lets the server leave it out and choose none; a browser does not accept that when page code asked for subprotocols (WHATWG WebSockets Standard, establish a WebSocket connection).",
         set_by: "The server, picking at most one.",
-        if_wrong: "A subprotocol the client did not offer (or more than one): the client fails the connection (§4.1, check 6).",
+        if_wrong: "A subprotocol the client did not offer (or more than one): the client fails the connection (§4.1, check 6). Missing although the client offered some: RFC 6455 allows it, but a browser fails the connection (error, then close 1006).",
     },
     HeaderDoc {
         name: "sec-websocket-extensions",

@@ -431,9 +431,11 @@ async fn play<C: Connector, T: Transport>(
     let check = check_response_to(&request, &response);
     run.observed.status = check.status;
     run.observed.response = Some(response.clone());
+    // The probe judges by RFC 6455: what only a browser refuses is not a failure here.
     run.observed.handshake_problems = check
         .problems
         .iter()
+        .filter(|p| !p.browser_only())
         .map(|p| format!("{} ({})", p.message, p.section))
         .collect();
     if let Expect::Handshake(crate::case::HandshakeExpect::Accepts { check: Some(f) }) = body.expect

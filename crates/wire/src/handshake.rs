@@ -134,6 +134,14 @@ pub struct Problem {
     pub status: u16,
 }
 
+impl Problem {
+    /// A rule of browsers (the WHATWG standard), not of RFC 6455: a client
+    /// that follows the RFC alone accepts what it refuses.
+    pub fn browser_only(&self) -> bool {
+        self.section.starts_with("WHATWG")
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(line) = self.line {
@@ -903,7 +911,7 @@ pub fn check_response(
                 Some(first),
                 Some("Sec-WebSocket-Protocol"),
                 "the server must choose one subprotocol, not several".into(),
-                "RFC 6455 §4.2.2 item 5.4",
+                "RFC 6455 §4.2.2 item 5.5",
             ));
         } else if let Some(p) = &protocol
             && !offered_protocols.contains(&p.as_str())
@@ -915,6 +923,18 @@ pub fn check_response(
                 "RFC 6455 §4.1, response item 6",
             ));
         }
+    }
+    if protocol.is_none() && !offered_protocols.is_empty() && status == Some(101) {
+        // RFC 6455 lets a server pick none of the offered subprotocols; a
+        // browser does not: the WHATWG standard fails the connection.
+        msg.problems.push(problem(
+            None,
+            Some("Sec-WebSocket-Protocol"),
+            format!(
+                "the client offered the subprotocol(s) {offered_protocols:?} and the server chose none; RFC 6455 allows that (§4.2.2 item 5.5: the server may leave the header out), but a browser fails the connection — Chromium says \"Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received\""
+            ),
+            "WHATWG WebSockets Standard, establish a WebSocket connection, processResponse step 2",
+        ));
     }
     msg.problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
     ResponseCheck {
@@ -928,6 +948,26 @@ pub fn check_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_browser_fails_a_101_that_names_no_subprotocol_when_some_were_offered() {
+        let key = "dGhlIHNhbXBsZSBub25jZQ==";
+        let answer = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+            accept_key(key)
+        );
+        // RFC 6455 alone: a server may choose none.
+        assert_eq!(check_response(&answer, key, &[], &[]).problems, []);
+        let check = check_response(&answer, key, &["chat"], &[]);
+        assert_eq!(check.problems.len(), 1, "{:?}", check.problems);
+        let p = &check.problems[0];
+        assert!(p.browser_only(), "{p:?}");
+        assert!(p.message.contains("RFC 6455 allows that"), "{p:?}");
+        assert_eq!(p.header.as_deref(), Some("Sec-WebSocket-Protocol"));
+        // Answering with one it offered is fine.
+        let chosen = answer.replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
+        assert_eq!(check_response(&chosen, key, &["chat"], &[]).problems, []);
+    }
 
     const RFC_REQUEST: &str = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://example.com\r\nSec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Version: 13\r\n\r\n";
 

@@ -17,7 +17,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::close::ClosePayload;
 use crate::decode::{
-    DecodeOptions, Decoded, DecodedFrame, DecodedHeader, Split, Splitter, decode, decode_header,
+    DecodeOptions, Decoded, DecodedFrame, DecodedHeader, FrameError, Split, Splitter, decode,
+    decode_header,
 };
 use crate::deflate::{
     Compressor, Decompressor, DeflateConfig, InflateStep, InflatedMessage, MessageInflater,
@@ -63,6 +64,10 @@ pub enum Content {
     Http,
     /// A whole frame, decoded (and unmasked).
     Frame(Box<DecodedFrame>),
+    /// A frame that breaks a rule: its bytes from its first byte on (with
+    /// whatever followed in the same piece), and the rule, whose offset
+    /// counts from the record's first byte. A receiver fails the connection here.
+    Broken(FrameError),
     /// Bytes that could not be read, and why.
     Unreadable(String),
     /// Bytes the tap dropped (it fell behind): none of them is here, and the
@@ -84,16 +89,22 @@ impl Record {
         }
     }
 
-    /// What is wrong here, for a record that is not an HTTP head or a frame.
-    pub fn problem(&self) -> Option<String> {
+    /// Why these bytes are not a head or a frame, without the direction.
+    pub fn why(&self) -> Option<String> {
         match &self.content {
             Content::Http | Content::Frame(_) => None,
+            Content::Broken(e) => Some(e.to_string()),
             Content::Unreadable(why) => Some(why.clone()),
             Content::Gap { dropped } => Some(format!(
-                "{}: the tap fell behind and dropped {dropped} bytes here; the frames after the gap are read afresh",
-                self.from.arrow()
+                "the tap fell behind and dropped {dropped} bytes here; the frames after the gap are read afresh"
             )),
         }
+    }
+
+    /// What is wrong here, with the direction, for a record that is not an
+    /// HTTP head or a frame.
+    pub fn problem(&self) -> Option<String> {
+        self.why().map(|w| format!("{}: {w}", self.from.arrow()))
     }
 }
 
@@ -153,10 +164,10 @@ impl FrameReader {
                     from,
                     t_ms,
                     bytes.to_vec(),
-                    Content::Unreadable(format!(
-                        "{}: bytes after a broken rule; a receiver has failed the connection and reads no further",
-                        from.arrow()
-                    )),
+                    Content::Unreadable(
+                        "bytes after a broken rule; a receiver has failed the connection and reads no further"
+                            .to_owned(),
+                    ),
                 )]
             };
         }
@@ -177,12 +188,12 @@ impl FrameReader {
                     // Decoded again from the broken frame's first byte, so
                     // the error's offset is one into this record.
                     let rest = self.splitter.pending().to_vec();
-                    let why = match decode(&rest, self.splitter.options()) {
-                        Err(e) => format!("{}: {e}", from.arrow()),
-                        Ok(_) => format!("{}: a rule is broken here", from.arrow()),
+                    let content = match decode(&rest, self.splitter.options()) {
+                        Err(e) => Content::Broken(e),
+                        Ok(_) => Content::Unreadable("a rule is broken here".to_owned()),
                     };
                     self.broken = true;
-                    out.push(Record::new(from, t_ms, rest, Content::Unreadable(why)));
+                    out.push(Record::new(from, t_ms, rest, content));
                 }
             }
         }
@@ -201,10 +212,7 @@ impl FrameReader {
                 self.from,
                 t_ms,
                 pending.to_vec(),
-                Content::Unreadable(format!(
-                    "{}: the start of a frame whose rest the tap dropped",
-                    self.from.arrow()
-                )),
+                Content::Unreadable("the start of a frame whose rest the tap dropped".to_owned()),
             ));
         }
         let opts = *self.splitter.options();
@@ -219,20 +227,25 @@ impl FrameReader {
         out
     }
 
-    /// The bytes still waiting for the rest of their frame, as a record
-    /// saying so (none when nothing waits).
-    pub fn unfinished(&self, t_ms: u32) -> Option<Record> {
+    /// The start of a frame still waiting for the rest: how many bytes of
+    /// it are here, and how many more its header says are due (at least).
+    pub fn waiting(&self) -> Option<(usize, u64)> {
         let pending = self.splitter.pending();
         if self.broken || pending.is_empty() {
             return None;
         }
-        let why = match decode(pending, self.splitter.options()) {
-            Ok(Decoded::Incomplete { needed }) => format!(
-                "{}: the bytes end inside a frame; {needed} more were due",
-                self.from.arrow()
-            ),
-            _ => format!("{}: the bytes end inside a frame", self.from.arrow()),
-        };
+        match decode(pending, self.splitter.options()) {
+            Ok(Decoded::Incomplete { needed }) => Some((pending.len(), needed)),
+            _ => Some((pending.len(), 1)),
+        }
+    }
+
+    /// The bytes still waiting for the rest of their frame, as a record
+    /// saying so (none when nothing waits).
+    pub fn unfinished(&self, t_ms: u32) -> Option<Record> {
+        let (_, needed) = self.waiting()?;
+        let pending = self.splitter.pending();
+        let why = format!("the bytes end inside a frame; at least {needed} more were due");
         Some(Record::new(
             self.from,
             t_ms,
@@ -326,10 +339,7 @@ impl Reader {
                             *from,
                             *t_ms,
                             h,
-                            Content::Unreadable(format!(
-                                "{}: the HTTP head was cut by a gap",
-                                from.arrow()
-                            )),
+                            Content::Unreadable("the HTTP head was cut by a gap".to_owned()),
                         )
                     })
                     .into_iter()
@@ -365,10 +375,7 @@ impl Reader {
                     bytes = &bytes[(end - before.min(end)).min(bytes.len())..];
                 }
                 None if head.len() > MAX_HEAD => {
-                    let why = format!(
-                        "{}: no end of the HTTP head within {MAX_HEAD} bytes",
-                        from.arrow()
-                    );
+                    let why = format!("no end of the HTTP head within {MAX_HEAD} bytes");
                     let head = self.heads[i].take().unwrap_or_default();
                     out.push(Record::new(from, t_ms, head, Content::Unreadable(why)));
                     // Nothing after it can be told apart: the lane stays broken.
@@ -393,10 +400,7 @@ impl Reader {
                     from,
                     self.last_t,
                     head.clone(),
-                    Content::Unreadable(format!(
-                        "{}: the HTTP head ends before its blank line",
-                        from.arrow()
-                    )),
+                    Content::Unreadable("the HTTP head ends before its blank line".to_owned()),
                 )),
                 Some(_) => {}
                 None => out.extend(self.frames[i].unfinished(self.last_t)),
@@ -562,6 +566,7 @@ impl Session {
                             .map_or(line.clone(), |(_, s)| s.to_owned()),
                     }
                 }
+                Content::Broken(_) => "Broken frame".to_owned(),
                 Content::Unreadable(_) => "Unreadable bytes".to_owned(),
                 Content::Gap { dropped } => format!("{dropped} bytes the tap dropped"),
                 Content::Frame(f) => {
@@ -722,11 +727,11 @@ pub fn annotate(record: &Record) -> Vec<Annotation> {
             }
         }
         Content::Gap { .. } => {}
-        Content::Unreadable(why) => {
+        Content::Broken(_) | Content::Unreadable(_) => {
             if !bytes.is_empty() {
                 out.push(Annotation {
                     range: 0..bytes.len(),
-                    part: Part::Unreadable(why.clone()),
+                    part: Part::Unreadable(record.why().unwrap_or_default()),
                 });
             }
         }
