@@ -962,7 +962,11 @@ async fn the_wire_view_shows_chromiums_compressed_frames_and_the_toggle_turns_th
             .wait_text(
                 By::Css(format!("#wire-frames li.{side}")),
                 &format!("{what} compressed frame"),
-                |t| t.contains("RSV1 = 1") && t.contains("inflated (00 00 ff ff restored") && t.contains(text),
+                |t| {
+                    t.contains("RSV1 = 1")
+                        && t.contains("inflated (00 00 ff ff restored")
+                        && t.contains(text)
+                },
             )
             .await;
         assert!(frame.contains("% of the original"), "{frame}");

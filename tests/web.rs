@@ -555,7 +555,7 @@ async fn the_illustrated_page_shows_the_example_session_and_explains_its_bytes()
         example.records.len()
     );
     assert!(
-        text_of(&root, "#records").contains("status code 1000 (Normal Closure), reason \"bye\"")
+        text_of(&root, "#records").contains("status code 1000 (Normal Closure): \"bye\"")
     );
 }
 

@@ -1,6 +1,6 @@
 //! Sec-WebSocket-Accept, step by step, from any key (RFC 6455 §4.2.2).
 
-use web_sys::HtmlInputElement;
+use crate::components::form::value_of;
 use yew::prelude::*;
 
 use crate::components::CopyButton;
@@ -43,12 +43,8 @@ pub fn accept_calculator(props: &AcceptCalculatorProps) -> Html {
             </p>
         },
     };
-    let on_key = props
-        .on_key
-        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-    let on_claimed = props
-        .on_claimed
-        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_key = props.on_key.reform(|e: InputEvent| value_of(&e));
+    let on_claimed = props.on_claimed.reform(|e: InputEvent| value_of(&e));
     let claimed = props.claimed.trim();
     let check = if claimed.is_empty() {
         html! {}

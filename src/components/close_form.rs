@@ -1,11 +1,11 @@
 //! The live console's close() form: a code and a reason, what the browser
 //! would say about them before it throws, and the close event once it came.
 
-use web_sys::HtmlInputElement;
+use crate::components::form::value_of;
 use yew::prelude::*;
 
-use crate::hooks::CloseRequest;
 use crate::state::console::CloseInfo;
+use crate::state::live::CloseRequest;
 use wire::close::{MAX_REASON, page_may_close_with};
 
 /// Where the WHATWG `close()` method would throw, before the page calls it.
@@ -55,9 +55,7 @@ pub fn close_form(props: &CloseFormProps) -> Html {
     };
     let text_of = |s: &UseStateHandle<String>| {
         let s = s.clone();
-        Callback::from(move |e: InputEvent| {
-            s.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| s.set(value_of(&e)))
     };
     let on_submit = {
         let (on_close, code, reason) = (props.on_close.clone(), code.clone(), reason.clone());

@@ -2,6 +2,7 @@
 //! after another, with or without context takeover, as the frames that
 //! carry them (RSV1 set); and a compressed payload inflated.
 
+use crate::components::form::{checked_of, value_of};
 use yew::prelude::*;
 
 use wire::deflate::{Compressor, Decompressor, SYNC_TAIL};
@@ -48,30 +49,15 @@ pub fn deflate_lab() -> Html {
 
     let on_messages = {
         let messages = messages.clone();
-        Callback::from(move |e: InputEvent| {
-            messages.set(
-                e.target_unchecked_into::<web_sys::HtmlTextAreaElement>()
-                    .value(),
-            )
-        })
+        Callback::from(move |e: InputEvent| messages.set(value_of(&e)))
     };
     let on_takeover = {
         let takeover = takeover.clone();
-        Callback::from(move |e: Event| {
-            takeover.set(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .checked(),
-            )
-        })
+        Callback::from(move |e: Event| takeover.set(checked_of(&e)))
     };
     let on_packed = {
         let packed = packed.clone();
-        Callback::from(move |e: InputEvent| {
-            packed.set(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value(),
-            )
-        })
+        Callback::from(move |e: InputEvent| packed.set(value_of(&e)))
     };
     html! {
         <section class="card" aria-labelledby="deflate-title">

@@ -17,6 +17,9 @@ use wire::tap::Direction;
 pub struct FrameLineProps {
     /// The record.
     pub record: Rc<Record>,
+    /// Say which way it went (not when the sender is unknown).
+    #[prop_or(true)]
+    pub show_from: bool,
     /// More, after the description (badges, checks).
     #[prop_or_default]
     pub children: Html,
@@ -43,13 +46,13 @@ pub fn frame_line(props: &FrameLineProps) -> Html {
                 .unwrap_or_default()
                 .to_owned(),
         ),
-        Content::Unreadable(_) | Content::Gap { .. } => {
-            ("frame-line bad-text", r.problem().unwrap_or_default())
+        Content::Broken(_) | Content::Unreadable(_) | Content::Gap { .. } => {
+            ("frame-line bad-text", r.why().unwrap_or_default())
         }
     };
     html! {
         <span class={class}>
-            <strong class="frame-dir">{ format!("{}: ", r.from.arrow()) }</strong>
+            if props.show_from { <strong class="frame-dir">{ format!("{}: ", r.from.arrow()) }</strong> }
             <span class="frame-said">{ text }</span>
             { props.children.clone() }
         </span>

@@ -8,6 +8,7 @@ mod code_block;
 mod copy_button;
 mod deflate_lab;
 mod footer;
+pub mod form;
 mod frame_line;
 mod header;
 mod hex_dump;

@@ -15,31 +15,8 @@ use yew::prelude::*;
 use crate::services::browser::now_ms;
 use crate::services::socket::{Socket, SocketEvent};
 use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, read_tap};
-use wire::endpoint::{EchoOptions, Endpoint};
+use crate::state::live::{CloseRequest, ConnectOptions, tap_url, url_with_session};
 use wire::tap::SessionId;
-use wire::uri::parse_uri;
-
-/// What to connect to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConnectOptions {
-    /// The URL as the learner typed it.
-    pub url: String,
-    /// Subprotocols to offer.
-    pub protocols: Vec<String>,
-    /// Open wslab-echo's tap first, to see the wire.
-    pub wire: bool,
-    /// With the tap: ask wslab-echo to ping every N seconds (0: never).
-    pub ping: u32,
-}
-
-/// A close() call: no code means `close()` with no arguments.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CloseRequest {
-    /// The code, if any.
-    pub code: Option<u16>,
-    /// The reason (only sent with a code).
-    pub reason: String,
-}
 
 /// The live connection: its state and what can be done with it.
 pub struct LiveConnection {
@@ -51,57 +28,6 @@ pub struct LiveConnection {
     pub send: Callback<Payload>,
     /// Starts the closing handshake.
     pub close: Callback<CloseRequest>,
-}
-
-/// The echo URL with the tap's session (and the ping option) in its query,
-/// when the URL names a wslab-echo endpoint; `None` when it does not.
-pub fn url_with_session(url: &str, session: SessionId, ping: u32) -> Option<String> {
-    with_echo_options(url, |opts| {
-        opts.session = Some(session);
-        if ping > 0 {
-            opts.ping = Some(ping);
-        }
-    })
-}
-
-/// `url` (one of wslab-echo's echo endpoints) with `?deflate=0`: the server
-/// then declines permessage-deflate, for comparing the wire without it.
-pub fn without_deflate(url: &str) -> Option<String> {
-    with_echo_options(url, |opts| opts.no_deflate = true)
-}
-
-/// `url` with its echo options changed by `change`; None for other servers.
-fn with_echo_options(url: &str, change: impl FnOnce(&mut EchoOptions)) -> Option<String> {
-    let uri = parse_uri(url).ok()?;
-    let mut endpoint = Endpoint::parse(&uri.resource_name()).ok()?;
-    let opts = match &mut endpoint {
-        Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => o,
-        Endpoint::Tap | Endpoint::LegacyProxy | Endpoint::Probe => return None,
-    };
-    change(opts);
-    Some(format!(
-        "{}://{}{}",
-        uri.scheme(),
-        uri.host_header(),
-        endpoint.target()
-    ))
-}
-
-/// Whether `url` names one of wslab-echo's echo endpoints, so that its wire
-/// can be watched through `/tap`; other servers never get a `/tap` request.
-pub fn watchable(url: &str) -> bool {
-    url_with_session(url, SessionId([0; 16]), 0).is_some()
-}
-
-/// The tap's URL on the same server as `url`.
-fn tap_url(url: &str) -> Option<String> {
-    let uri = parse_uri(url).ok()?;
-    Some(format!(
-        "{}://{}{}",
-        uri.scheme(),
-        uri.host_header(),
-        Endpoint::Tap.path()
-    ))
 }
 
 /// Private to the hook: the sockets and timers behind the console.
@@ -326,36 +252,5 @@ pub fn use_live_connection() -> LiveConnection {
         connect,
         send,
         close,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_session_goes_into_wslab_echo_urls_only() {
-        let id = SessionId([0xab; 16]);
-        let hex = "ab".repeat(16);
-        assert_eq!(
-            url_with_session("ws://127.0.0.1:9001/echo", id, 0).as_deref(),
-            Some(format!("ws://127.0.0.1:9001/echo?session={hex}").as_str())
-        );
-        assert_eq!(
-            url_with_session("ws://127.0.0.1:9001/idle?timeout=5", id, 3).as_deref(),
-            Some(format!("ws://127.0.0.1:9001/idle?timeout=5&session={hex}&ping=3").as_str())
-        );
-        assert_eq!(url_with_session("wss://echo.example/", id, 0), None);
-        assert!(watchable("ws://127.0.0.1:9001/idle?timeout=5"));
-        assert!(!watchable("wss://echo.example/"));
-        assert!(!watchable("ws://this-site-does-not-exist.invalid"));
-        assert_eq!(
-            url_with_session("ws://127.0.0.1:9001/legacy-proxy", id, 0),
-            None
-        );
-        assert_eq!(
-            tap_url("wss://127.0.0.1:9443/echo?x=1").as_deref(),
-            Some("wss://127.0.0.1:9443/tap")
-        );
     }
 }

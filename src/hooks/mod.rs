@@ -3,8 +3,5 @@
 mod live_connection;
 mod url_state;
 
-pub use live_connection::{
-    CloseRequest, ConnectOptions, LiveConnection, url_with_session, use_live_connection, watchable,
-    without_deflate,
-};
-pub use url_state::use_url_state;
+pub use live_connection::{LiveConnection, use_live_connection};
+pub use url_state::{use_has_query, use_landing, use_url_reducer, use_url_state};

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::route::Route;
+use crate::state::UrlState;
 
 /// How long typing must pause before the address bar is rewritten. Writing it
 /// on every keystroke would re-render the page a second time per keystroke.
@@ -50,9 +51,44 @@ where
     *too_long
 }
 
+/// A page's reducer, started from the URL's query and written back to it
+/// (see [`use_url_state`]). Returns the handle, and whether the state is too
+/// long for the address bar.
+#[hook]
+pub fn use_url_reducer<S: UrlState>(route: Route) -> (UseReducerHandle<S>, bool) {
+    let location = use_location();
+    let state = use_reducer(|| {
+        S::from_query(
+            location
+                .and_then(|l| l.query::<S::Query>().ok())
+                .unwrap_or_default(),
+        )
+    });
+    let too_long = use_url_state(route, state.query());
+    (state, too_long)
+}
+
 /// The length of the query once URL-encoded.
 fn serde_urlencoded_len<Q: Serialize>(query: &Q) -> usize {
     serde_urlencoded::to_string(query)
         .map(|s| s.len())
         .unwrap_or(usize::MAX)
+}
+
+/// Once, when the page opens: brings the element `target` names into view
+/// and focuses it — where a link that sets a lab's state lands, instead of
+/// the top of the lesson.
+#[hook]
+pub fn use_landing(target: Option<&'static str>) {
+    use_effect_with((), move |_| {
+        if let Some(id) = target {
+            crate::services::browser::bring_into_view(id);
+        }
+    });
+}
+
+/// Whether the address bar's query sets anything (the page then lands on its lab).
+#[hook]
+pub fn use_has_query() -> bool {
+    use_location().is_some_and(|l| !l.query_str().trim_start_matches('?').is_empty())
 }

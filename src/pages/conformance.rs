@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::components::form::{file_of, value_of};
 use conformance::case::Group;
 use conformance::report::{CaseResult, Side, Verdict};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::use_location;
 
@@ -17,7 +17,7 @@ use wire::tap::Direction;
 use crate::components::{FrameLine, Link, record_of};
 
 use crate::components::NeedsJs;
-use crate::hooks::use_url_state;
+use crate::hooks::{use_has_query, use_landing, use_url_state};
 use crate::route::Route;
 use crate::services::browser::{download, read_file};
 use crate::services::socket::{Socket, SocketEvent};
@@ -44,6 +44,8 @@ pub fn conformance() -> Html {
             .and_then(|l| l.query::<ConformanceQuery>().ok())
             .unwrap_or_default()
     });
+    let linked = use_has_query();
+    use_landing(linked.then_some("conformance-target"));
     use_url_state(Route::Conformance, (*query).clone());
     // The run, as events arrive; the page draws it again after each change.
     let run: Rc<RefCell<Run>> = use_mut_ref(Run::default);
@@ -55,10 +57,7 @@ pub fn conformance() -> Html {
         let query = query.clone();
         Callback::from(move |e: InputEvent| {
             let mut q = (*query).clone();
-            f(
-                &mut q,
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            );
+            f(&mut q, value_of(&e));
             query.set(q);
         })
     };
@@ -149,8 +148,7 @@ pub fn conformance() -> Html {
     let on_open = {
         let replace = replace.clone();
         Callback::from(move |e: Event| {
-            let input = e.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            if let Some(file) = file_of(&e) {
                 if file.size() > MAX_FILE {
                     replace(Run::refused(format!(
                         "{}: {:.0} MiB is more than a report may have ({} MiB)",
@@ -169,7 +167,6 @@ pub fn conformance() -> Html {
                     );
                 }
             }
-            input.set_value("");
         })
     };
     let on_only_problems = {

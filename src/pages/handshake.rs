@@ -2,9 +2,8 @@
 //! a correct server's answer; compute and check accept values; check a server's
 //! response as a browser does. The whole state lives in the URL.
 
-use web_sys::HtmlTextAreaElement;
+use crate::components::form::{checked_of, value_of};
 use yew::prelude::*;
-use yew_router::prelude::use_location;
 
 use crate::components::Link;
 
@@ -14,10 +13,10 @@ use crate::components::{
 };
 use crate::content::headers::{REQUEST_LINE, STATUS_LINE, Side};
 use crate::content::lessons::HANDSHAKE;
-use crate::hooks::use_url_state;
+use crate::hooks::{use_has_query, use_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::random_bytes;
-use crate::state::handshake::{HandshakeAction, HandshakeLab, HandshakeQuery};
+use crate::state::handshake::{HandshakeAction, HandshakeLab};
 use wire::handshake::{Problem, check_request, check_response_to, generate_key, respond};
 
 fn line_problems(problems: &[Problem]) -> Vec<LineProblem> {
@@ -49,15 +48,9 @@ fn problem_list(id: &'static str, problems: &[Problem]) -> Html {
 /// The handshake lab.
 #[function_component(Handshake)]
 pub fn handshake() -> Html {
-    let location = use_location();
-    let state = use_reducer(|| {
-        HandshakeLab::from_query(
-            location
-                .and_then(|l| l.query::<HandshakeQuery>().ok())
-                .unwrap_or_default(),
-        )
-    });
-    let too_long = use_url_state(Route::Handshake, state.query());
+    let (state, too_long) = use_url_reducer::<HandshakeLab>(Route::Handshake);
+    let linked = use_has_query();
+    use_landing(linked.then_some("handshake-request"));
     // Which arrow of the diagram is open: a view choice, not kept in the URL.
     let step = use_state(|| Step::Request);
 
@@ -88,35 +81,21 @@ pub fn handshake() -> Html {
     };
     let on_request = {
         let set = dispatch(HandshakeAction::Request);
-        Callback::from(move |e: InputEvent| {
-            set.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
-        })
+        Callback::from(move |e: InputEvent| set.emit(value_of(&e)))
     };
     let on_response = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
-            state.dispatch(HandshakeAction::Response(Some(
-                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-            )))
+            state.dispatch(HandshakeAction::Response(Some(value_of(&e))))
         })
     };
     let on_supported = {
         let set = dispatch(HandshakeAction::Supported);
-        Callback::from(move |e: InputEvent| {
-            set.emit(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value(),
-            )
-        })
+        Callback::from(move |e: InputEvent| set.emit(value_of(&e)))
     };
     let on_deflate = {
         let state = state.clone();
-        Callback::from(move |e: Event| {
-            state.dispatch(HandshakeAction::Deflate(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .checked(),
-            ))
-        })
+        Callback::from(move |e: Event| state.dispatch(HandshakeAction::Deflate(checked_of(&e))))
     };
     let on_offer_deflate = {
         let state = state.clone();

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use web_sys::HtmlInputElement;
+use crate::components::form::file_of;
 use yew::prelude::*;
 
 use crate::components::{FrameLine, NeedsJs};
@@ -122,11 +122,9 @@ pub fn illustrated() -> Html {
     let on_file = {
         let open_file = open_file.clone();
         Callback::from(move |e: Event| {
-            let input = e.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            if let Some(file) = file_of(&e) {
                 open_file.emit(file);
             }
-            input.set_value("");
         })
     };
     let on_drop = {

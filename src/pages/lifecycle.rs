@@ -1,6 +1,6 @@
 //! The lifecycle lesson, the readyState diagram, and a close-frame builder.
 
-use web_sys::HtmlInputElement;
+use crate::components::form::value_of;
 use yew::prelude::*;
 
 use crate::components::{LessonView, NeedsJs, StateDiagram};
@@ -21,15 +21,11 @@ pub fn close_builder() -> Html {
     let reason = use_state(|| "bye".to_owned());
     let on_code = {
         let code = code.clone();
-        Callback::from(move |e: InputEvent| {
-            code.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| code.set(value_of(&e)))
     };
     let on_reason = {
         let reason = reason.clone();
-        Callback::from(move |e: InputEvent| {
-            reason.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| reason.set(value_of(&e)))
     };
     let parsed: Result<Option<u16>, String> = match code.trim() {
         // No code: an empty body (§5.5.1), and no reason can go without a code.

@@ -2,7 +2,7 @@
 //! and more, its mini exercises and coding challenge, endless generated
 //! practice checked by `wire`, and interview questions.
 
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use crate::components::form::value_of;
 use yew::prelude::*;
 use yew_router::prelude::use_location;
 
@@ -107,9 +107,7 @@ fn exercise_card(props: &ExerciseProps) -> Html {
     let verdict = use_state(|| None::<bool>);
     let oninput = {
         let answer = answer.clone();
-        Callback::from(move |ev: InputEvent| {
-            answer.set(ev.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |ev: InputEvent| answer.set(value_of(&ev)))
     };
     let onsubmit = {
         let answer = answer.clone();
@@ -189,9 +187,7 @@ fn practice_card(props: &PracticeProps) -> Html {
     let input = if p.choices.is_empty() {
         let oninput = {
             let answer = answer.clone();
-            Callback::from(move |ev: InputEvent| {
-                answer.set(ev.target_unchecked_into::<HtmlInputElement>().value())
-            })
+            Callback::from(move |ev: InputEvent| answer.set(value_of(&ev)))
         };
         html! {
             <div class="row">
@@ -260,9 +256,7 @@ fn interview_card(props: &InterviewProps) -> Html {
     let shown = use_state(|| false);
     let oninput = {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| {
-            draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
-        })
+        Callback::from(move |e: InputEvent| draft.set(value_of(&e)))
     };
     let toggle = {
         let shown = shown.clone();

@@ -1,14 +1,14 @@
 //! The URI explorer (`/uris`): any ws://, wss://, http:// or https:// URI taken
 //! apart into what the handshake uses, and ws vs wss side by side.
 
+use crate::components::form::value_of;
 use serde::{Deserialize, Serialize};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{LessonView, NeedsJs};
 use crate::content::lessons::URIS;
-use crate::hooks::use_url_state;
+use crate::hooks::{use_has_query, use_landing, use_url_state};
 use crate::route::Route;
 use crate::services::browser::page_protocol;
 use wire::frame::Frame;
@@ -85,6 +85,8 @@ pub fn uris() -> Html {
             .and_then(|q| q.uri)
             .unwrap_or_else(|| DEFAULT_URI.to_owned())
     });
+    let linked = use_has_query();
+    use_landing(linked.then_some("uri-input"));
     use_url_state(
         Route::Uris,
         UriQuery {
@@ -93,9 +95,7 @@ pub fn uris() -> Html {
     );
     let oninput = {
         let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            text.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| text.set(value_of(&e)))
     };
     let parsed = parse_uri(&text);
     let https_page = page_protocol() == "https:";

@@ -6,6 +6,8 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
+use crate::state::UrlState;
+
 use super::Bytes;
 use wire::Role;
 use wire::frame::FieldKind;
@@ -48,6 +50,44 @@ pub struct FramesQuery {
     /// `dz=1`: the decoder reads frames of a connection with permessage-deflate.
     #[serde(skip_serializing_if = "Option::is_none")]
     dz: Option<u8>,
+}
+
+/// The part of the lab a link's query is about: the page opens there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabPart {
+    /// "Build a frame".
+    Builder,
+    /// "Take bytes apart".
+    Decoder,
+    /// "Fragmentation and control frames".
+    Fragmenter,
+}
+
+impl LabPart {
+    /// The element a link to this part lands on (and focuses).
+    pub fn target(self) -> &'static str {
+        match self {
+            LabPart::Builder => "builder",
+            LabPart::Decoder => "decoder-hex",
+            LabPart::Fragmenter => "frag-message",
+        }
+    }
+}
+
+impl FramesQuery {
+    /// Which part of the lab the query sets (the decoder first, as the
+    /// conformance report links each frame there); none for a bare link.
+    pub fn part(&self) -> Option<LabPart> {
+        if self.hex.is_some() || self.dfrom.is_some() || self.dz.is_some() {
+            Some(LabPart::Decoder)
+        } else if self.msg.is_some() || self.size.is_some() || self.ping.is_some() {
+            Some(LabPart::Fragmenter)
+        } else if *self != FramesQuery::default() {
+            Some(LabPart::Builder)
+        } else {
+            None
+        }
+    }
 }
 
 /// Where the builder's payload comes from.
@@ -107,9 +147,11 @@ pub fn sender_name(role: Option<Role>) -> &'static str {
     role.map_or("any", Role::as_str)
 }
 
-impl FramesLab {
+impl UrlState for FramesLab {
+    type Query = FramesQuery;
+
     /// The state a URL's query describes; anything missing or unreadable takes its default.
-    pub fn from_query(q: FramesQuery) -> FramesLab {
+    fn from_query(q: FramesQuery) -> FramesLab {
         let rsv = q.rsv.as_deref().unwrap_or("000").as_bytes().to_vec();
         let bit = |i: usize| rsv.get(i) == Some(&b'1');
         let mode = match q.pm.as_deref() {
@@ -159,7 +201,7 @@ impl FramesLab {
     }
 
     /// The query that reopens this state (only what differs from the defaults).
-    pub fn query(&self) -> FramesQuery {
+    fn query(&self) -> FramesQuery {
         let d = FramesLab::from_query(FramesQuery::default());
         let differs = |a: &String, b: &String| (a != b).then(|| a.clone());
         let rsv: String = self
@@ -288,5 +330,14 @@ mod tests {
         let s = s.reduce(FramesAction::File("a.bin".into(), Bytes::from(vec![1])));
         assert_eq!(s.mode, PayloadMode::File);
         assert_eq!(s.query().pm, None, "a file is not kept in the URL");
+    }
+
+    #[test]
+    fn a_link_lands_on_the_part_its_query_sets() {
+        let part = |query: &str| q(query).part();
+        assert_eq!(part(""), None);
+        assert_eq!(part("hex=81+00&dfrom=server"), Some(LabPart::Decoder));
+        assert_eq!(part("msg=hi&op=2"), Some(LabPart::Fragmenter));
+        assert_eq!(part("op=2&mask=0"), Some(LabPart::Builder));
     }
 }

@@ -6,6 +6,8 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
+use crate::state::UrlState;
+
 use wire::handshake::{check_request, client_request, set_header};
 
 /// The key of RFC 6455 §1.3.
@@ -64,9 +66,11 @@ pub struct HandshakeLab {
     pub deflate: bool,
 }
 
-impl HandshakeLab {
+impl UrlState for HandshakeLab {
+    type Query = HandshakeQuery;
+
     /// The state a URL's query describes.
-    pub fn from_query(q: HandshakeQuery) -> HandshakeLab {
+    fn from_query(q: HandshakeQuery) -> HandshakeLab {
         let key = q.key.clone().unwrap_or_else(|| RFC_KEY.to_owned());
         let request = q.req.unwrap_or_else(|| rfc_request(&key));
         let key = q
@@ -84,7 +88,7 @@ impl HandshakeLab {
     }
 
     /// The query that reopens this state.
-    pub fn query(&self) -> HandshakeQuery {
+    fn query(&self) -> HandshakeQuery {
         let default = HandshakeLab::from_query(HandshakeQuery::default());
         let differs = |a: &String, b: &String| (a != b).then(|| a.clone());
         HandshakeQuery {

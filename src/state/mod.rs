@@ -3,12 +3,17 @@
 
 use std::rc::Rc;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use yew::Reducible;
+
 pub mod conformance;
 pub mod console;
 pub mod frames;
 pub mod handshake;
 pub mod illustrated;
 pub mod json;
+pub mod live;
 pub mod progress;
 pub mod theme;
 
@@ -26,4 +31,15 @@ impl From<Vec<u8>> for Bytes {
     fn from(v: Vec<u8>) -> Self {
         Bytes(Rc::new(v))
     }
+}
+
+/// A page's state that lives in its URL: read from the query when the page
+/// opens, written back as it changes (`hooks::use_url_reducer`).
+pub trait UrlState: Reducible + 'static {
+    /// The query string's form.
+    type Query: Serialize + DeserializeOwned + PartialEq + Clone + Default + 'static;
+    /// The state a query describes; anything missing or unreadable takes its default.
+    fn from_query(query: Self::Query) -> Self;
+    /// The query that reopens this state (only what differs from the defaults).
+    fn query(&self) -> Self::Query;
 }

@@ -1,0 +1,84 @@
+//! The frame lab (`/frames`): build a frame field by field, take bytes apart,
+//! and split a message into fragments — one component each. Every layout,
+//! byte and rule comes from `wire`; the whole state lives in the URL, and a
+//! link lands on the part its query sets.
+
+mod builder;
+mod decoder;
+mod fragmenter;
+
+use yew::prelude::*;
+use yew_router::prelude::use_location;
+
+use crate::components::form::checked_of;
+use crate::components::{DeflateLab, LessonView, NeedsJs};
+use crate::content::lessons::FRAMES;
+use crate::hooks::{use_landing, use_url_reducer};
+use crate::route::Route;
+use crate::state::frames::{FramesAction, FramesLab, FramesQuery};
+use builder::Builder;
+use decoder::Decoder;
+use fragmenter::Fragmenter;
+use wire::hex::to_hex;
+
+fn checkbox(id: &'static str, label: &'static str, checked: bool, on: Callback<bool>) -> Html {
+    let onchange = on.reform(|e: Event| checked_of(&e));
+    html! {
+        <label class="check" for={id}>
+            <input type="checkbox" {id} {checked} {onchange} />{ label }
+        </label>
+    }
+}
+
+/// Hex of the first 64 bytes, with an ellipsis when there are more.
+fn short_hex(bytes: &[u8]) -> String {
+    let shown = to_hex(&bytes[..bytes.len().min(64)]);
+    if bytes.len() > 64 {
+        format!("{shown} … ({} bytes)", bytes.len())
+    } else {
+        shown
+    }
+}
+
+/// The frame lab.
+#[function_component(Frames)]
+pub fn frames() -> Html {
+    let (state, too_long) = use_url_reducer::<FramesLab>(Route::Frames);
+    // A link that sets one part of the lab (the conformance report links
+    // every frame to the decoder) opens there, not at the top of the lesson.
+    let part = use_location()
+        .and_then(|l| l.query::<FramesQuery>().ok())
+        .and_then(|q| q.part());
+    use_landing(part.map(|p| p.target()));
+    let set = |make: fn(String) -> FramesAction| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(make(v)))
+    };
+    let flag = |make: fn(bool) -> FramesAction| {
+        let state = state.clone();
+        Callback::from(move |v: bool| state.dispatch(make(v)))
+    };
+    let on_decoder_sender = {
+        let state = state.clone();
+        Callback::from(move |r| state.dispatch(FramesAction::DecoderSender(r)))
+    };
+    html! {
+        <article class="lab">
+            <h1>{ Route::Frames.title() }</h1>
+            <p class="lead">{ Route::Frames.summary() }</p>
+            <NeedsJs what="The frame builder and decoder on this page run in your browser." />
+            <LessonView lesson={&FRAMES} lab_below=true />
+            <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
+            <Builder state={state.clone()} />
+            <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender} deflate={state.decoder_deflate}
+                on_hex={set(FramesAction::DecoderHex)} on_deflate={flag(FramesAction::DecoderDeflate)}
+                on_sender={on_decoder_sender} />
+            <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
+                on_message={set(FramesAction::Message)} on_size={set(FramesAction::Size)} on_ping={flag(FramesAction::Ping)} />
+            <DeflateLab />
+            if too_long {
+                <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
+            }
+        </article>
+    }
+}

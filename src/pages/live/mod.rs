@@ -1,0 +1,157 @@
+//! The live console (`/live`): a real browser WebSocket, its whole life, and —
+//! with wslab-echo — what actually crossed the wire, reported by the server.
+//! The sockets live in `use_live_connection`; this page is their view.
+
+mod connect;
+mod lifecycle;
+mod send;
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::{CloseForm, MessageLog, NeedsJs, WireView};
+use crate::hooks::{use_has_query, use_landing, use_live_connection};
+use crate::route::{LiveFor, Route};
+use crate::services::browser::download;
+use crate::state::console::ConsoleAction;
+use crate::state::illustrated::Handover;
+use crate::state::live::ConnectDraft;
+use connect::ConnectForm;
+use lifecycle::Lifecycle;
+use send::SendPanel;
+
+/// The chapter's coding challenge: a host that does not exist. The chapter
+/// names a .com host, which anyone could register; `.invalid` is reserved
+/// never to resolve (RFC 6761 §6.4).
+pub const CHALLENGE_URL: &str = "ws://this-site-does-not-exist.invalid";
+
+/// The echo server the page was served with (`cargo xtask serve` starts
+/// it), reached directly on its own port.
+pub fn default_echo_url() -> String {
+    format!("{}/echo", crate::services::browser::echo_base())
+}
+
+/// Servers the picker offers: (label, URL); wslab-echo's own from the echo
+/// server the page was served with.
+pub fn presets() -> Vec<(&'static str, String)> {
+    let base = crate::services::browser::echo_base();
+    let mut out = vec![
+        ("wslab-echo, local (direct)", format!("{base}/echo")),
+        (
+            "wslab-echo over TLS (self-signed)",
+            "wss://127.0.0.1:9443/echo".to_owned(),
+        ),
+        (
+            "Demo: an old proxy that does not know Upgrade",
+            format!("{base}/legacy-proxy"),
+        ),
+        (
+            "Demo: a proxy that drops connections idle for 5 s",
+            format!("{base}/idle?timeout=5"),
+        ),
+    ];
+    out.extend(
+        PUBLIC
+            .iter()
+            .map(|(label, url)| (*label, (*url).to_owned())),
+    );
+    out
+}
+
+/// The picker's servers that are not wslab-echo's.
+const PUBLIC: &[(&str, &str)] = &[
+    ("Challenge: a host that does not exist", CHALLENGE_URL),
+    (
+        "Public: echo.websocket.org (sends a greeting)",
+        "wss://echo.websocket.org",
+    ),
+    ("Public: websocket-echo.com", "wss://websocket-echo.com"),
+    (
+        "Public: ws.vi-server.org mirror",
+        "wss://ws.vi-server.org/mirror",
+    ),
+];
+
+/// The live console.
+#[function_component(Live)]
+pub fn live() -> Html {
+    let initial = use_location()
+        .and_then(|l| l.query::<LiveFor>().ok())
+        .map(|q| q.url)
+        .unwrap_or_else(default_echo_url);
+    let linked = use_has_query();
+    use_landing(linked.then_some("echo-url"));
+    let live = use_live_connection();
+    let console = live.console.clone();
+    let draft = use_state(|| ConnectDraft::new(initial));
+    let on_challenge = {
+        let (connect, draft) = (live.connect.clone(), draft.clone());
+        Callback::from(move |_: MouseEvent| {
+            let options = draft.options(CHALLENGE_URL);
+            draft.set(ConnectDraft {
+                url: CHALLENGE_URL.to_owned(),
+                ..(*draft).clone()
+            });
+            connect.emit(options);
+        })
+    };
+    let on_export = {
+        let console = console.clone();
+        Callback::from(move |_: MouseEvent| {
+            download(
+                "wslab-session.json",
+                "application/json",
+                console.export().as_bytes(),
+            )
+        })
+    };
+    let on_clear = {
+        let console = console.clone();
+        Callback::from(move |_: MouseEvent| console.dispatch(ConsoleAction::Clear))
+    };
+    let on_illustrate = {
+        let (console, navigator) = (console.clone(), use_navigator());
+        let handover = use_context::<Handover>();
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(session), Some(nav), Some(slot)) =
+                (console.session(), navigator.as_ref(), handover.as_ref())
+            {
+                slot.put(session);
+                nav.push(&Route::Illustrated);
+            }
+        })
+    };
+    html! {
+        <article class="lab live">
+            <h1>{ Route::Live.title() }</h1>
+            <p class="lead">{ Route::Live.summary() }</p>
+            <NeedsJs what="The live connection opens a real WebSocket from your browser." />
+            <ConnectForm draft={draft.clone()} connect={live.connect.clone()} console={console.clone()} />
+            <Lifecycle console={console.clone()} />
+            <div class="two-col">
+                <SendPanel send={live.send.clone()} open={console.is_open()} buffered={console.buffered} />
+                <CloseForm on_close={live.close.clone()} closed={console.closed.clone()} server_closed_first={console.server_closed_first()} />
+            </div>
+            <section class="card" aria-labelledby="log-title">
+                <h2 id="log-title">{ "Messages" }</h2>
+                <div class="row">
+                    <button type="button" class="secondary" id="log-export" onclick={on_export}>{ "Export as JSON" }</button>
+                    <button type="button" class="secondary" id="log-clear" onclick={on_clear}>{ "Clear" }</button>
+                </div>
+                <MessageLog entries={console.log.clone()} deflate={console.negotiated.1.contains("permessage-deflate")} />
+            </section>
+            <section class="card" aria-labelledby="challenge-title" id="challenge">
+                <h2 id="challenge-title">{ "The chapter's coding challenge" }</h2>
+                <p>{ format!("new WebSocket(\"{CHALLENGE_URL}\"): what does the browser tell the page? Run it and watch the lifecycle above.") }</p>
+                <button type="button" id="challenge-run" onclick={on_challenge}>{ "Run the challenge" }</button>
+            </section>
+            <WireView handshake={console.handshake.clone()} records={console.records.clone()} errors={console.tap_errors.clone()} />
+            if console.handshake.is_some() {
+                <p class="row">
+                    <button type="button" id="illustrate" onclick={on_illustrate}>{ "Illustrate this session" }</button>
+                    <span class="muted">{ "Every record of this connection, every byte explained, on its own page." }</span>
+                </p>
+            }
+        </article>
+    }
+}
