@@ -21,11 +21,13 @@ use yew_router::prelude::*;
 use crate::components::lesson_view::{self, Examples};
 use crate::components::link::{CurrentRoute, Spa};
 use crate::components::{Footer, Header, Nav};
-use crate::route::{Route, reader_switch, switch};
+use crate::content::lessons;
+use crate::pages;
+use crate::route::Route;
 use crate::services::browser;
 use crate::state::illustrated::Handover;
 use crate::state::progress::{self, LoadNotice, Progress, ProgressContext};
-use crate::state::theme::{self, Theme};
+use crate::state::theme::{self, Theme, ThemeContext};
 
 /// The element the app renders into (hidden until its first render is done).
 pub const APP_ROOT_ID: &str = "app";
@@ -160,15 +162,6 @@ pub fn reader_shell() -> Html {
     }
 }
 
-/// The theme and a way to change it.
-#[derive(Clone, PartialEq)]
-pub struct ThemeContext {
-    /// The current choice.
-    pub theme: Theme,
-    /// Moves to the next choice.
-    pub cycle: Callback<()>,
-}
-
 /// Props of [`Frame`].
 #[derive(Properties, PartialEq)]
 pub struct FrameProps {
@@ -208,15 +201,8 @@ pub fn frame(props: &FrameProps) -> Html {
     let theme = use_state(|| Theme::parse(browser::stored(theme::STORAGE_KEY).as_deref()));
     use_effect_with(*theme, |t: &Theme| {
         browser::store(theme::STORAGE_KEY, t.name());
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = match t {
-                Theme::System => root.remove_attribute("data-theme"),
-                other => root.set_attribute("data-theme", other.name()),
-            };
-        }
+        // No attribute: the stylesheet follows the system's preference.
+        browser::set_root_attribute("data-theme", (*t != Theme::System).then_some(t.name()));
     });
     let theme_ctx = ThemeContext {
         theme: *theme,
@@ -259,5 +245,42 @@ pub fn frame(props: &FrameProps) -> Html {
         </ContextProvider<ProgressContext>>
         </ContextProvider<CurrentRoute>>
         </ContextProvider<Examples>>
+    }
+}
+
+/// Renders the page for a route.
+pub fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <pages::Home /> },
+        Route::Handshake => html! { <pages::Handshake /> },
+        Route::Uris => html! { <pages::Uris /> },
+        Route::Frames => html! { <pages::Frames /> },
+        Route::Lifecycle => html! { <pages::Lifecycle /> },
+        Route::Heartbeats => {
+            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
+        }
+        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
+        Route::Quiz => html! { <pages::Quiz /> },
+        Route::Live => html! { <pages::Live /> },
+        Route::Illustrated => html! { <pages::Illustrated /> },
+        Route::Conformance => html! { <pages::Conformance /> },
+        Route::NotFound => html! { <pages::NotFound /> },
+    }
+}
+
+/// Renders the page for a route in the reader build: its own pages, and a
+/// hand-over to the full build for the rest. Only the pages named here are
+/// compiled into `wslab-reader`.
+pub fn reader_switch(route: Route) -> Html {
+    if route.needs_full() {
+        return html! { <pages::Handoff {route} /> };
+    }
+    match route {
+        Route::Home => html! { <pages::Home /> },
+        Route::Heartbeats => {
+            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
+        }
+        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
+        _ => html! { <pages::NotFound /> },
     }
 }

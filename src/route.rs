@@ -1,10 +1,6 @@
 //! The app's URLs. They are part of the product: keep them stable.
 
-use yew::prelude::*;
 use yew_router::prelude::*;
-
-use crate::content::lessons;
-use crate::pages;
 
 /// Every page of the app, one per URL.
 #[derive(Routable, Clone, Copy, PartialEq, Eq, Debug)]
@@ -150,43 +146,6 @@ pub struct QuizFor {
 pub struct LiveFor {
     /// The WebSocket URL.
     pub url: String,
-}
-
-/// Renders the page for a route.
-pub fn switch(route: Route) -> Html {
-    match route {
-        Route::Home => html! { <pages::Home /> },
-        Route::Handshake => html! { <pages::Handshake /> },
-        Route::Uris => html! { <pages::Uris /> },
-        Route::Frames => html! { <pages::Frames /> },
-        Route::Lifecycle => html! { <pages::Lifecycle /> },
-        Route::Heartbeats => {
-            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
-        }
-        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
-        Route::Quiz => html! { <pages::Quiz /> },
-        Route::Live => html! { <pages::Live /> },
-        Route::Illustrated => html! { <pages::Illustrated /> },
-        Route::Conformance => html! { <pages::Conformance /> },
-        Route::NotFound => html! { <pages::NotFound /> },
-    }
-}
-
-/// Renders the page for a route in the reader build: its own pages, and a
-/// hand-over to the full build for the rest. Only the pages named here are
-/// compiled into `wslab-reader`.
-pub fn reader_switch(route: Route) -> Html {
-    if route.needs_full() {
-        return html! { <pages::Handoff {route} /> };
-    }
-    match route {
-        Route::Home => html! { <pages::Home /> },
-        Route::Heartbeats => {
-            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
-        }
-        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
-        _ => html! { <pages::NotFound /> },
-    }
 }
 
 #[cfg(test)]

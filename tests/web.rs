@@ -554,9 +554,7 @@ async fn the_illustrated_page_shows_the_example_session_and_explains_its_bytes()
         root.query_selector_all(".record-body").unwrap().length() as usize,
         example.records.len()
     );
-    assert!(
-        text_of(&root, "#records").contains("status code 1000 (Normal Closure): \"bye\"")
-    );
+    assert!(text_of(&root, "#records").contains("status code 1000 (Normal Closure): \"bye\""));
 }
 
 #[wasm_bindgen_test]

@@ -4,9 +4,9 @@ use yew::prelude::*;
 
 use crate::components::Link;
 
-use crate::app::ThemeContext;
 use crate::route::Route;
 use crate::state::theme::Theme;
+use crate::state::theme::ThemeContext;
 
 /// The banner at the top of every page.
 #[function_component(Header)]

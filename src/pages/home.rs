@@ -7,6 +7,7 @@ use crate::components::Link;
 use crate::components::{LessonView, ProgressBar};
 use crate::content::lessons::{BASICS, INDEX};
 use crate::route::Route;
+use crate::services::browser;
 use crate::state::progress::{
     ProgressAction, ProgressContext, chapter_fraction, lesson_fraction, lesson_score,
 };
@@ -37,13 +38,7 @@ pub fn home() -> Html {
     });
     let reset = progress.clone().map(|p| {
         let onclick = Callback::from(move |_: MouseEvent| {
-            let sure = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message("Forget every answer and every lesson marked done?")
-                        .ok()
-                })
-                .unwrap_or(true);
-            if sure {
+            if browser::confirm("Forget every answer and every lesson marked done?") {
                 p.dispatch(ProgressAction::Reset);
             }
         });

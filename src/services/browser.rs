@@ -96,6 +96,16 @@ pub fn location_hash() -> String {
     location_part(web_sys::Location::hash, "")
 }
 
+/// Sets the address bar's fragment (`#…`, never sent to a server) and
+/// returns the whole address it makes.
+pub fn set_location_hash(hash: &str) -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let _ = location.set_hash(hash);
+    location.href().unwrap_or_default()
+}
+
 /// The page's `location.pathname` ("/" when prerendering).
 pub fn location_path() -> String {
     location_part(web_sys::Location::pathname, "/")
@@ -141,6 +151,27 @@ pub fn bring_into_view(id: &str) {
             let _ = el.focus();
         }
     }
+}
+
+/// Sets (or, with `None`, removes) an attribute of the document's root element.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = match value {
+            Some(v) => root.set_attribute(name, v),
+            None => root.remove_attribute(name),
+        };
+    }
+}
+
+/// Asks the learner to confirm `question` (the browser's own dialog); true
+/// when there is no dialog to ask with.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(true)
 }
 
 /// Sets the tab's title.

@@ -219,6 +219,27 @@ impl Run {
         }
     }
 
+    /// The run's state in a sentence, for the status line.
+    pub fn status_line(&self) -> String {
+        let counts = self.report.counts();
+        match &self.status {
+            Status::Idle => "No run yet.".to_owned(),
+            Status::Connecting => "Connecting to wslab-echo…".to_owned(),
+            Status::Running => format!(
+                "Running: {} of {} cases done.",
+                self.report.results.len(),
+                self.total.map_or("?".into(), |t| t.to_string())
+            ),
+            Status::Finished => format!(
+                "Finished in {:.2} s. {}",
+                self.report.millis.unwrap_or(0) as f64 / 1000.0,
+                counts.line()
+            ),
+            Status::Stopped(why) => format!("Stopped: {why}"),
+            Status::Opened(name) => format!("Opened {name}: {}", counts.line()),
+        }
+    }
+
     /// Whether cases are running.
     pub fn running(&self) -> bool {
         matches!(self.status, Status::Connecting | Status::Running)
@@ -322,10 +343,12 @@ mod tests {
         let mut run = Run::connecting("ws://x/");
         run.apply_text(r#"{"event":"started","target":"ws://127.0.0.1:8000/","total":2}"#);
         assert_eq!(run.status, Status::Running);
+        assert_eq!(run.status_line(), "Running: 0 of 2 cases done.");
         run.apply(Event::Case(Box::new(result("7.1.1", Verdict::Pass))));
         run.apply(Event::Case(Box::new(result("7.1.2", Verdict::Fail))));
         run.apply(Event::Finished { millis: 12 });
         assert_eq!(run.status, Status::Finished);
+        assert!(run.status_line().starts_with("Finished in 0.01 s."));
         assert_eq!(
             run.report.counts().line(),
             "probe: 1 passed, 0 non-strict, 1 failed of 2 cases"

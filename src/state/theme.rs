@@ -1,5 +1,17 @@
 //! Light, dark, or whatever the system prefers.
 
+use yew::Callback;
+
+/// The theme and a way to change it, for the header's button (a context the
+/// app's frame provides).
+#[derive(Clone, PartialEq)]
+pub struct ThemeContext {
+    /// The current choice.
+    pub theme: Theme,
+    /// Moves to the next choice.
+    pub cycle: Callback<()>,
+}
+
 /// The theme choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {

@@ -17,7 +17,9 @@ use tracing::info;
 use wire::OpCode;
 use wslab_probe::{Admit, NetConnector, Reach, Target, run_all};
 
-use crate::conn::{Admission, Shared, SocketGuard, answer_listener, close_with, within};
+use crate::shared::{
+    Admission, CLOSE_WAIT, Shared, SocketGuard, answer_listener, close_with, within,
+};
 use crate::ws::{Failure, Incoming, Readiness, WebSocket};
 
 /// The largest request a page sends, in bytes.
@@ -155,7 +157,7 @@ where
                 return;
             },
             _ = shutdown.changed() => {
-                close_with(&mut ws, AWAY, "server shutting down", crate::CLOSE_WAIT).await;
+                close_with(&mut ws, AWAY, "server shutting down", CLOSE_WAIT).await;
                 return;
             }
         }

@@ -19,6 +19,7 @@
 mod config;
 mod conn;
 mod lab;
+mod shared;
 pub mod tap;
 mod tls;
 pub mod ws;
@@ -34,8 +35,8 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 
 pub use config::Config;
-pub use conn::CLOSE_WAIT;
-use conn::{Admission, Shared, SocketGuard};
+pub use shared::CLOSE_WAIT;
+use shared::{Admission, Shared, SocketGuard};
 
 /// How long shutdown waits for connections to finish their closing handshakes.
 pub const SHUTDOWN_WAIT: Duration = Duration::from_millis(2500);

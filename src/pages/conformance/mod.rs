@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::components::form::{file_of, value_of};
+use crate::components::form::file_of;
 use conformance::case::Group;
 use conformance::report::{CaseResult, Side, Verdict};
 use yew::prelude::*;
@@ -14,7 +14,10 @@ use yew_router::prelude::use_location;
 use wire::session::Content;
 use wire::tap::Direction;
 
+mod form;
+
 use crate::components::{FrameLine, Link, record_of};
+use form::RunForm;
 
 use crate::components::NeedsJs;
 use crate::hooks::{use_has_query, use_landing, use_url_state};
@@ -53,17 +56,6 @@ pub fn conformance() -> Html {
     let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
     let only_problems = use_state(|| false);
 
-    let edit = |f: fn(&mut ConformanceQuery, String)| {
-        let query = query.clone();
-        Callback::from(move |e: InputEvent| {
-            let mut q = (*query).clone();
-            f(&mut q, value_of(&e));
-            query.set(q);
-        })
-    };
-    let on_target = edit(|q, v| q.target = v);
-    let on_ids = edit(|q, v| q.ids = v);
-    let on_server = edit(|q, v| q.server = v);
     // Replaces the run (a new one, or a saved report), leaving any socket behind.
     let replace = {
         let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
@@ -82,8 +74,7 @@ pub fn conformance() -> Html {
             socket.clone(),
             replace.clone(),
         );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |()| {
             let request = query.request();
             replace(Run::connecting(&request.target));
             let on_event = {
@@ -117,7 +108,7 @@ pub fn conformance() -> Html {
     };
     let on_cancel = {
         let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             if let Some(s) = socket.borrow_mut().take() {
                 let _ = s.close(Some(1000), "cancelled");
             }
@@ -174,42 +165,9 @@ pub fn conformance() -> Html {
         Callback::from(move |_: Event| only_problems.set(!*only_problems))
     };
 
-    let selected = query.selected();
-    let groups = Group::ALL.into_iter().map(|g| {
-        let query = query.clone();
-        let onchange = Callback::from(move |_: Event| {
-            let mut q = (*query).clone();
-            q.toggle(g);
-            query.set(q);
-        });
-        let id = format!("group-{}", g.slug());
-        html! {
-            <label class="group-choice" for={id.clone()}>
-                <input type="checkbox" id={id} checked={selected.contains(&g)} {onchange} />
-                { format!(" {}. {}", g.number(), g.title()) }
-            </label>
-        }
-    });
-
     let run = run.borrow();
-    let counts = run.report.counts();
     let running = run.running();
-    let status = match &run.status {
-        Status::Idle => "No run yet.".to_owned(),
-        Status::Connecting => "Connecting to wslab-echo…".to_owned(),
-        Status::Running => format!(
-            "Running: {} of {} cases done.",
-            run.report.results.len(),
-            run.total.map_or("?".into(), |t| t.to_string())
-        ),
-        Status::Finished => format!(
-            "Finished in {:.2} s. {}",
-            run.report.millis.unwrap_or(0) as f64 / 1000.0,
-            counts.line()
-        ),
-        Status::Stopped(why) => format!("Stopped: {why}"),
-        Status::Opened(name) => format!("Opened {name}: {}", counts.line()),
-    };
+    let status = run.status_line();
     let has_results = !run.report.results.is_empty();
 
     html! {
@@ -219,26 +177,7 @@ pub fn conformance() -> Html {
                 { "Point the lab at a WebSocket server you wrote and it runs several hundred cases against it: good frames, broken frames, odd-sized writes, every close code. Each case says what RFC 6455 requires, in which section, and why it matters. A browser cannot send a malformed frame, so wslab-echo runs the cases on this page's behalf, against servers on its own machine only." }
             </p>
             <NeedsJs what="The conformance lab talks to wslab-echo over a WebSocket from your browser." />
-            <form class="conformance-form" onsubmit={on_run}>
-                <label for="conformance-target">{ "Your server" }</label>
-                <input id="conformance-target" type="url" inputmode="url" spellcheck="false" value={query.target.clone()} oninput={on_target} />
-                <fieldset class="groups">
-                    <legend>{ "Case groups" }</legend>
-                    { for groups }
-                </fieldset>
-                <label for="conformance-ids">{ "Or only these case ids (such as 7.3.* or 1.1.1, 1.2.4)" }</label>
-                <input id="conformance-ids" type="text" spellcheck="false" value={query.ids.clone()} oninput={on_ids} />
-                <details>
-                    <summary>{ "Where the cases run from" }</summary>
-                    <label for="conformance-server">{ "wslab-echo's /probe" }</label>
-                    <input id="conformance-server" type="url" spellcheck="false" value={query.server.clone()} oninput={on_server} />
-                </details>
-                <div class="actions">
-                    <button id="conformance-run" type="submit" disabled={running}>{ "Run" }</button>
-                    <button id="conformance-cancel" type="button" disabled={!running} onclick={on_cancel}>{ "Cancel" }</button>
-                </div>
-                <p class="hint">{ "The same cases on the command line: " }<code id="conformance-command">{ query.command() }</code></p>
-            </form>
+            <RunForm query={query.clone()} {running} on_run={on_run} on_cancel={on_cancel} />
             <p id="conformance-status" class="status" role="status" aria-live="polite">{ status }</p>
             if has_results {
                 { summary(&run) }

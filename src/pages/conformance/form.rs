@@ -1,0 +1,80 @@
+//! The conformance lab's form: the server under test, which cases, where
+//! they run from, and the same run as a command.
+
+use yew::prelude::*;
+
+use crate::components::form::value_of;
+use crate::state::conformance::ConformanceQuery;
+use conformance::case::Group;
+
+/// Props of [`RunForm`].
+#[derive(Properties, PartialEq)]
+pub struct RunFormProps {
+    /// What to run, as in the URL.
+    pub query: UseStateHandle<ConformanceQuery>,
+    /// A run is under way.
+    pub running: bool,
+    /// Run was pressed.
+    pub on_run: Callback<()>,
+    /// Cancel was pressed.
+    pub on_cancel: Callback<()>,
+}
+
+/// The form.
+#[function_component(RunForm)]
+pub fn run_form(props: &RunFormProps) -> Html {
+    let query = &props.query;
+    let running = props.running;
+    let edit = |f: fn(&mut ConformanceQuery, String)| {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut q = (*query).clone();
+            f(&mut q, value_of(&e));
+            query.set(q);
+        })
+    };
+    let on_target = edit(|q, v| q.target = v);
+    let on_ids = edit(|q, v| q.ids = v);
+    let on_server = edit(|q, v| q.server = v);
+    let on_run = props.on_run.reform(|e: SubmitEvent| e.prevent_default());
+    let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let selected = query.selected();
+    let groups = Group::ALL.into_iter().map(|g| {
+        let query = query.clone();
+        let onchange = Callback::from(move |_: Event| {
+            let mut q = (*query).clone();
+            q.toggle(g);
+            query.set(q);
+        });
+        let id = format!("group-{}", g.slug());
+        html! {
+            <label class="group-choice" for={id.clone()}>
+                <input type="checkbox" id={id} checked={selected.contains(&g)} {onchange} />
+                { format!(" {}. {}", g.number(), g.title()) }
+            </label>
+        }
+    });
+
+    html! {
+    <form class="conformance-form" onsubmit={on_run}>
+        <label for="conformance-target">{ "Your server" }</label>
+        <input id="conformance-target" type="url" inputmode="url" spellcheck="false" value={query.target.clone()} oninput={on_target} />
+        <fieldset class="groups">
+            <legend>{ "Case groups" }</legend>
+            { for groups }
+        </fieldset>
+        <label for="conformance-ids">{ "Or only these case ids (such as 7.3.* or 1.1.1, 1.2.4)" }</label>
+        <input id="conformance-ids" type="text" spellcheck="false" value={query.ids.clone()} oninput={on_ids} />
+        <details>
+            <summary>{ "Where the cases run from" }</summary>
+            <label for="conformance-server">{ "wslab-echo's /probe" }</label>
+            <input id="conformance-server" type="url" spellcheck="false" value={query.server.clone()} oninput={on_server} />
+        </details>
+        <div class="actions">
+            <button id="conformance-run" type="submit" disabled={running}>{ "Run" }</button>
+            <button id="conformance-cancel" type="button" disabled={!running} onclick={on_cancel}>{ "Cancel" }</button>
+        </div>
+        <p class="hint">{ "The same cases on the command line: " }<code id="conformance-command">{ query.command() }</code></p>
+    </form>
+    }
+}
