@@ -18,6 +18,7 @@ use crate::pages::CHALLENGE_URL;
 use crate::route::{LiveFor, QuizFor, Route};
 use crate::services::browser::random_bytes;
 use crate::state::progress::{ProgressAction, ProgressContext, lesson_fraction};
+use crate::state::quiz::{Choice, ChoiceAction, Practice, PracticeAction};
 
 #[derive(Properties, PartialEq)]
 struct McqProps {
@@ -28,25 +29,20 @@ struct McqProps {
 fn mcq(props: &McqProps) -> Html {
     let q = props.question;
     let progress = use_context::<ProgressContext>();
-    let chosen = use_state(|| None::<usize>);
-    let checked = use_state(|| false);
+    let state = use_reducer(Choice::default);
     let name = format!("{}-choice", q.id);
     let options = q.display_order().into_iter().map(|i| (i, &q.choices[i])).map(|(i, c)| {
         let id = format!("{}-{i}", q.id);
         let onchange = {
-            let chosen = chosen.clone();
-            let checked = checked.clone();
-            Callback::from(move |_: Event| {
-                chosen.set(Some(i));
-                checked.set(false);
-            })
+            let state = state.clone();
+            Callback::from(move |_: Event| state.dispatch(ChoiceAction::Choose(i)))
         };
         // Once checked, every option says why it is right or wrong, and the right one is marked.
-        let revealed = *checked;
+        let revealed = state.checked;
         html! {
             <li class={classes!(revealed.then_some(if c.correct { "right" } else { "wrong" }))}>
                 <label class="check" for={id.clone()}>
-                    <input type="radio" name={name.clone()} id={id} checked={*chosen == Some(i)} {onchange} />
+                    <input type="radio" name={name.clone()} id={id} checked={state.chosen == Some(i)} {onchange} />
                     { c.text }
                 </label>
                 if revealed {
@@ -58,11 +54,10 @@ fn mcq(props: &McqProps) -> Html {
         }
     });
     let on_check = {
-        let checked = checked.clone();
-        let chosen = chosen.clone();
+        let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(i) = *chosen {
-                checked.set(true);
+            if let Some(i) = state.chosen {
+                state.dispatch(ChoiceAction::Check);
                 if let Some(p) = &progress {
                     p.dispatch(ProgressAction::Answered {
                         id: q.id.to_owned(),
@@ -72,7 +67,7 @@ fn mcq(props: &McqProps) -> Html {
             }
         })
     };
-    let feedback = match (*checked, *chosen) {
+    let feedback = match (state.checked, state.chosen) {
         (true, Some(i)) => {
             let c = &q.choices[i];
             html! {
@@ -86,9 +81,9 @@ fn mcq(props: &McqProps) -> Html {
     html! {
         <fieldset class="question" id={q.id}>
             <legend>{ q.prompt }{ if q.from_chapter { " (from the chapter)" } else { "" } }</legend>
-            if *checked { <p class="sr-only" role="note">{ "Every option now shows why it is right or wrong." }</p> }
+            if state.checked { <p class="sr-only" role="note">{ "Every option now shows why it is right or wrong." }</p> }
             <ul class="choices">{ for options }</ul>
-            <button type="button" onclick={on_check} disabled={chosen.is_none()}>{ "Check" }</button>
+            <button type="button" onclick={on_check} disabled={state.chosen.is_none()}>{ "Check" }</button>
             { feedback }
         </fieldset>
     }
@@ -150,62 +145,52 @@ struct PracticeProps {
 fn practice_card(props: &PracticeProps) -> Html {
     let kind = props.kind;
     let progress = use_context::<ProgressContext>();
-    let problem = use_state(|| practice::generate(kind, random_bytes::<32>()));
-    let answer = use_state(String::new);
-    let verdict = use_state(|| None::<Result<bool, String>>);
-    let show_solution = use_state(|| false);
+    let state = use_reducer(|| Practice::new(kind, random_bytes::<32>()));
     let base = format!("practice-{}", kind.id());
     let next = {
-        let (problem, answer, verdict, show) = (
-            problem.clone(),
-            answer.clone(),
-            verdict.clone(),
-            show_solution.clone(),
-        );
+        let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            problem.set(practice::generate(kind, random_bytes::<32>()));
-            answer.set(String::new());
-            verdict.set(None);
-            show.set(false);
+            state.dispatch(PracticeAction::Next(random_bytes::<32>()))
         })
     };
     let submit = {
-        let (problem, answer, verdict) = (problem.clone(), answer.clone(), verdict.clone());
+        let state = state.clone();
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            let result = practice::check(&problem, &answer);
-            if let (Ok(ok), Some(p)) = (&result, &progress) {
+            // The reducer checks; progress records the same check.
+            if let (Ok(ok), Some(p)) = (practice::check(&state.problem, &state.answer), &progress) {
                 p.dispatch(ProgressAction::Practiced {
                     kind: kind.id().to_owned(),
-                    correct: *ok,
+                    correct: ok,
                 });
             }
-            verdict.set(Some(result));
+            state.dispatch(PracticeAction::Check);
         })
     };
-    let p: &Problem = &problem;
+    let answer_with = |make: fn(&Event) -> String| {
+        let state = state.clone();
+        Callback::from(move |e: Event| state.dispatch(PracticeAction::Answer(make(&e))))
+    };
+    let p: &Problem = &state.problem;
     let input = if p.choices.is_empty() {
-        let oninput = {
-            let answer = answer.clone();
-            Callback::from(move |ev: InputEvent| answer.set(value_of(&ev)))
-        };
+        let oninput = answer_with(value_of).reform(|e: InputEvent| e.into());
         html! {
             <div class="row">
                 <label for={format!("{base}-answer")} class="sr-only">{ "Your answer" }</label>
-                <input id={format!("{base}-answer")} type="text" value={(*answer).clone()} {oninput} autocomplete="off" spellcheck="false" />
+                <input id={format!("{base}-answer")} type="text" value={state.answer.clone()} {oninput} autocomplete="off" spellcheck="false" />
                 <button type="submit" id={format!("{base}-check")}>{ "Check" }</button>
             </div>
         }
     } else {
         let options = p.choices.iter().enumerate().map(|(i, c)| {
             let onchange = {
-                let answer = answer.clone();
-                Callback::from(move |_: Event| answer.set(i.to_string()))
+                let state = state.clone();
+                Callback::from(move |_: Event| state.dispatch(PracticeAction::Answer(i.to_string())))
             };
             let id = format!("{base}-{i}");
             html! {
                 <li><label class="check" for={id.clone()}>
-                    <input type="radio" name={format!("{base}-choice")} id={id} checked={*answer == i.to_string()} {onchange} />{ c }
+                    <input type="radio" name={format!("{base}-choice")} id={id} checked={state.answer == i.to_string()} {onchange} />{ c }
                 </label></li>
             }
         });
@@ -217,27 +202,27 @@ fn practice_card(props: &PracticeProps) -> Html {
         }
     };
     let toggle = {
-        let show = show_solution.clone();
-        Callback::from(move |_: MouseEvent| show.set(!*show))
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(PracticeAction::ToggleSolution))
     };
     html! {
         <form class="question practice" id={base.clone()} onsubmit={submit}>
             <h3>{ kind.title() }</h3>
             <p id={format!("{base}-prompt")}>{ &p.prompt }</p>
             { input }
-            { match &*verdict {
+            { match &state.verdict {
                 Some(Ok(true)) => html! { <p class="ok-text" role="status" id={format!("{base}-verdict")}>{ "Correct." }</p> },
                 Some(Ok(false)) => html! { <p class="bad-text" role="status" id={format!("{base}-verdict")}>{ "Not quite: open the worked solution to see each step." }</p> },
                 Some(Err(why)) => html! { <p class="bad-text" role="status" id={format!("{base}-verdict")}>{ format!("I could not read that: {why}.") }</p> },
                 None => html! {},
             } }
             <div class="row">
-                <button type="button" class="secondary" onclick={toggle} aria-expanded={show_solution.to_string()}>
-                    { if *show_solution { "Hide the worked solution" } else { "Show the worked solution" } }
+                <button type="button" class="secondary" onclick={toggle} aria-expanded={state.solution_shown.to_string()}>
+                    { if state.solution_shown { "Hide the worked solution" } else { "Show the worked solution" } }
                 </button>
                 <button type="button" class="secondary" id={format!("{base}-next")} onclick={next}>{ "Another one" }</button>
             </div>
-            if *show_solution {
+            if state.solution_shown {
                 <ol class="solution" id={format!("{base}-solution")}>{ for p.solution.iter().map(|s| html! { <li><code>{ s }</code></li> }) }</ol>
             }
         </form>

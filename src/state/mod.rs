@@ -15,6 +15,7 @@ pub mod illustrated;
 pub mod json;
 pub mod live;
 pub mod progress;
+pub mod quiz;
 pub mod theme;
 
 /// Shared bytes compared by identity, so passing a megabyte as a prop is cheap.
