@@ -227,6 +227,22 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
                 t == format!("{frames} frame(s), every byte accounted for.")
             })
             .await;
+        // The link lands on the decoder, in view and focused, not at the top of the lesson.
+        let landed = browser
+            .driver
+            .execute(
+                "const e = document.activeElement; const r = e.getBoundingClientRect(); \
+                 return [e.id, r.top >= 0 && r.top < window.innerHeight];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            landed.json(),
+            &serde_json::json!(["decoder-hex", true]),
+            "{}",
+            example.name
+        );
     }
     browser.quit().await;
 }
@@ -970,6 +986,38 @@ async fn the_wire_view_shows_chromiums_compressed_frames_and_the_toggle_turns_th
             )
             .await;
         assert!(frame.contains("% of the original"), "{frame}");
+    }
+    // The same session on /illustrated: the same frames, read by the same
+    // reader and described in the same words, the message inflated there too.
+    let wire_lines: Vec<String> = {
+        let mut lines = Vec::new();
+        for li in browser
+            .driver
+            .find_all(By::Css("#wire-frames .frame-line"))
+            .await
+            .unwrap()
+        {
+            lines.push(li.text().await.unwrap());
+        }
+        lines
+    };
+    browser.click(By::Id("illustrate")).await;
+    browser
+        .wait_url("/illustrated", |u| u.ends_with("/illustrated"))
+        .await;
+    browser.click(By::Id("illustrated-show-all")).await;
+    let records = browser
+        .wait_text(
+            By::Id("records"),
+            "the inflated message on /illustrated",
+            |t| t.matches("inflated (00 00 ff ff restored").count() >= 2,
+        )
+        .await;
+    for line in &wire_lines {
+        // The wire view adds its own checks after the description; the description itself is shared.
+        let said = line.split(" · masking key").next().unwrap_or(line);
+        let said = said.split(" RSV1 = 1").next().unwrap_or(said).trim();
+        assert!(records.contains(said), "{said:?} not on /illustrated");
     }
 
     // The same message without the extension: plain frames, the text readable as it is.

@@ -226,6 +226,24 @@ async fn a_wrong_accept_in_a_response_is_refused_as_a_browser_would() {
 }
 
 #[wasm_bindgen_test]
+async fn a_101_that_names_no_offered_subprotocol_passes_the_rfc_but_not_a_browser() {
+    let root = mount("/handshake").await;
+    // The RFC's request offers chat and superchat; this answer picks neither.
+    let none = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {RFC_ACCEPT}\r\n\r\n"
+    );
+    type_into(&root, "#handshake-client-response", &none).await;
+    let verdict = text_of(&root, "#client-verdict");
+    assert!(verdict.contains("RFC 6455 alone accepts"), "{verdict}");
+    let problems = text_of(&root, "#client-problems");
+    assert!(
+        problems.contains("WHATWG WebSockets Standard"),
+        "{problems}"
+    );
+    assert!(problems.contains("RFC 6455 allows that"), "{problems}");
+}
+
+#[wasm_bindgen_test]
 async fn sequence_diagram_arrows_select_what_they_carry() {
     let root = mount("/handshake").await;
     let arrows = root.query_selector_all(".sequence .arrow").unwrap();
@@ -567,6 +585,22 @@ async fn the_frame_lab_compresses_a_payload_and_the_decoder_inflates_the_rfc_exa
     assert!(note.contains("5 bytes of payload compress to 7"), "{note}");
     let messages = text_of(&root, "#decoder-messages");
     assert!(messages.contains("text: \"Hello\""), "{messages}");
+    assert!(text_of(&root, "#decoder-status").contains("1 frame(s)"));
+}
+
+#[wasm_bindgen_test]
+async fn a_compressed_ping_breaks_rfc_7692_in_the_builder_and_the_decoder() {
+    // RSV1 on a Ping, on a connection that agreed on permessage-deflate.
+    let root = mount("/frames?z=1&op=9&mask=0&from=server&dz=1&dfrom=server&hex=c9+00").await;
+    let rules = text_of(&root, "#fb-violations");
+    assert!(rules.contains("RFC 7692 §6"), "{rules}");
+    let status = text_of(&root, "#decoder-status");
+    assert!(
+        status.contains("RFC 7692 §6") && status.starts_with("byte 0, bit 1"),
+        "{status}"
+    );
+    // The first frame of a compressed message may carry it.
+    let root = mount("/frames?dz=1&dfrom=server&hex=c1+07+f2+48+cd+c9+c9+07+00").await;
     assert!(text_of(&root, "#decoder-status").contains("1 frame(s)"));
 }
 

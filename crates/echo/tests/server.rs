@@ -175,8 +175,18 @@ async fn protocol_errors_get_their_close_codes() {
             .masked([1, 2, 3, 4])
             .encode();
         assert_eq!(exchange(reserved).await, 1002);
-        // RSV1 on a control frame: never allowed (RFC 7692 §6).
-        assert_eq!(exchange(compressed(OpCode::Ping, true, vec![])).await, 1002);
+        // RSV1 on a control frame: never allowed (RFC 7692 §6), and the reason says so
+        // (with the extension; without it, RSV1 is simply undefined, RFC 6455 §5.2).
+        let answer =
+            raw_exchange_offering(addr, &compressed(OpCode::Ping, true, vec![]), deflate).await;
+        assert_eq!(close_code(&answer), 1002);
+        let reason = String::from_utf8_lossy(&answer.payload);
+        let rule = if deflate {
+            "(RFC 7692 §6)"
+        } else {
+            "(RFC 6455 §5.2)"
+        };
+        assert!(reason.contains(rule), "{reason}");
         let hello = wire::deflate::Compressor::new(false).compress(b"Hello");
         if !deflate {
             // RSV1 without the extension: 1002 (RFC 6455 §5.2).

@@ -196,7 +196,7 @@ pub enum FrameErrorKind {
     /// RSV1 (permessage-deflate's "Per-Message Compressed" bit) on a control
     /// frame or a continuation.
     #[error(
-        "RSV1 is set on a {0} frame; permessage-deflate marks only the first frame of a data message, and a receiver must fail the connection (RFC 7692 §6)"
+        "RSV1 is set on a {0} frame: permessage-deflate allows it only on a data message's first frame (RFC 7692 §6)"
     )]
     CompressedBitMisplaced(&'static str),
     /// An opcode the RFC reserves.
