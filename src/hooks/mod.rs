@@ -4,4 +4,4 @@ mod live_connection;
 mod url_state;
 
 pub use live_connection::{LiveConnection, use_live_connection};
-pub use url_state::{use_has_query, use_landing, use_url_reducer, use_url_state};
+pub use url_state::{use_has_query, use_landing, use_url_reducer};

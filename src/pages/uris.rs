@@ -4,13 +4,13 @@
 use crate::components::form::value_of;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::components::{LessonView, NeedsJs};
 use crate::content::lessons::URIS;
-use crate::hooks::{use_has_query, use_landing, use_url_state};
+use crate::hooks::{use_has_query, use_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::page_protocol;
+use crate::state::QueryState;
 use wire::frame::Frame;
 use wire::opcode::OpCode;
 use wire::uri::{WsUri, parse_uri};
@@ -78,24 +78,18 @@ fn hex(bytes: &[u8]) -> String {
 /// The URI explorer.
 #[function_component(Uris)]
 pub fn uris() -> Html {
-    let location = use_location();
-    let text = use_state(|| {
-        location
-            .and_then(|l| l.query::<UriQuery>().ok())
-            .and_then(|q| q.uri)
-            .unwrap_or_else(|| DEFAULT_URI.to_owned())
-    });
+    let (query, _) = use_url_reducer::<QueryState<UriQuery>>(Route::Uris);
     let linked = use_has_query();
     use_landing(linked.then_some("uri-input"));
-    use_url_state(
-        Route::Uris,
-        UriQuery {
-            uri: (*text != DEFAULT_URI).then(|| (*text).clone()),
-        },
-    );
+    let text = query.uri.clone().unwrap_or_else(|| DEFAULT_URI.to_owned());
     let oninput = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| text.set(value_of(&e)))
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let text = value_of(&e);
+            query.dispatch(UriQuery {
+                uri: (text != DEFAULT_URI).then_some(text),
+            })
+        })
     };
     let parsed = parse_uri(&text);
     let https_page = page_protocol() == "https:";
@@ -119,7 +113,7 @@ pub fn uris() -> Html {
             <section class="card">
                 <div class="row">
                     <label for="uri-input">{ "URI" }</label>
-                    <input id="uri-input" type="text" value={(*text).clone()} {oninput} spellcheck="false" autocomplete="off" />
+                    <input id="uri-input" type="text" value={text.clone()} {oninput} spellcheck="false" autocomplete="off" />
                 </div>
                 { match &parsed {
                     Ok(uri) => html! {

@@ -1,5 +1,5 @@
 //! The frame lab's state (`/frames`) and its URL form. A pure reducer: the
-//! page draws it, `use_url_state` writes its query.
+//! page draws it, `hooks::use_url_reducer` reads and writes its query.
 
 use std::rc::Rc;
 

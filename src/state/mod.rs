@@ -44,3 +44,39 @@ pub trait UrlState: Reducible + 'static {
     /// The query that reopens this state (only what differs from the defaults).
     fn query(&self) -> Self::Query;
 }
+
+/// A page whose whole state is its query (the conformance lab's form, the
+/// URI explorer's text): the reducer's action is the next query.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryState<Q>(pub Q);
+
+impl<Q: PartialEq + 'static> Reducible for QueryState<Q> {
+    type Action = Q;
+
+    fn reduce(self: Rc<Self>, next: Q) -> Rc<Self> {
+        Rc::new(QueryState(next))
+    }
+}
+
+impl<Q> UrlState for QueryState<Q>
+where
+    Q: Serialize + DeserializeOwned + PartialEq + Clone + Default + 'static,
+{
+    type Query = Q;
+
+    fn from_query(query: Q) -> Self {
+        QueryState(query)
+    }
+
+    fn query(&self) -> Q {
+        self.0.clone()
+    }
+}
+
+impl<Q> std::ops::Deref for QueryState<Q> {
+    type Target = Q;
+
+    fn deref(&self) -> &Q {
+        &self.0
+    }
+}

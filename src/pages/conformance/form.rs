@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::form::value_of;
+use crate::state::QueryState;
 use crate::state::conformance::ConformanceQuery;
 use conformance::case::Group;
 
@@ -11,7 +12,7 @@ use conformance::case::Group;
 #[derive(Properties, PartialEq)]
 pub struct RunFormProps {
     /// What to run, as in the URL.
-    pub query: UseStateHandle<ConformanceQuery>,
+    pub query: UseReducerHandle<QueryState<ConformanceQuery>>,
     /// A run is under way.
     pub running: bool,
     /// Run was pressed.
@@ -28,9 +29,9 @@ pub fn run_form(props: &RunFormProps) -> Html {
     let edit = |f: fn(&mut ConformanceQuery, String)| {
         let query = query.clone();
         Callback::from(move |e: InputEvent| {
-            let mut q = (*query).clone();
+            let mut q = query.0.clone();
             f(&mut q, value_of(&e));
-            query.set(q);
+            query.dispatch(q);
         })
     };
     let on_target = edit(|q, v| q.target = v);
@@ -42,9 +43,9 @@ pub fn run_form(props: &RunFormProps) -> Html {
     let groups = Group::ALL.into_iter().map(|g| {
         let query = query.clone();
         let onchange = Callback::from(move |_: Event| {
-            let mut q = (*query).clone();
+            let mut q = query.0.clone();
             q.toggle(g);
-            query.set(q);
+            query.dispatch(q);
         });
         let id = format!("group-{}", g.slug());
         html! {

@@ -9,7 +9,6 @@ use crate::components::form::file_of;
 use conformance::case::Group;
 use conformance::report::{CaseResult, Side, Verdict};
 use yew::prelude::*;
-use yew_router::prelude::use_location;
 
 use wire::session::Content;
 use wire::tap::Direction;
@@ -20,10 +19,11 @@ use crate::components::{FrameLine, Link, record_of};
 use form::RunForm;
 
 use crate::components::NeedsJs;
-use crate::hooks::{use_has_query, use_landing, use_url_state};
+use crate::hooks::{use_has_query, use_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::{download, read_file};
 use crate::services::socket::{Socket, SocketEvent};
+use crate::state::QueryState;
 use crate::state::conformance::{ConformanceQuery, Run, Status, frame_link};
 
 /// The largest report file opened.
@@ -41,15 +41,9 @@ fn verdict_class(v: Verdict) -> &'static str {
 /// The page.
 #[function_component(Conformance)]
 pub fn conformance() -> Html {
-    let location = use_location();
-    let query = use_state(|| {
-        location
-            .and_then(|l| l.query::<ConformanceQuery>().ok())
-            .unwrap_or_default()
-    });
+    let (query, _) = use_url_reducer::<QueryState<ConformanceQuery>>(Route::Conformance);
     let linked = use_has_query();
     use_landing(linked.then_some("conformance-target"));
-    use_url_state(Route::Conformance, (*query).clone());
     // The run, as events arrive; the page draws it again after each change.
     let run: Rc<RefCell<Run>> = use_mut_ref(Run::default);
     let redraw = use_force_update();
