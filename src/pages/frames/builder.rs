@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::{checkbox, short_hex};
+use super::{checkbox, send, short_hex};
 use crate::components::form::{file_of, value_of};
 use crate::components::{BitDiagram, Bytes, CopyButton, HexDump, MaskTable};
 use crate::services::browser::{bring_into_view, random_bytes, read_file};
@@ -177,14 +177,8 @@ struct BuilderControlsProps {
 #[function_component(BuilderControls)]
 fn builder_controls(props: &BuilderControlsProps) -> Html {
     let state = &props.state;
-    let set = |make: fn(String) -> FramesAction| {
-        let state = state.clone();
-        Callback::from(move |v: String| state.dispatch(make(v)))
-    };
-    let flag = |make: fn(bool) -> FramesAction| {
-        let state = state.clone();
-        Callback::from(move |v: bool| state.dispatch(make(v)))
-    };
+    let set = |make: fn(String) -> FramesAction| send(state, make);
+    let flag = |make: fn(bool) -> FramesAction| send(state, make);
     let rsv_flag = |i: usize| {
         let state = state.clone();
         Callback::from(move |v: bool| state.dispatch(FramesAction::Rsv(i, v)))

@@ -30,6 +30,15 @@ fn checkbox(id: &'static str, label: &'static str, checked: bool, on: Callback<b
     }
 }
 
+/// A callback that turns a field's new value into the lab's action.
+fn send<T: 'static>(
+    state: &UseReducerHandle<FramesLab>,
+    make: fn(T) -> FramesAction,
+) -> Callback<T> {
+    let state = state.clone();
+    Callback::from(move |v: T| state.dispatch(make(v)))
+}
+
 /// Hex of the first 64 bytes, with an ellipsis when there are more.
 fn short_hex(bytes: &[u8]) -> String {
     let shown = to_hex(&bytes[..bytes.len().min(64)]);
@@ -50,14 +59,8 @@ pub fn frames() -> Html {
         .and_then(|l| l.query::<FramesQuery>().ok())
         .and_then(|q| q.part());
     use_landing(part.map(|p| p.target()));
-    let set = |make: fn(String) -> FramesAction| {
-        let state = state.clone();
-        Callback::from(move |v: String| state.dispatch(make(v)))
-    };
-    let flag = |make: fn(bool) -> FramesAction| {
-        let state = state.clone();
-        Callback::from(move |v: bool| state.dispatch(make(v)))
-    };
+    let set = |make| send(&state, make);
+    let flag = |make| send(&state, make);
     let on_decoder_sender = {
         let state = state.clone();
         Callback::from(move |r| state.dispatch(FramesAction::DecoderSender(r)))
