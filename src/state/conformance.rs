@@ -276,6 +276,36 @@ pub fn frame_link(hex: &str, from: Side) -> String {
     )
 }
 
+/// What happens to the run on the page.
+pub enum RunAction {
+    /// A new run, or a report opened (or refused).
+    Replace(Box<Run>),
+    /// wslab-echo sent a text message (an event, or not).
+    Text(String),
+    /// The socket to `/probe` closed, with this code and reason.
+    Closed(u16, String),
+    /// The learner cancelled.
+    Cancel,
+    /// The run could not start.
+    Stop(String),
+}
+
+impl yew::Reducible for Run {
+    type Action = RunAction;
+
+    fn reduce(self: std::rc::Rc<Self>, action: RunAction) -> std::rc::Rc<Self> {
+        let mut run = std::rc::Rc::unwrap_or_clone(self);
+        match action {
+            RunAction::Replace(next) => run = *next,
+            RunAction::Text(text) => run.apply_text(&text),
+            RunAction::Closed(code, reason) => run.closed(code, &reason),
+            RunAction::Cancel => run.cancel(),
+            RunAction::Stop(why) => run.status = Status::Stopped(why),
+        }
+        std::rc::Rc::new(run)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,6 +404,24 @@ mod tests {
         assert!(
             matches!(run.status, Status::Stopped(ref why) if why.contains("Is wslab-echo running"))
         );
+    }
+
+    #[test]
+    fn the_page_drives_the_run_through_its_reducer() {
+        use std::rc::Rc;
+        use yew::Reducible;
+        let run = Rc::new(Run::default())
+            .reduce(RunAction::Replace(Box::new(Run::connecting("ws://x/"))))
+            .reduce(RunAction::Text(
+                r#"{"event":"started","target":"ws://x/","total":1}"#.into(),
+            ))
+            .reduce(RunAction::Cancel);
+        assert!(matches!(run.status, Status::Stopped(ref why) if why.starts_with("cancelled")));
+        let run = Rc::new(Run::default()).reduce(RunAction::Stop("cannot open x".into()));
+        assert_eq!(run.status_line(), "Stopped: cannot open x");
+        let run =
+            Rc::new(Run::connecting("ws://x/")).reduce(RunAction::Closed(1006, String::new()));
+        assert!(!run.running());
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::route::Route;
 use crate::services::browser::{download, read_file};
 use crate::services::socket::{Socket, SocketEvent};
 use crate::state::QueryState;
-use crate::state::conformance::{ConformanceQuery, Run, Status, frame_link};
+use crate::state::conformance::{ConformanceQuery, Run, RunAction, frame_link};
 
 /// The largest report file opened.
 const MAX_FILE: f64 = conformance::report::MAX_REPORT as f64;
@@ -44,27 +44,24 @@ pub fn conformance() -> Html {
     let (query, _) = use_url_reducer::<QueryState<ConformanceQuery>>(Route::Conformance);
     let linked = use_has_query();
     use_landing(linked.then_some("conformance-target"));
-    // The run, as events arrive; the page draws it again after each change.
-    let run: Rc<RefCell<Run>> = use_mut_ref(Run::default);
-    let redraw = use_force_update();
+    // The run, as events arrive (a reducer in `state::conformance`).
+    let run = use_reducer(Run::default);
     let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
     let only_problems = use_state(|| false);
 
     // Replaces the run (a new one, or a saved report), leaving any socket behind.
     let replace = {
-        let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
+        let (run, socket) = (run.dispatcher(), socket.clone());
         move |next: Run| {
             socket.borrow_mut().take();
-            *run.borrow_mut() = next;
-            redraw.force_update();
+            run.dispatch(RunAction::Replace(Box::new(next)));
         }
     };
 
     let on_run = {
-        let (query, run, redraw, socket, replace) = (
+        let (query, run, socket, replace) = (
             query.clone(),
-            run.clone(),
-            redraw.clone(),
+            run.dispatcher(),
             socket.clone(),
             replace.clone(),
         );
@@ -72,42 +69,37 @@ pub fn conformance() -> Html {
             let request = query.request();
             replace(Run::connecting(&request.target));
             let on_event = {
-                let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
-                Callback::from(move |ev: SocketEvent| {
-                    match ev {
-                        SocketEvent::Open => {
-                            let text = serde_json::to_string(&request).unwrap_or_default();
-                            if let Some(s) = socket.borrow().as_ref() {
-                                let _ = s.send_text(&text);
-                            }
-                        }
-                        SocketEvent::Text(text) => run.borrow_mut().apply_text(&text),
-                        SocketEvent::Binary(_) | SocketEvent::Error => {}
-                        SocketEvent::Closed { code, reason, .. } => {
-                            run.borrow_mut().closed(code, &reason)
+                let (run, socket) = (run.clone(), socket.clone());
+                Callback::from(move |ev: SocketEvent| match ev {
+                    SocketEvent::Open => {
+                        let text = serde_json::to_string(&request).unwrap_or_default();
+                        if let Some(s) = socket.borrow().as_ref() {
+                            let _ = s.send_text(&text);
                         }
                     }
-                    redraw.force_update();
+                    SocketEvent::Text(text) => run.dispatch(RunAction::Text(text)),
+                    SocketEvent::Binary(_) | SocketEvent::Error => {}
+                    SocketEvent::Closed { code, reason, .. } => {
+                        run.dispatch(RunAction::Closed(code, reason))
+                    }
                 })
             };
             match Socket::open(query.server.trim(), on_event) {
                 Ok(s) => *socket.borrow_mut() = Some(s),
-                Err(why) => {
-                    run.borrow_mut().status =
-                        Status::Stopped(format!("cannot open {}: {why}", query.server.trim()));
-                    redraw.force_update();
-                }
+                Err(why) => run.dispatch(RunAction::Stop(format!(
+                    "cannot open {}: {why}",
+                    query.server.trim()
+                ))),
             }
         })
     };
     let on_cancel = {
-        let (run, redraw, socket) = (run.clone(), redraw.clone(), socket.clone());
+        let (run, socket) = (run.clone(), socket.clone());
         Callback::from(move |()| {
             if let Some(s) = socket.borrow_mut().take() {
                 let _ = s.close(Some(1000), "cancelled");
             }
-            run.borrow_mut().cancel();
-            redraw.force_update();
+            run.dispatch(RunAction::Cancel);
         })
     };
     let on_export_json = {
@@ -116,7 +108,7 @@ pub fn conformance() -> Html {
             download(
                 "wslab-conformance.json",
                 "application/json",
-                run.borrow().report.to_json().as_bytes(),
+                run.report.to_json().as_bytes(),
             )
         })
     };
@@ -126,7 +118,7 @@ pub fn conformance() -> Html {
             download(
                 "wslab-conformance.html",
                 "text/html",
-                run.borrow().report.to_html().as_bytes(),
+                run.report.to_html().as_bytes(),
             )
         })
     };
@@ -159,7 +151,6 @@ pub fn conformance() -> Html {
         Callback::from(move |_: Event| only_problems.set(!*only_problems))
     };
 
-    let run = run.borrow();
     let running = run.running();
     let status = run.status_line();
     let has_results = !run.report.results.is_empty();
