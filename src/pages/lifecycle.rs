@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::components::{LessonView, NeedsJs, StateDiagram};
 use crate::content::lessons::LIFECYCLE;
 use crate::route::Route;
-use wire::close::{ClosePayload, lookup, page_may_close_with};
+use wire::close::{ClosePayload, code_name, page_may_close_with};
 use wire::frame::Frame;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
@@ -60,7 +60,7 @@ pub fn close_builder() -> Html {
         Ok((Some(c), payload)) => {
             let server = Frame::new(OpCode::Close, payload.clone()).encode();
             let client = Frame::new(OpCode::Close, payload).masked(KEY).encode();
-            let name = lookup(c).map(|i| i.name).unwrap_or("application-defined");
+            let name = code_name(c);
             let page_may = page_may_close_with(c);
             html! {
                 <>
