@@ -228,21 +228,28 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
             })
             .await;
         // The link lands on the decoder, in view and focused, not at the top of the lesson.
-        let landed = browser
-            .driver
-            .execute(
-                "const e = document.activeElement; const r = e.getBoundingClientRect(); \
-                 return [e.id, r.top >= 0 && r.top < window.innerHeight];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            landed.json(),
-            &serde_json::json!(["decoder-hex", true]),
-            "{}",
-            example.name
-        );
+        let deadline = Instant::now() + support::WAIT;
+        loop {
+            let landed = browser
+                .driver
+                .execute(
+                    "const e = document.activeElement; const r = e.getBoundingClientRect(); \
+                     return [e.id, r.top >= 0 && r.top < window.innerHeight];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if landed.json() == &serde_json::json!(["decoder-hex", true]) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: landed on {:?}",
+                example.name,
+                landed.json()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     browser.quit().await;
 }

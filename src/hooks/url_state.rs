@@ -82,7 +82,10 @@ fn serde_urlencoded_len<Q: Serialize>(query: &Q) -> usize {
 pub fn use_landing(target: Option<&'static str>) {
     use_effect_with((), move |_| {
         if let Some(id) = target {
-            crate::services::browser::bring_into_view(id);
+            // After this render's effects: the app's own shows it (it
+            // renders hidden over the prerendered page), and a hidden
+            // element can be neither scrolled to nor focused.
+            Timeout::new(0, move || crate::services::browser::bring_into_view(id)).forget();
         }
     });
 }
