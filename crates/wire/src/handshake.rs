@@ -931,7 +931,8 @@ pub fn check_response(
             None,
             Some("Sec-WebSocket-Protocol"),
             format!(
-                "the client offered the subprotocol(s) {offered_protocols:?} and the server chose none; RFC 6455 allows that (§4.2.2 item 5.5: the server may leave the header out), but a browser fails the connection — Chromium says \"Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received\""
+                "the client offered the subprotocol(s) {} and the server chose none; RFC 6455 allows that (§4.2.2 item 5.5: the server may leave the header out), but a browser fails the connection — Chromium says \"Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received\"",
+                offered_protocols.join(", ")
             ),
             "WHATWG WebSockets Standard, establish a WebSocket connection, processResponse step 2",
         ));

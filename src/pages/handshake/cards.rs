@@ -119,7 +119,7 @@ pub fn client_check(props: &CardProps) -> Html {
             <h2 id="client-title">{ "Check a response as a browser does" }</h2>
             <p class="muted">
                 { "A browser validates the answer against the key it sent and what it offered (RFC 6455 §4.1), \
-                   and one rule more than the RFC: when page code asked for subprotocols, the answer must name one \
+                   and keeps one rule the RFC does not: when page code asked for subprotocols, the answer must name one \
                    (WHATWG WebSockets Standard). Edit the response to see every reason a browser would refuse it." }
             </p>
             <label for="handshake-client-response" class="sr-only">{ "Server response to check" }</label>
