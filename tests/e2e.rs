@@ -234,7 +234,7 @@ async fn frame_lab_builds_the_rfc_masked_hello_and_decodes_every_rfc_example() {
                 .driver
                 .execute(
                     "const e = document.activeElement; const r = e.getBoundingClientRect(); \
-                     return [e.id, r.top >= 0 && r.top < window.innerHeight];",
+                     return [e.id, r.bottom > 0 && r.top < window.innerHeight];",
                     vec![],
                 )
                 .await

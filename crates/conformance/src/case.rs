@@ -177,8 +177,12 @@ pub enum Expect {
     Answers {
         /// The answers.
         replies: Vec<Reply>,
-        /// Whether 1009 is an acceptable refusal.
+        /// Whether refusing the message as too big (1009) or by a size or
+        /// count policy (1008) is acceptable (§10.4): non-strict.
         too_big_ok: bool,
+        /// When the server sends none of the answers and that is allowed:
+        /// why (the verdict is then info).
+        silence_ok: Option<&'static str>,
     },
     /// It answers only the most recent of these pings, or every one (§5.5.3).
     Pongs(Vec<Vec<u8>>),
@@ -191,6 +195,9 @@ pub enum Expect {
         codes: Vec<u16>,
         /// Whether it must fail before the rest of the message arrives.
         fast: bool,
+        /// Whether a MUST of the RFC binds the receiver here; without one,
+        /// not failing is non-strict, never fail.
+        must: bool,
     },
     /// The case's last step is a Close: the server answers `before`, then a
     /// Close with one of `codes` (None: an empty payload), then nothing.
@@ -199,11 +206,15 @@ pub enum Expect {
         before: Vec<Reply>,
         /// The codes its Close may carry.
         codes: Vec<Option<u16>>,
+        /// When the server may answer the Close at once without the answers
+        /// first: why (the verdict is then info).
+        silence_ok: Option<&'static str>,
     },
     /// The opening handshake is answered this way.
     Handshake(HandshakeExpect),
-    /// Either answer is allowed: the verdict is informational and says which.
-    Either,
+    /// Either answer is allowed, for this reason: the verdict is
+    /// informational and says which answer came.
+    Either(&'static str),
 }
 
 /// How the opening handshake must be answered.
@@ -215,14 +226,17 @@ pub enum HandshakeExpect {
         /// A further check of the response head.
         check: Option<fn(&str) -> Option<String>>,
     },
-    /// Refused with a 4xx status; `status` is the one the RFC names (other
-    /// 4xx are non-strict), and with `version_header` the answer must list
-    /// the versions the server speaks (§4.4).
+    /// Refused with "an appropriate error code (such as 400 Bad Request)"
+    /// (§4.2.1): any 4xx, or 505 for the HTTP version; with `version_header`
+    /// the answer must list the versions the server speaks (§4.4).
     Refuses {
-        /// The status the RFC names.
+        /// The status the RFC gives as its example ("such as 400").
         status: u16,
         /// Whether `Sec-WebSocket-Version` must be in the answer.
         version_header: bool,
+        /// When switching protocols is allowed too (a server may speak an
+        /// older version): why (the verdict is then info).
+        may_accept: Option<&'static str>,
     },
 }
 
@@ -249,12 +263,30 @@ pub struct Request {
     pub with_first_step: bool,
 }
 
-/// The head a browser sends.
+/// The head every case starts from: the five headers RFC 6455 §4.1
+/// requires of a client.
 pub fn standard_head(p: &Parts) -> String {
     head_with(p, &[], None)
 }
 
-/// A browser's head with `edit`s: each header set to a value, or removed
+/// The head a browser sends: the required headers, and the `Origin` and the
+/// permessage-deflate offer browsers add (Chromium's, RFC 7692 §7.1.2.2).
+pub fn browser_head(p: &Parts) -> String {
+    let origin = format!("http://{}", p.host);
+    head_with(
+        p,
+        &[
+            ("Origin", Some(&origin)),
+            (
+                "Sec-WebSocket-Extensions",
+                Some("permessage-deflate; client_max_window_bits"),
+            ),
+        ],
+        None,
+    )
+}
+
+/// The standard head with `edit`s: each header set to a value, or removed
 /// (`None`); `line` replaces the request line (`{resource}` is filled in).
 pub fn head_with(p: &Parts, edit: &[(&str, Option<&str>)], line: Option<&str>) -> String {
     let mut headers: Vec<(String, String)> = vec![
@@ -321,6 +353,7 @@ impl Expect {
                 before,
                 codes,
                 fast,
+                ..
             } => {
                 let first = if before.is_empty() {
                     String::new()
@@ -342,7 +375,7 @@ impl Expect {
                     }
                 )
             }
-            Expect::Closes { before, codes } => {
+            Expect::Closes { before, codes, .. } => {
                 let codes: Vec<String> = codes
                     .iter()
                     .map(|c| match c {
@@ -368,16 +401,21 @@ impl Expect {
             Expect::Handshake(HandshakeExpect::Refuses {
                 status,
                 version_header,
+                may_accept,
             }) => format!(
-                "The server refuses the upgrade with {status}{}.",
+                "The server refuses the upgrade with a 4xx status (the RFC's example is {status}){}{}.",
                 if *version_header {
                     " and a Sec-WebSocket-Version header listing the versions it speaks"
                 } else {
                     ""
+                },
+                match may_accept {
+                    Some(why) => format!("; or it switches protocols: {why}"),
+                    None => String::new(),
                 }
             ),
-            Expect::Either => {
-                "The RFC allows either answer: the result is informational.".into()
+            Expect::Either(why) => {
+                format!("The RFC allows either answer ({why}): the result is informational.")
             }
         }
     }
@@ -386,10 +424,13 @@ impl Expect {
     pub fn non_strict(&self) -> String {
         match self {
             Expect::Answers { too_big_ok: true, .. } => {
-                "Non-strict: the server refuses the message with 1009 (too big for it). Fail: anything else instead of the answers.".into()
+                "Non-strict: the server refuses the message with 1009 (too big for it) or 1008 (a size or fragment-count policy), as RFC 6455 §10.4 allows. Fail: anything else instead of the answers.".into()
             }
             Expect::Answers { .. } | Expect::Pongs(_) => {
                 "Non-strict: the answers are right but the server closes without a closing handshake. Fail: a missing, extra or different answer.".into()
+            }
+            Expect::Fails { must: false, .. } => {
+                "Non-strict: anything but failing with this code; RFC 6455 puts no MUST on the receiver here, so nothing fails.".into()
             }
             Expect::Fails { fast: true, .. } => {
                 "Non-strict: the server fails, but only once the whole message is in, or with another code, or without a Close frame. Fail: it answers or stays open.".into()
@@ -403,10 +444,13 @@ impl Expect {
             Expect::Handshake(HandshakeExpect::Accepts { .. }) => {
                 "No non-strict outcome: a response a client must refuse fails.".into()
             }
-            Expect::Handshake(HandshakeExpect::Refuses { .. }) => {
-                "Non-strict: another 4xx status, or a missing version list. Fail: 101, or no answer.".into()
+            Expect::Handshake(HandshakeExpect::Refuses { version_header: true, .. }) => {
+                "Non-strict: a refusal without the Sec-WebSocket-Version list §4.4 requires, or with a 5xx status other than 505. Fail: 101 where the server cannot speak the version, or no answer.".into()
             }
-            Expect::Either => "Informational only.".into(),
+            Expect::Handshake(HandshakeExpect::Refuses { .. }) => {
+                "Non-strict: a refusal with a 5xx status other than 505. Fail: 101, or no answer.".into()
+            }
+            Expect::Either(_) => "Informational only.".into(),
         }
     }
 
@@ -416,7 +460,7 @@ impl Expect {
             Expect::Fails { codes, .. } => codes.clone(),
             Expect::Closes { codes, .. } => codes.iter().flatten().copied().collect(),
             Expect::Answers { .. } | Expect::Pongs(_) => vec![1000],
-            Expect::Handshake(_) | Expect::Either => Vec::new(),
+            Expect::Handshake(_) | Expect::Either(_) => Vec::new(),
         }
     }
 }

@@ -251,16 +251,17 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
         Expect::Answers {
             replies: want,
             too_big_ok,
+            silence_ok,
         } => {
             if let Some((i, code, reason)) = close
                 && o.probe_closed_at.is_none_or(|at| i < at)
                 && compare(want, &replies).is_some()
             {
-                if *too_big_ok && code == Some(1009) {
+                if *too_big_ok && matches!(code, Some(1009 | 1008)) {
                     return (
                         NonStrict,
                         format!(
-                            "The server refused the message with {} (a server may limit message sizes, RFC 6455 §10.4).",
+                            "The server refused the message with {} (a server may limit message sizes and fragment counts, RFC 6455 §10.4).",
                             code_text(code, reason)
                         ),
                     );
@@ -275,9 +276,16 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
                     ),
                 );
             }
-            match compare(want, &replies) {
-                Some(diff) => (Fail, format!("Wrong answers: {diff}.")),
-                None => closing(if want.is_empty() {
+            match (compare(want, &replies), silence_ok) {
+                (Some(_), Some(why)) if replies.is_empty() => allowed(
+                    closing(format!(
+                        "The server sent none of the answers ({}).",
+                        describe_replies(want)
+                    )),
+                    why,
+                ),
+                (Some(diff), _) => (Fail, format!("Wrong answers: {diff}.")),
+                (None, _) => closing(if want.is_empty() {
                     "The server sent nothing back, as it should.".into()
                 } else {
                     format!("The server answered with {}.", describe_replies(want))
@@ -321,9 +329,33 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
             }
         }
         Expect::Fails {
+            must: false,
             before,
             codes,
             fast,
+        } => {
+            // No MUST binds the receiver: what would fail is non-strict.
+            let strict = Expect::Fails {
+                before: before.clone(),
+                codes: codes.clone(),
+                fast: *fast,
+                must: true,
+            };
+            match judge(&strict, o, timing) {
+                (Fail, why) => (
+                    NonStrict,
+                    format!(
+                        "{why} RFC 6455 puts no MUST on the receiver here, so this is not a failure."
+                    ),
+                ),
+                other => other,
+            }
+        }
+        Expect::Fails {
+            before,
+            codes,
+            fast,
+            must: true,
         } => {
             let early_enough = |step: usize| !*fast || step < o.steps;
             match compare(before, &replies) {
@@ -370,7 +402,7 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
                         (
                             NonStrict,
                             format!(
-                                "The server failed with {}, but only after the whole message had arrived; it should fail as soon as the bad bytes arrive (RFC 6455 §8.1){missing}.",
+                                "The server failed with {}, but only after the whole message had arrived; failing as soon as the bad bytes arrive spares it buffering a message it will refuse (RFC 6455 §8.1 sets no time){missing}.",
                                 code_text(code, reason)
                             ),
                         )
@@ -407,8 +439,30 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
                 ),
             }
         }
-        Expect::Closes { before, codes } => {
+        Expect::Closes {
+            before,
+            codes,
+            silence_ok,
+        } => {
             if let Some(diff) = compare(before, &replies) {
+                if let (Some(why), true) = (silence_ok, replies.is_empty()) {
+                    let at_once = Expect::Closes {
+                        before: Vec::new(),
+                        codes: codes.clone(),
+                        silence_ok: None,
+                    };
+                    let (v, said) = judge(&at_once, o, timing);
+                    return allowed(
+                        (
+                            v,
+                            format!(
+                                "The server answered the Close without sending {} first. {said}",
+                                describe_replies(before)
+                            ),
+                        ),
+                        why,
+                    );
+                }
                 return (Fail, format!("Wrong answers before the Close: {diff}."));
             }
             match close {
@@ -462,7 +516,7 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
                 ),
             }
         }
-        Expect::Either => {
+        Expect::Either(why) => {
             let what = if replies.is_empty() {
                 "nothing".to_owned()
             } else {
@@ -476,8 +530,20 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
                 None if o.tcp_closed => "then dropped the TCP connection".to_owned(),
                 None => "and stayed open".to_owned(),
             };
-            (Info, format!("The server answered with {what}, {end}."))
+            (
+                Info,
+                format!("The server answered with {what}, {end}. Either is allowed: {why}."),
+            )
         }
+    }
+}
+
+/// A verdict for an outcome the RFC allows: what would pass is info, with
+/// the reason; anything worse stays as it is.
+fn allowed((verdict, said): (Verdict, String), why: &str) -> (Verdict, String) {
+    match verdict {
+        Verdict::Pass => (Verdict::Info, format!("{said} Allowed: {why}.")),
+        other => (other, said),
     }
 }
 
@@ -537,6 +603,7 @@ fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, S
         HandshakeExpect::Refuses {
             status: want,
             version_header,
+            may_accept,
         } => {
             let has_version = o.response.as_deref().is_some_and(|r| {
                 r.lines().any(|l| {
@@ -546,11 +613,27 @@ fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, S
                     })
                 })
             });
+            // §4.2.1: "an appropriate error code (such as 400 Bad Request)";
+            // any 4xx refuses, and 505 is the one for an HTTP version.
+            let refusing = |s: u16| (400..=499).contains(&s) || s == 505;
             match status {
-                Some(s) if s == want && (!version_header || has_version) => (
+                Some(101) if o.handshake_problems.is_empty() && may_accept.is_some() => (
+                    Info,
+                    format!(
+                        "The server switched protocols. Allowed: {}.",
+                        may_accept.unwrap_or_default()
+                    ),
+                ),
+                Some(s) if refusing(s) && version_header && !has_version => (
+                    NonStrict,
+                    format!(
+                        "Refused with {s}, but without a Sec-WebSocket-Version header naming the versions the server speaks (RFC 6455 §4.4: the server MUST send one)."
+                    ),
+                ),
+                Some(s) if refusing(s) => (
                     Pass,
                     format!(
-                        "Refused with {s}{}.",
+                        "Refused with {s}{} (the RFC asks for \"an appropriate error code (such as {want} ...)\", §4.2.1).",
                         if version_header {
                             " and Sec-WebSocket-Version: 13"
                         } else {
@@ -558,21 +641,10 @@ fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, S
                         }
                     ),
                 ),
-                Some(s) if s == want => (
+                Some(s @ 500..=599) => (
                     NonStrict,
                     format!(
-                        "Refused with {s}, but without a Sec-WebSocket-Version header naming the versions the server speaks (RFC 6455 §4.4)."
-                    ),
-                ),
-                Some(s @ 400..=599) => (
-                    NonStrict,
-                    format!(
-                        "Refused with {s}; the RFC names {want} for this{}.",
-                        if version_header && !has_version {
-                            ", with a Sec-WebSocket-Version header"
-                        } else {
-                            ""
-                        }
+                        "Refused with {s}, a server error, for a request the client got wrong; §4.2.1 asks for an appropriate error code such as {want}."
                     ),
                 ),
                 Some(101) => (
@@ -637,6 +709,7 @@ mod tests {
         let want = Expect::Answers {
             replies: vec![echo("hi")],
             too_big_ok: false,
+            silence_ok: None,
         };
         let o = answered(
             open(),
@@ -653,6 +726,7 @@ mod tests {
         let want = Expect::Answers {
             replies: vec![echo("hi")],
             too_big_ok: false,
+            silence_ok: None,
         };
         let o = answered(
             open(),
@@ -674,6 +748,7 @@ mod tests {
         let want = Expect::Answers {
             replies: vec![],
             too_big_ok: false,
+            silence_ok: None,
         };
         let mut o = open();
         o.probe_closed_at = Some(0);
@@ -687,6 +762,7 @@ mod tests {
             before: vec![],
             codes: vec![1002],
             fast: false,
+            must: true,
         };
         let mut o = open();
         o.got.push((1, Got::Close(Some(1002), "RSV1".into())));
@@ -708,6 +784,7 @@ mod tests {
             before: vec![echo("ok")],
             codes: vec![1007],
             fast: false,
+            must: true,
         };
         let mut o = open();
         o.got.push((
@@ -735,6 +812,7 @@ mod tests {
             before: vec![],
             codes: vec![1007],
             fast: true,
+            must: true,
         };
         let mut o = open();
         o.steps = 3;
@@ -762,6 +840,7 @@ mod tests {
         let want = Expect::Closes {
             before: vec![],
             codes: vec![Some(1000)],
+            silence_ok: None,
         };
         let mut o = open();
         o.close_sent = true;
@@ -778,6 +857,7 @@ mod tests {
         let want = Expect::Handshake(HandshakeExpect::Refuses {
             status: 426,
             version_header: true,
+            may_accept: None,
         });
         let mut o = Observed {
             status: Some(426),
@@ -786,11 +866,146 @@ mod tests {
         };
         assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
         o.response = Some("HTTP/1.1 426 Upgrade Required".into());
-        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict);
-        o.status = Some(400);
-        assert_eq!(judge(&want, &o, &t()).0, Verdict::NonStrict);
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::NonStrict);
+        assert!(why.contains("§4.4"), "{why}");
         o.status = Some(101);
         assert_eq!(judge(&want, &o, &t()).0, Verdict::Fail);
+    }
+
+    /// Relaxed rule 2: "an appropriate error code (such as 400 Bad Request)".
+    #[test]
+    fn any_4xx_or_505_refuses_a_bad_handshake() {
+        let want = Expect::Handshake(HandshakeExpect::Refuses {
+            status: 400,
+            version_header: false,
+            may_accept: None,
+        });
+        for (status, verdict) in [
+            (400, Verdict::Pass),
+            (405, Verdict::Pass),
+            (426, Verdict::Pass),
+            (505, Verdict::Pass),
+            (500, Verdict::NonStrict),
+            (200, Verdict::Fail),
+            (101, Verdict::Fail),
+        ] {
+            let o = Observed {
+                status: Some(status),
+                response: Some(format!("HTTP/1.1 {status} X")),
+                ..Observed::default()
+            };
+            assert_eq!(judge(&want, &o, &t()).0, verdict, "{status}");
+        }
+    }
+
+    /// Relaxed rule 3: a server that speaks version 8 may accept it.
+    #[test]
+    fn accepting_an_older_version_on_purpose_is_info() {
+        let want = Expect::Handshake(HandshakeExpect::Refuses {
+            status: 426,
+            version_header: true,
+            may_accept: Some("hybi-08 frames as version 13 does"),
+        });
+        let (v, why) = judge(&want, &open(), &t());
+        assert_eq!(v, Verdict::Info);
+        assert!(why.contains("hybi-08"), "{why}");
+    }
+
+    /// Relaxed rule 1: answering a Close at once without echoing the message before it.
+    #[test]
+    fn a_close_answered_before_the_echo_is_info() {
+        let want = Expect::Closes {
+            before: vec![echo("Hello")],
+            codes: vec![Some(1000)],
+            silence_ok: Some("§5.5.1: as soon as practical"),
+        };
+        let mut o = open();
+        o.close_sent = true;
+        o.probe_closed_at = Some(0);
+        o.got.push((1, Got::Close(Some(1000), String::new())));
+        o.tcp_closed = true;
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::Info);
+        assert!(
+            why.contains("without sending a text message") && why.contains("§5.5.1"),
+            "{why}"
+        );
+        // Echoed first: a pass.
+        o.got.insert(
+            0,
+            (
+                1,
+                Got::Message {
+                    text: true,
+                    payload: b"Hello".to_vec(),
+                },
+            ),
+        );
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+    }
+
+    /// Relaxed rule 4: codes above 4999 put no duty on the receiver.
+    #[test]
+    fn answering_an_undefined_code_with_1000_is_info() {
+        let want = Expect::Either("RFC 6455 §7.4.2 defines no status code above 4999");
+        let o = answered(open(), &[]);
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::Info);
+        assert!(why.contains("above 4999"), "{why}");
+    }
+
+    /// Relaxed rule 5: no MUST tells the receiver of a 1-byte Close what to do.
+    #[test]
+    fn without_a_must_not_failing_is_non_strict() {
+        let want = Expect::Fails {
+            before: vec![],
+            codes: vec![1002],
+            fast: false,
+            must: false,
+        };
+        let mut o = open();
+        o.close_sent = true;
+        o.probe_closed_at = Some(0);
+        o.got.push((1, Got::Close(None, String::new())));
+        o.tcp_closed = true;
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::NonStrict);
+        assert!(why.contains("no MUST"), "{why}");
+        o.got[0].1 = Got::Close(Some(1002), String::new());
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+    }
+
+    /// Relaxed rule 6: bytes sent before the 101 may be dropped.
+    #[test]
+    fn dropping_data_sent_before_the_101_is_info() {
+        let want = Expect::Answers {
+            replies: vec![echo("early")],
+            too_big_ok: false,
+            silence_ok: Some("§4.1: the client MUST wait for the 101"),
+        };
+        let (v, why) = judge(&want, &answered(open(), &[]), &t());
+        assert_eq!(v, Verdict::Info);
+        assert!(why.contains("MUST wait"), "{why}");
+    }
+
+    /// Relaxed rule 7: a size or fragment-count policy may refuse with 1008.
+    #[test]
+    fn refusing_a_big_message_with_1008_or_1009_is_non_strict() {
+        let want = Expect::Answers {
+            replies: vec![echo("big")],
+            too_big_ok: true,
+            silence_ok: None,
+        };
+        for code in [1008, 1009] {
+            let mut o = open();
+            o.got
+                .push((1, Got::Close(Some(code), "too many fragments".into())));
+            o.tcp_closed = true;
+            let (v, why) = judge(&want, &o, &t());
+            assert_eq!(v, Verdict::NonStrict, "{code}");
+            assert!(why.contains("§10.4"), "{why}");
+        }
     }
 
     #[test]
@@ -799,7 +1014,7 @@ mod tests {
             connect_error: Some("connection refused".into()),
             ..Observed::default()
         };
-        let (v, why) = judge(&Expect::Either, &o, &t());
+        let (v, why) = judge(&Expect::Either("either"), &o, &t());
         assert_eq!(v, Verdict::Fail);
         assert!(why.contains("connection refused"));
     }
@@ -811,6 +1026,7 @@ mod tests {
         let want = Expect::Answers {
             replies: vec![],
             too_big_ok: false,
+            silence_ok: None,
         };
         assert_eq!(judge(&want, &o, &t()).0, Verdict::Fail);
     }

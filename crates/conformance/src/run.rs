@@ -497,9 +497,9 @@ async fn play<C: Connector, T: Transport>(
             close_politely(run, c).await;
         }
         Expect::Handshake(_) => close_politely(run, c).await,
-        Expect::Fails { .. } | Expect::Closes { .. } | Expect::Either => {
+        Expect::Fails { .. } | Expect::Closes { .. } | Expect::Either(_) => {
             run.settle(c, |o| o.tcp_closed).await;
-            if matches!(body.expect, Expect::Either) {
+            if matches!(body.expect, Expect::Either(_)) {
                 close_politely(run, c).await;
             }
         }

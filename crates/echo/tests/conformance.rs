@@ -189,7 +189,7 @@ fn expects_pong(expect: &Expect) -> bool {
         Expect::Pongs(_) => true,
         Expect::Answers { replies, .. } => has(replies),
         Expect::Fails { before, .. } | Expect::Closes { before, .. } => has(before),
-        Expect::Handshake(_) | Expect::Either => false,
+        Expect::Handshake(_) | Expect::Either(_) => false,
     }
 }
 
