@@ -175,6 +175,17 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
         return judge_handshake(*h, o, &quiet);
     }
     if let Some(e) = &o.handshake_error {
+        // Data sent before the 101 breaks the client's MUST, not the server's.
+        if let Expect::Answers {
+            silence_ok: Some(why),
+            ..
+        } = expect
+        {
+            return (
+                Info,
+                format!("The opening handshake did not complete: {e}. Allowed: {why}."),
+            );
+        }
         return (
             Fail,
             format!("The opening handshake did not complete: {e}."),
@@ -987,6 +998,12 @@ mod tests {
         let (v, why) = judge(&want, &answered(open(), &[]), &t());
         assert_eq!(v, Verdict::Info);
         assert!(why.contains("MUST wait"), "{why}");
+        // A server that refuses the whole handshake for them is not at fault either.
+        let refused = Observed {
+            handshake_error: Some("the server closed the connection".into()),
+            ..Observed::default()
+        };
+        assert_eq!(judge(&want, &refused, &t()).0, Verdict::Info);
     }
 
     /// Relaxed rule 7: a size or fragment-count policy may refuse with 1008.

@@ -16,6 +16,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 use wire::uri::{WsUri, parse_uri};
 
+use conformance::case::{Expect, HandshakeExpect};
 use conformance::cases::Case;
 use conformance::report::{CaseResult, Event, Report, Verdict};
 use conformance::run::{Connector, Recv, Timing, Transport, result, run_case};
@@ -308,7 +309,14 @@ pub async fn run_all<C: Connector>(
             Some(why) => not_run(case, why),
             None => {
                 let r = run_case(connector, case, timing).await;
-                if r.response.is_none() && r.verdict == Verdict::Fail {
+                // A request the server must refuse may be refused by closing
+                // the connection: that is a verdict on the server, not a
+                // sign that it has gone.
+                let refusal = matches!(
+                    (case.body)().expect,
+                    Expect::Handshake(HandshakeExpect::Refuses { .. })
+                );
+                if r.response.is_none() && r.verdict == Verdict::Fail && !refusal {
                     silent += 1;
                     if silent >= GIVE_UP_AFTER {
                         gave_up = Some(format!(
