@@ -41,8 +41,32 @@ Only installs what is missing (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt,
 Chromium and chromedriver, axe-core). No options.
 "
         }
+        "conformance-peers" => {
+            "\
+usage: cargo xtask conformance-peers [--cases PATTERN]
+
+Installs Python's websockets and Node's ws (pinned versions, from PyPI and the npm
+registry, into the target folder), starts each as a plain echo server with
+compression off, runs wslab-probe against it and prints every case that is not a
+pass, then a table of the verdicts. Needs python3 and node; not part of `test`.
+
+options:
+  --cases PATTERN   which cases, as wslab-probe's --cases (default: all)
+  -h, --help        this text
+"
+        }
         _ => return None,
     })
+}
+
+/// `conformance-peers`' options: the case pattern (default every case).
+pub fn peers_cases(options: &[String]) -> Result<String, String> {
+    match options {
+        [] => Ok("*".to_owned()),
+        [flag, pattern] if flag == "--cases" => Ok(pattern.clone()),
+        [flag] if flag == "--cases" => Err("--cases needs a pattern".to_owned()),
+        [other, ..] => Err(format!("unknown option {other:?}")),
+    }
 }
 
 const SERVE: &str = "\

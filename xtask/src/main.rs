@@ -6,6 +6,7 @@
 mod cli;
 mod install;
 mod paths;
+mod peers;
 mod ports;
 mod run;
 mod sizes;
@@ -29,6 +30,9 @@ commands:
           first paint and first input of /, /frames and /live next to the
           baseline build (a git worktree of the commit before prerendering)
   setup   only install what is missing
+  conformance-peers
+          wslab-probe against popular servers wslab did not write (Python's
+          websockets, Node's ws), installed from the registries; prints a table
 ";
 
 fn main() -> ExitCode {
@@ -56,6 +60,10 @@ fn main() -> ExitCode {
     let result = match command {
         "serve" => match cli::ServeArgs::parse(options, |v| std::env::var(v).ok()) {
             Ok(serve) => run::serve(serve),
+            Err(why) => return refuse(why),
+        },
+        "conformance-peers" => match cli::peers_cases(options) {
+            Ok(cases) => peers::conformance_peers(&cases).map_err(run::Failure::Failed),
             Err(why) => return refuse(why),
         },
         _ if !options.is_empty() => return refuse(format!("unknown option {:?}", options[0])),
