@@ -2,6 +2,8 @@
 //! ones on purpose), what a conforming server does in answer, and why it
 //! matters.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 use wire::frame::{Frame, FrameHeader, LengthForm};
 use wire::mask::{MaskKey, apply_mask};
@@ -489,6 +491,27 @@ pub fn describe_replies(replies: &[Reply]) -> String {
         _ => {
             let parts: Vec<String> = replies.iter().map(one).collect();
             parts.join(", then ")
+        }
+    }
+}
+
+/// How long things may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Silence after which the server is taken to have nothing more to say.
+    pub quiet: Duration,
+    /// The wait for the answer to the opening request.
+    pub handshake: Duration,
+    /// The most a whole case may take.
+    pub case: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            quiet: Duration::from_millis(1000),
+            handshake: Duration::from_secs(3),
+            case: Duration::from_secs(30),
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Judging: what was observed, held against what a case expects. A pure
 //! function, tested on observations written by hand.
 
-use crate::case::{Expect, HandshakeExpect, Reply, describe_replies};
+use crate::case::{Expect, HandshakeExpect, Reply, Timing, describe_replies};
 use crate::report::Verdict;
-use crate::run::Timing;
 
 /// Something the server sent, taken apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,7 +165,6 @@ fn compare(want: &[Reply], got: &[Reply]) -> Option<String> {
 
 /// The verdict for what was observed, with what happened in a sentence or two.
 pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) {
-    use Verdict::*;
     let quiet = format!("{:.1} s", timing.quiet.as_secs_f64());
     if let Some(e) = &o.connect_error {
         return (Fail, format!("Could not connect: {e}."));
@@ -174,32 +172,8 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
     if let Expect::Handshake(h) = expect {
         return judge_handshake(*h, o, &quiet);
     }
-    if let Some(e) = &o.handshake_error {
-        // Data sent before the 101 breaks the client's MUST, not the server's.
-        if let Expect::Answers {
-            silence_ok: Some(why),
-            ..
-        } = expect
-        {
-            return (
-                Info,
-                format!("The opening handshake did not complete: {e}. Allowed: {why}."),
-            );
-        }
-        return (
-            Fail,
-            format!("The opening handshake did not complete: {e}."),
-        );
-    }
-    if o.status != Some(101) || !o.handshake_problems.is_empty() {
-        return (
-            Fail,
-            format!(
-                "The opening handshake failed (status {}): {}.",
-                o.status.map_or("none".into(), |s| s.to_string()),
-                o.handshake_problems.join("; ")
-            ),
-        );
+    if let Some(refused) = handshake_failed(expect, o) {
+        return refused;
     }
     if let Some(why) = o.broken_frame() {
         return (
@@ -207,345 +181,91 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
             format!("The server sent a frame a client must refuse: {why}."),
         );
     }
-    let replies = o.replies();
-    let close = o.server_close();
-    let closing = |prefix: String| -> (Verdict, String) {
-        // The answers were right; now the closing handshake.
-        match close {
-            Some((_, code, reason)) if o.probe_closed_at.is_some() => {
-                if o.after_close() > 0 {
-                    (
-                        Fail,
-                        format!(
-                            "{prefix} The server sent frames after its Close (RFC 6455 §5.5.1)."
-                        ),
-                    )
-                } else if !o.tcp_closed {
-                    (
-                        NonStrict,
-                        format!(
-                            "{prefix} It answered the probe's Close with {} but kept the TCP connection open for {quiet}; the server closes it first (RFC 6455 §7.1.1).",
-                            code_text(code, reason)
-                        ),
-                    )
-                } else {
-                    (
-                        Pass,
-                        format!(
-                            "{prefix} It answered the probe's Close with {}.",
-                            code_text(code, reason)
-                        ),
-                    )
-                }
-            }
-            Some((_, code, reason)) => (
-                NonStrict,
-                format!(
-                    "{prefix} Then the server closed on its own with {}.",
-                    code_text(code, reason)
-                ),
-            ),
-            None if o.tcp_closed => (
-                NonStrict,
-                format!(
-                    "{prefix} The server dropped the TCP connection without a closing handshake."
-                ),
-            ),
-            None => (
-                NonStrict,
-                format!("{prefix} The server did not answer the probe's Close within {quiet}."),
-            ),
-        }
+    let seen = Seen {
+        o,
+        quiet: &quiet,
+        replies: o.replies(),
     };
     match expect {
-        Expect::Handshake(h) => judge_handshake(*h, o, &quiet),
         Expect::Answers {
-            replies: want,
+            replies,
             too_big_ok,
             silence_ok,
-        } => {
-            if let Some((i, code, reason)) = close
-                && o.probe_closed_at.is_none_or(|at| i < at)
-                && compare(want, &replies).is_some()
-            {
-                if *too_big_ok && matches!(code, Some(1009 | 1008)) {
-                    return (
-                        NonStrict,
-                        format!(
-                            "The server refused the message with {} (a server may limit message sizes and fragment counts, RFC 6455 §10.4).",
-                            code_text(code, reason)
-                        ),
-                    );
-                }
-                return (
-                    Fail,
-                    format!(
-                        "The server closed with {} after {} of {} answers instead of answering.",
-                        code_text(code, reason),
-                        replies.len(),
-                        want.len()
-                    ),
-                );
-            }
-            match (compare(want, &replies), silence_ok) {
-                (Some(_), Some(why)) if replies.is_empty() => allowed(
-                    closing(format!(
-                        "The server sent none of the answers ({}).",
-                        describe_replies(want)
-                    )),
-                    why,
-                ),
-                (Some(diff), _) => (Fail, format!("Wrong answers: {diff}.")),
-                (None, _) => closing(if want.is_empty() {
-                    "The server sent nothing back, as it should.".into()
-                } else {
-                    format!("The server answered with {}.", describe_replies(want))
-                }),
-            }
-        }
-        Expect::Pongs(pings) => {
-            let pongs: Vec<&Vec<u8>> = replies
-                .iter()
-                .filter_map(|r| match r {
-                    Reply::Pong(p) => Some(p),
-                    Reply::Message { .. } => None,
-                })
-                .collect();
-            if replies.len() != pongs.len() {
-                return (Fail, "The server answered Pings with data messages.".into());
-            }
-            let all = pongs.len() == pings.len() && pongs.iter().zip(pings).all(|(a, b)| *a == b);
-            let latest = pongs.last().is_some_and(|p| Some(*p) == pings.last())
-                && pongs.iter().all(|p| pings.contains(p));
-            if all {
-                closing(format!(
-                    "The server answered all {} Pings, in order.",
-                    pings.len()
-                ))
-            } else if latest {
-                closing(format!(
-                    "The server answered {} of {} Pings, the most recent among them (allowed, RFC 6455 §5.5.3).",
-                    pongs.len(),
-                    pings.len()
-                ))
-            } else {
-                let want: Vec<Reply> = pings.iter().cloned().map(Reply::Pong).collect();
-                (
-                    Fail,
-                    format!(
-                        "Wrong Pongs: {}.",
-                        compare(&want, &replies).unwrap_or_default()
-                    ),
-                )
-            }
-        }
-        Expect::Fails {
-            must: false,
-            before,
-            codes,
-            fast,
-        } => {
-            // No MUST binds the receiver: what would fail is non-strict.
-            let strict = Expect::Fails {
-                before: before.clone(),
-                codes: codes.clone(),
-                fast: *fast,
-                must: true,
-            };
-            match judge(&strict, o, timing) {
-                (Fail, why) => (
-                    NonStrict,
-                    format!(
-                        "{why} RFC 6455 puts no MUST on the receiver here, so this is not a failure."
-                    ),
-                ),
-                other => other,
-            }
-        }
+        } => seen.answers(replies, *too_big_ok, *silence_ok),
+        Expect::Pongs(pings) => seen.pongs(pings),
+        Expect::Fails { must: false, .. } => no_must(expect, o, timing),
         Expect::Fails {
             before,
             codes,
             fast,
-            must: true,
-        } => {
-            let early_enough = |step: usize| !*fast || step < o.steps;
-            match compare(before, &replies) {
-                Some(diff) if replies.len() > before.len() || !before.starts_with(&replies) => {
-                    return (
-                        Fail,
-                        format!("The server answered what it should have refused: {diff}."),
-                    );
-                }
-                _ => {}
-            }
-            let missing = if replies.len() < before.len() {
-                format!(
-                    " (it failed before answering {} of the valid messages before the bad one)",
-                    before.len() - replies.len()
-                )
-            } else {
-                String::new()
-            };
-            match close {
-                Some((i, code, reason)) => {
-                    let step = o.got[i].0;
-                    let good_code = code.is_some_and(|c| codes.contains(&c));
-                    let answered = o.probe_closed_at.is_some_and(|at| at <= i);
-                    if answered && !good_code && matches!(code, None | Some(1000)) {
-                        (
-                            Fail,
-                            format!(
-                                "The server answered the probe's Close with {} as if it were valid, instead of failing with {}.",
-                                code_text(code, reason),
-                                codes_list(codes)
-                            ),
-                        )
-                    } else if !good_code {
-                        (
-                            NonStrict,
-                            format!(
-                                "The server failed the connection, but with {}; this error is named by {}{missing}.",
-                                code_text(code, reason),
-                                codes_list(codes)
-                            ),
-                        )
-                    } else if !early_enough(step) {
-                        (
-                            NonStrict,
-                            format!(
-                                "The server failed with {}, but only after the whole message had arrived; failing as soon as the bad bytes arrive spares it buffering a message it will refuse (RFC 6455 §8.1 sets no time){missing}.",
-                                code_text(code, reason)
-                            ),
-                        )
-                    } else if !missing.is_empty() {
-                        (
-                            NonStrict,
-                            format!(
-                                "The server failed with {}{missing}.",
-                                code_text(code, reason)
-                            ),
-                        )
-                    } else {
-                        (
-                            Pass,
-                            format!(
-                                "The server failed the connection with {}.",
-                                code_text(code, reason)
-                            ),
-                        )
-                    }
-                }
-                None if o.tcp_closed => (
-                    NonStrict,
-                    format!(
-                        "The server dropped the TCP connection without a Close frame; a Close with {} tells the client why (RFC 6455 §7.1.7){missing}.",
-                        codes_list(codes)
-                    ),
-                ),
-                None => (
-                    Fail,
-                    format!(
-                        "The server did not fail the connection: it was still open {quiet} after the last frame."
-                    ),
-                ),
-            }
-        }
+            ..
+        } => seen.fails(before, codes, *fast),
         Expect::Closes {
             before,
             codes,
             silence_ok,
-        } => {
-            if let Some(diff) = compare(before, &replies) {
-                if let (Some(why), true) = (silence_ok, replies.is_empty()) {
-                    let at_once = Expect::Closes {
-                        before: Vec::new(),
-                        codes: codes.clone(),
-                        silence_ok: None,
-                    };
-                    let (v, said) = judge(&at_once, o, timing);
-                    return allowed(
-                        (
-                            v,
-                            format!(
-                                "The server answered the Close without sending {} first. {said}",
-                                describe_replies(before)
-                            ),
-                        ),
-                        why,
-                    );
-                }
-                return (Fail, format!("Wrong answers before the Close: {diff}."));
-            }
-            match close {
-                Some((_, code, reason)) => {
-                    if o.after_close() > 0 {
-                        (
-                            Fail,
-                            format!(
-                                "The server answered with {} and then sent more frames; nothing may follow a Close (RFC 6455 §5.5.1).",
-                                code_text(code, reason)
-                            ),
-                        )
-                    } else if !codes.contains(&code) {
-                        (
-                            NonStrict,
-                            format!(
-                                "The server answered with {}; expected {}.",
-                                code_text(code, reason),
-                                codes
-                                    .iter()
-                                    .map(|c| c.map_or("an empty Close".into(), |c| c.to_string()))
-                                    .collect::<Vec<_>>()
-                                    .join(" or ")
-                            ),
-                        )
-                    } else if !o.tcp_closed {
-                        (
-                            NonStrict,
-                            format!(
-                                "The server answered with {} but kept the TCP connection open for {quiet}; the server closes it first (RFC 6455 §7.1.1).",
-                                code_text(code, reason)
-                            ),
-                        )
-                    } else {
-                        (
-                            Pass,
-                            format!(
-                                "The server answered with {} and closed the TCP connection.",
-                                code_text(code, reason)
-                            ),
-                        )
-                    }
-                }
-                None if o.tcp_closed => (
-                    NonStrict,
-                    "The server dropped the TCP connection without answering the Close.".into(),
-                ),
-                None => (
-                    Fail,
-                    format!("The server did not answer the Close within {quiet}."),
-                ),
-            }
-        }
-        Expect::Either(why) => {
-            let what = if replies.is_empty() {
-                "nothing".to_owned()
-            } else {
-                describe_replies(&replies)
-            };
-            let end = match close {
-                Some((_, code, reason)) if o.probe_closed_at.is_none() => {
-                    format!("then closed with {}", code_text(code, reason))
-                }
-                Some(_) => "then completed the probe's closing handshake".to_owned(),
-                None if o.tcp_closed => "then dropped the TCP connection".to_owned(),
-                None => "and stayed open".to_owned(),
-            };
-            (
+        } => seen.closes(before, codes, *silence_ok),
+        Expect::Either(why) => seen.either(why),
+        Expect::Handshake(h) => judge_handshake(*h, o, &quiet),
+    }
+}
+
+use Verdict::*;
+
+/// The opening handshake of a case that needs a connection, when it failed.
+fn handshake_failed(expect: &Expect, o: &Observed) -> Option<(Verdict, String)> {
+    if let Some(e) = &o.handshake_error {
+        // Data sent before the 101 breaks the client's MUST, not the server's.
+        if let Expect::Answers {
+            silence_ok: Some(why),
+            ..
+        } = expect
+        {
+            return Some((
                 Info,
-                format!("The server answered with {what}, {end}. Either is allowed: {why}."),
-            )
+                format!("The opening handshake did not complete: {e}. Allowed: {why}."),
+            ));
         }
+        return Some((
+            Fail,
+            format!("The opening handshake did not complete: {e}."),
+        ));
+    }
+    (o.status != Some(101) || !o.handshake_problems.is_empty()).then(|| {
+        (
+            Fail,
+            format!(
+                "The opening handshake failed (status {}): {}.",
+                o.status.map_or("none".into(), |s| s.to_string()),
+                o.handshake_problems.join("; ")
+            ),
+        )
+    })
+}
+
+/// A case whose receiver no MUST binds: what would fail is non-strict.
+fn no_must(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) {
+    let Expect::Fails {
+        before,
+        codes,
+        fast,
+        ..
+    } = expect
+    else {
+        return judge(expect, o, timing);
+    };
+    let strict = Expect::Fails {
+        before: before.clone(),
+        codes: codes.clone(),
+        fast: *fast,
+        must: true,
+    };
+    match judge(&strict, o, timing) {
+        (Fail, why) => (
+            NonStrict,
+            format!("{why} RFC 6455 puts no MUST on the receiver here, so this is not a failure."),
+        ),
+        other => other,
     }
 }
 
@@ -553,8 +273,314 @@ pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String
 /// the reason; anything worse stays as it is.
 fn allowed((verdict, said): (Verdict, String), why: &str) -> (Verdict, String) {
     match verdict {
-        Verdict::Pass => (Verdict::Info, format!("{said} Allowed: {why}.")),
+        Pass => (Info, format!("{said} Allowed: {why}.")),
         other => (other, said),
+    }
+}
+
+/// What a connected case saw: the observation, its answers before the
+/// server's Close, and the quiet time in words.
+struct Seen<'a> {
+    o: &'a Observed,
+    quiet: &'a str,
+    replies: Vec<Reply>,
+}
+
+impl Seen<'_> {
+    /// The server's Close as the end of a closing handshake, after `lead`:
+    /// nothing may follow it (§5.5.1), its code should be one of `codes`
+    /// (any, when `None`), and the server closes the TCP connection first
+    /// (§7.1.1). The one place these sentences are written.
+    fn close_reply(
+        &self,
+        lead: &str,
+        code: Option<u16>,
+        reason: &str,
+        codes: Option<&[Option<u16>]>,
+    ) -> (Verdict, String) {
+        let said = code_text(code, reason);
+        if self.o.after_close() > 0 {
+            return (
+                Fail,
+                format!(
+                    "{lead} It answered with {said} and then sent more frames; nothing may follow a Close (RFC 6455 §5.5.1)."
+                ),
+            );
+        }
+        if let Some(codes) = codes.filter(|c| !c.contains(&code)) {
+            let want: Vec<String> = codes
+                .iter()
+                .map(|c| c.map_or("an empty Close".into(), |c| c.to_string()))
+                .collect();
+            return (
+                NonStrict,
+                format!(
+                    "{lead} It answered with {said}; expected {}.",
+                    want.join(" or ")
+                ),
+            );
+        }
+        if !self.o.tcp_closed {
+            return (
+                NonStrict,
+                format!(
+                    "{lead} It answered with {said} but kept the TCP connection open for {}; the server closes it first (RFC 6455 §7.1.1).",
+                    self.quiet
+                ),
+            );
+        }
+        (Pass, format!("{lead} It answered with {said}."))
+    }
+
+    /// After the right answers: the probe's Close, answered.
+    fn closing(&self, lead: String) -> (Verdict, String) {
+        match self.o.server_close() {
+            Some((_, code, reason)) if self.o.probe_closed_at.is_some() => {
+                self.close_reply(&format!("{lead} The probe closed."), code, reason, None)
+            }
+            Some((_, code, reason)) => (
+                NonStrict,
+                format!(
+                    "{lead} Then the server closed on its own with {}.",
+                    code_text(code, reason)
+                ),
+            ),
+            None if self.o.tcp_closed => (
+                NonStrict,
+                format!(
+                    "{lead} The server dropped the TCP connection without a closing handshake."
+                ),
+            ),
+            None => (
+                NonStrict,
+                format!(
+                    "{lead} The server did not answer the probe's Close within {}.",
+                    self.quiet
+                ),
+            ),
+        }
+    }
+
+    fn answers(
+        &self,
+        want: &[Reply],
+        too_big_ok: bool,
+        silence_ok: Option<&str>,
+    ) -> (Verdict, String) {
+        let replies = &self.replies;
+        if let Some((i, code, reason)) = self.o.server_close()
+            && self.o.probe_closed_at.is_none_or(|at| i < at)
+            && compare(want, replies).is_some()
+        {
+            if too_big_ok && matches!(code, Some(1009 | 1008)) {
+                return (
+                    NonStrict,
+                    format!(
+                        "The server refused the message with {} (a server may limit message sizes and fragment counts, RFC 6455 §10.4).",
+                        code_text(code, reason)
+                    ),
+                );
+            }
+            return (
+                Fail,
+                format!(
+                    "The server closed with {} after {} of {} answers instead of answering.",
+                    code_text(code, reason),
+                    replies.len(),
+                    want.len()
+                ),
+            );
+        }
+        match (compare(want, replies), silence_ok) {
+            (Some(_), Some(why)) if replies.is_empty() => allowed(
+                self.closing(format!(
+                    "The server sent none of the answers ({}).",
+                    describe_replies(want)
+                )),
+                why,
+            ),
+            (Some(diff), _) => (Fail, format!("Wrong answers: {diff}.")),
+            (None, _) => self.closing(if want.is_empty() {
+                "The server sent nothing back, as it should.".into()
+            } else {
+                format!("The server answered with {}.", describe_replies(want))
+            }),
+        }
+    }
+
+    fn pongs(&self, pings: &[Vec<u8>]) -> (Verdict, String) {
+        let replies = &self.replies;
+        let pongs: Vec<&Vec<u8>> = replies
+            .iter()
+            .filter_map(|r| match r {
+                Reply::Pong(p) => Some(p),
+                Reply::Message { .. } => None,
+            })
+            .collect();
+        if replies.len() != pongs.len() {
+            return (Fail, "The server answered Pings with data messages.".into());
+        }
+        let all = pongs.len() == pings.len() && pongs.iter().zip(pings).all(|(a, b)| *a == b);
+        let latest = pongs.last().is_some_and(|p| Some(*p) == pings.last())
+            && pongs.iter().all(|p| pings.contains(p));
+        if all {
+            self.closing(format!(
+                "The server answered all {} Pings, in order.",
+                pings.len()
+            ))
+        } else if latest {
+            self.closing(format!(
+                "The server answered {} of {} Pings, the most recent among them (allowed, RFC 6455 §5.5.3).",
+                pongs.len(),
+                pings.len()
+            ))
+        } else {
+            let want: Vec<Reply> = pings.iter().cloned().map(Reply::Pong).collect();
+            (
+                Fail,
+                format!(
+                    "Wrong Pongs: {}.",
+                    compare(&want, replies).unwrap_or_default()
+                ),
+            )
+        }
+    }
+
+    fn fails(&self, before: &[Reply], codes: &[u16], fast: bool) -> (Verdict, String) {
+        let (o, replies) = (self.o, &self.replies);
+        match compare(before, replies) {
+            Some(diff) if replies.len() > before.len() || !before.starts_with(replies) => {
+                return (
+                    Fail,
+                    format!("The server answered what it should have refused: {diff}."),
+                );
+            }
+            _ => {}
+        }
+        let missing = if replies.len() < before.len() {
+            format!(
+                " (it failed before answering {} of the valid messages before the bad one)",
+                before.len() - replies.len()
+            )
+        } else {
+            String::new()
+        };
+        let Some((i, code, reason)) = o.server_close() else {
+            return if o.tcp_closed {
+                (
+                    NonStrict,
+                    format!(
+                        "The server dropped the TCP connection without a Close frame; a Close with {} tells the client why (RFC 6455 §7.1.7){missing}.",
+                        codes_list(codes)
+                    ),
+                )
+            } else {
+                (
+                    Fail,
+                    format!(
+                        "The server did not fail the connection: it was still open {} after the last frame.",
+                        self.quiet
+                    ),
+                )
+            };
+        };
+        let said = code_text(code, reason);
+        let good_code = code.is_some_and(|c| codes.contains(&c));
+        let answered = o.probe_closed_at.is_some_and(|at| at <= i);
+        if answered && !good_code && matches!(code, None | Some(1000)) {
+            (
+                Fail,
+                format!(
+                    "The server answered the probe's Close with {said} as if it were valid, instead of failing with {}.",
+                    codes_list(codes)
+                ),
+            )
+        } else if !good_code {
+            (
+                NonStrict,
+                format!(
+                    "The server failed the connection, but with {said}; this error is named by {}{missing}.",
+                    codes_list(codes)
+                ),
+            )
+        } else if fast && o.got[i].0 >= o.steps {
+            (
+                NonStrict,
+                format!(
+                    "The server failed with {said}, but only after the whole message had arrived; failing as soon as the bad bytes arrive spares it buffering a message it will refuse (RFC 6455 §8.1 sets no time){missing}."
+                ),
+            )
+        } else if !missing.is_empty() {
+            (
+                NonStrict,
+                format!("The server failed with {said}{missing}."),
+            )
+        } else {
+            (
+                Pass,
+                format!("The server failed the connection with {said}."),
+            )
+        }
+    }
+
+    fn closes(
+        &self,
+        before: &[Reply],
+        codes: &[Option<u16>],
+        silence_ok: Option<&str>,
+    ) -> (Verdict, String) {
+        let (o, replies) = (self.o, &self.replies);
+        let lead = match (compare(before, replies), silence_ok) {
+            (None, _) => "The probe closed.".to_owned(),
+            (Some(_), Some(_)) if replies.is_empty() => format!(
+                "The server answered the Close without sending {} first.",
+                describe_replies(before)
+            ),
+            (Some(diff), _) => {
+                return (Fail, format!("Wrong answers before the Close: {diff}."));
+            }
+        };
+        let verdict = match o.server_close() {
+            Some((_, code, reason)) => self.close_reply(&lead, code, reason, Some(codes)),
+            None if o.tcp_closed => (
+                NonStrict,
+                format!(
+                    "{lead} The server dropped the TCP connection without answering the Close."
+                ),
+            ),
+            None => (
+                Fail,
+                format!(
+                    "{lead} The server did not answer the Close within {}.",
+                    self.quiet
+                ),
+            ),
+        };
+        match silence_ok {
+            Some(why) if compare(before, replies).is_some() => allowed(verdict, why),
+            _ => verdict,
+        }
+    }
+
+    fn either(&self, why: &str) -> (Verdict, String) {
+        let o = self.o;
+        let what = if self.replies.is_empty() {
+            "nothing".to_owned()
+        } else {
+            describe_replies(&self.replies)
+        };
+        let end = match o.server_close() {
+            Some((_, code, reason)) if o.probe_closed_at.is_none() => {
+                format!("then closed with {}", code_text(code, reason))
+            }
+            Some(_) => "then completed the probe's closing handshake".to_owned(),
+            None if o.tcp_closed => "then dropped the TCP connection".to_owned(),
+            None => "and stayed open".to_owned(),
+        };
+        (
+            Info,
+            format!("The server answered with {what}, {end}. Either is allowed: {why}."),
+        )
     }
 }
 

@@ -52,26 +52,7 @@ pub trait Connector {
     fn random(&mut self, out: &mut [u8]);
 }
 
-/// How long things may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timing {
-    /// Silence after which the server is taken to have nothing more to say.
-    pub quiet: Duration,
-    /// The wait for the answer to the opening request.
-    pub handshake: Duration,
-    /// The most a whole case may take.
-    pub case: Duration,
-}
-
-impl Default for Timing {
-    fn default() -> Self {
-        Timing {
-            quiet: Duration::from_millis(1000),
-            handshake: Duration::from_secs(3),
-            case: Duration::from_secs(30),
-        }
-    }
-}
+pub use crate::case::Timing;
 
 /// The longest response head read.
 const MAX_RESPONSE_HEAD: usize = 16 * 1024;
