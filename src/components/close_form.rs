@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::state::console::CloseInfo;
 use crate::state::live::CloseRequest;
-use wire::close::{MAX_REASON, page_may_close_with};
+use wire::close::{MAX_REASON, page_may_close_with, sent_by};
 
 /// Where the WHATWG `close()` method would throw, before the page calls it.
 pub fn close_rule(code: Option<u16>, reason: &str) -> Option<String> {
@@ -14,7 +14,8 @@ pub fn close_rule(code: Option<u16>, reason: &str) -> Option<String> {
         && !page_may_close_with(code)
     {
         return Some(format!(
-            "close({code}) throws InvalidAccessError: page code may only use 1000 or 3000–4999 (WHATWG WebSockets, close()); {code} is for the protocol itself or for servers (RFC 6455 §7.4)."
+            "close({code}) throws InvalidAccessError: page code may only use 1000 or 3000–4999 (WHATWG WebSockets, close()); {code} is sent by {}.",
+            sent_by(code)
         ));
     }
     if reason.len() > MAX_REASON {

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::components::{LessonView, NeedsJs, StateDiagram};
 use crate::content::lessons::LIFECYCLE;
 use crate::route::Route;
-use wire::close::{ClosePayload, code_name, page_may_close_with};
+use wire::close::{ClosePayload, code_name, page_may_close_with, sent_by};
 use wire::frame::Frame;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
@@ -72,7 +72,7 @@ pub fn close_builder() -> Html {
                     <p>{ if page_may {
                         format!("Page code may call socket.close({c}, …).")
                     } else {
-                        format!("Page code may not: socket.close({c}) throws InvalidAccessError (only 1000 and 3000–4999 are allowed); {c} is for the protocol and servers.")
+                        format!("Page code may not: socket.close({c}) throws InvalidAccessError (only 1000 and 3000–4999 are allowed); {c} is sent by {}.", sent_by(c))
                     } }</p>
                 </>
             }

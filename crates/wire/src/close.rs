@@ -148,6 +148,26 @@ pub enum CloseCodeRange {
     Undefined,
 }
 
+/// Who puts `code` in a Close frame, for a code page code may not use: an
+/// endpoint for the protocol's own reasons, a client or a server only, or
+/// no one (codes that only describe a closure).
+pub fn sent_by(code: u16) -> &'static str {
+    match code {
+        1005 | 1006 | 1015 => {
+            "no endpoint: it only reports a closure to the application and never goes on the wire (§7.4.1)"
+        }
+        1010 => {
+            "a client, when the server did not negotiate an extension the client needs (§7.4.1)"
+        }
+        1011 => "an endpoint that met an unexpected condition, in practice a server (§7.4.1)",
+        1012..=1014 => "a server (IANA registry: restart, try again later, bad gateway)",
+        1001..=1003 | 1007..=1009 => {
+            "the WebSocket implementation itself, for the protocol's own reasons (§7.4.1)"
+        }
+        _ => "no endpoint: the code is not one an endpoint may send (§7.4.2)",
+    }
+}
+
 /// A close code's name: the registry's, or what its range is for (§7.4.2).
 pub fn code_name(code: u16) -> &'static str {
     match (lookup(code), CloseCodeRange::of(code)) {
@@ -328,6 +348,15 @@ impl fmt::Display for ClosePayload {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_sends_each_code_page_code_may_not_use() {
+        assert!(sent_by(1010).starts_with("a client"));
+        assert!(sent_by(1013).starts_with("a server"));
+        assert!(sent_by(1005).starts_with("no endpoint"));
+        assert!(sent_by(1002).contains("implementation itself"));
+        assert!(sent_by(999).starts_with("no endpoint"));
+    }
 
     #[test]
     fn validity_of_every_u16() {
