@@ -122,7 +122,7 @@ pub enum HandshakeAction {
     OfferDeflate,
 }
 
-/// What Chromium, Firefox and Safari offer.
+/// What Chromium offers (Firefox offers a bare `permessage-deflate`).
 pub const BROWSER_OFFER: &str = "permessage-deflate; client_max_window_bits";
 
 impl Reducible for HandshakeLab {

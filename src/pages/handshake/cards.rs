@@ -53,7 +53,7 @@ pub fn request_card(props: &CardProps) -> Html {
                     </label>
                     if check.request.extensions.is_empty() {
                         <button type="button" id="handshake-offer-deflate" onclick={on_offer_deflate}>
-                            { "Offer it, as browsers do" }
+                            { "Offer it, as Chromium does" }
                         </button>
                     }
                 </div>
