@@ -454,9 +454,9 @@ pub const QUESTIONS: &[Question] = &[
         prompt: "In a clean close, what does the side that receives a Close frame do?",
         choices: &[
             c(
-                "Answers with its own Close, after finishing a message it is partway through",
+                "Answers with its own Close; it may first finish a message it is partway through",
                 true,
-                "Right (§5.5.1): it answers as soon as practical, and may first send the rest of a fragmented message it has started. The rule \"no more data\" binds the side that has sent a Close.",
+                "Right (§5.5.1): it answers as soon as practical, and may (it need not) first send the rest of a fragmented message it has started. The rule \"no more data\" binds the side that has sent a Close.",
             ),
             c(
                 "Closes the TCP connection at once, without sending a Close frame back",
