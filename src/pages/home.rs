@@ -12,6 +12,16 @@ use crate::state::progress::{
     ProgressAction, ProgressContext, chapter_fraction, lesson_fraction, lesson_score,
 };
 
+/// A lesson's score beside its bar: nothing to count when it has no questions.
+fn score_text(right: usize, total: usize, done: bool) -> String {
+    let done = if done { ", done" } else { "" };
+    if total == 0 {
+        format!(" no questions{done}")
+    } else {
+        format!(" {right}/{total} answered right{done}")
+    }
+}
+
 /// Objectives, the path through the chapter, and the learner's progress.
 #[function_component(Home)]
 pub fn home() -> Html {
@@ -24,7 +34,7 @@ pub fn home() -> Html {
             html! {
                 <>
                     <ProgressBar value={lesson_fraction(p, l.id)} label={format!("Progress: {}", l.title)} />
-                    <span class="muted">{ format!(" {right}/{total} answered right{}", if done { ", done" } else { "" }) }</span>
+                    <span class="muted">{ score_text(right, total, done) }</span>
                 </>
             }
         });
@@ -72,5 +82,17 @@ pub fn home() -> Html {
             </section>
             <LessonView lesson={&BASICS} />
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::score_text;
+
+    #[test]
+    fn a_lesson_without_questions_shows_no_count() {
+        assert_eq!(score_text(0, 0, false), " no questions");
+        assert_eq!(score_text(0, 0, true), " no questions, done");
+        assert_eq!(score_text(2, 3, false), " 2/3 answered right");
     }
 }
