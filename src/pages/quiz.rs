@@ -322,9 +322,9 @@ pub fn quiz() -> Html {
                    <code>{ "error" }</code>{ " event, then a " }<code>{ "close" }</code>{ " event with code 1006 and wasClean false. \
                    The error event carries no reason on purpose: a page must not learn whether a host or port exists. \
                    The console shows a message like \"WebSocket connection to '…' failed\", written by the browser, not readable by the page. \
-                   One exception: opened from a page served over https, a ws:// URL is mixed content, and the constructor \
-                   throws a SecurityError at once, before any event (WHATWG WebSockets, new WebSocket()); save the file and \
-                   open it from disk or over http to see the events." }</p>
+                   One exception: opened from a page served over https, a ws:// URL is mixed content, and browsers \
+                   refuse it at once: Chromium and Firefox throw a SecurityError from the constructor, before any event. Save \
+                   the file and open it from disk or over http to see the events." }</p>
                 <p>
                     <Link to={Route::Live} query={serde_urlencoded::to_string(LiveFor { url: CHALLENGE_URL.to_owned() }).unwrap_or_default()}>
                         { "Try it here, on the live connection page" }
