@@ -1,6 +1,6 @@
 //! One record of a session in a line — a frame's summary and what its
 //! payload says, or why bytes could not be read — in the words of
-//! `wire::describe`. The live wire view, `/illustrated` and the conformance
+//! `wire::describe::record_line`. The live wire view, `/illustrated` and the conformance
 //! report draw frames with it, so a frame reads the same everywhere.
 
 use std::rc::Rc;
@@ -8,8 +8,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use wire::decode::DecodeOptions;
-use wire::describe::{meaning, summary};
-use wire::session::{Content, FrameReader, Record};
+use wire::describe::record_line;
+use wire::session::{FrameReader, Record};
 use wire::tap::Direction;
 
 /// Props of [`FrameLine`].
@@ -29,27 +29,12 @@ pub struct FrameLineProps {
 #[function_component(FrameLine)]
 pub fn frame_line(props: &FrameLineProps) -> Html {
     let r = &props.record;
-    let (class, text) = match &r.content {
-        Content::Frame(f) => (
-            "frame-line",
-            format!(
-                "{}: {}",
-                summary(&f.frame),
-                meaning(&f.frame, r.inflated.as_deref())
-            ),
-        ),
-        Content::Http => (
-            "frame-line",
-            String::from_utf8_lossy(&r.bytes)
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-        ),
-        Content::Broken(_) | Content::Unreadable(_) | Content::Gap { .. } => {
-            ("frame-line bad-text", r.why().unwrap_or_default())
-        }
+    let class = if r.why().is_some() {
+        "frame-line bad-text"
+    } else {
+        "frame-line"
     };
+    let text = record_line(r);
     html! {
         <span class={class}>
             if props.show_from { <strong class="frame-dir">{ format!("{}: ", r.from.arrow()) }</strong> }

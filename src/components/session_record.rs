@@ -244,7 +244,7 @@ fn payload(r: &Record, on_wire: &[u8], mask: Option<[u8; 4]>) -> Html {
     };
     // The payload as wire decoded (and unmasked) it.
     let clear = &f.frame.payload;
-    let meaning = describe::meaning(&f.frame, r.inflated.as_deref());
+    let meaning = describe::meaning(&f.frame, r.compressed, r.inflated.as_deref());
     html! {
         <>
             <strong>{ format!("Payload, {} bytes", on_wire.len()) }</strong>

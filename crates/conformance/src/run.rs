@@ -71,8 +71,9 @@ struct Run<'a, T: Transport> {
 }
 
 fn view(from: Side, raw: &[u8], frame: &Frame) -> FrameView {
-    // The summary and payload in the words every view of a frame uses.
-    let said = wire::describe::meaning(frame, None);
+    // The summary and payload in the words every view of a frame uses; the
+    // probe agrees on no extension, so RSV1 is all that marks DEFLATE data.
+    let said = wire::describe::meaning(frame, frame.rsv[0], None);
     FrameView {
         from,
         summary: format!("{}: {said}", wire::describe::summary(frame)),

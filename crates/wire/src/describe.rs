@@ -8,6 +8,7 @@ use crate::deflate::InflatedMessage;
 use crate::frame::Frame;
 use crate::hex::to_hex;
 use crate::opcode::OpCode;
+use crate::session::{Content, Record};
 
 /// The most characters of a payload quoted.
 pub const QUOTE_CHARS: usize = 200;
@@ -70,10 +71,31 @@ pub fn hex_quote(bytes: &[u8]) -> String {
     }
 }
 
+/// A record in one line, without its direction: a frame's summary and what
+/// it says, an HTTP head's first line, or why the bytes could not be read.
+pub fn record_line(r: &Record) -> String {
+    match &r.content {
+        Content::Frame(f) => format!(
+            "{}: {}",
+            summary(&f.frame),
+            meaning(&f.frame, r.compressed, r.inflated.as_deref())
+        ),
+        Content::Http => String::from_utf8_lossy(&r.bytes)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        Content::Broken(_) | Content::Unreadable(_) | Content::Gap { .. } => {
+            r.why().unwrap_or_default()
+        }
+    }
+}
+
 /// What a frame's payload says: a Close's code and reason, text, binary
-/// data, or (permessage-deflate) DEFLATE data, and on a compressed
+/// data, or — for a frame of a compressed message (`compressed`, which
+/// continuations of one are too) — DEFLATE data, and on a compressed
 /// message's last frame the message inflated.
-pub fn meaning(frame: &Frame, inflated: Option<&InflatedMessage>) -> String {
+pub fn meaning(frame: &Frame, compressed: bool, inflated: Option<&InflatedMessage>) -> String {
     if let Some(m) = inflated {
         return match &m.message {
             Ok(bytes) => format!(
@@ -93,8 +115,8 @@ pub fn meaning(frame: &Frame, inflated: Option<&InflatedMessage>) -> String {
     let payload = &frame.payload;
     match frame.opcode {
         OpCode::Close => close_text(payload),
-        _ if frame.rsv[0] => {
-            "DEFLATE data (RSV1: a compressed message, RFC 7692 §7.2); inflated at the message's last frame"
+        _ if compressed => {
+            "DEFLATE data (a compressed message, RFC 7692 §7.2); inflated at the message's last frame"
                 .to_owned()
         }
         _ if payload.is_empty() => "no payload".to_owned(),
@@ -114,10 +136,10 @@ mod tests {
     fn frames_in_words() {
         let f = Frame::new(OpCode::Text, "Hello").masked([1, 2, 3, 4]);
         assert_eq!(summary(&f), "0x1 (text), FIN 1, masked, 5 bytes");
-        assert_eq!(meaning(&f, None), "\"Hello\"");
+        assert_eq!(meaning(&f, false, None), "\"Hello\"");
         let close = Frame::new(OpCode::Close, ClosePayload::build(1000, "bye").unwrap());
         assert_eq!(
-            meaning(&close, None),
+            meaning(&close, false, None),
             "status code 1000 (Normal Closure): \"bye\""
         );
         assert_eq!(
@@ -126,24 +148,24 @@ mod tests {
         );
         assert!(!close_text(&[3]).starts_with("status code"));
         let bin = Frame::new(OpCode::Binary, vec![0xde, 0xad]);
-        assert_eq!(meaning(&bin, None), "de ad");
+        assert_eq!(meaning(&bin, false, None), "de ad");
         let mut compressed = Frame::new(OpCode::Text, vec![0xf2, 0x48]);
         compressed.rsv[0] = true;
-        assert!(meaning(&compressed, None).starts_with("DEFLATE data"));
+        assert!(meaning(&compressed, true, None).starts_with("DEFLATE data"));
         let m = InflatedMessage {
             opcode: OpCode::Text,
             compressed: 7,
             message: Ok(b"Hello".to_vec()),
         };
         assert!(
-            meaning(&compressed, Some(&m))
+            meaning(&compressed, true, Some(&m))
                 .ends_with("5 bytes from 7 on the wire (140% of the original): \"Hello\"")
         );
         let bad = InflatedMessage {
             message: Err(InflateError::TooBig { limit: 1 }),
             ..m
         };
-        assert!(meaning(&compressed, Some(&bad)).contains("does not inflate"));
+        assert!(meaning(&compressed, true, Some(&bad)).contains("does not inflate"));
     }
 
     #[test]

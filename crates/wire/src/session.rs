@@ -55,6 +55,9 @@ pub struct Record {
     /// On the last frame of a compressed message (permessage-deflate): the
     /// whole message, inflated by [`MessageInflater`].
     pub inflated: Option<Box<InflatedMessage>>,
+    /// Whether the frame belongs to a compressed message: its payload is
+    /// DEFLATE data, inflated with the rest of the message at its last frame.
+    pub compressed: bool,
 }
 
 /// What a record's bytes are.
@@ -86,6 +89,7 @@ impl Record {
             bytes,
             content,
             inflated: None,
+            compressed: false,
         }
     }
 
@@ -175,12 +179,14 @@ impl FrameReader {
         for split in self.splitter.push(bytes) {
             match split {
                 Split::Frame { raw, frame } => {
-                    let inflated = match self.inflater.push(&frame.frame) {
-                        InflateStep::Done(m) => Some(Box::new(m)),
-                        InflateStep::Plain | InflateStep::Gathering => None,
+                    let (inflated, compressed) = match self.inflater.push(&frame.frame) {
+                        InflateStep::Done(m) => (Some(Box::new(m)), true),
+                        InflateStep::Gathering => (None, true),
+                        InflateStep::Plain => (None, false),
                     };
                     out.push(Record {
                         inflated,
+                        compressed,
                         ..Record::new(from, t_ms, raw, Content::Frame(Box::new(frame)))
                     });
                 }
@@ -572,7 +578,7 @@ impl Session {
                 Content::Frame(f) => {
                     let h = &f.header;
                     let masked = if h.mask.is_some() { ", masked" } else { "" };
-                    let compressed = if h.rsv[0] { ", compressed" } else { "" };
+                    let compressed = if r.compressed { ", compressed" } else { "" };
                     let lane = usize::from(r.from == Direction::FromServer);
                     match h.opcode {
                         OpCode::Ping => format!("Ping{masked}"),
@@ -997,6 +1003,10 @@ mod tests {
             b"Hello, compressed world"
         );
         assert!(s.records[2].inflated.is_none());
+        assert!(s.records[2].compressed && s.records[3].compressed);
+        // The describer reads the same flag: DEFLATE data, not text, for every frame of it.
+        assert!(crate::describe::record_line(&s.records[2]).contains("DEFLATE data"));
+        assert!(crate::describe::record_line(&s.records[3]).contains("inflated"));
         let why = s.records[4].problem().unwrap();
         assert!(why.contains("RFC 7692 §6") && why.contains("Ping"), "{why}");
         assert_eq!(s.problem.as_deref(), Some(why.as_str()));

@@ -80,15 +80,12 @@ impl Reading {
     /// together by the reassembler.
     fn messages(&self) -> Vec<Result<WsEvent, (String, u16)>> {
         let mut reassembler = Reassembler::new(u64::MAX);
-        let mut in_compressed = false;
         let mut out = Vec::new();
         for (_, r) in self.frames() {
             let Content::Frame(f) = &r.content else {
                 continue;
             };
-            let frame = &f.frame;
             let event = if let Some(m) = &r.inflated {
-                in_compressed = false;
                 match (m.opcode, &m.message) {
                     (_, Err(e)) => Err((e.to_string(), e.close_code())),
                     (OpCode::Text, Ok(bytes)) => String::from_utf8(bytes.clone())
@@ -101,14 +98,11 @@ impl Reading {
                         }),
                     (_, Ok(bytes)) => Ok(WsEvent::Binary(bytes.clone())),
                 }
-            } else if (frame.rsv[0] && !frame.opcode.is_control())
-                || (in_compressed && frame.opcode == OpCode::Continuation)
-            {
-                // A compressed message still arriving: inflated at its FIN.
-                in_compressed = !frame.fin;
+            } else if r.compressed {
+                // A compressed message still arriving: the reader inflates it at its FIN.
                 continue;
             } else {
-                match reassembler.push(frame.clone()) {
+                match reassembler.push(f.frame.clone()) {
                     Ok(Some(event)) => Ok(event),
                     Ok(None) => continue,
                     Err(e) => Err((e.to_string(), e.close_code())),
