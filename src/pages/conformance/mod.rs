@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::components::form::file_of;
 use conformance::case::Group;
-use conformance::report::{CaseResult, Side, Verdict};
+use conformance::report::{CaseResult, Report, Side, Verdict};
 use yew::prelude::*;
 
 use wire::session::Content;
@@ -102,26 +102,17 @@ pub fn conformance() -> Html {
             run.dispatch(RunAction::Cancel);
         })
     };
-    let on_export_json = {
+    // The report as a file: JSON (it opens here again) or a self-contained page.
+    let export = |name: &'static str, mime: &'static str, text: fn(&Report) -> String| {
         let run = run.clone();
-        Callback::from(move |_: MouseEvent| {
-            download(
-                "wslab-conformance.json",
-                "application/json",
-                run.report.to_json().as_bytes(),
-            )
-        })
+        Callback::from(move |_: MouseEvent| download(name, mime, text(&run.report).as_bytes()))
     };
-    let on_export_html = {
-        let run = run.clone();
-        Callback::from(move |_: MouseEvent| {
-            download(
-                "wslab-conformance.html",
-                "text/html",
-                run.report.to_html().as_bytes(),
-            )
-        })
-    };
+    let on_export_json = export(
+        "wslab-conformance.json",
+        "application/json",
+        Report::to_json,
+    );
+    let on_export_html = export("wslab-conformance.html", "text/html", Report::to_html);
     let on_open = {
         let replace = replace.clone();
         Callback::from(move |e: Event| {
