@@ -90,8 +90,10 @@ pub fn use_landing(target: Option<&'static str>) {
     });
 }
 
-/// Whether the address bar's query sets anything (the page then lands on its lab).
+/// Lands on the element `target` names when the address bar's query sets
+/// anything: a link to a lab's state opens at that lab.
 #[hook]
-pub fn use_has_query() -> bool {
-    use_location().is_some_and(|l| !l.query_str().trim_start_matches('?').is_empty())
+pub fn use_linked_landing(target: &'static str) {
+    let linked = use_location().is_some_and(|l| !l.query_str().trim_start_matches('?').is_empty());
+    use_landing(linked.then_some(target));
 }

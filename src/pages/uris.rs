@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::{LessonView, NeedsJs};
 use crate::content::lessons::URIS;
-use crate::hooks::{use_has_query, use_landing, use_url_reducer};
+use crate::hooks::{use_linked_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::page_protocol;
 use crate::state::QueryState;
@@ -79,8 +79,7 @@ fn hex(bytes: &[u8]) -> String {
 #[function_component(Uris)]
 pub fn uris() -> Html {
     let (query, _) = use_url_reducer::<QueryState<UriQuery>>(Route::Uris);
-    let linked = use_has_query();
-    use_landing(linked.then_some("uri-input"));
+    use_linked_landing("uri-input");
     let text = query.uri.clone().unwrap_or_else(|| DEFAULT_URI.to_owned());
     let oninput = {
         let query = query.clone();

@@ -19,7 +19,7 @@ use crate::components::{FrameLine, Link, record_of};
 use form::RunForm;
 
 use crate::components::NeedsJs;
-use crate::hooks::{use_has_query, use_landing, use_url_reducer};
+use crate::hooks::{use_linked_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::{download, read_file};
 use crate::services::socket::{Socket, SocketEvent};
@@ -42,8 +42,7 @@ fn verdict_class(v: Verdict) -> &'static str {
 #[function_component(Conformance)]
 pub fn conformance() -> Html {
     let (query, _) = use_url_reducer::<QueryState<ConformanceQuery>>(Route::Conformance);
-    let linked = use_has_query();
-    use_landing(linked.then_some("conformance-target"));
+    use_linked_landing("conformance-target");
     // The run, as events arrive (a reducer in `state::conformance`).
     let run = use_reducer(Run::default);
     let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);

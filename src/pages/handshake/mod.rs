@@ -12,7 +12,7 @@ use crate::components::{
 };
 use crate::content::headers::{REQUEST_LINE, Side};
 use crate::content::lessons::HANDSHAKE;
-use crate::hooks::{use_has_query, use_landing, use_url_reducer};
+use crate::hooks::{use_linked_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::random_bytes;
 use crate::state::handshake::{HandshakeAction, HandshakeLab};
@@ -66,8 +66,7 @@ fn problem_list(id: &'static str, problems: &[Problem]) -> Html {
 #[function_component(Handshake)]
 pub fn handshake() -> Html {
     let (state, too_long) = use_url_reducer::<HandshakeLab>(Route::Handshake);
-    let linked = use_has_query();
-    use_landing(linked.then_some("handshake-request"));
+    use_linked_landing("handshake-request");
     // Which arrow of the diagram is open: a view choice, not kept in the URL.
     let step = use_state(|| Step::Request);
 

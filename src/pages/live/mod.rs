@@ -10,7 +10,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{CloseForm, MessageLog, NeedsJs, WireView};
-use crate::hooks::{use_has_query, use_landing, use_live_connection};
+use crate::hooks::{use_linked_landing, use_live_connection};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::download;
 use crate::state::console::ConsoleAction;
@@ -79,8 +79,7 @@ pub fn live() -> Html {
         .and_then(|l| l.query::<LiveFor>().ok())
         .map(|q| q.url)
         .unwrap_or_else(default_echo_url);
-    let linked = use_has_query();
-    use_landing(linked.then_some("echo-url"));
+    use_linked_landing("echo-url");
     let live = use_live_connection();
     let console = live.console.clone();
     let draft = use_state(|| ConnectDraft::new(initial));
