@@ -321,6 +321,8 @@ mod tests {
             codes: vec![1007],
             rfc: "RFC 6455 §8.1".into(),
             why: "w".into(),
+            fail_rule: None,
+            non_strict_rule: None,
             verdict,
             detail: "d".into(),
             response: None,

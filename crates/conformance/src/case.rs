@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::rfc::{self, Quote};
 use wire::frame::{Frame, FrameHeader, LengthForm};
 use wire::mask::{MaskKey, apply_mask};
 
@@ -355,7 +357,7 @@ impl Expect {
                 before,
                 codes,
                 fast,
-                ..
+                must,
             } => {
                 let first = if before.is_empty() {
                     String::new()
@@ -368,12 +370,17 @@ impl Expect {
                     "fails"
                 };
                 format!(
-                    "{first}{then} the connection: it sends a Close with code {}{} and closes the TCP connection.",
+                    "{first}{then} the connection: it sends a Close with code {}{} and closes the TCP connection{}.",
                     codes_text(codes),
                     if *fast {
                         ", as soon as the bad byte arrives, before the rest of the message"
                     } else {
                         ""
+                    },
+                    if *must {
+                        ""
+                    } else {
+                        " (what careful servers do; no MUST requires it of the receiver)"
                     }
                 )
             }
@@ -441,10 +448,10 @@ impl Expect {
                 "Non-strict: the server fails with another code, or drops the TCP connection without a Close frame. Fail: it answers the bad frame or stays open.".into()
             }
             Expect::Closes { .. } => {
-                "Non-strict: the server's Close carries another valid code, or it drops the TCP connection without one. Fail: it answers anything sent after the Close, or stays open.".into()
+                "Non-strict: the server's Close carries another valid code, comes only after it answered frames sent after the probe's Close, or never comes because the server drops the TCP connection. Fail: a data message after its own Close, a wrong answer to what came before the Close, or no answer at all.".into()
             }
             Expect::Handshake(HandshakeExpect::Accepts { .. }) => {
-                "No non-strict outcome: a response a client must refuse fails.".into()
+                "Non-strict: the server refuses this valid request (a server may decline any handshake, §4.2.2), or does not answer the probe's Close. Fail: a 101 a client must refuse.".into()
             }
             Expect::Handshake(HandshakeExpect::Refuses { version_header: true, .. }) => {
                 "Non-strict: a refusal without the Sec-WebSocket-Version list §4.4 requires, or with a 5xx status other than 505. Fail: 101 where the server cannot speak the version, or no answer.".into()
@@ -454,6 +461,33 @@ impl Expect {
             }
             Expect::Either(_) => "Informational only.".into(),
         }
+    }
+
+    /// The sentence a non-strict verdict of this kind rests on, unless the
+    /// case names its own ([`crate::rfc::Basis::non_strict`]).
+    pub fn non_strict_rule(&self) -> Option<Quote> {
+        match self {
+            Expect::Answers {
+                too_big_ok: true, ..
+            } => Some(rfc::LIMITS),
+            Expect::Answers { .. } | Expect::Pongs(_) | Expect::Closes { .. } => {
+                Some(rfc::CLOSE_SOON)
+            }
+            Expect::Fails { .. } => Some(rfc::FAIL_WITH_CLOSE),
+            Expect::Handshake(HandshakeExpect::Accepts { .. }) => Some(rfc::ACCEPT_VALIDLY),
+            Expect::Handshake(HandshakeExpect::Refuses {
+                version_header: true,
+                ..
+            }) => Some(rfc::VERSION_LIST),
+            Expect::Handshake(HandshakeExpect::Refuses { .. }) => Some(rfc::REFUSE_BAD_REQUEST),
+            Expect::Either(_) => None,
+        }
+    }
+
+    /// Whether a fail of this kind rests on the case's own MUST (an
+    /// informational case, or one no MUST binds, has none to quote).
+    pub fn can_fail(&self) -> bool {
+        !matches!(self, Expect::Either(_) | Expect::Fails { must: false, .. })
     }
 
     /// The close codes the case accepts, for the report.

@@ -93,15 +93,22 @@ impl Observed {
             .collect()
     }
 
-    /// Messages and Pongs after the server's Close (which must not exist).
-    fn after_close(&self) -> usize {
-        match self.server_close() {
-            Some((i, ..)) => self.got[i + 1..]
-                .iter()
-                .filter(|(_, g)| !matches!(g, Got::Broken(_)))
-                .count(),
-            None => 0,
-        }
+    /// Frames after the server's Close: data messages (which §5.5.1 forbids)
+    /// and control frames (which it does not).
+    fn after_close(&self) -> (usize, usize) {
+        let Some((i, ..)) = self.server_close() else {
+            return (0, 0);
+        };
+        let after = &self.got[i + 1..];
+        let data = after
+            .iter()
+            .filter(|(_, g)| matches!(g, Got::Message { .. }))
+            .count();
+        let control = after
+            .iter()
+            .filter(|(_, g)| matches!(g, Got::Ping(_) | Got::Pong(_) | Got::Close(..)))
+            .count();
+        (data, control)
     }
 }
 
@@ -299,11 +306,20 @@ impl Seen<'_> {
         codes: Option<&[Option<u16>]>,
     ) -> (Verdict, String) {
         let said = code_text(code, reason);
-        if self.o.after_close() > 0 {
+        let (data, control) = self.o.after_close();
+        if data > 0 {
             return (
                 Fail,
                 format!(
-                    "{lead} It answered with {said} and then sent more frames; nothing may follow a Close (RFC 6455 §5.5.1)."
+                    "{lead} It answered with {said} and then sent {data} data message(s); RFC 6455 §5.5.1: \"The application MUST NOT send any more data frames after sending a Close frame.\""
+                ),
+            );
+        }
+        if control > 0 {
+            return (
+                NonStrict,
+                format!(
+                    "{lead} It answered with {said} and then sent {control} more control frame(s); §5.5.1 forbids only data frames after a Close, but a closing endpoint has nothing more to say."
                 ),
             );
         }
@@ -530,11 +546,19 @@ impl Seen<'_> {
         silence_ok: Option<&str>,
     ) -> (Verdict, String) {
         let (o, replies) = (self.o, &self.replies);
+        // Answers past the expected ones answer frames the probe sent after
+        // its Close: the server delayed its Close for them (§5.5.1: "as soon
+        // as practical", a SHOULD).
+        let late = replies.len() > before.len() && replies.starts_with(before);
         let lead = match (compare(before, replies), silence_ok) {
             (None, _) => "The probe closed.".to_owned(),
             (Some(_), Some(_)) if replies.is_empty() => format!(
                 "The server answered the Close without sending {} first.",
                 describe_replies(before)
+            ),
+            (Some(_), _) if late => format!(
+                "The server answered {} sent after the probe's Close before answering the Close itself; the Close reply SHOULD go out as soon as practical (RFC 6455 §5.5.1).",
+                describe_replies(&replies[before.len()..])
             ),
             (Some(diff), _) => {
                 return (Fail, format!("Wrong answers before the Close: {diff}."));
@@ -557,6 +581,10 @@ impl Seen<'_> {
             ),
         };
         match silence_ok {
+            _ if late => match verdict {
+                (Pass, said) => (NonStrict, said),
+                other => other,
+            },
             Some(why) if compare(before, replies).is_some() => allowed(verdict, why),
             _ => verdict,
         }
@@ -626,6 +654,17 @@ fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, S
                         ),
                     ),
                 }
+            } else if status.is_some_and(|s| (400..=599).contains(&s)) {
+                // A server may decline any handshake (§4.2.2 step 5: "If the
+                // server chooses to accept"): no MUST is broken, but clients
+                // that write the request this way cannot connect.
+                (
+                    NonStrict,
+                    format!(
+                        "The server refused a request RFC 6455 §4.2.1 describes as a valid handshake, with {}. A server may decline any handshake, but every client that writes the request this way is turned away.",
+                        status.unwrap_or_default()
+                    ),
+                )
             } else {
                 (
                     Fail,
@@ -720,6 +759,13 @@ mod tests {
         Timing {
             quiet: Duration::from_millis(500),
             ..Timing::default()
+        }
+    }
+
+    fn text_got(s: &str) -> Got {
+        Got::Message {
+            text: true,
+            payload: s.as_bytes().to_vec(),
         }
     }
 
@@ -873,7 +919,7 @@ mod tests {
     }
 
     #[test]
-    fn anything_after_the_servers_close_fails() {
+    fn data_after_the_servers_close_fails_a_control_frame_is_non_strict() {
         let want = Expect::Closes {
             before: vec![],
             codes: vec![Some(1000)],
@@ -882,11 +928,50 @@ mod tests {
         let mut o = open();
         o.close_sent = true;
         o.got.push((1, Got::Close(Some(1000), String::new())));
-        o.got.push((1, Got::Pong(vec![])));
+        o.got.push((1, text_got("late")));
         o.tcp_closed = true;
-        assert_eq!(judge(&want, &o, &t()).0, Verdict::Fail);
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::Fail);
+        assert!(why.contains("MUST NOT send any more data frames"), "{why}");
+        o.got.pop();
+        o.got.push((1, Got::Pong(vec![])));
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::NonStrict, "{why}");
         o.got.pop();
         assert_eq!(judge(&want, &o, &t()).0, Verdict::Pass);
+    }
+
+    #[test]
+    fn answering_frames_sent_after_the_probes_close_first_is_non_strict() {
+        // The probe sent a Close, then a Ping; the server answered the Ping,
+        // then the Close: a SHOULD ("as soon as practical") bent, no MUST.
+        let want = Expect::Closes {
+            before: vec![],
+            codes: vec![Some(1000)],
+            silence_ok: None,
+        };
+        let mut o = open();
+        o.close_sent = true;
+        o.got.push((1, Got::Pong(b"too late".to_vec())));
+        o.got.push((1, Got::Close(Some(1000), String::new())));
+        o.tcp_closed = true;
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::NonStrict, "{why}");
+        assert!(why.contains("as soon as practical"), "{why}");
+    }
+
+    #[test]
+    fn refusing_a_valid_handshake_is_non_strict_a_bad_101_fails() {
+        let want = Expect::Handshake(HandshakeExpect::Accepts { check: None });
+        let mut o = Observed {
+            status: Some(400),
+            ..Observed::default()
+        };
+        let (v, why) = judge(&want, &o, &t());
+        assert_eq!(v, Verdict::NonStrict, "{why}");
+        o.status = Some(101);
+        o.handshake_problems = vec!["Sec-WebSocket-Accept is wrong".into()];
+        assert_eq!(judge(&want, &o, &t()).0, Verdict::Fail);
     }
 
     #[test]

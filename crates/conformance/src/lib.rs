@@ -8,6 +8,7 @@
 //! | [`cases`] | the catalogue (over 300 cases, in ten groups) and selecting cases by id pattern or group |
 //! | [`run`] | one case over a [`run::Transport`]: handshake, steps, reading as a client does (answering Pings and Closes) |
 //! | [`judge`] | the verdict: what was observed against what was expected (pure; tested on hand-written observations) |
+//! | [`rfc`] | the verdict policy (fail only on a broken MUST) and the specifications' sentences each case's verdicts rest on |
 //! | [`report`] | results, the events streamed to the page, JSON and the self-contained HTML report |
 //!
 //! **Architecture invariant:** nothing here does I/O; everything that
@@ -20,6 +21,7 @@ pub mod case;
 pub mod cases;
 pub mod judge;
 pub mod report;
+pub mod rfc;
 pub mod run;
 
 pub use cases::{Case, all, select};

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::case::Group;
+pub use crate::rfc::Rule;
 
 /// The verdict of one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,6 +83,12 @@ pub struct CaseResult {
     pub rfc: String,
     /// Why it matters.
     pub why: String,
+    /// The MUST a fail of this case rests on; none: the case cannot fail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_rule: Option<Rule>,
+    /// The sentence a non-strict verdict rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_strict_rule: Option<Rule>,
     /// The verdict.
     pub verdict: Verdict,
     /// What happened, and for anything but a pass, what was wrong.
@@ -94,6 +101,30 @@ pub struct CaseResult {
     pub frames_left_out: usize,
     /// How long the case took, in milliseconds.
     pub millis: u64,
+}
+
+impl CaseResult {
+    /// The sentence this result's verdict rests on: the MUST for a fail,
+    /// the SHOULD (or the words that allow it) for a non-strict.
+    pub fn rule(&self) -> Option<&Rule> {
+        match self.verdict {
+            Verdict::Fail => self.fail_rule.as_ref(),
+            Verdict::NonStrict => self.non_strict_rule.as_ref(),
+            Verdict::Pass | Verdict::Info => None,
+        }
+    }
+
+    /// What the case's fail and non-strict rest on, one line each.
+    pub fn rule_lines(&self) -> Vec<String> {
+        let mut lines = vec![match &self.fail_rule {
+            Some(rule) => format!("Fails on {rule}"),
+            None => "Cannot fail: no MUST of the RFC binds the server here.".to_owned(),
+        }];
+        if let Some(rule) = &self.non_strict_rule {
+            lines.push(format!("Non-strict on {rule}"));
+        }
+        lines
+    }
 }
 
 /// What the run streams, one JSON text message each.
@@ -294,6 +325,9 @@ impl Report {
                 esc(&r.non_strict),
                 esc(&r.why)
             ));
+            for line in r.rule_lines() {
+                out.push_str(&format!("<p class=\"rule\">{}</p>\n", esc(&line)));
+            }
             if !r.frames.is_empty() {
                 out.push_str("<pre>");
                 for f in &r.frames {

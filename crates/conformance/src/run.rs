@@ -358,6 +358,12 @@ pub fn result(case: &Case, expect: &Expect, verdict: Verdict, detail: String) ->
         codes: expect.codes(),
         rfc: case.rfc.to_owned(),
         why: case.why.to_owned(),
+        fail_rule: case.basis.fail.map(|q| q.rule()),
+        non_strict_rule: case
+            .basis
+            .non_strict
+            .or_else(|| expect.non_strict_rule())
+            .map(|q| q.rule()),
         verdict,
         detail,
         response: None,
@@ -615,7 +621,12 @@ mod tests {
         let timing = Timing::default();
         let good = run_case(&mut Script(true), &case, &timing).await;
         assert_eq!(good.verdict, Verdict::Pass, "{}", good.detail);
-        assert!(good.response.unwrap().starts_with("HTTP/1.1 101"));
+        assert!(
+            good.response
+                .as_deref()
+                .unwrap()
+                .starts_with("HTTP/1.1 101")
+        );
         // Probe's Ping, the Pong, the probe's Close and the answer.
         assert_eq!(good.frames.len(), 4, "{:?}", good.frames);
         assert!(
@@ -629,6 +640,26 @@ mod tests {
             deaf.detail.contains("missing: a Pong of 0 bytes"),
             "{}",
             deaf.detail
+        );
+        // The fail quotes the MUST it rests on, word for word.
+        let rule = deaf.rule().expect("a fail names its rule");
+        assert_eq!(rule.section, "RFC 6455 §5.5.2, §5.5.3");
+        assert!(rule.text.contains("MUST send a Pong frame in response"));
+        assert!(good.rule().is_none() && good.non_strict_rule.is_some());
+        let json = crate::report::Report {
+            tool: "t".into(),
+            target: "ws://example.test/".into(),
+            results: vec![deaf.clone()],
+            millis: Some(1),
+        };
+        let html = json.to_html();
+        assert!(html.contains("Fails on RFC 6455 §5.5.2"), "{html}");
+        assert_eq!(
+            crate::report::Report::from_json(&json.to_json())
+                .unwrap()
+                .results[0]
+                .fail_rule,
+            deaf.fail_rule
         );
     }
 }

@@ -82,6 +82,13 @@ async fn main() -> ExitCode {
                 if verbose || !matches!(r.verdict, conformance::Verdict::Pass) {
                     let _ = writeln!(out, "          {}", r.detail);
                 }
+                if verbose {
+                    for line in r.rule_lines() {
+                        let _ = writeln!(out, "          {line}");
+                    }
+                } else if let Some(rule) = r.rule() {
+                    let _ = writeln!(out, "          {rule}");
+                }
                 let _ = out.flush();
             }
             Event::Finished { .. } | Event::Stopped { .. } => {}

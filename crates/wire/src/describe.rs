@@ -27,7 +27,8 @@ pub fn summary(frame: &Frame) -> String {
     } else {
         ", unmasked"
     });
-    out.push_str(&format!(", {} bytes", frame.payload.len()));
+    let n = frame.payload.len();
+    out.push_str(&format!(", {n} byte{}", if n == 1 { "" } else { "s" }));
     out
 }
 

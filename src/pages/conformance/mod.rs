@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::components::form::file_of;
 use conformance::case::Group;
-use conformance::report::{CaseResult, Report, Side, Verdict};
+use conformance::report::{CaseResult, Report, Rule, Side, Verdict};
 use yew::prelude::*;
 
 use wire::session::Content;
@@ -222,6 +222,14 @@ fn summary(run: &Run) -> Html {
     }
 }
 
+/// A quoted rule: the sentence, then where it stands; `none` without one.
+fn rule_view(rule: Option<&Rule>, none: &str) -> Html {
+    match rule {
+        Some(rule) => html! { <><q>{ &rule.text }</q>{ " — " }<cite>{ &rule.section }</cite></> },
+        None => html! { { none.to_owned() } },
+    }
+}
+
 fn case_view(r: &CaseResult) -> Html {
     let open = matches!(r.verdict, Verdict::Fail | Verdict::NonStrict);
     html! {
@@ -237,6 +245,12 @@ fn case_view(r: &CaseResult) -> Html {
                     <dt>{ "Expected" }</dt><dd>{ &r.expected }<br /><small>{ &r.non_strict }</small></dd>
                     <dt>{ "RFC" }</dt><dd>{ &r.rfc }</dd>
                     <dt>{ "Why it matters" }</dt><dd>{ &r.why }</dd>
+                    <dt>{ "Fails only on" }</dt>
+                    <dd class={classes!("rule", (r.verdict == Verdict::Fail).then_some("rule-applied"))}>{ rule_view(r.fail_rule.as_ref(), "No MUST of the RFC binds the server here: this case cannot fail.") }</dd>
+                    if r.non_strict_rule.is_some() {
+                        <dt>{ "Non-strict on" }</dt>
+                        <dd class={classes!("rule", (r.verdict == Verdict::NonStrict).then_some("rule-applied"))}>{ rule_view(r.non_strict_rule.as_ref(), "") }</dd>
+                    }
                 </dl>
                 if let Some(head) = &r.response {
                     <details class="response"><summary>{ "The server's response head" }</summary><pre>{ head }</pre></details>

@@ -16,6 +16,7 @@ pub(super) fn closing(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.5.1, §7.1.1–§7.1.3",
         "After sending or answering a Close, an endpoint sends no more data, and a server closes the TCP connection first. A server that keeps echoing after the Close, or leaves the socket open, leaks connections and confuses clients waiting for the end.",
+        rfc::CLOSE_REPLY,
     );
     c.add("A text message, then a Close", || Body {
         steps: vec![send(vec![text("Hello"), close(1000, b"")])],
@@ -68,6 +69,7 @@ pub(super) fn closing(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.5, §5.5.1",
         "A Close payload is empty, or a 2-byte code followed by a UTF-8 reason, 125 bytes in all. One byte cannot hold a code, a longer payload breaks the control-frame limit and a reason that is not UTF-8 is invalid data.",
+        rfc::CLOSE_REPLY,
     );
     c.add("A Close with an empty payload", || {
         closes(
@@ -76,6 +78,7 @@ pub(super) fn closing(c: &mut Catalogue) {
             &[None, Some(1000)],
         )
     });
+    c.basis(Basis::no_must(rfc::CLOSE_BODY));
     c.add("A Close with a 1-byte payload", || Body {
         steps: vec![send(vec![frame(OpCode::Close, true, vec![0x03])])],
         // §5.5.1's MUST binds the sender of the body; no sentence tells the receiver what to do.
@@ -86,6 +89,7 @@ pub(super) fn closing(c: &mut Catalogue) {
             must: false,
         },
     });
+    c.basis(Basis::must(rfc::CLOSE_REPLY));
     c.add("A Close with code 1000 and no reason", || {
         closes(vec![send(vec![close(1000, b"")])], vec![], &[Some(1000)])
     });
@@ -106,6 +110,7 @@ pub(super) fn closing(c: &mut Catalogue) {
             )
         },
     );
+    c.basis(Basis::must(rfc::VALIDATE));
     c.add(
         format!(
             "A Close with a reason of {} bytes ({} in all)",
@@ -120,6 +125,7 @@ pub(super) fn closing(c: &mut Catalogue) {
             )
         },
     );
+    c.basis(Basis::must(rfc::CLOSE_REPLY));
     c.add("A Close with a reason in Greek", || {
         closes(
             vec![send(vec![close(1000, "κόσμε".as_bytes())])],
@@ -127,6 +133,7 @@ pub(super) fn closing(c: &mut Catalogue) {
             &[Some(1000)],
         )
     });
+    c.basis(Basis::must(rfc::UTF8));
     c.add("A Close whose reason is not UTF-8", || {
         fails(
             vec![send(vec![close(
@@ -140,6 +147,7 @@ pub(super) fn closing(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §7.4.1, §7.4.2; IANA WebSocket Close Code Number Registry",
         "Codes 1000–1003, 1007–1011 (and the registered 1012–1014) and 3000–4999 may be sent; 1004–1006 and 1015 never appear on the wire, and 0–999, the unassigned 1016–2999 and anything above 4999 are protocol errors. Echoing the peer's code back, or 1000, ends the handshake cleanly.",
+        rfc::CLOSE_REPLY,
     );
     for &code in CODES.iter().filter(|c| is_valid_on_wire(**c)) {
         c.add(
@@ -154,10 +162,17 @@ pub(super) fn closing(c: &mut Catalogue) {
         );
     }
     for &code in CODES.iter().filter(|c| !is_valid_on_wire(**c)) {
+        let undefined = code > 4999;
+        // No sentence tells the receiver of a code it may not be sent what to
+        // do; §7.4.2 does not even define the codes above 4999.
+        c.basis(if undefined {
+            Basis::INFO
+        } else {
+            Basis::no_must(rfc::CLOSE_CODE_UNDEFINED)
+        });
         c.add(format!("A Close with code {code} (may not be sent)"), move || {
             let steps = vec![send(vec![close(code, b"")])];
-            if code > 4999 {
-                // §7.4.2 defines no code above 4999 and gives the receiver no duty.
+            if undefined {
                 Body {
                     steps,
                     expect: Expect::Either(
@@ -165,7 +180,15 @@ pub(super) fn closing(c: &mut Catalogue) {
                     ),
                 }
             } else {
-                fails(steps, vec![], PROTOCOL_ERROR)
+                Body {
+                    steps,
+                    expect: Expect::Fails {
+                        before: vec![],
+                        codes: PROTOCOL_ERROR.to_vec(),
+                        fast: false,
+                        must: false,
+                    },
+                }
             }
         });
     }

@@ -7,6 +7,7 @@ pub(super) fn fragmentation(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.4, §5.5",
         "Control frames must not be fragmented: they have to fit between the fragments of a data message. A server that reassembles a fragmented Ping has no way to tell where the data message resumes.",
+        rfc::VALIDATE,
     );
     c.add("A Ping in two fragments", || {
         fails(
@@ -38,6 +39,7 @@ pub(super) fn fragmentation(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.4",
         "A message may arrive in any number of fragments, empty ones included, with control frames between them. The application sees one message: a server must reassemble it, answer the Pings at once, and echo the message whole.",
+        rfc::FRAGMENTS,
     );
     c.add("A text message in two fragments", || {
         answers(
@@ -185,6 +187,7 @@ pub(super) fn fragmentation(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.4",
         "Continuation frames belong to the message a Text or Binary frame began, and a new message may not start before the last one ends. A server that accepts either glues unrelated bytes into one message.",
+        rfc::VALIDATE,
     );
     c.add("A continuation frame with FIN, no message begun", || {
         fails(
@@ -268,6 +271,7 @@ pub(super) fn fragmentation(c: &mut Catalogue) {
             )
         },
     );
+    c.basis(Basis::must(rfc::CLOSE_REPLY));
     c.add("A Close in the middle of a fragmented message", || {
         closes(
             vec![send(vec![

@@ -20,6 +20,7 @@ pub(super) fn framing(c: &mut Catalogue) {
         c.sub(
             "RFC 6455 §5.2",
             "The length has three forms: 7 bits for 0–125, 126 then 16 bits, 127 then 64 bits. The edges (125/126, 65535/65536) are where hand-written parsers slip: one byte off, or the 16-bit length read in the wrong byte order.",
+            rfc::PARSE_FRAMES,
         );
         for len in LENGTHS {
             c.add(
@@ -50,6 +51,7 @@ pub(super) fn framing(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.2",
         "Frames arrive in whatever pieces TCP delivers: several in one read, or one split over many. A server that assumes one read is one frame works on a quiet laptop and fails in production.",
+        rfc::PARSE_FRAMES,
     );
     c.add("Two messages in one write", || {
         answers(
@@ -75,7 +77,9 @@ pub(super) fn framing(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.2",
         "A sender must use the shortest length form, but the RFC sets no rule for receivers: accepting a longer form is allowed, and so is refusing it. A 64-bit length with its top bit set is always an error.",
+        rfc::VALIDATE,
     );
+    c.basis(Basis::INFO);
     c.add("5 bytes with a 16-bit length (not minimal)", || Body {
         steps: vec![send(vec![in_form(text("short"), LengthForm::Medium)])],
         expect: Expect::Either(NON_MINIMAL),
@@ -84,6 +88,7 @@ pub(super) fn framing(c: &mut Catalogue) {
         steps: vec![send(vec![in_form(text("short"), LengthForm::Long)])],
         expect: Expect::Either(NON_MINIMAL),
     });
+    c.basis(Basis::must(rfc::VALIDATE));
     c.add("A 64-bit length with its most significant bit set", || {
         let mut raw = vec![
             0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 5, 0x37, 0xfa, 0x21, 0x3d,

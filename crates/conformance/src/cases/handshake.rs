@@ -25,6 +25,7 @@ pub(super) fn handshake_cases(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §4.2.1, §4.2.2; RFC 9110 §5.1, §7.8",
         "Browsers and libraries write the same request in different ways: header names in any case, token values in any case, Connection as a list. A server that compares strings exactly, or reads Connection as one token, turns real clients away.",
+        rfc::ACCEPT_VALIDLY,
     );
     c.with("A request as a browser sends it", req(browser_head), || {
         handshake(ACCEPTS)
@@ -102,6 +103,7 @@ pub(super) fn handshake_cases(c: &mut Catalogue) {
         },
         || handshake(ACCEPTS),
     );
+    c.basis(Basis::must(rfc::PARSE_FRAMES));
     c.with(
         "The request and a first message in the same write",
         Request {
@@ -122,7 +124,9 @@ pub(super) fn handshake_cases(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §4.2.1, §4.2.2, §4.4; RFC 9112 §3.2",
         "A server must not switch protocols for a request that is not a WebSocket handshake: a missing key means the client cannot check the answer, another version means the frames may differ. A clear 4xx tells the client why; a 101 puts two programs on one connection that disagree about what the bytes mean.",
+        rfc::REFUSE_BAD_REQUEST,
     );
+    c.basis(Basis::must(rfc::REFUSE_VERSION));
     c.with(
         "Sec-WebSocket-Version: 8 (an older draft)",
         req(|p| head_with(p, &[("Sec-WebSocket-Version", Some("8"))], None)),
@@ -136,6 +140,7 @@ pub(super) fn handshake_cases(c: &mut Catalogue) {
             })
         },
     );
+    c.basis(Basis::must(rfc::REFUSE_BAD_REQUEST));
     c.with(
         "No Sec-WebSocket-Version",
         req(|p| head_with(p, &[("Sec-WebSocket-Version", None)], None)),
@@ -238,6 +243,7 @@ pub(super) fn handshake_cases(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §4.2.2 item 5.5, §9.1; RFC 7692 §7",
         "A server may only choose a subprotocol or an extension the client offered, and only one it really speaks. Choosing something else makes every browser fail the connection; accepting an extension it does not implement corrupts every message after the handshake.",
+        rfc::SUBPROTOCOL,
     );
     c.with(
         "Offers a subprotocol no server speaks",
@@ -255,11 +261,13 @@ pub(super) fn handshake_cases(c: &mut Catalogue) {
         }),
         || handshake(ACCEPTS),
     );
+    c.basis(Basis::must(rfc::EXTENSIONS));
     c.with(
         "Offers an extension no server implements",
         req(|p| head_with(p, &[("Sec-WebSocket-Extensions", Some("x-wslab-unknown; level=3"))], None)),
         || handshake(HandshakeExpect::Accepts { check: Some(|r| header_value(r, "sec-websocket-extensions").filter(|v| v.contains("x-wslab-unknown")).map(|v| format!("the server accepted the extension {v:?}, which it cannot implement: it was made up for this case"))) }),
     );
+    c.basis(Basis::must(rfc::DEFLATE_DECLINE));
     c.with(
         "Offers permessage-deflate with an unknown parameter",
         req(|p| head_with(p, &[("Sec-WebSocket-Extensions", Some("permessage-deflate; x-wslab-bogus"))], None)),

@@ -29,14 +29,14 @@ pub(super) fn limits(c: &mut Catalogue) {
             too_big_ok: true,
             silence_ok: None,
         };
-        c.sub("RFC 6455 §5.2, §10.4", why_big);
+        c.sub("RFC 6455 §5.2, §10.4", why_big, rfc::PARSE_FRAMES);
         for n in BIG {
             c.add(format!("A {name} message of {}", size(n)), move || Body {
                 steps: vec![send(vec![whole(kind, payload(kind, n))])],
                 expect: answered(payload(kind, n)),
             });
         }
-        c.sub("RFC 6455 §5.4, §10.4", why_big);
+        c.sub("RFC 6455 §5.4, §10.4", why_big, rfc::FRAGMENTS);
         for f in FRAME_SIZES {
             let n = 4 << 20;
             c.add(
@@ -50,6 +50,7 @@ pub(super) fn limits(c: &mut Catalogue) {
         c.sub(
             "RFC 6455 §5.2",
             "TCP may deliver a frame in pieces of any size. A server that reads a fixed-size header in one call, or assumes a payload arrives whole, breaks under load or on slow links.",
+            rfc::PARSE_FRAMES,
         );
         for w in WRITE_SIZES {
             let n = 1 << 20;
@@ -64,6 +65,7 @@ pub(super) fn limits(c: &mut Catalogue) {
         c.sub(
             "RFC 6455 §5.4",
             "Many small messages back to back, as a chat or a game sends them: every one must come back, whole and in order. Servers that parse only the first frame of each read, or reorder answers across tasks, lose or swap messages here.",
+            rfc::PARSE_FRAMES,
         );
         for n in ROUND_SIZES {
             c.add(

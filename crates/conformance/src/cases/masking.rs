@@ -14,7 +14,9 @@ pub(super) fn masking(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.1, §5.3, §10.3",
         "Every client frame must be masked, so that a script cannot choose the bytes a proxy sees (cache poisoning). A server must fail an unmasked frame with 1002, whatever it carries; a key of all zeros is still a key.",
+        rfc::UNMASKED,
     );
+    c.basis(Basis::new(rfc::UNMASKED, rfc::UNMASKED_CODE));
     c.add("An unmasked text message", || {
         fails(
             vec![send(vec![unmasked(text("Hello"))])],
@@ -60,6 +62,7 @@ pub(super) fn masking(c: &mut Catalogue) {
             PROTOCOL_ERROR,
         )
     });
+    c.basis(Basis::must(rfc::PARSE_FRAMES));
     c.add("A message masked with the key 00 00 00 00", || {
         let (a, b2) = cut(&text("zero key"), [0, 0, 0, 0], 0);
         answers(vec![send(vec![a, b2])], vec![t("zero key")])

@@ -23,6 +23,7 @@ use wire::opcode::OpCode;
 use crate::case::{
     Expect, Group, HandshakeExpect, Out, Parts, Reply, Request, Step, browser_head, head_with,
 };
+use crate::rfc::{self, Basis};
 
 /// What a case does, made when it runs.
 #[derive(Debug, Clone)]
@@ -48,6 +49,8 @@ pub struct Case {
     pub rfc: &'static str,
     /// Why it matters, and how servers get it wrong.
     pub why: &'static str,
+    /// The sentences its fail and its non-strict rest on.
+    pub basis: Basis,
     /// Makes the steps and the expectation.
     pub body: Arc<dyn Fn() -> Body + Send + Sync>,
 }
@@ -65,6 +68,7 @@ struct Catalogue {
     n: usize,
     rfc: &'static str,
     why: &'static str,
+    basis: Basis,
 }
 
 impl Catalogue {
@@ -73,11 +77,19 @@ impl Catalogue {
         self.sub = 0;
     }
 
-    fn sub(&mut self, rfc: &'static str, why: &'static str) {
+    /// A new subgroup: where the RFC says so, why it matters, and the MUST
+    /// its cases' fails rest on (until [`Catalogue::basis`] says otherwise).
+    fn sub(&mut self, rfc: &'static str, why: &'static str, must: rfc::Quote) {
         self.sub += 1;
         self.n = 0;
         self.rfc = rfc;
         self.why = why;
+        self.basis = Basis::must(must);
+    }
+
+    /// What the cases added next rest on.
+    fn basis(&mut self, basis: Basis) {
+        self.basis = basis;
     }
 
     fn with(
@@ -94,6 +106,7 @@ impl Catalogue {
             request,
             rfc: self.rfc,
             why: self.why,
+            basis: self.basis,
             body: Arc::new(body),
         });
     }
@@ -341,6 +354,7 @@ pub fn all() -> Vec<Case> {
         n: 0,
         rfc: "",
         why: "",
+        basis: Basis::INFO,
     };
     handshake::handshake_cases(&mut c);
     framing::framing(&mut c);
@@ -453,6 +467,36 @@ mod tests {
         for case in &all {
             assert!(case.rfc.starts_with("RFC"), "{} names its section", case.id);
             assert!(case.why.len() > 80, "{} explains itself", case.id);
+        }
+    }
+
+    #[test]
+    fn no_case_fails_without_a_quoted_must() {
+        use crate::case::Expect;
+        for case in all() {
+            let expect = (case.body)().expect;
+            let id = &case.id;
+            match case.basis.fail {
+                Some(q) => {
+                    assert!(expect.can_fail(), "{id} quotes a MUST but cannot fail");
+                    assert!(q.is_must(), "{id}'s fail rests on {q:?}, not a MUST");
+                }
+                None => assert!(!expect.can_fail(), "{id} can fail without a MUST"),
+            }
+            // Informational cases have nothing to rest a verdict on; every
+            // other case has a sentence for its non-strict.
+            let non_strict = case.basis.non_strict.or(expect.non_strict_rule());
+            match expect {
+                Expect::Either(_) => assert_eq!(case.basis, Basis::INFO, "{id}"),
+                _ => assert!(non_strict.is_some(), "{id} has no non-strict sentence"),
+            }
+            for q in [case.basis.fail, non_strict].into_iter().flatten() {
+                assert!(q.section.starts_with("RFC "), "{id}: {q:?}");
+                assert!(
+                    q.text.ends_with(['.', ')']) || q.text.ends_with("[…]."),
+                    "{id}: a whole sentence: {q:?}"
+                );
+            }
         }
     }
 

@@ -12,6 +12,7 @@ pub(super) fn opcodes(c: &mut Catalogue) {
             } else {
                 "Opcodes 0x3–0x7 are reserved for future data frames. Skipping an unknown frame would let the two ends disagree about where a message starts; the only safe answer is to fail with 1002."
             },
+            rfc::OPCODE,
         );
         for op in range {
             let opcode = OpCode::from_nibble(op);

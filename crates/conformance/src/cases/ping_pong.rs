@@ -7,6 +7,7 @@ pub(super) fn ping_pong(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.5.2, §5.5.3",
         "A Pong must carry the Ping's payload unchanged: that is how the peer matches answers to questions and measures round trips. Servers get it wrong by answering with an empty Pong, or by answering late, behind a queue of data.",
+        rfc::PONG,
     );
     c.add("A Ping without payload", || {
         answers(vec![send(vec![ping(vec![])])], vec![pg(vec![])])
@@ -54,6 +55,7 @@ pub(super) fn ping_pong(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.5",
         "Control frames carry at most 125 bytes so that they fit between fragments of a long message. A server that accepts a bigger one lets a peer slip data past the limits meant for messages.",
+        rfc::VALIDATE,
     );
     c.add(format!("A Ping of {} bytes", MAX + 1), || {
         fails(
@@ -72,6 +74,7 @@ pub(super) fn ping_pong(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.5.3",
         "A Pong nobody asked for is a heartbeat: the receiver takes it and answers nothing. Servers that treat it as an error, or echo it, break clients that use one-way heartbeats.",
+        rfc::CONTROL_HANDLED,
     );
     c.add("An unsolicited Pong without payload", || {
         answers(vec![send(vec![pong(vec![])])], vec![])

@@ -14,6 +14,7 @@ pub(super) fn reserved_bits(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §5.2",
         "RSV1–3 must be 0 unless an extension agreed in the handshake gives them a meaning. A server that ignores them would misread a compressed message as plain bytes; failing with 1002 is the only safe answer.",
+        rfc::RSV,
     );
     c.add("A text message with RSV1", || {
         fails(

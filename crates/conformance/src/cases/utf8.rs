@@ -9,6 +9,7 @@ pub(super) fn utf8(c: &mut Catalogue) {
         c.sub(
             "RFC 6455 §5.6, §8.1; RFC 3629",
             "Every text message must be valid UTF-8, whatever the characters: the edges of each length class, noncharacters and NUL are all valid. A server that checks with a too-strict rule refuses real text; one that does not check at all passes broken text on to applications that trust it.",
+            rfc::PARSE_FRAMES,
         );
         for (name, seq) in UTF8.iter().filter(|(_, s)| valid(s)) {
             let seq = seq.to_vec();
@@ -29,6 +30,7 @@ pub(super) fn utf8(c: &mut Catalogue) {
         c.sub(
             "RFC 6455 §8.1, §7.4.1; RFC 3629 §3",
             "Overlong forms, surrogates, code points above U+10FFFF and cut sequences are not UTF-8. They have been used to smuggle \"/\" and NUL past filters; a server must fail the connection with 1007, and must notice it even when the bad bytes are split across fragments.",
+            rfc::UTF8,
         );
         for (name, seq) in UTF8.iter().filter(|(_, s)| !valid(s)) {
             let seq = seq.to_vec();
@@ -50,6 +52,7 @@ pub(super) fn utf8(c: &mut Catalogue) {
     c.sub(
         "RFC 6455 §8.1",
         "§8.1 has a receiver that finds invalid UTF-8 fail the connection, and sets no time for it: failing once the message is in is allowed (non-strict here), but a server that waits for the end can be made to buffer a gigabyte of text it will refuse anyway.",
+        rfc::UTF8,
     );
     for (name, first, rest) in [
         (
