@@ -4,7 +4,7 @@ use crate::components::form::value_of;
 use yew::prelude::*;
 
 use crate::components::CopyButton;
-use wire::handshake::{GUID, accept_steps, decode_key};
+use wire::handshake::{GUID, KeyError, accept_steps, decode_key};
 
 /// Props of [`AcceptCalculator`].
 #[derive(Properties, PartialEq)]
@@ -37,9 +37,16 @@ pub fn accept_calculator(props: &AcceptCalculatorProps) -> Html {
         Ok(bytes) => html! {
             <p class="ok-text" id="accept-key-verdict">{ format!("A valid key: {} random bytes, base64-encoded.", bytes.len()) }</p>
         },
+        // RFC 4648 §3.5 lets a decoder *choose* to refuse non-zero pad bits:
+        // servers differ, and the page says so rather than calling one right.
+        Err(e @ KeyError::NonCanonical { .. }) => html! {
+            <p class="bad-text" id="accept-key-verdict">
+                { format!("{e}. Read leniently it is still 16 bytes, so servers differ: a lenient one accepts it and hashes the text as sent; a strict one answers 400 Bad Request (§4.2.1 item 5), because RFC 4648 §3.5 lets a decoder refuse non-zero pad bits. wslab-echo is strict, so that a key no client generates is named as such. The steps below hash the text as sent, as a lenient server would.") }
+            </p>
+        },
         Err(e) => html! {
             <p class="bad-text" id="accept-key-verdict">
-                { format!("{e}. A correct server never gets as far as the hash: it answers 400 Bad Request (§4.2.1 item 5). The steps below show what the hash of this text would be, for comparison.") }
+                { format!("{e}. A server that checks the key never gets as far as the hash: it answers 400 Bad Request (§4.2.1 item 5). The steps below show what the hash of this text would be, for comparison.") }
             </p>
         },
     };

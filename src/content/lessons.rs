@@ -69,23 +69,32 @@ pub struct Lesson {
 use Block::*;
 
 /// The heartbeats lesson's browser-side practice, as code (its indentation kept).
-const BROWSER_PRACTICE_JS: &str = r#"// Reconnect with exponential backoff and full jitter; an application heartbeat.
+const BROWSER_PRACTICE_JS: &str = r#"// Reconnect with exponential backoff and full jitter; an application heartbeat
+// with a deadline, so that a half-open connection is noticed.
 let attempt = 0;
 function connect() {
   const ws = new WebSocket('wss://example.com/live');
-  let heartbeat;
+  let heartbeat, deadline;
+  const retry = () => {
+    clearInterval(heartbeat);
+    clearTimeout(deadline);
+    const cap = Math.min(30000, 500 * 2 ** attempt++);
+    setTimeout(connect, Math.random() * cap); // never every client at once
+  };
   ws.onopen = () => {
     attempt = 0;
     heartbeat = setInterval(() => {
       // The server answers 'pong' to 'ping': a page's own heartbeat, not a Ping frame.
-      if (ws.bufferedAmount === 0) ws.send('ping');
+      ws.send('ping');
+      // No answer within 10 s: the peer or the path is gone. A half-open connection
+      // fires no close event by itself, so give up on it here.
+      deadline ??= setTimeout(() => { ws.onclose = null; ws.close(); retry(); }, 10000);
     }, 25000);
   };
-  ws.onclose = () => {
-    clearInterval(heartbeat);
-    const cap = Math.min(30000, 500 * 2 ** attempt++);
-    setTimeout(connect, Math.random() * cap); // never every client at once
+  ws.onmessage = (event) => {
+    if (event.data === 'pong') { clearTimeout(deadline); deadline = undefined; }
   };
+  ws.onclose = retry;
 }
 connect();
 
@@ -180,14 +189,25 @@ pub const HANDSHAKE: Lesson = Lesson {
              pseudo-header :protocol = websocket (and :scheme, :path, :authority, plus Sec-WebSocket-Version: 13, and \
              Origin from a browser); a 200 answer opens the stream, and the frames of RFC 6455 flow inside it, masked by \
              the client as ever. There is no Sec-WebSocket-Key and no Sec-WebSocket-Accept: the stream itself proves \
-             that the server understood the request. Browsers use it when the server offers it; page code sees no \
-             difference.",
+             that the server understood the request. Chromium uses it only for wss:// URLs, and only on an HTTP/2 \
+             connection to that host that is already open and whose server announced the setting; otherwise it opens an \
+             HTTP/1.1 connection for the handshake. Firefox implements RFC 8441 too; which browsers use RFC 9220 over \
+             HTTP/3 changes from version to version. Page code sees no difference either way.",
         ),
         H("handshake-browser", "What page code controls"),
         P(
             "In a browser you never write this request yourself. new WebSocket(url, protocols) sends it: the browser chooses the \
            key, sets the version, adds Origin and cookies, and checks the answer. Page code chooses only the URL and the \
-           offered subprotocols, and sees only the result: an open event, or an error event followed by close code 1006.",
+           offered subprotocols (it cannot add a header, not even Authorization), and sees only the result: an open event, \
+           or an error event followed by close code 1006.",
+        ),
+        P(
+            "Two rules of the browser's own. If the page offers subprotocols, the answer must choose one of them: a 101 \
+           without Sec-WebSocket-Protocol is refused and the connection fails (WHATWG WebSockets standard), although \
+           RFC 6455 lets a server leave the header out (§4.2.2). And a browser opens connections to one server address one at a \
+           time (RFC 6455 §4.1: connections to the same IP address and port attempted at once MUST be serialized, no more \
+           than one in CONNECTING), so a page that opens several sockets to one server sees their handshakes queue, each \
+           waiting for the one before to open or fail.",
         ),
         Code(
             "js",
@@ -375,8 +395,10 @@ pub const HEARTBEATS: Lesson = Lesson {
         ),
         P(
             "A page cannot send a Ping, so a page that wants to know its connection is alive sends an application message \
-             of its own and expects an answer, and reconnects when a close event comes, waiting longer after each failure \
-             and never the same time as every other client. A page that sends a lot watches bufferedAmount, the bytes \
+             of its own and expects the answer within a deadline: a half-open connection (the peer or a middlebox gone \
+             without a word) fires no close event for a long time, so the missing answer is how the page finds out. It \
+             then reconnects, as it does when a close event comes, waiting longer after each failure and never the same \
+             time as every other client. A page that sends a lot watches bufferedAmount, the bytes \
              send() has queued but the browser has not yet handed to the network.",
         ),
         Code("js", BROWSER_PRACTICE_JS),
@@ -390,7 +412,7 @@ pub const HEARTBEATS: Lesson = Lesson {
         ]),
         H("heartbeats-mistakes", "Common mistakes"),
         List(&[
-            "Going through an old proxy with ws:// on port 80: some proxies do not understand Upgrade: websocket, strip the hop-by-hop Upgrade and Connection headers, or buffer the response. The handshake fails or hangs. wss:// on port 443 is encrypted end to end, so such proxies pass it through untouched (an explicit proxy is asked to CONNECT a tunnel instead).",
+            "Going through an old proxy with ws:// on port 80: some proxies do not understand Upgrade: websocket, strip the hop-by-hop Upgrade and Connection headers, or buffer the response. The handshake fails or hangs. These are transparent proxies, on the path without being asked: a proxy the browser is configured to use is asked for a CONNECT tunnel for ws:// and wss:// alike (RFC 6455 §4.1 recommends it for both), and then only relays bytes. wss:// on port 443 is encrypted end to end, so a transparent proxy sees only TLS and passes it through untouched.",
             "Relying on TCP to notice a dead peer: without heartbeats a half-open connection can look open for hours.",
             "Treating masking as security, or sending secrets over ws://.",
             "Sending from page code before the open event: send() throws while readyState is CONNECTING.",
@@ -421,11 +443,16 @@ pub const SUMMARY: Lesson = Lesson {
         ),
         P(
             "Does the Sec-WebSocket-Key protect anything? No. It only proves that the server understood the handshake. Use \
-           wss://, check Origin, and authenticate (a cookie or a token) like any other request.",
+           wss:// and check Origin. Authentication is not like other requests: page code cannot set Authorization or any \
+           other header on the handshake. The real options each cost something: a cookie, sent by the browser as with any \
+           request (the server must check Origin, or any site can open the socket with the user's cookie); a short-lived, \
+           single-use token in the query string (it lands in server, proxy and browser logs, hence short-lived); or a token \
+           in the first message after open (nothing sensitive in the URL, but the server holds an unauthenticated \
+           connection until it arrives, so it needs a deadline).",
         ),
         H("summary-text", "Summary"),
         List(&[
-            "A WebSocket starts as an HTTP/1.1 GET with Upgrade: websocket; a 101 Switching Protocols answer with the right Sec-WebSocket-Accept ends HTTP on that connection.",
+            "Over HTTP/1.1, a WebSocket starts as a GET with Upgrade: websocket; a 101 Switching Protocols answer with the right Sec-WebSocket-Accept ends HTTP on that connection. Over HTTP/2 and HTTP/3 it is an extended CONNECT on one stream, answered 200 (RFC 8441, RFC 9220).",
             "ws:// is plain TCP on port 80; wss:// is TLS on port 443, and is what production uses.",
             "Data travels in frames: FIN, RSV1–3, opcode, MASK, length, masking key, payload. Text, binary, continuation, close, ping and pong are the defined opcodes.",
             "Clients mask every frame; servers never do. Masking protects intermediaries, not secrets.",
