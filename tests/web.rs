@@ -271,8 +271,22 @@ async fn uri_explorer_derives_the_handshake_and_names_errors() {
     assert_eq!(text_of(&root, "#uri-host-header"), "Host: example.com");
     type_into(&root, "#uri-input", "ws://example.com:8080").await;
     assert_eq!(text_of(&root, "#uri-host-header"), "Host: example.com:8080");
+    // What page code passes, resolved against the page as a browser does.
+    type_into(&root, "#uri-base", "https://example.com/app/page").await;
+    type_into(&root, "#uri-input", "chat?room=1").await;
+    assert_eq!(
+        text_of(&root, "#uri-request-line"),
+        "GET /app/chat?room=1 HTTP/1.1"
+    );
+    assert!(text_of(&root, "#uri-scheme").starts_with("wss"));
+    assert!(
+        text_of(&root, "#uri-opened").contains("opens wss://example.com/app/chat?room=1"),
+        "{}",
+        text_of(&root, "#uri-opened")
+    );
+    type_into(&root, "#uri-input", "ws://h/a/../b c").await;
+    assert_eq!(text_of(&root, "#uri-request-line"), "GET /b%20c HTTP/1.1");
     for (bad, needle) in [
-        ("", "empty"),
         ("ws://h/#x", "fragment"),
         ("ftp://h", "not ws or wss"),
         ("ws://h:70000", "port"),

@@ -235,6 +235,18 @@ pub const URIS: Lesson = Lesson {
             "The Host header carries :port only when the port is not the scheme's default.",
             "Fragments (#…) are not allowed: write # as %23.",
         ]),
+        H("uris-browser", "What new WebSocket accepts"),
+        P(
+            "RFC 6455 names only ws:// and wss://, but a browser takes more (WHATWG WebSockets standard): it first \
+             resolves the URL against the page's address, so new WebSocket(\"/chat\") on a page at \
+             https://example.com/app/ opens wss://example.com/chat, and \"chat\" opens wss://example.com/app/chat; then \
+             http:// becomes ws:// and https:// becomes wss://. Any other scheme, or a fragment, throws a SyntaxError.",
+        ),
+        P(
+            "It also writes the path as the URL standard does before it goes into the request line: a space or a \
+             non-ASCII character is percent-encoded (/café is requested as /caf%C3%A9), a backslash counts as /, \
+             and . and .. segments are resolved, so ws://host/a/../b requests /b. The lab below shows each step.",
+        ),
         H("uris-security", "Why wss:// in production"),
         P(
             "Over ws:// everything is readable on the path: the handshake with its cookies, and every frame (masking is not \

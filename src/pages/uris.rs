@@ -1,5 +1,6 @@
-//! The URI explorer (`/uris`): any ws://, wss://, http:// or https:// URI taken
-//! apart into what the handshake uses, and ws vs wss side by side.
+//! The URI explorer (`/uris`): any ws://, wss://, http:// or https:// URI, or
+//! a URL relative to a page, resolved as `new WebSocket` resolves it and taken
+//! apart into what the handshake uses; ws vs wss side by side.
 
 use crate::components::form::value_of;
 use serde::{Deserialize, Serialize};
@@ -9,21 +10,29 @@ use crate::components::{LessonView, NeedsJs};
 use crate::content::lessons::URIS;
 use crate::hooks::{use_linked_landing, use_url_reducer};
 use crate::route::Route;
-use crate::services::browser::page_protocol;
+use crate::services::browser::{page_address, page_protocol};
 use crate::state::QueryState;
 use wire::frame::Frame;
 use wire::opcode::OpCode;
-use wire::uri::{WsUri, parse_uri};
+use wire::uri::{WsUri, resolve_uri};
 
 /// The URI shown when none is given.
 pub const DEFAULT_URI: &str = "wss://chat.example.com/rooms?name=lobby";
 
-/// `/uris?uri=<uri>`.
+/// The page a relative URL is resolved against when this page's own address
+/// is not known (prerendering).
+pub const FALLBACK_BASE: &str = "https://chat.example.com/rooms/";
+
+/// `/uris?uri=<uri>&base=<page address>`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UriQuery {
     /// The URI typed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+    /// The address of the page that calls `new WebSocket` (default: this
+    /// page's own address).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
 }
 
 fn parts_table(uri: &WsUri) -> Html {
@@ -67,6 +76,35 @@ fn parts_table(uri: &WsUri) -> Html {
     }
 }
 
+/// How what was typed became the URL the browser opens: resolved against the
+/// page, http(s) mapped, the path and query percent-encoded and its dot
+/// segments removed. Nothing when it opens what was typed.
+fn opened_note(typed: &str, uri: &WsUri) -> Html {
+    let typed = typed.trim();
+    let opened = uri.to_string();
+    if opened.eq_ignore_ascii_case(typed) || opened.eq_ignore_ascii_case(&format!("{typed}/")) {
+        return html! {};
+    }
+    let relative = !typed.contains("://");
+    let mut how = Vec::new();
+    if relative {
+        how.push("resolved against the page address");
+    }
+    if uri.mapped_from_http() {
+        how.push("http(s) mapped to ws(s)");
+    }
+    let typed_rest = typed.split_once("://").map_or(typed, |(_, r)| r);
+    if !typed_rest.contains(&uri.resource_name()) && !relative {
+        how.push("the path written as a browser sends it: spaces and non-ASCII percent-encoded, . and .. segments removed");
+    }
+    html! {
+        <p class="ok-text" id="uri-opened">
+            { "new WebSocket(" }<code>{ format!("{typed:?}") }</code>{ ") opens " }<code>{ opened }</code>
+            if !how.is_empty() { { format!(" ({})", how.join("; ")) } }
+        </p>
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes
         .iter()
@@ -81,16 +119,31 @@ pub fn uris() -> Html {
     let (query, _) = use_url_reducer::<QueryState<UriQuery>>(Route::Uris);
     use_linked_landing("uri-input");
     let text = query.uri.clone().unwrap_or_else(|| DEFAULT_URI.to_owned());
+    let here = Some(page_address())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| FALLBACK_BASE.to_owned());
+    let base = query.base.clone().unwrap_or_else(|| here.clone());
     let oninput = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| {
             let text = value_of(&e);
             query.dispatch(UriQuery {
                 uri: (text != DEFAULT_URI).then_some(text),
+                ..query.0.clone()
             })
         })
     };
-    let parsed = parse_uri(&text);
+    let on_base = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let text = value_of(&e);
+            query.dispatch(UriQuery {
+                base: (text != here).then_some(text),
+                ..query.0.clone()
+            })
+        })
+    };
+    let parsed = resolve_uri(&text, &base);
     let https_page = page_protocol() == "https:";
 
     // What an observer on the path sees of one small message, computed.
@@ -114,9 +167,15 @@ pub fn uris() -> Html {
                     <label for="uri-input">{ "URI" }</label>
                     <input id="uri-input" type="text" value={text.clone()} {oninput} spellcheck="false" autocomplete="off" />
                 </div>
+                <div class="row">
+                    <label for="uri-base">{ "Page address" }</label>
+                    <input id="uri-base" type="url" value={base.clone()} oninput={on_base} spellcheck="false" autocomplete="off" aria-describedby="uri-base-help" />
+                </div>
+                <p class="muted" id="uri-base-help">{ "Where the page that calls new WebSocket(url) was loaded from: a relative URL (/chat, chat, ?room=1, //host/chat) is resolved against it, as browsers do (WHATWG WebSockets standard). It starts as this page's own address." }</p>
                 { match &parsed {
                     Ok(uri) => html! {
                         <>
+                            { opened_note(&text, uri) }
                             { parts_table(uri) }
                             if let Some(why) = uri.browser_refuses() {
                                 <p class="bad-text" id="uri-bad-port">{ why }</p>
@@ -159,7 +218,8 @@ pub fn uris() -> Html {
             </section>
             <p class="notice">
                 { "Rules (RFC 6455 §3): the scheme is ws or wss, case-insensitive; the host is required; the port defaults to 80 (ws) or 443 (wss); \
-                   the resource name is the path (or /) and the query; fragments (#…) are never allowed. The Host header carries the port only when it is not the default (§4.1)." }
+                   the resource name is the path (or /) and the query; fragments (#…) are never allowed. The Host header carries the port only when it is not the default (§4.1). \
+                   A browser also resolves a relative URL against the page and maps http(s) to ws(s) first (WHATWG WebSockets standard)." }
             </p>
         </article>
     }

@@ -91,6 +91,18 @@ pub fn page_protocol() -> String {
     location_part(web_sys::Location::protocol, "")
 }
 
+/// The page's address without its query and fragment, e.g.
+/// "https://wslab.example/uris" (empty when prerendering).
+pub fn page_address() -> String {
+    let origin = location_part(web_sys::Location::origin, "");
+    let path = location_part(web_sys::Location::pathname, "");
+    if origin.is_empty() {
+        String::new()
+    } else {
+        format!("{origin}{path}")
+    }
+}
+
 /// The page's `location.hash`, with its `#` (empty when prerendering).
 pub fn location_hash() -> String {
     location_part(web_sys::Location::hash, "")

@@ -113,7 +113,9 @@ pub enum UriErrorKind {
     #[error("the URI is empty")]
     Empty,
     /// No `scheme://` at the start.
-    #[error("a WebSocket URI starts with ws:// or wss:// (RFC 6455 §3)")]
+    #[error(
+        "a WebSocket URI starts with ws:// or wss:// (RFC 6455 §3); in a browser, new WebSocket also takes a URL relative to the page (such as /chat) and resolves it against the page's address"
+    )]
     MissingScheme,
     /// A scheme other than ws, wss, http or https.
     #[error("the scheme {0:?} is not ws or wss (RFC 6455 §3; browsers also map http and https)")]
@@ -138,9 +140,10 @@ pub enum UriErrorKind {
     /// A port that is not a number from 0 to 65535.
     #[error("the port {0:?} is not a number from 0 to 65535 (RFC 3986 §3.2.3)")]
     BadPort(String),
-    /// A character that must be percent-encoded in a path or query.
-    #[error("{0:?} must be percent-encoded in the path or query (RFC 3986 §3.3)")]
-    BadPathChar(char),
+    /// The page address a relative URL is resolved against is not an
+    /// http, https, ws or wss URL.
+    #[error("the base URL is not an http, https, ws or wss URL: {0}")]
+    BadBase(String),
 }
 
 /// The ports the Fetch standard blocks (§2.9, "bad port"): a browser fails
@@ -322,7 +325,8 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
         return Err(err(colon + 1, UriErrorKind::MissingHost));
     };
     let auth_start = colon + 3;
-    let auth_len = rest.find(['/', '?']).unwrap_or(rest.len());
+    // A backslash ends the authority too: WHATWG reads it as '/' in ws, wss, http and https URLs.
+    let auth_len = rest.find(['/', '\\', '?']).unwrap_or(rest.len());
     let authority = &rest[..auth_len];
     let after = &rest[auth_len..];
 
@@ -371,6 +375,17 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
         if let Some((i, c)) = name.char_indices().find(|(_, c)| !allowed(*c)) {
             return Err(err(hp_start + i, UriErrorKind::BadHostChar(c)));
         }
+        // A browser percent-decodes a host before anything else (WHATWG
+        // host parser): "a%2eb" is the host "a.b". What decodes to a
+        // character no host may hold is refused at its '%'.
+        let decoded = match percent_decode(name) {
+            Some(d) if !d.contains('%') && d.chars().all(allowed) => d,
+            _ => {
+                let i = name.find('%').unwrap_or(0);
+                return Err(err(hp_start + i, UriErrorKind::BadHostChar('%')));
+            }
+        };
+        let name = decoded.as_str();
         // Non-ASCII names go on the wire in Punycode, as a browser sends them.
         let Some(ascii) = ascii_host(name) else {
             let (i, c) = name
@@ -393,14 +408,8 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
         },
     };
 
-    let after_start = auth_start + auth_len;
-    let forbidden =
-        |c: char| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c) || !c.is_ascii();
-    if let Some((i, c)) = after.char_indices().find(|(_, c)| forbidden(*c)) {
-        return Err(err(after_start + i, UriErrorKind::BadPathChar(c)));
-    }
     let (path, query) = match after.split_once('?') {
-        Some((p, q)) => (p, Some(q.to_owned())),
+        Some((p, q)) => (p, Some(encode(q, QUERY_SET))),
         None => (after, None),
     };
     Ok(WsUri {
@@ -409,13 +418,177 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
         host,
         port,
         port_explicit,
-        path: if path.is_empty() {
-            "/".to_owned()
-        } else {
-            path.to_owned()
-        },
+        path: browser_path(path),
         query,
         userinfo,
+    })
+}
+
+/// Whether the WHATWG URL standard percent-encodes `c` in a path (the path
+/// percent-encode set: C0 controls, DEL, space, `"`, `#`, `<`, `>`, `?`,
+/// `` ` ``, `{`, `}`) or a query of a special scheme such as ws (the
+/// special-query set: C0 controls, DEL, space, `"`, `#`, `<`, `>`, `'`).
+/// Every character beyond ASCII is encoded, as its UTF-8 bytes.
+type EncodeSet = fn(u8) -> bool;
+const PATH_SET: EncodeSet = |b| b <= 0x20 || b == 0x7f || b"\"#<>?`{}".contains(&b);
+const QUERY_SET: EncodeSet = |b| b <= 0x20 || b == 0x7f || b"\"#<>'".contains(&b);
+
+/// `text` with each `%XX` escape decoded, or None when the bytes are not
+/// UTF-8 (a stray `%` not followed by two hex digits stays as it is).
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `text` with every byte in `set` (and every byte of a non-ASCII
+/// character) written as `%XX`; existing `%` escapes are kept as they are.
+fn encode(text: &str, set: EncodeSet) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() && !set(c as u8) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// The path a browser requests for `path` as typed (WHATWG URL standard,
+/// path state): `\` read as `/`, each segment percent-encoded, `.` segments
+/// dropped and `..` segments removing the one before (`%2e` counts as a
+/// dot), and `/` for an empty path. So `/a/../b c` requests `/b%20c`.
+pub fn browser_path(path: &str) -> String {
+    let single = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let double = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        matches!(s.as_str(), ".." | ".%2e" | "%2e." | "%2e%2e")
+    };
+    let body = path.strip_prefix(['/', '\\']).unwrap_or(path);
+    let typed: Vec<&str> = body.split(['/', '\\']).collect();
+    let mut segments: Vec<String> = Vec::new();
+    for (i, typed_segment) in typed.iter().enumerate() {
+        let last = i + 1 == typed.len();
+        let segment = encode(typed_segment, PATH_SET);
+        if double(&segment) {
+            segments.pop();
+            if last {
+                segments.push(String::new());
+            }
+        } else if single(&segment) {
+            if last {
+                segments.push(String::new());
+            }
+        } else {
+            segments.push(segment);
+        }
+    }
+    format!("/{}", segments.join("/"))
+}
+
+/// Resolves what page code passes to `new WebSocket(url)` against the page's
+/// address, as browsers do since the WHATWG WebSockets standard took
+/// relative URLs: `/chat`, `chat`, `?room=1`, `//host/chat` and the empty
+/// string are resolved against `base` (an http, https, ws or wss URL; its
+/// fragment is ignored), and http(s) becomes ws(s). An absolute `input` is
+/// read as [`parse_uri`] reads it. Error positions point into `input`.
+pub fn resolve_uri(input: &str, base: &str) -> Result<WsUri, UriError> {
+    let text = input.trim();
+    if has_scheme(text) {
+        return parse_uri(text);
+    }
+    let base_text = base.trim();
+    let base_text = base_text.split('#').next().unwrap_or(base_text);
+    let base = parse_uri(base_text).map_err(|e| UriError {
+        position: 0,
+        kind: UriErrorKind::BadBase(e.to_string()),
+    })?;
+    if let Some(i) = text.find('#') {
+        return Err(UriError {
+            position: text[..i].chars().count(),
+            kind: UriErrorKind::Fragment,
+        });
+    }
+    let slash = |c: Option<char>| matches!(c, Some('/' | '\\'));
+    let mut first_two = text.chars();
+    // Any two of '/' and '\\' start a scheme-relative URL; written "//".
+    let (prefix, text, consumed) = if slash(first_two.next()) && slash(first_two.next()) {
+        (format!("{}://", base.scheme_given), &text[2..], 2)
+    } else {
+        (relative_prefix(&base, text), text, 0)
+    };
+    let shift = prefix.chars().count();
+    parse_uri(&format!("{prefix}{text}")).map_err(|e| UriError {
+        position: (e.position + consumed).saturating_sub(shift),
+        kind: e.kind,
+    })
+}
+
+/// What comes before a relative `text` (not scheme-relative) resolved on `base`.
+fn relative_prefix(base: &WsUri, text: &str) -> String {
+    let authority = {
+        let user = base
+            .userinfo
+            .as_ref()
+            .map(|u| format!("{u}@"))
+            .unwrap_or_default();
+        let port = if base.port_explicit {
+            format!(":{}", base.port)
+        } else {
+            String::new()
+        };
+        format!("{user}{}{port}", base.host)
+    };
+    if text.starts_with(['/', '\\']) {
+        format!("{}://{authority}", base.scheme_given)
+    } else if text.starts_with('?') || text.is_empty() {
+        let query = if text.is_empty() {
+            base.query
+                .as_ref()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        format!("{}://{authority}{}{query}", base.scheme_given, base.path)
+    } else {
+        // A relative path: the base's path up to its last '/', then the input.
+        let dir = &base.path[..base.path.rfind('/').map_or(0, |i| i + 1)];
+        format!("{}://{authority}{dir}", base.scheme_given)
+    }
+}
+
+/// Whether `text` starts with a scheme: a letter, then letters, digits,
+/// `+`, `-` or `.`, then `:` (RFC 3986 §3.1). `localhost:9001` counts, as
+/// it does for a browser (which then refuses the scheme "localhost").
+fn has_scheme(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     })
 }
 
@@ -511,11 +684,67 @@ mod tests {
             ("ws://[12345::1]/", UriErrorKind::BadIpv6("12345::1".into())),
             ("ws://example.com:+80", UriErrorKind::BadPort("+80".into())),
             ("ws://[::1/", UriErrorKind::UnclosedIpv6),
-            ("ws://example.com/a b", UriErrorKind::BadPathChar(' ')),
         ];
         for (input, kind) in cases {
             assert_eq!(parse_uri(input).map_err(|e| e.kind), Err(kind), "{input}");
         }
+    }
+
+    #[test]
+    fn paths_are_sent_as_a_browser_writes_them() {
+        for (input, resource) in [
+            ("ws://h/a b", "/a%20b"),
+            ("ws://h/café", "/caf%C3%A9"),
+            ("ws://h/a/../b", "/b"),
+            ("ws://h/a/./b/", "/a/b/"),
+            ("ws://h/a/..", "/"),
+            ("ws://h/a/.", "/a/"),
+            ("ws://h/../../x", "/x"),
+            ("ws://h/a/%2E%2e/b", "/b"),
+            ("ws://h/a\\b", "/a/b"),
+            ("ws://h\\a", "/a"),
+            ("ws://h/{x}`^|", "/%7Bx%7D%60^|"),
+            ("ws://h/%zz", "/%zz"),
+            ("ws://h/p?a b'\"<>", "/p?a%20b%27%22%3C%3E"),
+            ("ws://h/p?x=é&y=/..", "/p?x=%C3%A9&y=/.."),
+        ] {
+            let uri = parse_uri(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(uri.resource_name(), resource, "{input}");
+        }
+    }
+
+    #[test]
+    fn relative_urls_resolve_against_the_page() {
+        let base = "https://example.com/app/page.html?x=1#top";
+        for (input, want) in [
+            ("/chat", "wss://example.com/chat"),
+            ("chat", "wss://example.com/app/chat"),
+            ("../chat", "wss://example.com/chat"),
+            ("?room=1", "wss://example.com/app/page.html?room=1"),
+            ("", "wss://example.com/app/page.html?x=1"),
+            ("//other.example:8080/x", "wss://other.example:8080/x"),
+            ("\\/other.example/x", "wss://other.example/x"),
+            ("ws://h/abs", "ws://h/abs"),
+            ("http://h/abs", "ws://h/abs"),
+        ] {
+            let uri = resolve_uri(input, base).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(uri.to_string(), want, "{input}");
+        }
+        let e = resolve_uri("chat#x", base).unwrap_err();
+        assert_eq!((e.kind, e.position), (UriErrorKind::Fragment, 4));
+        let e = resolve_uri("//", base).unwrap_err();
+        assert_eq!(e.kind, UriErrorKind::MissingHost);
+        assert!(matches!(
+            resolve_uri("/chat", "file:///tmp/x.html").unwrap_err().kind,
+            UriErrorKind::BadBase(_)
+        ));
+        // A port on the page's address is kept.
+        assert_eq!(
+            resolve_uri("/echo", "http://127.0.0.1:8080/live")
+                .unwrap()
+                .to_string(),
+            "ws://127.0.0.1:8080/echo"
+        );
     }
 
     #[test]

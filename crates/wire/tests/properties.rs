@@ -273,6 +273,12 @@ proptest! {
         if let Err(e) = wire::uri::parse_uri(&text) {
             prop_assert!(e.position <= text.trim().chars().count(), "{}", e);
         }
+        // The same text as page code might pass it, resolved against a page.
+        for base in ["https://example.com/app/x?y", "http://[::1]:8080/"] {
+            if let Err(e) = wire::uri::resolve_uri(&text, base) {
+                prop_assert!(e.position <= text.trim().chars().count(), "{} on {}: {}", text, base, e);
+            }
+        }
     }
 }
 

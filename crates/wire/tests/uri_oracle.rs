@@ -4,7 +4,7 @@
 //! path and the query must agree.
 
 use proptest::prelude::*;
-use wire::uri::parse_uri;
+use wire::uri::{parse_uri, resolve_uri};
 
 fn ascii_label() -> impl Strategy<Value = String> {
     "[a-zA-Z][a-zA-Z0-9]{0,8}"
@@ -55,6 +55,36 @@ fn host() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A path segment as people type them: plain, dot segments (also as %2e),
+/// spaces, characters a browser percent-encodes, non-ASCII, a backslash.
+fn segment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z0-9]{0,5}",
+        1 => prop_oneof![Just("."), Just(".."), Just("%2e"), Just(".%2E"), Just("%2e%2e")].prop_map(str::to_owned),
+        2 => proptest::collection::vec(
+            prop_oneof![
+                Just('a'), Just(' '), Just('"'), Just('<'), Just('>'), Just('`'), Just('{'), Just('}'),
+                Just('^'), Just('|'), Just('%'), Just('\\'), Just('é'), Just('中'), Just('\u{7f}'), Just('\''),
+            ],
+            1..6,
+        )
+        .prop_map(|c| c.into_iter().collect()),
+    ]
+}
+
+/// A query: plain, or with characters a browser percent-encodes.
+fn query() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            6 => proptest::char::range('a', 'z'),
+            1 => prop_oneof![Just('='), Just('&'), Just(' '), Just('"'), Just('\''), Just('<'), Just('>'),
+                Just('`'), Just('{'), Just('/'), Just('.'), Just('?'), Just('é'), Just('\\')],
+        ],
+        0..10,
+    )
+    .prop_map(|c| c.into_iter().collect())
+}
+
 fn url() -> impl Strategy<Value = String> {
     (
         prop_oneof![
@@ -73,8 +103,8 @@ fn url() -> impl Strategy<Value = String> {
             // Ports browsers refuse still parse: refusing them is a browser's rule.
             proptest::sample::select(wire::uri::BAD_PORTS.to_vec()),
         ]),
-        proptest::collection::vec("[a-z0-9]{0,5}", 0..4),
-        proptest::option::of("[a-z0-9=&]{0,10}"),
+        proptest::collection::vec(segment(), 0..5),
+        proptest::option::of(query()),
     )
         .prop_map(|(scheme, host, port, segments, query)| {
             let mut u = format!("{scheme}://{host}");
@@ -103,5 +133,50 @@ proptest! {
         prop_assert_eq!(Some(ours.port), theirs.port_or_known_default(), "port of {}", text);
         prop_assert_eq!(ours.path.as_str(), theirs.path(), "path of {}", text);
         prop_assert_eq!(ours.query.as_deref(), theirs.query(), "query of {}", text);
+    }
+}
+
+/// What page code passes to `new WebSocket`: relative forms as well as absolute ones.
+fn relative() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![
+            Just(""),
+            Just("/"),
+            Just("//other.test/"),
+            Just("?"),
+            Just("../"),
+            Just("./"),
+            Just("")
+        ],
+        proptest::collection::vec(segment(), 0..4),
+        proptest::option::of(query()),
+    )
+        .prop_map(|(start, segments, query)| {
+            let mut u = start.to_owned();
+            u.push_str(&segments.join("/"));
+            if let Some(q) = query {
+                u.push('?');
+                u.push_str(&q);
+            }
+            u
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn wire_resolves_a_relative_url_as_the_whatwg_parser_does(base in url(), input in relative()) {
+        let ours = resolve_uri(&input, &base);
+        let theirs = url::Url::parse(&base).and_then(|b| b.join(&input));
+        let (ours, theirs) = match (ours, theirs) {
+            (Ok(o), Ok(t)) => (o, t),
+            // Both refuse it (such as "//" with no host): they agree.
+            (Err(_), Err(_)) => return Ok(()),
+            (o, t) => return Err(TestCaseError::fail(format!("{input:?} on {base}: wire {o:?}, url {t:?}"))),
+        };
+        prop_assert_eq!(Some(ours.host.as_str()), theirs.host_str(), "host of {:?} on {}", input, base);
+        prop_assert_eq!(Some(ours.port), theirs.port_or_known_default(), "port of {:?} on {}", input, base);
+        prop_assert_eq!(ours.path.as_str(), theirs.path(), "path of {:?} on {}", input, base);
+        prop_assert_eq!(ours.query.as_deref(), theirs.query(), "query of {:?} on {}", input, base);
     }
 }
