@@ -365,19 +365,19 @@ pub const FRAMES: Lesson = Lesson {
         ),
         H("frames-extensions", "Extensions: what RSV1 is for"),
         P(
-            "The three RSV bits, the opcodes 3–7 and B–F and the \"extension data\" a payload may start with are room that                RFC 6455 leaves to extensions (§5.8, §9). An extension exists on a connection only if the handshake agreed                on it: the client lists what it offers in Sec-WebSocket-Extensions, in order of preference, each with                parameters; the server answers with the offers it accepts, or leaves the header out and so declines them                all. A receiver fails the connection on any RSV bit that no agreed extension defines.",
+            "The three RSV bits, the opcodes 3–7 and B–F and the \"extension data\" a payload may start with are room that RFC 6455 leaves to extensions (§5.8, §9). An extension exists on a connection only if the handshake agreed on it: the client lists what it offers in Sec-WebSocket-Extensions, in order of preference, each with parameters; the server answers with the offers it accepts, or leaves the header out and so declines them all. A receiver fails the connection on any RSV bit that no agreed extension defines.",
         ),
         P(
-            "Browsers offer one: permessage-deflate (RFC 7692). Chromium writes its offer \"permessage-deflate; client_max_window_bits\", Firefox a bare \"permessage-deflate\"; the live page shows what yours sends. Once it is agreed, a sender may compress any data message: DEFLATE over the                whole payload, flushed, the flush's last four bytes 00 00 ff ff dropped, RSV1 set on the first frame only                (§6, §7.2.1). The receiver appends 00 00 ff ff and inflates (§7.2.2). Compression is per message: a                message that would not shrink can go out plain, with RSV1 = 0. Control frames are never compressed.",
+            "Browsers offer one: permessage-deflate (RFC 7692). Chromium writes its offer \"permessage-deflate; client_max_window_bits\", Firefox a bare \"permessage-deflate\"; the live page shows what yours sends. Once it is agreed, a sender may compress any data message: DEFLATE over the whole payload, flushed, the flush's last four bytes 00 00 ff ff dropped, RSV1 set on the first frame only (§6, §7.2.1). The receiver appends 00 00 ff ff and inflates (§7.2.2). Compression is per message: a message that would not shrink can go out plain, with RSV1 = 0. Control frames are never compressed.",
         ),
         P(
-            "Context takeover: by default each side keeps its 32 KiB LZ77 window between messages, so a message                that repeats an earlier one compresses to a few bytes of back-reference. That window costs memory for                the whole life of the connection, so a server may answer server_no_context_takeover and                client_no_context_takeover: then every message is compressed on its own (§7.1.1), and an idle connection                keeps nothing. wslab-echo answers that way. server_max_window_bits and client_max_window_bits shrink the                window (2^8 to 2^15 bytes, §7.1.2).",
+            "Context takeover: by default each side keeps its 32 KiB LZ77 window between messages, so a message that repeats an earlier one compresses to a few bytes of back-reference. That window costs memory for the whole life of the connection, so a server may answer server_no_context_takeover and client_no_context_takeover: then every message is compressed on its own (§7.1.1), and an idle connection keeps nothing. wslab-echo answers that way. server_max_window_bits and client_max_window_bits shrink the window (2^8 to 2^15 bytes, §7.1.2).",
         ),
         Note(
-            "Compression and secrets do not mix. When a message holds a secret (a token, a cookie value) and text an                  attacker can influence, the compressed size tells how much of the attacker's guess matched the secret:                  with context takeover, even across messages. That is how CRIME and BREACH read secrets out of compressed                  TLS and HTTP; TLS hides the bytes, not their number. Send secrets in messages that are not compressed,                  or without context takeover and apart from attacker-controlled data. A receiver must also bound what it                  inflates: DEFLATE reaches about 1,032 to 1 (a 258-byte match costs at least 2 bits, RFC 1951), so a kilobyte can inflate to a megabyte and a megabyte to a gigabyte (wslab-echo closes with 1009 past its message limit).",
+            "Compression and secrets do not mix. When a message holds a secret (a token, a cookie value) and text an attacker can influence, the compressed size tells how much of the attacker's guess matched the secret: with context takeover, even across messages. That is how CRIME and BREACH read secrets out of compressed TLS and HTTP; TLS hides the bytes, not their number. Send secrets in messages that are not compressed, or without context takeover and apart from attacker-controlled data. A receiver must also bound what it inflates: DEFLATE expands at most 1,032 to 1 (a 258-byte match costs at least 2 bits, RFC 1951), so a kilobyte can inflate to a megabyte and a megabyte to a gigabyte (wslab-echo closes with 1009 past its message limit).",
         ),
         P(
-            "Try it: the frame lab below compresses messages with and without context takeover; the handshake lab                explains an offer and an answer parameter by parameter; the live console shows your browser's own                compressed frames, inflated.",
+            "Try it: the frame lab below compresses messages with and without context takeover; the handshake lab explains an offer and an answer parameter by parameter; the live console shows your browser's own compressed frames, inflated.",
         ),
     ],
     lab: None,
@@ -566,3 +566,38 @@ pub const CHAPTER_SECTIONS: &[(&str, Route, &str)] = &[
     ("Summary", Route::Summary, "summary-text"),
     ("Next chapter", Route::Summary, "next"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sentence of every lesson, for tests that look for a claim.
+    fn all_text() -> String {
+        let lessons = [
+            BASICS, HANDSHAKE, URIS, LIFECYCLE, FRAMES, HEARTBEATS, SUMMARY,
+        ];
+        let mut out = String::new();
+        for lesson in lessons {
+            for block in lesson.blocks {
+                match block {
+                    P(t) | Note(t) => out.push_str(t),
+                    List(items) | Steps(items) => items.iter().for_each(|t| out.push_str(t)),
+                    _ => {}
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_deflate_ceiling_is_the_one_wire_computes() {
+        let ratio = wire::deflate::MAX_RATIO;
+        let said = format!("{},{:03} to 1", ratio / 1000, ratio % 1000);
+        assert!(all_text().contains(&said), "the lessons should say {said}");
+        assert!(
+            !all_text().contains("gigabytes"),
+            "kilobytes do not inflate to gigabytes"
+        );
+    }
+}

@@ -33,6 +33,15 @@ pub const PERMESSAGE_DEFLATE: &str = "permessage-deflate";
 /// The four bytes a sync flush ends with, removed from every compressed message (§7.2.1).
 pub const SYNC_TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 
+/// The longest match DEFLATE can copy in one step: 258 bytes (RFC 1951 §3.2.5).
+pub const MAX_MATCH: usize = 258;
+
+/// The most DEFLATE can expand: a match of [`MAX_MATCH`] bytes costs at
+/// least 2 bits (a 1-bit length code and a 1-bit distance code in the best
+/// Huffman table), so no stream inflates by more than 258 × 8 / 2 = 1,032
+/// to 1. A receiver sizes its inflation limit with this in mind.
+pub const MAX_RATIO: usize = MAX_MATCH * 8 / 2;
+
 /// One extension in a `Sec-WebSocket-Extensions` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extension {
@@ -1153,6 +1162,12 @@ mod tests {
         let zeros = vec![0u8; 10 << 20];
         let bomb = Compressor::new(false).compress(&zeros);
         assert!(bomb.len() < 20_000, "{}", bomb.len());
+        // Real zlib gets close to DEFLATE's ceiling, and never past it.
+        let ratio = zeros.len() / bomb.len();
+        assert!(
+            ratio <= MAX_RATIO && ratio * 10 >= MAX_RATIO * 9,
+            "{ratio} to 1"
+        );
         assert_eq!(
             Decompressor::new(false).decompress(&bomb, 1 << 20),
             Err(InflateError::TooBig { limit: 1 << 20 })
