@@ -73,10 +73,12 @@ fn serve_names_a_taken_port_and_starts_nothing() {
     );
     assert!(text(&out.stdout).is_empty(), "nothing was built or started");
     drop(app);
+    // Port 0 for the app: the port just freed is in the ephemeral range, and
+    // another test's outgoing connection may take it before this line runs.
     let out = xtask(&[
         "serve",
         "--port",
-        &app_port.to_string(),
+        "0",
         "--echo-port",
         &echo_port.to_string(),
     ]);
