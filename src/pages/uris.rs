@@ -35,7 +35,7 @@ pub struct UriQuery {
     pub base: Option<String>,
 }
 
-fn parts_table(uri: &WsUri) -> Html {
+fn parts_table(uri: &WsUri, relative: bool) -> Html {
     let port_note = if uri.port_explicit {
         if uri.port == uri.default_port() {
             "given, and the default"
@@ -47,8 +47,9 @@ fn parts_table(uri: &WsUri) -> Html {
     };
     let scheme_note = if uri.mapped_from_http() {
         format!(
-            "{} (typed {}://, which browsers map to {}://)",
+            "{} ({} {}://, which browsers map to {}://)",
             uri.scheme(),
+            if relative { "the page's" } else { "typed" },
             uri.scheme_given,
             uri.scheme()
         )
@@ -98,7 +99,7 @@ fn opened_note(typed: &str, uri: &WsUri) -> Html {
         how.push("the path written as a browser sends it: spaces and non-ASCII percent-encoded, . and .. segments removed");
     }
     html! {
-        <p class="ok-text" id="uri-opened">
+        <p id="uri-opened">
             { "new WebSocket(" }<code>{ format!("{typed:?}") }</code>{ ") opens " }<code>{ opened }</code>
             if !how.is_empty() { { format!(" ({})", how.join("; ")) } }
         </p>
@@ -176,7 +177,7 @@ pub fn uris() -> Html {
                     Ok(uri) => html! {
                         <>
                             { opened_note(&text, uri) }
-                            { parts_table(uri) }
+                            { parts_table(uri, !text.contains("://")) }
                             if let Some(why) = uri.browser_refuses() {
                                 <p class="bad-text" id="uri-bad-port">{ why }</p>
                             }
