@@ -265,9 +265,10 @@ pub fn frame_link(hex: &str, from: Side) -> String {
     }
     let q = Q {
         hex,
-        dfrom: match from {
-            Side::Probe => "client",
-            Side::Server => "server",
+        dfrom: if from.from_client() {
+            "client"
+        } else {
+            "server"
         },
     };
     format!(

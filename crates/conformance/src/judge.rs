@@ -24,9 +24,21 @@ pub enum Got {
     Broken(String),
 }
 
+/// Which end is under test.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Peer {
+    /// A server, tested by the probe (a client).
+    #[default]
+    Server,
+    /// A client, tested by wslab-echo (a server).
+    Client,
+}
+
 /// Everything a case saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Observed {
+    /// Which end is under test (the judge's sentences name it).
+    pub peer: Peer,
     /// The connection could not be opened, or the request not sent.
     pub connect_error: Option<String>,
     /// No usable answer to the opening request came.
@@ -171,7 +183,46 @@ fn compare(want: &[Reply], got: &[Reply]) -> Option<String> {
 }
 
 /// The verdict for what was observed, with what happened in a sentence or two.
+/// The sentences are written for a server under test; for a client the two
+/// ends trade names (the tester, wslab-echo, is then the server).
 pub fn judge(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) {
+    let (verdict, said) = judge_server(expect, o, timing);
+    match o.peer {
+        Peer::Server => (verdict, said),
+        Peer::Client => (verdict, swap_ends(&said)),
+    }
+}
+
+/// "server" and "client" traded, "the probe" named as wslab-echo: a
+/// sentence written for a server under test, said of a client.
+pub fn swap_ends(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let swaps = [
+            ("server", "client"),
+            ("Server", "Client"),
+            ("client", "server"),
+            ("Client", "Server"),
+            ("The probe", "wslab-echo"),
+            ("the probe", "wslab-echo"),
+        ];
+        match swaps.iter().find(|(from, _)| rest.starts_with(from)) {
+            Some((from, to)) => {
+                out.push_str(to);
+                rest = &rest[from.len()..];
+            }
+            None => {
+                let c = rest.chars().next().unwrap_or(' ');
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
+fn judge_server(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) {
     let quiet = format!("{:.1} s", timing.quiet.as_secs_f64());
     if let Some(e) = &o.connect_error {
         return (Fail, format!("Could not connect: {e}."));
@@ -259,7 +310,7 @@ fn no_must(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) 
         ..
     } = expect
     else {
-        return judge(expect, o, timing);
+        return judge_server(expect, o, timing);
     };
     let strict = Expect::Fails {
         before: before.clone(),
@@ -267,7 +318,7 @@ fn no_must(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) 
         fast: *fast,
         must: true,
     };
-    match judge(&strict, o, timing) {
+    match judge_server(&strict, o, timing) {
         (Fail, why) => (
             NonStrict,
             format!("{why} RFC 6455 puts no MUST on the receiver here, so this is not a failure."),
@@ -336,7 +387,9 @@ impl Seen<'_> {
                 ),
             );
         }
-        if !self.o.tcp_closed {
+        // Closing the TCP connection is the server's part (§7.1.1): a client
+        // waits for it, so only a server under test is held to it.
+        if !self.o.tcp_closed && self.o.peer == Peer::Server {
             return (
                 NonStrict,
                 format!(

@@ -42,6 +42,27 @@ pub enum Side {
     Probe,
     /// The server under test.
     Server,
+    /// wslab-echo, as the server testing a client.
+    Echo,
+    /// The client under test.
+    Client,
+}
+
+impl Side {
+    /// Whether the frame went from a client to a server.
+    pub fn from_client(self) -> bool {
+        matches!(self, Side::Probe | Side::Client)
+    }
+
+    /// Who sent it, in a word.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Probe => "probe",
+            Side::Server => "server",
+            Side::Echo => "wslab-echo",
+            Side::Client => "client",
+        }
+    }
 }
 
 /// A frame that crossed the wire, as the report shows it.
@@ -331,10 +352,7 @@ impl Report {
             if !r.frames.is_empty() {
                 out.push_str("<pre>");
                 for f in &r.frames {
-                    let who = match f.from {
-                        Side::Probe => "→",
-                        Side::Server => "←",
-                    };
+                    let who = if f.from.from_client() { "→" } else { "←" };
                     out.push_str(&format!("{who} {}", esc(&f.summary)));
                     if let Some(hex) = &f.hex {
                         out.push_str(&format!("\n  {}", esc(hex)));

@@ -210,6 +210,16 @@ pub const UNMASKED: Quote = q(
     "RFC 6455 §5.1",
     "The server MUST close the connection upon receiving a frame that is not masked.",
 );
+/// A masked server frame closes the connection.
+pub const CLIENT_MASKED: Quote = q(
+    "RFC 6455 §5.1",
+    "A client MUST close a connection if it detects a masked frame.",
+);
+/// The code a client closes a masked frame with.
+pub const CLIENT_MASKED_CODE: Quote = q(
+    "RFC 6455 §5.1",
+    "In this case, it MAY use the status code 1002 (protocol error) as defined in Section 7.4.1.",
+);
 /// The code a server closes an unmasked frame with.
 pub const UNMASKED_CODE: Quote = q(
     "RFC 6455 §5.1",

@@ -14,7 +14,7 @@ use wire::opcode::OpCode;
 
 use crate::case::{Expect, Out, Parts, Step};
 use crate::cases::{Body, Case};
-use crate::judge::{Got, Observed, judge};
+use crate::judge::{Got, Observed, Peer, judge, swap_ends};
 use crate::report::{CaseResult, FrameView, MAX_FRAME_HEX, MAX_FRAMES, Side, Verdict};
 
 /// What a read brought.
@@ -54,6 +54,18 @@ pub trait Connector {
 
 pub use crate::case::Timing;
 
+/// Fresh random bytes, for keys and masks.
+pub trait Keys {
+    /// Fills `out`.
+    fn random(&mut self, out: &mut [u8]);
+}
+
+impl<C: Connector> Keys for C {
+    fn random(&mut self, out: &mut [u8]) {
+        Connector::random(self, out);
+    }
+}
+
 /// The longest response head read.
 const MAX_RESPONSE_HEAD: usize = 16 * 1024;
 
@@ -83,6 +95,27 @@ fn view(from: Side, raw: &[u8], frame: &Frame) -> FrameView {
 }
 
 impl<T: Transport> Run<'_, T> {
+    /// The tester's side and the peer's, as the report names them.
+    fn sides(&self) -> (Side, Side) {
+        match self.observed.peer {
+            Peer::Server => (Side::Probe, Side::Server),
+            Peer::Client => (Side::Echo, Side::Client),
+        }
+    }
+
+    /// Whether the tester is the client (and so masks what it sends).
+    fn tester_masks(&self) -> bool {
+        self.observed.peer == Peer::Server
+    }
+
+    /// Whether the connection is over: the peer closed it, or (a client
+    /// under test) both Closes have crossed, so the server — the tester —
+    /// closes it (§7.1.1).
+    fn ended(&self) -> bool {
+        let o = &self.observed;
+        o.tcp_closed || (o.peer == Peer::Client && o.close_sent && o.server_close().is_some())
+    }
+
     fn keep(&mut self, v: FrameView) {
         if self.frames.len() < MAX_FRAMES {
             self.frames.push(v);
@@ -110,20 +143,22 @@ impl<T: Transport> Run<'_, T> {
     }
 
     async fn send_frame(&mut self, frame: Frame, key: [u8; 4]) {
+        let masked = self.tester_masks();
         let out = Out::Frame {
             frame: frame.clone(),
-            masked: true,
+            masked,
             form: None,
         };
         let bytes = out.encode(key);
-        self.keep(view(Side::Probe, &bytes, &frame.masked(key)));
+        let shown = if masked { frame.masked(key) } else { frame };
+        self.keep(view(self.sides().0, &bytes, &shown));
         self.write(&bytes, None).await;
     }
 
     /// One read of at most `wait`; frames are taken apart and answered as a
     /// client answers them. Returns false when nothing more can come.
-    async fn pump<C: Connector>(&mut self, wait: Duration, c: &mut C) -> bool {
-        if self.observed.tcp_closed || self.observed.broken() {
+    async fn pump<C: Keys>(&mut self, wait: Duration, c: &mut C) -> bool {
+        if self.ended() || self.observed.broken() {
             return false;
         }
         let wait = wait.min(self.left());
@@ -150,7 +185,7 @@ impl<T: Transport> Run<'_, T> {
         more
     }
 
-    async fn take<C: Connector>(&mut self, bytes: &[u8], c: &mut C) {
+    async fn take<C: Keys>(&mut self, bytes: &[u8], c: &mut C) {
         let step = self.observed.steps_done;
         for split in self.splitter.push(bytes) {
             match split {
@@ -159,11 +194,17 @@ impl<T: Transport> Run<'_, T> {
                 }
                 Split::Frame { raw, frame } => {
                     let frame = frame.frame;
-                    self.keep(view(Side::Server, &raw, &frame));
+                    self.keep(view(self.sides().1, &raw, &frame));
+                    let peer = match self.observed.peer {
+                        Peer::Server => "server",
+                        Peer::Client => "client",
+                    };
                     let got = match frame.opcode {
                         OpCode::Text | OpCode::Binary => {
                             if self.partial.is_some() {
-                                Some(Got::Broken("a new data frame started before the server's previous message ended (RFC 6455 §5.4)".into()))
+                                Some(Got::Broken(format!(
+                                    "a new data frame started before the {peer}'s previous message ended (RFC 6455 §5.4)"
+                                )))
                             } else if frame.fin {
                                 Some(Got::Message {
                                     text: frame.opcode == OpCode::Text,
@@ -221,7 +262,7 @@ impl<T: Transport> Run<'_, T> {
                             Some(match parsed {
                                 Ok(p) => Got::Close(p.code, p.reason),
                                 Err(e) => {
-                                    Got::Broken(format!("the server's Close is malformed: {e}"))
+                                    Got::Broken(format!("the {peer}'s Close is malformed: {e}"))
                                 }
                             })
                         }
@@ -237,8 +278,8 @@ impl<T: Transport> Run<'_, T> {
 
     /// Reads until `done` holds, the server goes quiet for `timing.quiet`, the
     /// connection ends or the case's deadline passes.
-    async fn settle<C: Connector>(&mut self, c: &mut C, done: impl Fn(&Observed) -> bool) {
-        while !done(&self.observed) && !self.left().is_zero() {
+    async fn settle<C: Keys>(&mut self, c: &mut C, done: impl Fn(&Observed) -> bool) {
+        while !done(&self.observed) && !self.ended() && !self.left().is_zero() {
             if !self.pump(self.timing.quiet, c).await {
                 break;
             }
@@ -246,7 +287,7 @@ impl<T: Transport> Run<'_, T> {
     }
 
     /// Reads for `ms` milliseconds, whatever comes.
-    async fn listen<C: Connector>(&mut self, ms: u64, c: &mut C) {
+    async fn listen<C: Keys>(&mut self, ms: u64, c: &mut C) {
         let until = Instant::now() + Duration::from_millis(ms);
         while Instant::now() < until && !self.left().is_zero() {
             let wait = until.saturating_duration_since(Instant::now());
@@ -346,6 +387,55 @@ pub async fn run_case<C: Connector>(c: &mut C, case: &Case, timing: &Timing) -> 
     }
 }
 
+/// Runs one client case over a connection whose opening handshake is done
+/// (wslab-echo answered it; `rest` is what came after the request's head),
+/// with wslab-echo as the server: its frames go out unmasked, the client's
+/// are read as a server reads them (each must be masked), and wslab-echo
+/// ends the connection once both Closes have crossed (§7.1.1). The caller
+/// drops `conn` afterwards, which closes the TCP connection.
+pub async fn run_client_case<T: Transport, K: Keys>(
+    conn: T,
+    rest: &[u8],
+    keys: &mut K,
+    case: &Case,
+    timing: &Timing,
+) -> CaseResult {
+    let started = Instant::now();
+    let body = (case.body)();
+    let mut run = Run {
+        conn,
+        splitter: Splitter::new(DecodeOptions::for_sender(Role::Client)),
+        observed: Observed {
+            peer: Peer::Client,
+            steps: body.steps.len(),
+            status: Some(101),
+            ..Observed::default()
+        },
+        frames: Vec::new(),
+        left_out: 0,
+        partial: None,
+        deadline: started + timing.case,
+        timing,
+        buf: vec![0u8; 64 * 1024],
+    };
+    if !rest.is_empty() {
+        run.take(rest, keys).await;
+    }
+    exchange(&mut run, keys, &body.steps, &body.expect).await;
+    let (verdict, detail) = judge(&body.expect, &run.observed, timing);
+    let said = result(case, &body.expect, verdict, detail);
+    CaseResult {
+        frames: run.frames,
+        frames_left_out: run.left_out,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        // The case's sentences are written for a server under test.
+        expected: swap_ends(&said.expected),
+        non_strict: swap_ends(&said.non_strict),
+        why: swap_ends(&said.why),
+        ..said
+    }
+}
+
 /// The result of `case` with `verdict` and `detail`, with no response, no
 /// frames and no time yet.
 pub fn result(case: &Case, expect: &Expect, verdict: Verdict, detail: String) -> CaseResult {
@@ -381,7 +471,7 @@ async fn play<C: Connector, T: Transport>(
 ) {
     let (resource, host) = c.parts();
     let mut key = [0u8; 16];
-    c.random(&mut key);
+    Connector::random(c, &mut key);
     let parts = Parts {
         resource,
         host,
@@ -437,6 +527,17 @@ async fn play<C: Connector, T: Transport>(
     if !rest.is_empty() {
         run.take(&rest, c).await;
     }
+    exchange(run, c, steps, &body.expect).await;
+}
+
+/// After the opening handshake, either way round: the case's steps, then
+/// reading until what it expects has come, and the closing handshake.
+async fn exchange<C: Keys, T: Transport>(
+    run: &mut Run<'_, T>,
+    c: &mut C,
+    steps: &[Step],
+    expect: &Expect,
+) {
     for step in steps {
         match step {
             Step::Send { frames, chunk } => {
@@ -467,7 +568,7 @@ async fn play<C: Connector, T: Transport>(
             }
         }
     }
-    match &body.expect {
+    match expect {
         Expect::Answers { replies, .. } => {
             let want = replies.len();
             run.settle(c, |o| {
@@ -487,7 +588,7 @@ async fn play<C: Connector, T: Transport>(
         Expect::Handshake(_) => close_politely(run, c).await,
         Expect::Fails { .. } | Expect::Closes { .. } | Expect::Either(_) => {
             run.settle(c, |o| o.tcp_closed).await;
-            if matches!(body.expect, Expect::Either(_)) {
+            if matches!(expect, Expect::Either(_)) {
                 close_politely(run, c).await;
             }
         }
@@ -495,7 +596,7 @@ async fn play<C: Connector, T: Transport>(
 }
 
 /// Starts the closing handshake (unless one started) and reads to the end.
-async fn close_politely<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mut C) {
+async fn close_politely<C: Keys, T: Transport>(run: &mut Run<'_, T>, c: &mut C) {
     if !run.observed.close_sent && !run.observed.tcp_closed && !run.observed.broken() {
         run.observed.close_sent = true;
         run.observed.probe_closed_at = Some(run.observed.got.len());
@@ -510,7 +611,7 @@ async fn close_politely<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mu
     run.settle(c, |o| o.tcp_closed).await;
 }
 
-fn encode_out<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mut C, out: &Out) -> Vec<u8> {
+fn encode_out<C: Keys, T: Transport>(run: &mut Run<'_, T>, c: &mut C, out: &Out) -> Vec<u8> {
     let mut key = [0u8; 4];
     c.random(&mut key);
     let bytes = out.encode(key);
@@ -521,10 +622,10 @@ fn encode_out<C: Connector, T: Transport>(run: &mut Run<'_, T>, c: &mut C, out: 
             } else {
                 frame.clone()
             };
-            view(Side::Probe, &bytes, &f)
+            view(run.sides().0, &bytes, &f)
         }
         Out::Raw(raw) => FrameView {
-            from: Side::Probe,
+            from: run.sides().0,
             summary: format!(
                 "{} bytes written as they are (a header no encoder writes)",
                 raw.len()

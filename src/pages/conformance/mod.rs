@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::components::form::file_of;
 use conformance::case::Group;
-use conformance::report::{CaseResult, Report, Rule, Side, Verdict};
+use conformance::report::{CaseResult, Report, Rule, Verdict};
 use yew::prelude::*;
 
 use wire::session::Content;
@@ -258,7 +258,8 @@ fn case_view(r: &CaseResult) -> Html {
                 if !r.frames.is_empty() {
                     <ol class="frames">
                         { for r.frames.iter().map(|f| {
-                            let (from, who) = match f.from { Side::Probe => (Direction::FromClient, "probe"), Side::Server => (Direction::FromServer, "server") };
+                            let from = if f.from.from_client() { Direction::FromClient } else { Direction::FromServer };
+                            let who = f.from.name();
                             // Read as every view reads a frame; the run's own line when the bytes were not kept.
                             let record = f.hex.as_deref().and_then(|h| wire::hex::parse_hex(h).ok()).and_then(|b| record_of(from, &b));
                             let link = f.hex.as_ref().map(|hex| html! {

@@ -2,6 +2,7 @@
 //! the HTTP parts), grouped as a learner meets the topics. Payloads are made
 //! when a case runs, not when the list is built, so the list is cheap.
 
+pub mod client;
 mod closing;
 mod fragmentation;
 mod framing;
