@@ -105,7 +105,9 @@ fn with_echo_options(url: &str, change: impl FnOnce(&mut EchoOptions)) -> Option
     let mut endpoint = Endpoint::parse(&uri.resource_name()).ok()?;
     let opts = match &mut endpoint {
         Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => o,
-        Endpoint::Tap | Endpoint::LegacyProxy | Endpoint::Probe => return None,
+        Endpoint::Tap | Endpoint::LegacyProxy | Endpoint::Probe | Endpoint::ClientLab(_) => {
+            return None;
+        }
     };
     change(opts);
     Some(format!(

@@ -136,7 +136,14 @@ where
         }),
         _ => None,
     };
-    let answer = respond(&check, &protocols, deflate.as_ref());
+    // The client lab answers as a plain server: no subprotocol, no extension,
+    // so that every RSV bit its cases set is one no extension defines.
+    let lab = matches!(endpoint, Endpoint::ClientLab(_));
+    let answer = if lab {
+        respond(&check, &[], None)
+    } else {
+        respond(&check, &protocols, deflate.as_ref())
+    };
     if answer.status != 101 {
         answer_and_close(&mut stream, &answer.text, send_deadline).await;
         return;
@@ -194,6 +201,14 @@ where
             };
             let ws = WebSocket::new(stream, leftover, limits, None);
             crate::lab::serve(ws, over_limit, shared.clone()).await;
+        }
+        Endpoint::ClientLab(request) => {
+            if let Some(reason) = over_limit {
+                let mut ws = WebSocket::new(stream, leftover, limits, None);
+                crate::shared::close_with(&mut ws, 1008, reason, send_deadline).await;
+                return;
+            }
+            crate::client_lab::serve(request, stream, leftover, &shared).await;
         }
         Endpoint::LegacyProxy => {}
     }

@@ -16,6 +16,7 @@
 //! checked and written by [`ws`], on `wire`'s decoder, with buffers that
 //! grow with the frame being read and are freed when the connection is idle.
 
+mod client_lab;
 mod config;
 mod conn;
 mod lab;
@@ -145,6 +146,7 @@ impl Server {
             sockets: AtomicUsize::new(0),
             per_ip: Default::default(),
             probe_runs: AtomicUsize::new(0),
+            client_runs: client_lab::ClientRuns::default(),
             shutdown,
         });
         Ok(Server {

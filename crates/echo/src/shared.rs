@@ -33,6 +33,8 @@ pub struct Shared {
     pub taps: Taps,
     /// Conformance runs going on (`/probe`).
     pub probe_runs: AtomicUsize,
+    /// The client lab's results, by agent.
+    pub client_runs: crate::client_lab::ClientRuns,
     /// Flips to true on shutdown.
     pub shutdown: watch::Receiver<bool>,
 }

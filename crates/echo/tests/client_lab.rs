@@ -222,3 +222,125 @@ async fn a_client_that_does_not_mask_fails_every_answer() {
         assert!(r.detail.contains("mask"), "{}: {}", r.id, r.detail);
     }
 }
+
+/// The Autobahn fuzzingserver's client driver, as tokio-tungstenite's own
+/// example writes it: the case count, every case with an echo loop, then
+/// `updateReports`. Unchanged but for the address: wslab-echo is the server.
+async fn autobahn_driver(base: &str, agent: &str) -> u32 {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{base}/getCaseCount"))
+        .await
+        .unwrap();
+    let count: u32 = match ws.next().await {
+        Some(Ok(msg)) => msg.to_text().unwrap().parse().unwrap(),
+        other => panic!("no case count: {other:?}"),
+    };
+    drop(ws);
+    for case in 1..=count {
+        tungstenite_client(format!("{base}/runCase?case={case}&agent={agent}")).await;
+    }
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("{base}/updateReports?agent={agent}"))
+            .await
+            .unwrap();
+    while let Some(Ok(_)) = ws.next().await {}
+    count
+}
+
+async fn status(base: &str, case: u32, agent: &str) -> String {
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("{base}/getCaseStatus?case={case}&agent={agent}"))
+            .await
+            .unwrap();
+    let text = match ws.next().await {
+        Some(Ok(msg)) => msg.to_text().unwrap().to_owned(),
+        other => panic!("no status: {other:?}"),
+    };
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["behavior"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_autobahn_client_driver_runs_unchanged_against_wslab_echo() {
+    let config = wslab_echo::Config::for_tests("127.0.0.1:0".parse().unwrap());
+    let server = wslab_echo::Server::bind(config).await.unwrap();
+    let base = format!("ws://{}", server.local_addr().unwrap());
+    tokio::spawn(server.serve());
+    let count = autobahn_driver(&base, "tokio-tungstenite").await;
+    assert_eq!(count as usize, conformance::cases::client::all().len());
+    let mut seen = std::collections::BTreeMap::new();
+    for case in 1..=count {
+        *seen
+            .entry(status(&base, case, "tokio-tungstenite").await)
+            .or_insert(0) += 1;
+    }
+    assert!(
+        !seen.contains_key("FAILED") && !seen.contains_key("NOT RUN"),
+        "{seen:?}"
+    );
+    assert!(seen.get("OK").copied().unwrap_or(0) >= 150, "{seen:?}");
+    // Another agent's name sees none of it.
+    assert_eq!(status(&base, 1, "someone-else").await, "NOT RUN");
+    // The case's description, by number.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{base}/getCaseInfo?case=1"))
+        .await
+        .unwrap();
+    let info: serde_json::Value =
+        serde_json::from_str(ws.next().await.unwrap().unwrap().to_text().unwrap()).unwrap();
+    assert_eq!(info["id"], conformance::cases::client::all()[0].id.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_clients_get_a_verdict_or_a_refusal_at_bounded_cost() {
+    let config = wslab_echo::Config::for_tests("127.0.0.1:0".parse().unwrap());
+    let server = wslab_echo::Server::bind(config).await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let base = format!("ws://{addr}");
+    tokio::spawn(server.serve());
+
+    // A 10 KB agent name: refused with 400, naming the parameter and its range.
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    let key = wire::handshake::generate_key([3; 16]);
+    let request = format!(
+        "GET /runCase?case=1&agent={} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        "a".repeat(10_000)
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).await.unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 400") && answer.contains("agent") && answer.contains("64"),
+        "{answer}"
+    );
+
+    // A client that opens the case and then says nothing: a fail, in seconds.
+    let started = std::time::Instant::now();
+    let (ws, _) = tokio_tungstenite::connect_async(format!("{base}/runCase?case=1&agent=mute"))
+        .await
+        .unwrap();
+    let mut verdict = String::new();
+    while started.elapsed() < Duration::from_secs(40) {
+        verdict = status(&base, 1, "mute").await;
+        if verdict != "NOT RUN" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(ws);
+    assert_eq!(verdict, "FAILED");
+    assert!(
+        started.elapsed() < Duration::from_secs(35),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A case that does not exist: closed with a reason that says how many there are.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{base}/runCase?case=9999&agent=x"))
+        .await
+        .unwrap();
+    match ws.next().await {
+        Some(Ok(tokio_tungstenite::tungstenite::Message::Close(Some(frame)))) => {
+            assert!(frame.reason.contains("there are"), "{frame:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -28,6 +28,109 @@ pub struct EchoOptions {
     pub no_deflate: bool,
 }
 
+/// The longest agent name of the client lab, in bytes.
+pub const MAX_AGENT: usize = 64;
+
+/// The most cases a client-lab request may name (case numbers are 1-based).
+pub const MAX_CASE: u32 = 10_000;
+
+/// The name a client under test runs under (`agent=`): 1 to [`MAX_AGENT`]
+/// bytes of letters, digits, space and `.-_~+/`, percent-decoded first.
+/// Runs are kept by it, so learners who choose different names never see
+/// each other's runs.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Agent {
+    bytes: [u8; MAX_AGENT],
+    len: u8,
+}
+
+impl Agent {
+    /// Reads a name as it appears in a query string.
+    pub fn parse(text: &str) -> Option<Agent> {
+        let mut out = Vec::with_capacity(text.len());
+        let raw = text.as_bytes();
+        let mut i = 0;
+        while i < raw.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match raw[i] {
+                b'%' => {
+                    let hi = raw.get(i + 1).copied().and_then(hex)?;
+                    let lo = raw.get(i + 2).copied().and_then(hex)?;
+                    out.push((hi * 16 + lo) as u8);
+                    i += 3;
+                }
+                b => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        let allowed = |b: &u8| b.is_ascii_alphanumeric() || b" .-_~+/".contains(b);
+        if out.is_empty() || out.len() > MAX_AGENT || !out.iter().all(allowed) {
+            return None;
+        }
+        let mut bytes = [0u8; MAX_AGENT];
+        bytes[..out.len()].copy_from_slice(&out);
+        Some(Agent {
+            bytes,
+            len: out.len() as u8,
+        })
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Agent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl fmt::Display for Agent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A request of the client lab, in the URL scheme of Autobahn|Testsuite's
+/// fuzzingserver, so that a client's existing driver runs unchanged (the
+/// same paths also work under `/client-lab/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientLab {
+    /// `/getCaseCount`: a text message with the number of cases, then a Close.
+    CaseCount,
+    /// `/runCase?case=N&agent=NAME`: runs case N (1-based); the client echoes
+    /// every text and binary message it receives.
+    RunCase {
+        /// The case, 1-based.
+        case: u32,
+        /// Who runs it.
+        agent: Agent,
+    },
+    /// `/getCaseInfo?case=N`: a JSON text message `{"id", "description"}`.
+    CaseInfo {
+        /// The case, 1-based.
+        case: u32,
+    },
+    /// `/getCaseStatus?case=N&agent=NAME`: `{"behavior": "OK"}` (or
+    /// `NON-STRICT`, `FAILED`, `INFORMATIONAL`, `NOT RUN`).
+    CaseStatus {
+        /// The case, 1-based.
+        case: u32,
+        /// Whose run.
+        agent: Agent,
+    },
+    /// `/updateReports?agent=NAME`: closes at once (the run's report is kept
+    /// as it goes).
+    UpdateReports {
+        /// Whose run (optional, as in Autobahn).
+        agent: Option<Agent>,
+    },
+}
+
 /// A wslab-echo endpoint, with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -50,6 +153,8 @@ pub enum Endpoint {
     /// its first message, and streams each verdict back (`wslab-probe`'s
     /// events, as JSON text messages).
     Probe,
+    /// The client lab (Autobahn fuzzingserver's URL scheme).
+    ClientLab(ClientLab),
 }
 
 /// Why a request target names no endpoint.
@@ -106,6 +211,13 @@ impl Endpoint {
     /// an endpoint does not take are ignored; one given twice is an error.
     pub fn parse(target: &str) -> Result<Endpoint, EndpointError> {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let lab_path = path.strip_prefix("/client-lab").unwrap_or(path);
+        if matches!(
+            lab_path,
+            "/getCaseCount" | "/runCase" | "/getCaseInfo" | "/getCaseStatus" | "/updateReports"
+        ) {
+            return client_lab(lab_path, query).map(Endpoint::ClientLab);
+        }
         let mut echo = EchoOptions::default();
         let mut timeout = None;
         let mut seen: Vec<&'static str> = Vec::new();
@@ -171,6 +283,11 @@ impl Endpoint {
             Endpoint::Tap => "/tap",
             Endpoint::LegacyProxy => "/legacy-proxy",
             Endpoint::Probe => "/probe",
+            Endpoint::ClientLab(ClientLab::CaseCount) => "/getCaseCount",
+            Endpoint::ClientLab(ClientLab::RunCase { .. }) => "/runCase",
+            Endpoint::ClientLab(ClientLab::CaseInfo { .. }) => "/getCaseInfo",
+            Endpoint::ClientLab(ClientLab::CaseStatus { .. }) => "/getCaseStatus",
+            Endpoint::ClientLab(ClientLab::UpdateReports { .. }) => "/updateReports",
         }
     }
 
@@ -178,7 +295,9 @@ impl Endpoint {
     pub fn echo_options(&self) -> Option<&EchoOptions> {
         match self {
             Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => Some(o),
-            Endpoint::Tap | Endpoint::LegacyProxy | Endpoint::Probe => None,
+            Endpoint::Tap | Endpoint::LegacyProxy | Endpoint::Probe | Endpoint::ClientLab(_) => {
+                None
+            }
         }
     }
 
@@ -187,6 +306,18 @@ impl Endpoint {
         let mut query = Vec::new();
         if let Endpoint::Idle { timeout, .. } = self {
             query.push(format!("timeout={timeout}"));
+        }
+        if let Endpoint::ClientLab(lab) = self {
+            let (case, agent) = match lab {
+                ClientLab::CaseCount => (None, None),
+                ClientLab::RunCase { case, agent } | ClientLab::CaseStatus { case, agent } => {
+                    (Some(*case), Some(*agent))
+                }
+                ClientLab::CaseInfo { case } => (Some(*case), None),
+                ClientLab::UpdateReports { agent } => (None, *agent),
+            };
+            query.extend(case.map(|c| format!("case={c}")));
+            query.extend(agent.map(|a| format!("agent={}", encode_agent(&a))));
         }
         if let Some(o) = self.echo_options() {
             query.extend(o.session.map(|s| format!("session={s}")));
@@ -202,6 +333,79 @@ impl Endpoint {
             format!("{}?{}", self.path(), query.join("&"))
         }
     }
+}
+
+/// An agent name as a query value: space and the characters a query
+/// treats specially percent-encoded.
+fn encode_agent(agent: &Agent) -> String {
+    agent
+        .as_str()
+        .bytes()
+        .map(|b| match b {
+            b' ' | b'+' | b'/' => format!("%{b:02X}"),
+            b => (b as char).to_string(),
+        })
+        .collect()
+}
+
+const CASE_NUMBER: &str = "a case number from 1 to 10000 (see /getCaseCount)";
+const AGENT_NAME: &str =
+    "1 to 64 characters: letters, digits, space and . - _ ~ + / (percent-encoded where needed)";
+
+/// The client lab's request for `path` (without `/client-lab`) and `query`.
+fn client_lab(path: &str, query: &str) -> Result<ClientLab, EndpointError> {
+    let mut case = None;
+    let mut agent = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let bad = |name, expected| EndpointError::BadValue {
+            name,
+            value: value.chars().take(40).collect(),
+            expected,
+        };
+        match name {
+            "case" => {
+                if case.is_some() {
+                    return Err(EndpointError::Repeated("case"));
+                }
+                let n = (!value.is_empty()
+                    && value.len() <= 5
+                    && value.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| value.parse::<u32>().ok())
+                .flatten()
+                .filter(|n| (1..=MAX_CASE).contains(n))
+                .ok_or_else(|| bad("case", CASE_NUMBER))?;
+                case = Some(n);
+            }
+            "agent" => {
+                if agent.is_some() {
+                    return Err(EndpointError::Repeated("agent"));
+                }
+                agent = Some(Agent::parse(value).ok_or_else(|| bad("agent", AGENT_NAME))?);
+            }
+            _ => {}
+        }
+    }
+    let missing = |name, expected| EndpointError::BadValue {
+        name,
+        value: String::new(),
+        expected,
+    };
+    let case = || case.ok_or_else(|| missing("case", CASE_NUMBER));
+    let agent_of = || agent.ok_or_else(|| missing("agent", AGENT_NAME));
+    Ok(match path {
+        "/getCaseCount" => ClientLab::CaseCount,
+        "/runCase" => ClientLab::RunCase {
+            case: case()?,
+            agent: agent_of()?,
+        },
+        "/getCaseInfo" => ClientLab::CaseInfo { case: case()? },
+        "/getCaseStatus" => ClientLab::CaseStatus {
+            case: case()?,
+            agent: agent_of()?,
+        },
+        _ => ClientLab::UpdateReports { agent },
+    })
 }
 
 impl fmt::Display for Endpoint {
@@ -235,9 +439,45 @@ mod tests {
             Endpoint::Tap,
             Endpoint::LegacyProxy,
             Endpoint::Probe,
+            Endpoint::ClientLab(ClientLab::CaseCount),
+            Endpoint::ClientLab(ClientLab::RunCase {
+                case: 17,
+                agent: Agent::parse("My client 1.0/beta+x").unwrap(),
+            }),
+            Endpoint::ClientLab(ClientLab::CaseInfo { case: 1 }),
+            Endpoint::ClientLab(ClientLab::CaseStatus {
+                case: 10000,
+                agent: Agent::parse("tokio-tungstenite").unwrap(),
+            }),
+            Endpoint::ClientLab(ClientLab::UpdateReports { agent: None }),
         ] {
             assert_eq!(Endpoint::parse(&e.target()), Ok(e), "{e}");
         }
+        assert_eq!(
+            Endpoint::parse("/client-lab/runCase?case=3&agent=a%20b"),
+            Ok(Endpoint::ClientLab(ClientLab::RunCase {
+                case: 3,
+                agent: Agent::parse("a b").unwrap()
+            }))
+        );
+        for (target, name) in [
+            ("/runCase?case=0&agent=a", "case"),
+            ("/runCase?case=10001&agent=a", "case"),
+            ("/runCase?case=1e3&agent=a", "case"),
+            ("/runCase?case=1", "agent"),
+            ("/runCase?agent=a", "case"),
+            ("/getCaseStatus?case=1&agent=", "agent"),
+            ("/getCaseStatus?case=1&agent=%zz", "agent"),
+            ("/getCaseStatus?case=1&agent=a;b", "agent"),
+        ] {
+            assert!(
+                matches!(Endpoint::parse(target), Err(EndpointError::BadValue { name: n, .. }) if n == name),
+                "{target}: {:?}",
+                Endpoint::parse(target)
+            );
+        }
+        let long = format!("/runCase?case=1&agent={}", "a".repeat(MAX_AGENT + 1));
+        assert!(Endpoint::parse(&long).is_err());
         assert_eq!(
             Endpoint::parse("/idle").unwrap().target(),
             "/idle?timeout=5"

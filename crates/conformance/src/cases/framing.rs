@@ -96,4 +96,5 @@ pub(super) fn framing(c: &mut Catalogue) {
         raw.extend_from_slice(&[1, 2, 3, 4, 5]);
         fails(vec![send(vec![Out::Raw(raw)])], vec![], PROTOCOL_ERROR)
     });
+    c.server_only();
 }

@@ -67,4 +67,5 @@ pub(super) fn masking(c: &mut Catalogue) {
         let (a, b2) = cut(&text("zero key"), [0, 0, 0, 0], 0);
         answers(vec![send(vec![a, b2])], vec![t("zero key")])
     });
+    c.server_only();
 }

@@ -52,6 +52,9 @@ pub struct Case {
     pub why: &'static str,
     /// The sentences its fail and its non-strict rest on.
     pub basis: Basis,
+    /// Whether it writes a client's bytes as they are (a masked frame cut
+    /// in two, say), and so has no form for the client lab.
+    pub server_only: bool,
     /// Makes the steps and the expectation.
     pub body: Arc<dyn Fn() -> Body + Send + Sync>,
 }
@@ -88,6 +91,13 @@ impl Catalogue {
         self.basis = Basis::must(must);
     }
 
+    /// Marks the case just added as one with no client-lab form.
+    fn server_only(&mut self) {
+        if let Some(case) = self.cases.last_mut() {
+            case.server_only = true;
+        }
+    }
+
     /// What the cases added next rest on.
     fn basis(&mut self, basis: Basis) {
         self.basis = basis;
@@ -108,6 +118,7 @@ impl Catalogue {
             rfc: self.rfc,
             why: self.why,
             basis: self.basis,
+            server_only: false,
             body: Arc::new(body),
         });
     }

@@ -96,5 +96,6 @@ pub(super) fn utf8(c: &mut Catalogue) {
                 expect: Expect::Fails { before: vec![], codes: INVALID_DATA.to_vec(), fast: true, must: true },
             }
         });
+        c.server_only();
     }
 }
