@@ -8,18 +8,19 @@
 //! agent name, within a budget ([`ClientRuns`]).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use conformance::cases::{Case, client};
-use conformance::report::{CaseResult, Verdict};
+use conformance::report::{CaseResult, Event, Verdict};
 use conformance::run::{Keys, Recv, Timing, Transport, run_client_case};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::broadcast;
 use tokio::time::timeout;
 use wire::OpCode;
 use wire::endpoint::{Agent, ClientLab};
 
-use crate::shared::{Shared, close_with, within};
+use crate::shared::{Shared, answer_listener, close_with, within};
 use crate::ws::{Limits, Readiness, WebSocket};
 
 /// Agents whose results are kept at once; past it, the least recently used
@@ -37,13 +38,34 @@ struct AgentRuns {
     touched: Instant,
 }
 
-/// Every agent's results, within [`MAX_AGENTS`], [`MAX_AGENT_BYTES`] and [`KEEP_FOR`].
-#[derive(Default)]
+/// Results a watch may fall behind by before it misses some.
+const WATCH_BACKLOG: usize = 256;
+
+/// Every agent's results, within [`MAX_AGENTS`], [`MAX_AGENT_BYTES`] and
+/// [`KEEP_FOR`], and the news of each new one for the pages watching.
 pub struct ClientRuns {
     agents: Mutex<HashMap<Agent, AgentRuns>>,
+    news: broadcast::Sender<(Agent, u32, Arc<CaseResult>)>,
+}
+
+impl Default for ClientRuns {
+    fn default() -> Self {
+        ClientRuns {
+            agents: Mutex::default(),
+            news: broadcast::channel(WATCH_BACKLOG).0,
+        }
+    }
 }
 
 impl ClientRuns {
+    /// `agent`'s results so far, by case number.
+    pub fn results(&self, agent: Agent) -> Vec<(u32, CaseResult)> {
+        let agents = self.agents.lock().unwrap_or_else(|p| p.into_inner());
+        agents.get(&agent).map_or_else(Vec::new, |runs| {
+            runs.results.iter().map(|(n, r)| (*n, r.clone())).collect()
+        })
+    }
+
     /// Keeps `result` as case `case` of `agent`'s run.
     pub fn record(&self, agent: Agent, case: u32, mut result: CaseResult) {
         let now = Instant::now();
@@ -70,6 +92,7 @@ impl ClientRuns {
             result.frames.clear();
             size = serde_json::to_string(&result).map_or(0, |s| s.len());
         }
+        let _ = self.news.send((agent, case, Arc::new(result.clone())));
         if let Some(old) = runs.results.insert(case, result) {
             runs.bytes = runs
                 .bytes
@@ -183,6 +206,10 @@ where
             serde_json::json!({ "behavior": behavior(shared.client_runs.verdict(agent, case)) })
                 .to_string()
         }
+        ClientLab::Watch { agent } => {
+            watch(small(stream, leftover), agent, shared).await;
+            return;
+        }
         ClientLab::UpdateReports { .. } => {
             let mut ws = small(stream, leftover);
             close_with(&mut ws, 1000, "", deadline).await;
@@ -192,6 +219,62 @@ where
     let mut ws = small(stream, leftover);
     if within(deadline, ws.send(OpCode::Text, answer.as_bytes())).await {
         close_with(&mut ws, 1000, "", deadline).await;
+    }
+}
+
+/// The page's view of `agent`'s run: the results so far, then each new
+/// one, as `case` events (the conformance lab's own type), until the page
+/// closes the socket or [`KEEP_FOR`] passes.
+async fn watch<S>(mut ws: WebSocket<S>, agent: Agent, shared: &Shared)
+where
+    S: AsyncRead + AsyncWrite + Readiness + Unpin,
+{
+    let deadline = shared.config.send_timeout();
+    let mut news = shared.client_runs.news.subscribe();
+    let send = |r: CaseResult| serde_json::to_string(&Event::Case(Box::new(r))).unwrap_or_default();
+    for (_, result) in shared.client_runs.results(agent) {
+        if !within(deadline, ws.send(OpCode::Text, send(result).as_bytes())).await {
+            return;
+        }
+    }
+    let until = tokio::time::Instant::now() + KEEP_FOR;
+    let mut shutdown = shared.shutdown.clone();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => {
+                close_with(&mut ws, 1001, "the server is shutting down", deadline).await;
+                return;
+            }
+            item = news.recv() => match item {
+                Ok((who, _, result)) if who == agent => {
+                    let text = send((*result).clone());
+                    if !within(deadline, ws.send(OpCode::Text, text.as_bytes())).await {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    let stopped = Event::Stopped {
+                        reason: format!("the watch fell {n} results behind; open it again to see them all"),
+                    };
+                    let text = serde_json::to_string(&stopped).unwrap_or_default();
+                    if within(deadline, ws.send(OpCode::Text, text.as_bytes())).await {
+                        close_with(&mut ws, 1008, "fell behind", deadline).await;
+                    }
+                    return;
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            incoming = ws.next() => {
+                if !answer_listener(&mut ws, incoming, deadline).await {
+                    return;
+                }
+            }
+            _ = tokio::time::sleep_until(until) => {
+                close_with(&mut ws, 1000, "the watch ends after an hour", deadline).await;
+                return;
+            }
+        }
     }
 }
 

@@ -344,3 +344,53 @@ async fn hostile_clients_get_a_verdict_or_a_refusal_at_bounded_cost() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_watches_one_agents_run_and_no_other() {
+    let config = wslab_echo::Config::for_tests("127.0.0.1:0".parse().unwrap());
+    let server = wslab_echo::Server::bind(config).await.unwrap();
+    let base = format!("ws://{}", server.local_addr().unwrap());
+    tokio::spawn(server.serve());
+    let (mut mine, _) =
+        tokio_tungstenite::connect_async(format!("{base}/client-lab/watch?agent=watched"))
+            .await
+            .unwrap();
+    let (mut theirs, _) =
+        tokio_tungstenite::connect_async(format!("{base}/client-lab/watch?agent=someone"))
+            .await
+            .unwrap();
+    tungstenite_client(format!("{base}/runCase?case=1&agent=watched")).await;
+    let event = tokio::time::timeout(Duration::from_secs(10), mine.next())
+        .await
+        .expect("the watch hears of the case")
+        .unwrap()
+        .unwrap();
+    let event: conformance::Event = serde_json::from_str(event.to_text().unwrap()).unwrap();
+    match event {
+        conformance::Event::Case(r) => {
+            assert_eq!(r.id, conformance::cases::client::all()[0].id);
+            assert_eq!(r.verdict, Verdict::Pass, "{}", r.detail);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), theirs.next())
+            .await
+            .is_err(),
+        "another agent's watch hears nothing"
+    );
+    // A watch opened later gets the results so far.
+    let (mut late, _) =
+        tokio_tungstenite::connect_async(format!("{base}/client-lab/watch?agent=watched"))
+            .await
+            .unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(5), late.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        first.to_text().unwrap().contains("\"event\":\"case\""),
+        "{first}"
+    );
+}

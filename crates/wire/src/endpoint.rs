@@ -129,6 +129,13 @@ pub enum ClientLab {
         /// Whose run (optional, as in Autobahn).
         agent: Option<Agent>,
     },
+    /// `/client-lab/watch?agent=NAME`: the page's view of a run, as it goes:
+    /// every result of that agent so far, then each new one, as the
+    /// conformance lab's `case` events.
+    Watch {
+        /// Whose run.
+        agent: Agent,
+    },
 }
 
 /// A wslab-echo endpoint, with its parameters.
@@ -211,6 +218,9 @@ impl Endpoint {
     /// an endpoint does not take are ignored; one given twice is an error.
     pub fn parse(target: &str) -> Result<Endpoint, EndpointError> {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if path == "/client-lab/watch" {
+            return client_lab("/watch", query).map(Endpoint::ClientLab);
+        }
         let lab_path = path.strip_prefix("/client-lab").unwrap_or(path);
         if matches!(
             lab_path,
@@ -288,6 +298,7 @@ impl Endpoint {
             Endpoint::ClientLab(ClientLab::CaseInfo { .. }) => "/getCaseInfo",
             Endpoint::ClientLab(ClientLab::CaseStatus { .. }) => "/getCaseStatus",
             Endpoint::ClientLab(ClientLab::UpdateReports { .. }) => "/updateReports",
+            Endpoint::ClientLab(ClientLab::Watch { .. }) => "/client-lab/watch",
         }
     }
 
@@ -315,6 +326,7 @@ impl Endpoint {
                 }
                 ClientLab::CaseInfo { case } => (Some(*case), None),
                 ClientLab::UpdateReports { agent } => (None, *agent),
+                ClientLab::Watch { agent } => (None, Some(*agent)),
             };
             query.extend(case.map(|c| format!("case={c}")));
             query.extend(agent.map(|a| format!("agent={}", encode_agent(&a))));
@@ -404,6 +416,7 @@ fn client_lab(path: &str, query: &str) -> Result<ClientLab, EndpointError> {
             case: case()?,
             agent: agent_of()?,
         },
+        "/watch" => ClientLab::Watch { agent: agent_of()? },
         _ => ClientLab::UpdateReports { agent },
     })
 }
@@ -450,6 +463,9 @@ mod tests {
                 agent: Agent::parse("tokio-tungstenite").unwrap(),
             }),
             Endpoint::ClientLab(ClientLab::UpdateReports { agent: None }),
+            Endpoint::ClientLab(ClientLab::Watch {
+                agent: Agent::parse("me").unwrap(),
+            }),
         ] {
             assert_eq!(Endpoint::parse(&e.target()), Ok(e), "{e}");
         }
