@@ -1226,3 +1226,106 @@ async fn the_conformance_lab_runs_a_group_through_wslab_echo_and_shows_each_verd
     let _ = std::fs::remove_dir_all(&browser.downloads);
     browser.quit().await;
 }
+
+/// A small client written for this test (blocking, on `wire`): it runs case
+/// `n` of the client lab under `agent`, echoing every message, answering
+/// Pings and the Close.
+fn run_client_case(addr: std::net::SocketAddr, n: u32, agent: &str) {
+    use std::io::{Read, Write};
+    use wire::decode::{DecodeOptions, Role, Split, Splitter};
+    use wire::frame::Frame;
+    use wire::opcode::OpCode;
+    let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let key = wire::handshake::generate_key([9; 16]);
+    write!(
+        tcp,
+        "GET /runCase?case={n}&agent={agent} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = wire::handshake::HeadReader::new(16 * 1024);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut rest = loop {
+        let got = tcp.read(&mut buf).unwrap();
+        assert!(got > 0, "no answer to the opening request");
+        if let wire::handshake::HeadRead::Complete { rest, .. } = head.push(&buf[..got]) {
+            break rest;
+        }
+    };
+    let mut splitter = Splitter::new(DecodeOptions::for_sender(Role::Server));
+    loop {
+        for split in splitter.push(&rest) {
+            let Split::Frame { frame, .. } = split else {
+                return;
+            };
+            let frame = frame.frame;
+            let answer = match frame.opcode {
+                OpCode::Text | OpCode::Binary => Some(Frame::new(frame.opcode, frame.payload)),
+                OpCode::Ping => Some(Frame::new(OpCode::Pong, frame.payload)),
+                OpCode::Close => Some(Frame::new(OpCode::Close, frame.payload)),
+                _ => None,
+            };
+            if let Some(answer) = answer {
+                let close = answer.opcode == OpCode::Close;
+                let _ = tcp.write_all(&answer.masked([1, 2, 3, 4]).encode());
+                if close {
+                    return;
+                }
+            }
+        }
+        match tcp.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(got) => rest = buf[..got].to_vec(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_tab_watches_a_client_run_its_cases() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let server = format!("ws://{}/probe", echo.addr);
+    browser
+        .open(site.url(&format!("/conformance?server={server}&agent=e2e-client")))
+        .await;
+    let url = browser
+        .wait_text(By::Id("client-run-url"), "where the client connects", |t| {
+            t.contains("/runCase?case=N&agent=e2e-client")
+        })
+        .await;
+    assert!(url.starts_with(&format!("ws://{}", echo.addr)), "{url}");
+    browser.click(By::Id("client-watch")).await;
+    browser
+        .wait_text(By::Id("conformance-status"), "the open watch", |t| {
+            t.starts_with("Watching e2e-client")
+        })
+        .await;
+    let addr = echo.addr;
+    tokio::task::spawn_blocking(move || {
+        for n in 1..=3 {
+            run_client_case(addr, n, "e2e-client");
+        }
+    })
+    .await
+    .unwrap();
+    let status = browser
+        .wait_text(By::Id("conformance-status"), "three results", |t| {
+            t.contains("3 cases so far")
+        })
+        .await;
+    assert!(status.contains("(3 passed"), "{status}");
+    let first = browser
+        .wait_text(By::Css("#conformance-results li.case"), "a case", |t| {
+            t.contains("2.1.1")
+        })
+        .await;
+    assert!(first.contains("pass"), "{first}");
+    browser.click(By::Id("tab-server")).await;
+    browser
+        .wait_text(By::Id("conformance-command"), "the server tab again", |t| {
+            t.starts_with("wslab-probe")
+        })
+        .await;
+    browser.quit().await;
+}

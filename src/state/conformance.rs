@@ -23,7 +23,14 @@ pub struct ConformanceQuery {
     /// wslab-echo's `/probe` URL.
     #[serde(default = "default_server")]
     pub server: String,
+    /// The client lab's tab, with the agent name the learner's client runs
+    /// under; absent: the server tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
 }
+
+/// The agent name the client tab starts with.
+pub const DEFAULT_AGENT: &str = "my-client";
 
 fn default_target() -> String {
     DEFAULT_TARGET.to_owned()
@@ -41,6 +48,7 @@ impl Default for ConformanceQuery {
             groups: None,
             ids: String::new(),
             server: default_server(),
+            agent: None,
         }
     }
 }
@@ -100,6 +108,42 @@ impl ConformanceQuery {
         }
     }
 
+    /// wslab-echo's address, from its `/probe` URL: `ws://127.0.0.1:9001`.
+    pub fn echo_base(&self) -> String {
+        let server = self.server.trim();
+        server
+            .strip_suffix("/probe")
+            .unwrap_or(server)
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// The agent name as a query value (spaces and the like percent-encoded).
+    fn agent_param(&self) -> String {
+        let agent = self.agent.as_deref().unwrap_or(DEFAULT_AGENT).trim();
+        serde_urlencoded::to_string([("agent", agent)])
+            .unwrap_or_default()
+            .replace('+', "%20")
+    }
+
+    /// Where the learner points a client: case `n`.
+    pub fn run_case_url(&self, n: &str) -> String {
+        format!(
+            "{}/runCase?case={n}&{}",
+            self.echo_base(),
+            self.agent_param()
+        )
+    }
+
+    /// The page's view of the agent's run.
+    pub fn watch_url(&self) -> String {
+        format!(
+            "{}/client-lab/watch?{}",
+            self.echo_base(),
+            self.agent_param()
+        )
+    }
+
     /// The same run on the command line.
     pub fn command(&self) -> String {
         let pattern = self.pattern();
@@ -127,6 +171,8 @@ pub enum Status {
     Stopped(String),
     /// A saved report, from this file.
     Opened(String),
+    /// Watching a client's run, under this agent name.
+    Watching(String),
 }
 
 /// A run, as far as it has come.
@@ -169,8 +215,14 @@ impl Run {
                 self.report.target = target;
             }
             Event::Case(result) => {
-                self.status = Status::Running;
-                self.report.results.push(*result);
+                if !matches!(self.status, Status::Watching(_)) {
+                    self.status = Status::Running;
+                }
+                // A client may run a case again: the latest result stands.
+                match self.report.results.iter().position(|r| r.id == result.id) {
+                    Some(i) => self.report.results[i] = *result,
+                    None => self.report.results.push(*result),
+                }
             }
             Event::Finished { millis } => {
                 self.status = Status::Finished;
@@ -194,7 +246,11 @@ impl Run {
 
     /// The socket to `/probe` closed.
     pub fn closed(&mut self, code: u16, reason: &str) {
-        if matches!(self.status, Status::Connecting | Status::Running) {
+        if matches!(self.status, Status::Watching(_)) {
+            self.status = Status::Stopped(format!(
+                "the watch closed ({code} {reason}); the results so far stay here"
+            ));
+        } else if matches!(self.status, Status::Connecting | Status::Running) {
             self.status = Status::Stopped(if code == 1006 {
                 "could not reach wslab-echo's /probe, or the connection dropped (close 1006). Is wslab-echo running? `cargo xtask serve` starts it.".to_owned()
             } else {
@@ -205,7 +261,9 @@ impl Run {
 
     /// The learner cancelled: the cases not yet shown did not run.
     pub fn cancel(&mut self) {
-        if self.running() {
+        if let Status::Watching(agent) = &self.status {
+            self.status = Status::Stopped(format!("stopped watching {agent}"));
+        } else if self.running() {
             self.status =
                 Status::Stopped("cancelled: the cases after the last one shown did not run".into());
         }
@@ -237,12 +295,23 @@ impl Run {
             ),
             Status::Stopped(why) => format!("Stopped: {why}"),
             Status::Opened(name) => format!("Opened {name}: {}", counts.line()),
+            Status::Watching(agent) => format!(
+                "Watching {agent}: {} cases so far ({} passed, {} non-strict, {} failed, {} info).",
+                self.report.results.len(),
+                counts.passed,
+                counts.non_strict,
+                counts.failed,
+                counts.info
+            ),
         }
     }
 
-    /// Whether cases are running.
+    /// Whether cases are running (or a client's run is watched).
     pub fn running(&self) -> bool {
-        matches!(self.status, Status::Connecting | Status::Running)
+        matches!(
+            self.status,
+            Status::Connecting | Status::Running | Status::Watching(_)
+        )
     }
 
     /// A saved report, opened from `name`.
@@ -289,6 +358,22 @@ pub enum RunAction {
     Cancel,
     /// The run could not start.
     Stop(String),
+    /// The watch of a client's run is open.
+    Watching(String),
+}
+
+impl Run {
+    /// Applies `action` to this run (what the reducer does, in place).
+    pub fn reduce_in_place(&mut self, action: RunAction) {
+        match action {
+            RunAction::Replace(next) => *self = *next,
+            RunAction::Text(text) => self.apply_text(&text),
+            RunAction::Closed(code, reason) => self.closed(code, &reason),
+            RunAction::Cancel => self.cancel(),
+            RunAction::Stop(why) => self.status = Status::Stopped(why),
+            RunAction::Watching(agent) => self.status = Status::Watching(agent),
+        }
+    }
 }
 
 impl yew::Reducible for Run {
@@ -296,13 +381,7 @@ impl yew::Reducible for Run {
 
     fn reduce(self: std::rc::Rc<Self>, action: RunAction) -> std::rc::Rc<Self> {
         let mut run = std::rc::Rc::unwrap_or_clone(self);
-        match action {
-            RunAction::Replace(next) => run = *next,
-            RunAction::Text(text) => run.apply_text(&text),
-            RunAction::Closed(code, reason) => run.closed(code, &reason),
-            RunAction::Cancel => run.cancel(),
-            RunAction::Stop(why) => run.status = Status::Stopped(why),
-        }
+        run.reduce_in_place(action);
         std::rc::Rc::new(run)
     }
 }
@@ -334,6 +413,46 @@ mod tests {
     }
 
     #[test]
+    fn a_watched_client_run_keeps_the_latest_result_of_each_case() {
+        let mut run = Run::connecting("client me");
+        run.reduce_in_place(RunAction::Watching("me".into()));
+        for (id, v) in [
+            ("6.2.1", Verdict::Fail),
+            ("6.2.2", Verdict::Pass),
+            ("6.2.1", Verdict::Pass),
+        ] {
+            run.apply(Event::Case(Box::new(result(id, v))));
+        }
+        assert_eq!(run.report.results.len(), 2);
+        assert_eq!(run.report.counts().passed, 2);
+        assert!(
+            run.status_line()
+                .starts_with("Watching me: 2 cases so far (2 passed"),
+            "{}",
+            run.status_line()
+        );
+        assert!(run.running());
+        run.closed(1006, "");
+        assert!(run.status_line().contains("the results so far stay here"));
+        let q = ConformanceQuery {
+            server: "ws://127.0.0.1:9001/probe".into(),
+            agent: Some("my client/1.0".into()),
+            ..ConformanceQuery::default()
+        };
+        assert_eq!(
+            q.run_case_url("N"),
+            "ws://127.0.0.1:9001/runCase?case=N&agent=my%20client%2F1.0"
+        );
+        assert_eq!(
+            q.watch_url(),
+            "ws://127.0.0.1:9001/client-lab/watch?agent=my%20client%2F1.0"
+        );
+        // The agent name the URL sends is the one wslab-echo reads.
+        let target = q.run_case_url("3").split_once("9001").unwrap().1.to_owned();
+        assert!(wire::endpoint::Endpoint::parse(&target).is_ok(), "{target}");
+    }
+
+    #[test]
     fn groups_toggle_into_a_pattern_and_ids_win() {
         let mut q = ConformanceQuery::default();
         assert_eq!(q.pattern(), "*");
@@ -359,6 +478,7 @@ mod tests {
             groups: Some("handshake,limits".into()),
             ids: String::new(),
             server: "ws://127.0.0.1:9999/probe".into(),
+            agent: Some("a b".into()),
         };
         let text = serde_urlencoded::to_string(&q).unwrap();
         assert_eq!(

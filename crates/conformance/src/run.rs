@@ -431,7 +431,11 @@ pub async fn run_client_case<T: Transport, K: Keys>(
         // The case's sentences are written for a server under test.
         expected: swap_ends(&said.expected),
         non_strict: swap_ends(&said.non_strict),
-        why: swap_ends(&said.why),
+        why: if case.why_for_client {
+            said.why.clone()
+        } else {
+            swap_ends(&said.why)
+        },
         ..said
     }
 }

@@ -79,3 +79,60 @@ pub fn run_form(props: &RunFormProps) -> Html {
     </form>
     }
 }
+
+/// Props of [`ClientForm`].
+#[derive(Properties, PartialEq)]
+pub struct ClientFormProps {
+    /// The agent name and wslab-echo's address, as in the URL.
+    pub query: UseReducerHandle<QueryState<ConformanceQuery>>,
+    /// The run is being watched.
+    pub watching: bool,
+    /// Watch was pressed.
+    pub on_watch: Callback<()>,
+    /// Stop was pressed.
+    pub on_stop: Callback<()>,
+}
+
+/// The client tab's form: the name a client runs under, where it connects,
+/// and the watch of its run.
+#[function_component(ClientForm)]
+pub fn client_form(props: &ClientFormProps) -> Html {
+    let query = &props.query;
+    let on_agent = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut q = query.0.clone();
+            q.agent = Some(value_of(&e));
+            query.dispatch(q);
+        })
+    };
+    let on_server = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut q = query.0.clone();
+            q.server = value_of(&e);
+            query.dispatch(q);
+        })
+    };
+    let on_watch = props.on_watch.reform(|e: SubmitEvent| e.prevent_default());
+    let on_stop = props.on_stop.reform(|_: MouseEvent| ());
+    let agent = query.agent.clone().unwrap_or_default();
+    html! {
+    <form class="conformance-form" onsubmit={on_watch}>
+        <label for="client-agent">{ "Your client's name (its agent name: 1–64 letters, digits, space and .-_~+/)" }</label>
+        <input id="client-agent" type="text" spellcheck="false" maxlength="64" value={agent} oninput={on_agent} />
+        <p>{ "Point your client at each case in turn, from case 1 to the number " }<code>{ format!("{}/getCaseCount", query.echo_base()) }</code>{ " sends (a text message), and have it echo every text and binary message it receives:" }</p>
+        <pre class="wire-text" id="client-run-url">{ query.run_case_url("N") }</pre>
+        <p class="hint">{ "These are the URLs of Autobahn|Testsuite's fuzzingserver: a client driver written for it runs unchanged. wslab-echo sends each case's frames, answers Pings and Close, and judges what your client does, by the same rules as the server tab, quoted from RFC 6455. Results are kept by name for an hour: choose a name of your own." }</p>
+        <details>
+            <summary>{ "Where wslab-echo is" }</summary>
+            <label for="client-server">{ "wslab-echo's /probe" }</label>
+            <input id="client-server" type="url" spellcheck="false" value={query.server.clone()} oninput={on_server} />
+        </details>
+        <div class="actions">
+            <button id="client-watch" type="submit" disabled={props.watching}>{ "Watch this name's results" }</button>
+            <button id="client-stop" type="button" disabled={!props.watching} onclick={on_stop}>{ "Stop watching" }</button>
+        </div>
+    </form>
+    }
+}

@@ -16,7 +16,7 @@ use wire::tap::Direction;
 mod form;
 
 use crate::components::{FrameLine, Link, record_of};
-use form::RunForm;
+use form::{ClientForm, RunForm};
 
 use crate::components::NeedsJs;
 use crate::hooks::{use_linked_landing, use_url_reducer};
@@ -92,6 +92,45 @@ pub fn conformance() -> Html {
             }
         })
     };
+    let on_watch = {
+        let (query, run, socket, replace) = (
+            query.clone(),
+            run.dispatcher(),
+            socket.clone(),
+            replace.clone(),
+        );
+        Callback::from(move |()| {
+            let agent = query.agent.clone().unwrap_or_default().trim().to_owned();
+            replace(Run::connecting(&format!("client {agent}")));
+            let on_event = {
+                let run = run.clone();
+                Callback::from(move |ev: SocketEvent| match ev {
+                    SocketEvent::Open => run.dispatch(RunAction::Watching(agent.clone())),
+                    SocketEvent::Text(text) => run.dispatch(RunAction::Text(text)),
+                    SocketEvent::Binary(_) | SocketEvent::Error => {}
+                    SocketEvent::Closed { code, reason, .. } => {
+                        run.dispatch(RunAction::Closed(code, reason))
+                    }
+                })
+            };
+            let url = query.watch_url();
+            match Socket::open(&url, on_event) {
+                Ok(s) => *socket.borrow_mut() = Some(s),
+                Err(why) => run.dispatch(RunAction::Stop(format!("cannot open {url}: {why}"))),
+            }
+        })
+    };
+    let on_tab = |agent: Option<&'static str>| {
+        let query = query.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut q = query.0.clone();
+            if q.agent.is_some() != agent.is_some() {
+                q.agent = agent.map(str::to_owned);
+                query.dispatch(q);
+            }
+        })
+    };
+    let client_tab = query.agent.is_some();
     let on_cancel = {
         let (run, socket) = (run.clone(), socket.clone());
         Callback::from(move |()| {
@@ -149,10 +188,22 @@ pub fn conformance() -> Html {
         <article class="lesson conformance">
             <h1>{ Route::Conformance.title() }</h1>
             <p class="lead">
-                { "Point the lab at a WebSocket server you wrote and it runs several hundred cases against it: good frames, broken frames, odd-sized writes, every close code. Each case says what RFC 6455 requires, in which section, and why it matters. A browser cannot send a malformed frame, so wslab-echo runs the cases on this page's behalf, against servers on its own machine only." }
+                if client_tab {
+                    { "Point a WebSocket client you wrote at wslab-echo and it plays the server: several hundred cases of good frames, broken frames, masked frames no server may send, every close code. Each case says what RFC 6455 requires of your client, in which section, and why it matters; the results come in here as your client runs them." }
+                } else {
+                    { "Point the lab at a WebSocket server you wrote and it runs several hundred cases against it: good frames, broken frames, odd-sized writes, every close code. Each case says what RFC 6455 requires, in which section, and why it matters. A browser cannot send a malformed frame, so wslab-echo runs the cases on this page's behalf, against servers on its own machine only." }
+                }
             </p>
             <NeedsJs what="The conformance lab talks to wslab-echo over a WebSocket from your browser." />
-            <RunForm query={query.clone()} {running} on_run={on_run} on_cancel={on_cancel} />
+            <div class="tabs" role="tablist" aria-label="What is under test">
+                <button type="button" role="tab" id="tab-server" aria-selected={(!client_tab).to_string()} onclick={on_tab(None)}>{ "Your server" }</button>
+                <button type="button" role="tab" id="tab-client" aria-selected={client_tab.to_string()} onclick={on_tab(Some(crate::state::conformance::DEFAULT_AGENT))}>{ "Your client" }</button>
+            </div>
+            if client_tab {
+                <ClientForm query={query.clone()} watching={running} on_watch={on_watch} on_stop={on_cancel.clone()} />
+            } else {
+                <RunForm query={query.clone()} {running} on_run={on_run} on_cancel={on_cancel} />
+            }
             <p id="conformance-status" class="status" role="status" aria-live="polite">{ status }</p>
             if has_results {
                 { summary(&run) }

@@ -31,7 +31,10 @@ pub fn all() -> Vec<Case> {
     };
     masking(&mut c);
     limits_msb(&mut c);
-    out.extend(c.cases);
+    out.extend(c.cases.into_iter().map(|case| Case {
+        why_for_client: true,
+        ..case
+    }));
     out.sort_by_key(|case| {
         let mut parts = case.id.split('.').map(|n| n.parse::<usize>().unwrap_or(0));
         (

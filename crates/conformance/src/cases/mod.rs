@@ -55,6 +55,9 @@ pub struct Case {
     /// Whether it writes a client's bytes as they are (a masked frame cut
     /// in two, say), and so has no form for the client lab.
     pub server_only: bool,
+    /// Whether its `why` was written for a client under test (the client
+    /// lab's own cases); otherwise the client lab says it of a client.
+    pub why_for_client: bool,
     /// Makes the steps and the expectation.
     pub body: Arc<dyn Fn() -> Body + Send + Sync>,
 }
@@ -119,6 +122,7 @@ impl Catalogue {
             why: self.why,
             basis: self.basis,
             server_only: false,
+            why_for_client: false,
             body: Arc::new(body),
         });
     }
