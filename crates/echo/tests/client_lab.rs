@@ -42,11 +42,10 @@ impl Keys for Counter {
     }
 }
 
+/// The product's own timing (1 s of quiet): the test checks verdicts, not
+/// speed, so a loaded machine must not turn a slow answer into a non-strict.
 fn timing() -> Timing {
-    Timing {
-        quiet: Duration::from_millis(300),
-        ..Timing::default()
-    }
+    Timing::default()
 }
 
 /// wslab-echo's part: answer the opening request, then run the case.

@@ -533,9 +533,13 @@ pub fn resolve_uri(input: &str, base: &str) -> Result<WsUri, UriError> {
     }
     let slash = |c: Option<char>| matches!(c, Some('/' | '\\'));
     let mut first_two = text.chars();
-    // Any two of '/' and '\\' start a scheme-relative URL; written "//".
+    // Any two of '/' and '\\' start a scheme-relative URL, and a special
+    // scheme skips any more of them before the host (WHATWG: "special
+    // authority ignore slashes state"); written "//".
     let (prefix, text, consumed) = if slash(first_two.next()) && slash(first_two.next()) {
-        (format!("{}://", base.scheme_given), &text[2..], 2)
+        let host = text.trim_start_matches(['/', '\\']);
+        let skipped = text.len() - host.len();
+        (format!("{}://", base.scheme_given), host, skipped)
     } else {
         (relative_prefix(&base, text), text, 0)
     };
@@ -724,6 +728,7 @@ mod tests {
             ("", "wss://example.com/app/page.html?x=1"),
             ("//other.example:8080/x", "wss://other.example:8080/x"),
             ("\\/other.example/x", "wss://other.example/x"),
+            ("/\\/other.example/x", "wss://other.example/x"),
             ("ws://h/abs", "ws://h/abs"),
             ("http://h/abs", "ws://h/abs"),
         ] {
