@@ -1329,3 +1329,46 @@ async fn the_client_tab_watches_a_client_run_its_cases() {
         .await;
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_this_browser_runs_cases_with_the_pages_own_websocket() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let server = format!("ws://{}/probe", echo.addr);
+    browser
+        .open(site.url(&format!(
+            "/conformance?server={server}&agent=headless-chromium"
+        )))
+        .await;
+    // The first echo cases, and the masking group: a masked server frame.
+    browser
+        .replace_text(By::Id("client-browser-cases"), "1-3")
+        .await;
+    browser.click(By::Id("client-browser-run")).await;
+    let line = browser
+        .wait_text(
+            By::Id("client-browser-status"),
+            "the browser run's end",
+            |t| t.contains("done"),
+        )
+        .await;
+    assert!(line.contains("close 1000"), "{line}");
+    let status = browser
+        .wait_text(By::Id("conformance-status"), "three verdicts", |t| {
+            t.contains("3 cases so far")
+        })
+        .await;
+    assert!(status.contains("(3 passed"), "{status}");
+    // A range that is not one is said so.
+    browser
+        .replace_text(By::Id("client-browser-cases"), "9-3")
+        .await;
+    browser.click(By::Id("client-browser-run")).await;
+    browser
+        .wait_text(By::Id("client-browser-status"), "the refused range", |t| {
+            t.contains("is not a range")
+        })
+        .await;
+    browser.quit().await;
+}

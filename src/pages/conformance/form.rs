@@ -91,6 +91,10 @@ pub struct ClientFormProps {
     pub on_watch: Callback<()>,
     /// Stop was pressed.
     pub on_stop: Callback<()>,
+    /// "Test this browser" was pressed, with the cases to run ("all", "N", "N-M").
+    pub on_browser: Callback<String>,
+    /// How the browser run stands, in a sentence (empty: none).
+    pub browser_line: String,
 }
 
 /// The client tab's form: the name a client runs under, where it connects,
@@ -117,6 +121,15 @@ pub fn client_form(props: &ClientFormProps) -> Html {
     let on_watch = props.on_watch.reform(|e: SubmitEvent| e.prevent_default());
     let on_stop = props.on_stop.reform(|_: MouseEvent| ());
     let agent = query.agent.clone().unwrap_or_default();
+    let range = use_state(|| "all".to_owned());
+    let on_range = {
+        let range = range.clone();
+        Callback::from(move |e: InputEvent| range.set(value_of(&e)))
+    };
+    let on_browser = {
+        let (range, on_browser) = (range.clone(), props.on_browser.clone());
+        Callback::from(move |_: MouseEvent| on_browser.emit((*range).clone()))
+    };
     html! {
     <form class="conformance-form" onsubmit={on_watch}>
         <label for="client-agent">{ "Your client's name (its agent name: 1–64 letters, digits, space and .-_~+/)" }</label>
@@ -133,6 +146,16 @@ pub fn client_form(props: &ClientFormProps) -> Html {
             <button id="client-watch" type="submit" disabled={props.watching}>{ "Watch this name's results" }</button>
             <button id="client-stop" type="button" disabled={!props.watching} onclick={on_stop}>{ "Stop watching" }</button>
         </div>
+        <fieldset class="browser-run">
+            <legend>{ "Test this browser" }</legend>
+            <p class="hint">{ "Runs the cases with this page's own WebSocket, echoing every message, under the name above: you see how your browser's client reacts to a masked server frame, bad UTF-8 or a 126-byte Ping. A page never sees frames, so the verdicts come from wslab-echo; the page adds how each case's close event looked." }</p>
+            <label for="client-browser-cases">{ "Cases (all, N or N-M)" }</label>
+            <input id="client-browser-cases" type="text" spellcheck="false" value={(*range).clone()} oninput={on_range} />
+            <div class="actions">
+                <button id="client-browser-run" type="button" onclick={on_browser}>{ "Test this browser" }</button>
+            </div>
+            <p id="client-browser-status" role="status" aria-live="polite">{ props.browser_line.clone() }</p>
+        </fieldset>
     </form>
     }
 }

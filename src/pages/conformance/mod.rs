@@ -13,6 +13,7 @@ use yew::prelude::*;
 use wire::session::Content;
 use wire::tap::Direction;
 
+mod browser_run;
 mod form;
 
 use crate::components::{FrameLine, Link, record_of};
@@ -131,9 +132,32 @@ pub fn conformance() -> Html {
         })
     };
     let client_tab = query.agent.is_some();
+    // "Test this browser": the run's sockets (dropped to stop it) and where it stands.
+    let browser_run = use_mut_ref(|| None::<browser_run::Handle>);
+    let browser_progress = use_state(|| None::<browser_run::Progress>);
+    let on_browser = {
+        let (query, on_watch, browser_run, browser_progress) = (
+            query.clone(),
+            on_watch.clone(),
+            browser_run.clone(),
+            browser_progress.clone(),
+        );
+        Callback::from(move |range: String| {
+            on_watch.emit(());
+            let q = query.0.clone();
+            let urls: Rc<dyn Fn(u32) -> String> = Rc::new(move |n| q.run_case_url(&n.to_string()));
+            let progress = {
+                let browser_progress = browser_progress.clone();
+                Callback::from(move |p| browser_progress.set(Some(p)))
+            };
+            let count_url = format!("{}/getCaseCount", query.echo_base());
+            *browser_run.borrow_mut() = Some(browser_run::start(count_url, urls, range, progress));
+        })
+    };
     let on_cancel = {
-        let (run, socket) = (run.clone(), socket.clone());
+        let (run, socket, browser_run) = (run.clone(), socket.clone(), browser_run.clone());
         Callback::from(move |()| {
+            browser_run.borrow_mut().take();
             if let Some(s) = socket.borrow_mut().take() {
                 let _ = s.close(Some(1000), "cancelled");
             }
@@ -200,7 +224,7 @@ pub fn conformance() -> Html {
                 <button type="button" role="tab" id="tab-client" aria-selected={client_tab.to_string()} onclick={on_tab(Some(crate::state::conformance::DEFAULT_AGENT))}>{ "Your client" }</button>
             </div>
             if client_tab {
-                <ClientForm query={query.clone()} watching={running} on_watch={on_watch} on_stop={on_cancel.clone()} />
+                <ClientForm query={query.clone()} watching={running} on_watch={on_watch} on_stop={on_cancel.clone()} on_browser={on_browser} browser_line={browser_progress.as_ref().map(|p| p.line()).unwrap_or_default()} />
             } else {
                 <RunForm query={query.clone()} {running} on_run={on_run} on_cancel={on_cancel} />
             }
