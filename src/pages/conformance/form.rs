@@ -148,7 +148,7 @@ pub fn client_form(props: &ClientFormProps) -> Html {
         </div>
         <fieldset class="browser-run">
             <legend>{ "Test this browser" }</legend>
-            <p class="hint">{ "Runs the cases with this page's own WebSocket, echoing every message, under the name above: you see how your browser's client reacts to a masked server frame, bad UTF-8 or a 126-byte Ping. A page never sees frames, so the verdicts come from wslab-echo; the page adds how each case's close event looked." }</p>
+            <p class="hint">{ "Runs the cases with this page's own WebSocket, echoing every message, under the name above: you see how your browser's client reacts to a masked server frame, bad UTF-8 or a 126-byte Ping. A page never sees frames, so the verdicts come from wslab-echo; the line below shows how each case's close event looked to the page as the run goes." }</p>
             <label for="client-browser-cases">{ "Cases (all, N or N-M)" }</label>
             <input id="client-browser-cases" type="text" spellcheck="false" value={(*range).clone()} oninput={on_range} />
             <div class="actions">
