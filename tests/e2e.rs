@@ -1360,6 +1360,40 @@ async fn test_this_browser_runs_cases_with_the_pages_own_websocket() {
         })
         .await;
     assert!(status.contains("(3 passed"), "{status}");
+    // The browser run's results come back from a saved report.
+    browser.click(By::Id("conformance-export-json")).await;
+    let file = browser.downloads.join("wslab-conformance.json");
+    let deadline = Instant::now() + support::WAIT;
+    while std::fs::metadata(&file).map_or(true, |m| m.len() == 0) {
+        assert!(
+            Instant::now() < deadline,
+            "no download in {:?}",
+            browser.downloads
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report = conformance::Report::from_json(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(report.results.len(), 3);
+    assert!(report.results.iter().all(|r| {
+        r.frames
+            .iter()
+            .any(|f| f.from == conformance::report::Side::Client)
+    }));
+    browser.open(site.url("/conformance")).await;
+    browser.choose_file(By::Id("conformance-open"), &file).await;
+    browser
+        .wait_text(
+            By::Id("conformance-status"),
+            "the reopened browser run",
+            |t| t.starts_with("Opened") && t.contains("3 passed"),
+        )
+        .await;
+    let _ = std::fs::remove_dir_all(&browser.downloads);
+    browser
+        .open(site.url(&format!(
+            "/conformance?server={server}&agent=headless-chromium"
+        )))
+        .await;
     // A range that is not one is said so.
     browser
         .replace_text(By::Id("client-browser-cases"), "9-3")

@@ -506,15 +506,24 @@ fn codes_text(codes: &[u16]) -> String {
     all.join(" or ")
 }
 
+/// "1 byte", "5 bytes".
+fn bytes_text(n: usize) -> String {
+    if n == 1 {
+        "1 byte".to_owned()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 /// "a text message of 5 bytes and a Pong of 0 bytes".
 pub fn describe_replies(replies: &[Reply]) -> String {
     let one = |r: &Reply| match r {
         Reply::Message { text, payload } => format!(
-            "{} message of {} bytes",
+            "{} message of {}",
             if *text { "a text" } else { "a binary" },
-            payload.len()
+            bytes_text(payload.len())
         ),
-        Reply::Pong(p) => format!("a Pong of {} bytes", p.len()),
+        Reply::Pong(p) => format!("a Pong of {}", bytes_text(p.len())),
     };
     match replies {
         [] => "nothing".into(),

@@ -393,3 +393,119 @@ async fn a_page_watches_one_agents_run_and_no_other() {
         "{first}"
     );
 }
+
+/// A client with two faults: it accepts masked frames from the server, and it
+/// never checks the UTF-8 of a message (text is echoed as bytes; `wire`'s
+/// decoder still refuses a Close whose reason is not UTF-8).
+/// Otherwise it does what the lab asks: echoes messages, answers Pings, fails
+/// with 1002 on a frame the decoder refuses, answers a Close with 1000.
+async fn lenient_client(url: String) {
+    use wire::decode::{DecodeOptions, Split, Splitter};
+    use wire::frame::Frame;
+    use wire::opcode::OpCode;
+    let addr = url
+        .trim_start_matches("ws://")
+        .trim_end_matches("/runCase")
+        .to_owned();
+    let Ok(mut tcp) = TcpStream::connect(&addr).await else {
+        return;
+    };
+    let key = wire::handshake::generate_key([5; 16]);
+    let request = format!(
+        "GET /runCase HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    if tcp.write_all(request.as_bytes()).await.is_err() {
+        return;
+    }
+    let mut reader = HeadReader::new(16 * 1024);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut bytes = loop {
+        let Ok(n) = tcp.read(&mut buf).await else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        if let HeadRead::Complete { rest, .. } = reader.push(&buf[..n]) {
+            break rest;
+        }
+    };
+    // `sender: None`: the masking rule is not applied (the first fault).
+    let mut splitter = Splitter::new(DecodeOptions::default());
+    let mut message: Option<(OpCode, Vec<u8>)> = None;
+    let send = |f: Frame| f.masked([9, 8, 7, 6]).encode();
+    loop {
+        for split in splitter.push(&bytes) {
+            let frame = match split {
+                Split::Frame { frame, .. } => frame.frame,
+                Split::Error(_) => {
+                    let close = Frame::new(OpCode::Close, 1002u16.to_be_bytes().to_vec());
+                    let _ = tcp.write_all(&send(close)).await;
+                    return;
+                }
+            };
+            let out = match frame.opcode {
+                OpCode::Text | OpCode::Binary if message.is_some() => {
+                    let close = Frame::new(OpCode::Close, 1002u16.to_be_bytes().to_vec());
+                    let _ = tcp.write_all(&send(close)).await;
+                    return;
+                }
+                OpCode::Text | OpCode::Binary if frame.fin => {
+                    Some(Frame::new(frame.opcode, frame.payload))
+                }
+                OpCode::Text | OpCode::Binary => {
+                    message = Some((frame.opcode, frame.payload));
+                    None
+                }
+                OpCode::Continuation => match message.as_mut() {
+                    Some((_, so_far)) => {
+                        so_far.extend_from_slice(&frame.payload);
+                        if frame.fin {
+                            message.take().map(|(op, p)| Frame::new(op, p))
+                        } else {
+                            None
+                        }
+                    }
+                    None => {
+                        let close = Frame::new(OpCode::Close, 1002u16.to_be_bytes().to_vec());
+                        let _ = tcp.write_all(&send(close)).await;
+                        return;
+                    }
+                },
+                OpCode::Ping => Some(Frame::new(OpCode::Pong, frame.payload)),
+                OpCode::Close => {
+                    let close = Frame::new(OpCode::Close, 1000u16.to_be_bytes().to_vec());
+                    let _ = tcp.write_all(&send(close)).await;
+                    return;
+                }
+                _ => None,
+            };
+            // Text goes back as bytes, valid UTF-8 or not (the second fault).
+            if let Some(out) = out
+                && tcp.write_all(&send(out)).await.is_err()
+            {
+                return;
+            }
+        }
+        match tcp.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => bytes = buf[..n].to_vec(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_with_two_faults_fails_exactly_their_cases() {
+    let cases = conformance::cases::client::all();
+    let results = run_with(cases, lenient_client).await;
+    let fault = |r: &conformance::CaseResult| {
+        r.group == conformance::case::Group::Masking
+            || (r.group == conformance::case::Group::Utf8 && !r.title.starts_with("Valid"))
+    };
+    let wrong: Vec<String> = results
+        .iter()
+        .filter(|r| (r.verdict == Verdict::Fail) != fault(r))
+        .map(|r| format!("{} {:?} {}: {}", r.id, r.verdict, r.title, r.detail))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
