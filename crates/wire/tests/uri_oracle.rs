@@ -123,10 +123,23 @@ fn url() -> impl Strategy<Value = String> {
         })
 }
 
+/// Whether a path has a segment like "a|" or "c:": the `url` crate keeps such
+/// a Windows drive letter when a `..` follows, in every scheme, where the URL
+/// standard does so only for file: URLs (and only for "c:" forms). Not this
+/// test's question, so such paths are left out.
+fn has_drive_letter(text: &str) -> bool {
+    text.split(['/', '\\', '?']).any(|seg| {
+        seg.len() == 2
+            && seg.as_bytes()[0].is_ascii_alphabetic()
+            && matches!(seg.as_bytes()[1], b'|' | b':')
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
     #[test]
     fn wire_reads_a_url_as_the_whatwg_parser_does(text in url()) {
+        prop_assume!(!has_drive_letter(text.split_once("://").map_or("", |(_, rest)| rest)));
         let ours = parse_uri(&text).map_err(|e| TestCaseError::fail(format!("wire: {text}: {e}")))?;
         let theirs = url::Url::parse(&text).map_err(|e| TestCaseError::fail(format!("url: {text}: {e}")))?;
         prop_assert_eq!(Some(ours.host.as_str()), theirs.host_str(), "host of {}", text);
@@ -173,6 +186,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
     #[test]
     fn wire_resolves_a_relative_url_as_the_whatwg_parser_does(base in url(), input in relative()) {
+        prop_assume!(!has_drive_letter(base.split_once("://").map_or("", |(_, rest)| rest)) && !has_drive_letter(&input));
         let ours = resolve_uri(&input, &base);
         let theirs = url::Url::parse(&base).and_then(|b| b.join(&input));
         let (ours, theirs) = match (ours, theirs) {
