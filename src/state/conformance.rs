@@ -118,12 +118,15 @@ impl ConformanceQuery {
             .to_owned()
     }
 
-    /// The agent name as a query value (spaces and the like percent-encoded).
+    /// The agent name as a query parameter, written as wslab-echo reads it
+    /// (`wire::endpoint::Agent`); a name out of its range is sent as typed,
+    /// encoded, for wslab-echo to refuse with the range.
     fn agent_param(&self) -> String {
         let agent = self.agent.as_deref().unwrap_or(DEFAULT_AGENT).trim();
-        serde_urlencoded::to_string([("agent", agent)])
-            .unwrap_or_default()
-            .replace('+', "%20")
+        match wire::endpoint::Agent::parse(agent) {
+            Some(a) => format!("agent={}", a.query_value()),
+            None => serde_urlencoded::to_string([("agent", agent)]).unwrap_or_default(),
+        }
     }
 
     /// Where the learner points a client: case `n`.

@@ -94,7 +94,27 @@ fn view(from: Side, raw: &[u8], frame: &Frame) -> FrameView {
     }
 }
 
-impl<T: Transport> Run<'_, T> {
+impl<'a, T: Transport> Run<'a, T> {
+    /// A run over `conn`: the peer's frames are read with the masking rule of
+    /// its role (`observed.peer`), within the case's deadline.
+    fn new(conn: T, observed: Observed, started: Instant, timing: &'a Timing) -> Self {
+        let peer = match observed.peer {
+            Peer::Server => Role::Server,
+            Peer::Client => Role::Client,
+        };
+        Run {
+            conn,
+            splitter: Splitter::new(DecodeOptions::for_sender(peer)),
+            observed,
+            frames: Vec::new(),
+            left_out: 0,
+            partial: None,
+            deadline: started + timing.case,
+            timing,
+            buf: vec![0u8; 64 * 1024],
+        }
+    }
+
     /// The tester's side and the peer's, as the report names them.
     fn sides(&self) -> (Side, Side) {
         match self.observed.peer {
@@ -360,17 +380,7 @@ pub async fn run_case<C: Connector>(c: &mut C, case: &Case, timing: &Timing) -> 
     match c.connect().await {
         Err(e) => observed.connect_error = Some(e),
         Ok(conn) => {
-            let mut run = Run {
-                conn,
-                splitter: Splitter::new(DecodeOptions::for_sender(Role::Server)),
-                observed,
-                frames: Vec::new(),
-                left_out: 0,
-                partial: None,
-                deadline: started + timing.case,
-                timing,
-                buf: vec![0u8; 64 * 1024],
-            };
+            let mut run = Run::new(conn, observed, started, timing);
             play(&mut run, c, case, &body).await;
             observed = run.observed;
             frames = run.frames;
@@ -402,22 +412,13 @@ pub async fn run_client_case<T: Transport, K: Keys>(
 ) -> CaseResult {
     let started = Instant::now();
     let body = (case.body)();
-    let mut run = Run {
-        conn,
-        splitter: Splitter::new(DecodeOptions::for_sender(Role::Client)),
-        observed: Observed {
-            peer: Peer::Client,
-            steps: body.steps.len(),
-            status: Some(101),
-            ..Observed::default()
-        },
-        frames: Vec::new(),
-        left_out: 0,
-        partial: None,
-        deadline: started + timing.case,
-        timing,
-        buf: vec![0u8; 64 * 1024],
+    let observed = Observed {
+        peer: Peer::Client,
+        steps: body.steps.len(),
+        status: Some(101),
+        ..Observed::default()
     };
+    let mut run = Run::new(conn, observed, started, timing);
     if !rest.is_empty() {
         run.take(rest, keys).await;
     }

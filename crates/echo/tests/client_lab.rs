@@ -156,36 +156,39 @@ fn others_all(results: &[conformance::CaseResult]) -> Vec<String> {
         .collect()
 }
 
-/// A client that echoes, but sends its frames unmasked (and reads only
-/// small unfragmented messages): it breaks §5.1's MUST on every answer.
-async fn unmasked_client(url: String) {
+/// A hand-written client's opening handshake to `url` (a `/runCase`
+/// address): the connection and the bytes that came after the 101's head.
+async fn raw_open(url: &str, key: u8) -> Option<(TcpStream, Vec<u8>)> {
     let addr = url
         .trim_start_matches("ws://")
         .trim_end_matches("/runCase")
         .to_owned();
-    let Ok(mut tcp) = TcpStream::connect(&addr).await else {
-        return;
-    };
-    let key = wire::handshake::generate_key([7; 16]);
+    let mut tcp = TcpStream::connect(&addr).await.ok()?;
+    let key = wire::handshake::generate_key([key; 16]);
     let request = format!(
         "GET /runCase HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
     );
-    if tcp.write_all(request.as_bytes()).await.is_err() {
-        return;
-    }
+    tcp.write_all(request.as_bytes()).await.ok()?;
     let mut reader = HeadReader::new(16 * 1024);
-    let mut buf = vec![0u8; 1 << 16];
-    let mut rest = loop {
-        let Ok(n) = tcp.read(&mut buf).await else {
-            return;
-        };
+    let mut buf = vec![0u8; 4096];
+    loop {
+        let n = tcp.read(&mut buf).await.ok()?;
         if n == 0 {
-            return;
+            return None;
         }
         if let HeadRead::Complete { rest, .. } = reader.push(&buf[..n]) {
-            break rest;
+            return Some((tcp, rest));
         }
+    }
+}
+
+/// A client that echoes, but sends its frames unmasked (and reads only
+/// small unfragmented messages): it breaks §5.1's MUST on every answer.
+async fn unmasked_client(url: String) {
+    let Some((mut tcp, mut rest)) = raw_open(&url, 7).await else {
+        return;
     };
+    let mut buf = vec![0u8; 1 << 16];
     loop {
         // Answer every whole small frame with the same frame, unmasked.
         while rest.len() >= 2
@@ -403,33 +406,10 @@ async fn lenient_client(url: String) {
     use wire::decode::{DecodeOptions, Split, Splitter};
     use wire::frame::Frame;
     use wire::opcode::OpCode;
-    let addr = url
-        .trim_start_matches("ws://")
-        .trim_end_matches("/runCase")
-        .to_owned();
-    let Ok(mut tcp) = TcpStream::connect(&addr).await else {
+    let Some((mut tcp, mut bytes)) = raw_open(&url, 5).await else {
         return;
     };
-    let key = wire::handshake::generate_key([5; 16]);
-    let request = format!(
-        "GET /runCase HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-    );
-    if tcp.write_all(request.as_bytes()).await.is_err() {
-        return;
-    }
-    let mut reader = HeadReader::new(16 * 1024);
     let mut buf = vec![0u8; 1 << 16];
-    let mut bytes = loop {
-        let Ok(n) = tcp.read(&mut buf).await else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        if let HeadRead::Complete { rest, .. } = reader.push(&buf[..n]) {
-            break rest;
-        }
-    };
     // `sender: None`: the masking rule is not applied (the first fault).
     let mut splitter = Splitter::new(DecodeOptions::default());
     let mut message: Option<(OpCode, Vec<u8>)> = None;

@@ -47,34 +47,30 @@ pub struct Agent {
 impl Agent {
     /// Reads a name as it appears in a query string.
     pub fn parse(text: &str) -> Option<Agent> {
-        let mut out = Vec::with_capacity(text.len());
-        let raw = text.as_bytes();
-        let mut i = 0;
-        while i < raw.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            match raw[i] {
-                b'%' => {
-                    let hi = raw.get(i + 1).copied().and_then(hex)?;
-                    let lo = raw.get(i + 2).copied().and_then(hex)?;
-                    out.push((hi * 16 + lo) as u8);
-                    i += 3;
-                }
-                b => {
-                    out.push(b);
-                    i += 1;
-                }
-            }
-        }
+        let name = crate::uri::percent_decode(text)?;
         let allowed = |b: &u8| b.is_ascii_alphanumeric() || b" .-_~+/".contains(b);
-        if out.is_empty() || out.len() > MAX_AGENT || !out.iter().all(allowed) {
+        if name.is_empty() || name.len() > MAX_AGENT || !name.as_bytes().iter().all(allowed) {
             return None;
         }
         let mut bytes = [0u8; MAX_AGENT];
-        bytes[..out.len()].copy_from_slice(&out);
+        bytes[..name.len()].copy_from_slice(name.as_bytes());
         Some(Agent {
             bytes,
-            len: out.len() as u8,
+            len: name.len() as u8,
         })
+    }
+
+    /// The name as a query value: space, `+` and `/` percent-encoded (the
+    /// other characters a name may hold need no escape), so that
+    /// [`Agent::parse`] reads it back.
+    pub fn query_value(&self) -> String {
+        self.as_str()
+            .bytes()
+            .map(|b| match b {
+                b' ' | b'+' | b'/' => format!("%{b:02X}"),
+                b => (b as char).to_string(),
+            })
+            .collect()
     }
 
     /// The name.
@@ -329,7 +325,7 @@ impl Endpoint {
                 ClientLab::Watch { agent } => (None, Some(*agent)),
             };
             query.extend(case.map(|c| format!("case={c}")));
-            query.extend(agent.map(|a| format!("agent={}", encode_agent(&a))));
+            query.extend(agent.map(|a| format!("agent={}", a.query_value())));
         }
         if let Some(o) = self.echo_options() {
             query.extend(o.session.map(|s| format!("session={s}")));
@@ -345,19 +341,6 @@ impl Endpoint {
             format!("{}?{}", self.path(), query.join("&"))
         }
     }
-}
-
-/// An agent name as a query value: space and the characters a query
-/// treats specially percent-encoded.
-fn encode_agent(agent: &Agent) -> String {
-    agent
-        .as_str()
-        .bytes()
-        .map(|b| match b {
-            b' ' | b'+' | b'/' => format!("%{b:02X}"),
-            b => (b as char).to_string(),
-        })
-        .collect()
 }
 
 const CASE_NUMBER: &str = "a case number from 1 to 10000 (see /getCaseCount)";

@@ -307,10 +307,7 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
         return Err(err(0, UriErrorKind::MissingScheme));
     };
     let scheme = s[..colon].to_ascii_lowercase();
-    let valid_scheme_syntax = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let valid_scheme_syntax = is_scheme(&scheme);
     // "localhost:9001/echo" or "example.com:80": a host and a port, no scheme.
     let looks_like_host_port = s[colon + 1..].starts_with(|c: char| c.is_ascii_digit());
     if !valid_scheme_syntax || looks_like_host_port {
@@ -435,7 +432,7 @@ const QUERY_SET: EncodeSet = |b| b <= 0x20 || b == 0x7f || b"\"#<>'".contains(&b
 
 /// `text` with each `%XX` escape decoded, or None when the bytes are not
 /// UTF-8 (a stray `%` not followed by two hex digits stays as it is).
-fn percent_decode(text: &str) -> Option<String> {
+pub(crate) fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -588,12 +585,16 @@ fn relative_prefix(base: &WsUri, text: &str) -> String {
 /// `+`, `-` or `.`, then `:` (RFC 3986 §3.1). `localhost:9001` counts, as
 /// it does for a browser (which then refuses the scheme "localhost").
 fn has_scheme(text: &str) -> bool {
-    text.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
+    text.split_once(':')
+        .is_some_and(|(scheme, _)| is_scheme(scheme))
+}
+
+/// A scheme's syntax: a letter, then letters, digits, `+`, `-` or `.`.
+fn is_scheme(scheme: &str) -> bool {
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
 #[cfg(test)]

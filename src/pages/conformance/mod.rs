@@ -68,29 +68,13 @@ pub fn conformance() -> Html {
         Callback::from(move |()| {
             let request = query.request();
             replace(Run::connecting(&request.target));
-            let on_event = {
-                let (run, socket) = (run.clone(), socket.clone());
-                Callback::from(move |ev: SocketEvent| match ev {
-                    SocketEvent::Open => {
-                        let text = serde_json::to_string(&request).unwrap_or_default();
-                        if let Some(s) = socket.borrow().as_ref() {
-                            let _ = s.send_text(&text);
-                        }
-                    }
-                    SocketEvent::Text(text) => run.dispatch(RunAction::Text(text)),
-                    SocketEvent::Binary(_) | SocketEvent::Error => {}
-                    SocketEvent::Closed { code, reason, .. } => {
-                        run.dispatch(RunAction::Closed(code, reason))
-                    }
-                })
-            };
-            match Socket::open(query.server.trim(), on_event) {
-                Ok(s) => *socket.borrow_mut() = Some(s),
-                Err(why) => run.dispatch(RunAction::Stop(format!(
-                    "cannot open {}: {why}",
-                    query.server.trim()
-                ))),
-            }
+            let sender = socket.clone();
+            stream_into(&run, &socket, query.server.trim(), move || {
+                let text = serde_json::to_string(&request).unwrap_or_default();
+                if let Some(s) = sender.borrow().as_ref() {
+                    let _ = s.send_text(&text);
+                }
+            });
         })
     };
     let on_watch = {
@@ -103,22 +87,10 @@ pub fn conformance() -> Html {
         Callback::from(move |()| {
             let agent = query.agent.clone().unwrap_or_default().trim().to_owned();
             replace(Run::connecting(&format!("client {agent}")));
-            let on_event = {
-                let run = run.clone();
-                Callback::from(move |ev: SocketEvent| match ev {
-                    SocketEvent::Open => run.dispatch(RunAction::Watching(agent.clone())),
-                    SocketEvent::Text(text) => run.dispatch(RunAction::Text(text)),
-                    SocketEvent::Binary(_) | SocketEvent::Error => {}
-                    SocketEvent::Closed { code, reason, .. } => {
-                        run.dispatch(RunAction::Closed(code, reason))
-                    }
-                })
-            };
-            let url = query.watch_url();
-            match Socket::open(&url, on_event) {
-                Ok(s) => *socket.borrow_mut() = Some(s),
-                Err(why) => run.dispatch(RunAction::Stop(format!("cannot open {url}: {why}"))),
-            }
+            let watching = run.clone();
+            stream_into(&run, &socket, &query.watch_url(), move || {
+                watching.dispatch(RunAction::Watching(agent.clone()))
+            });
         })
     };
     let on_tab = |agent: Option<&'static str>| {
@@ -294,6 +266,32 @@ fn summary(run: &Run) -> Html {
             </table>
             </div>
         </section>
+    }
+}
+
+/// Opens `url` into `socket`: its text messages are the run's events, its
+/// close ends the run, and `on_open` says what the page does once it is open
+/// (send a run request, or mark a watch as open).
+fn stream_into(
+    run: &UseReducerDispatcher<Run>,
+    socket: &Rc<RefCell<Option<Socket>>>,
+    url: &str,
+    on_open: impl Fn() + 'static,
+) {
+    let on_event = {
+        let run = run.clone();
+        Callback::from(move |ev: SocketEvent| match ev {
+            SocketEvent::Open => on_open(),
+            SocketEvent::Text(text) => run.dispatch(RunAction::Text(text)),
+            SocketEvent::Binary(_) | SocketEvent::Error => {}
+            SocketEvent::Closed { code, reason, .. } => {
+                run.dispatch(RunAction::Closed(code, reason))
+            }
+        })
+    };
+    match Socket::open(url, on_event) {
+        Ok(s) => *socket.borrow_mut() = Some(s),
+        Err(why) => run.dispatch(RunAction::Stop(format!("cannot open {url}: {why}"))),
     }
 }
 
