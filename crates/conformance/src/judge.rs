@@ -670,10 +670,33 @@ fn codes_list(codes: &[u16]) -> String {
     all.join(" or ")
 }
 
+/// Why declining a valid handshake is non-strict, not a failure.
+const DECLINED: &str = "RFC 6455 §4.2.1 describes this request as a valid handshake. A server may decline any handshake, but every client that writes the request this way is turned away.";
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, String) {
     use Verdict::*;
     if let Some(e) = &o.handshake_error {
-        return (Fail, format!("{e}."));
+        return match h {
+            // Closing without an answer declines the handshake: allowed
+            // (§4.2.2 step 5 binds a server that chooses to accept), and
+            // HTTP lets either side close at any time.
+            HandshakeExpect::Accepts { .. } => (
+                NonStrict,
+                format!(
+                    "{}. {DECLINED} RFC 9112 §9.5: \"A client, server, or proxy MAY close the transport connection at any time.\"",
+                    upper_first(e)
+                ),
+            ),
+            // An invalid request MUST get an HTTP error (§4.2.1).
+            HandshakeExpect::Refuses { .. } => (Fail, format!("{}.", upper_first(e))),
+        };
     }
     let status = o.status;
     match h {
@@ -714,7 +737,7 @@ fn judge_handshake(h: HandshakeExpect, o: &Observed, quiet: &str) -> (Verdict, S
                 (
                     NonStrict,
                     format!(
-                        "The server refused a request RFC 6455 §4.2.1 describes as a valid handshake, with {}. A server may decline any handshake, but every client that writes the request this way is turned away.",
+                        "The server refused with {}. {DECLINED}",
                         status.unwrap_or_default()
                     ),
                 )
@@ -1187,6 +1210,27 @@ mod tests {
             assert_eq!(v, Verdict::NonStrict, "{code}");
             assert!(why.contains("§10.4"), "{why}");
         }
+    }
+
+    /// Closing instead of answering declines a valid handshake (non-strict);
+    /// an invalid one MUST get an HTTP error (fail).
+    #[test]
+    fn closing_without_an_answer_declines_a_valid_request_and_fails_an_invalid_one() {
+        let o = Observed {
+            handshake_error: Some("the server closed the connection without answering".into()),
+            ..Observed::default()
+        };
+        let valid = Expect::Handshake(HandshakeExpect::Accepts { check: None });
+        let (v, why) = judge(&valid, &o, &t());
+        assert_eq!(v, Verdict::NonStrict);
+        assert!(why.starts_with("The server closed"), "{why}");
+        assert!(why.contains("MAY close the transport connection"), "{why}");
+        let invalid = Expect::Handshake(HandshakeExpect::Refuses {
+            status: 400,
+            version_header: false,
+            may_accept: None,
+        });
+        assert_eq!(judge(&invalid, &o, &t()).0, Verdict::Fail);
     }
 
     #[test]

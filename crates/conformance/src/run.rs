@@ -319,14 +319,23 @@ impl<'a, T: Transport> Run<'a, T> {
 }
 
 /// Reads the response head: its text, and any bytes that came after it.
+/// `early` is what came while the request was still being written.
 async fn read_head<T: Transport>(
     conn: &mut T,
+    early: &[u8],
     wait: Duration,
 ) -> Result<(String, Vec<u8>), String> {
     let mut reader = HeadReader::new(MAX_RESPONSE_HEAD);
     let mut buf = vec![0u8; 4096];
     let until = Instant::now() + wait;
-    let mut seen = 0usize;
+    let mut seen = early.len();
+    if !early.is_empty() {
+        match reader.push(early) {
+            HeadRead::Incomplete => {}
+            HeadRead::Complete { head, rest } => return Ok((head, rest)),
+            HeadRead::TooLong => return Err(too_long()),
+        }
+    }
     loop {
         let left = until.saturating_duration_since(Instant::now());
         match conn.recv(&mut buf, left).await? {
@@ -335,11 +344,7 @@ async fn read_head<T: Transport>(
                 match reader.push(&buf[..n.min(buf.len())]) {
                     HeadRead::Incomplete => {}
                     HeadRead::Complete { head, rest } => return Ok((head, rest)),
-                    HeadRead::TooLong => {
-                        return Err(format!(
-                            "the answer to the opening request has no end of its head within {MAX_RESPONSE_HEAD} bytes: not an HTTP response"
-                        ));
-                    }
+                    HeadRead::TooLong => return Err(too_long()),
                 }
             }
             Recv::Closed if seen == 0 => {
@@ -365,6 +370,66 @@ async fn read_head<T: Transport>(
             }
         }
     }
+}
+
+fn too_long() -> String {
+    format!(
+        "the answer to the opening request has no end of its head within {MAX_RESPONSE_HEAD} bytes: not an HTTP response"
+    )
+}
+
+/// How long the probe listens between the pieces of a request it writes in
+/// pieces: long enough that each piece reaches the server on its own (a
+/// server's reads then see the pieces the case promises, on any machine),
+/// and that an early answer or close stops the writing.
+const PIECE_GAP: Duration = Duration::from_millis(1);
+
+/// How writing the opening request ended.
+enum Sent {
+    /// Every byte went.
+    All,
+    /// The server answered before the request was whole: its first bytes.
+    Answered(Vec<u8>),
+    /// The server closed (or reset) the connection after this many bytes.
+    Closed(usize, String),
+}
+
+/// Writes the opening request: whole, or in pieces of `chunk` bytes with
+/// [`PIECE_GAP`] of listening after each.
+async fn send_request<T: Transport>(
+    run: &mut Run<'_, T>,
+    request: &[u8],
+    chunk: Option<usize>,
+) -> Result<Sent, String> {
+    let Some(size) = chunk else {
+        return if run.write(request, None).await {
+            Ok(Sent::All)
+        } else {
+            Err(run.observed.write_error.clone().unwrap_or_default())
+        };
+    };
+    let mut buf = vec![0u8; 4096];
+    let mut sent = 0usize;
+    for piece in request.chunks(size.max(1)) {
+        if let Err(e) = run.conn.send(piece).await {
+            return if sent == 0 {
+                Err(e)
+            } else {
+                Ok(Sent::Closed(sent, e))
+            };
+        }
+        sent += piece.len();
+        if sent == request.len() {
+            break;
+        }
+        match run.conn.recv(&mut buf, PIECE_GAP).await {
+            Ok(Recv::Quiet) => {}
+            Ok(Recv::Data(n)) => return Ok(Sent::Answered(buf[..n.min(buf.len())].to_vec())),
+            Ok(Recv::Closed) => return Ok(Sent::Closed(sent, String::new())),
+            Err(e) => return Ok(Sent::Closed(sent, e)),
+        }
+    }
+    Ok(Sent::All)
 }
 
 /// Runs one case and judges it.
@@ -495,15 +560,29 @@ async fn play<C: Connector, T: Transport>(
         steps = rest;
         run.observed.steps_done = 1;
     }
-    if !run.write(&first, case.request.chunk).await {
-        run.observed.connect_error = Some(format!(
-            "could not send the opening request: {}",
-            run.observed.write_error.clone().unwrap_or_default()
-        ));
-        return;
-    }
+    let early = match send_request(run, &first, case.request.chunk).await {
+        Ok(Sent::All) => Vec::new(),
+        Ok(Sent::Answered(bytes)) => bytes,
+        Ok(Sent::Closed(sent, e)) => {
+            run.observed.tcp_closed = true;
+            run.observed.handshake_error = Some(format!(
+                "the server closed the connection after {sent} of the request's {} bytes, without answering{}",
+                first.len(),
+                if e.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({e})")
+                }
+            ));
+            return;
+        }
+        Err(e) => {
+            run.observed.connect_error = Some(format!("could not send the opening request: {e}"));
+            return;
+        }
+    };
     let wait = run.timing.handshake.min(run.left());
-    let (response, rest) = match read_head(&mut run.conn, wait).await {
+    let (response, rest) = match read_head(&mut run.conn, &early, wait).await {
         Ok(r) => r,
         Err(e) => {
             run.observed.handshake_error = Some(e);
@@ -766,6 +845,105 @@ mod tests {
                 .results[0]
                 .fail_rule,
             deaf.fail_rule
+        );
+    }
+
+    /// A server in memory that reads a request piece by piece and, after
+    /// `after` pieces, answers (`answer`) or closes, as servers with a limit
+    /// on small reads do.
+    struct Dribble {
+        pieces: usize,
+        after: usize,
+        answer: Option<&'static [u8]>,
+        out: Vec<u8>,
+        closed: bool,
+    }
+
+    impl Transport for Dribble {
+        async fn send(&mut self, _bytes: &[u8]) -> Result<(), String> {
+            if self.closed {
+                return Err("broken pipe".into());
+            }
+            self.pieces += 1;
+            if self.pieces == self.after {
+                match self.answer {
+                    Some(a) => self.out.extend_from_slice(a),
+                    None => self.closed = true,
+                }
+            }
+            Ok(())
+        }
+
+        async fn recv(&mut self, buf: &mut [u8], _wait: Duration) -> Result<Recv, String> {
+            if !self.out.is_empty() {
+                let n = self.out.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.out[..n]);
+                self.out.drain(..n);
+                Ok(Recv::Data(n))
+            } else if self.closed {
+                Ok(Recv::Closed)
+            } else {
+                Ok(Recv::Quiet)
+            }
+        }
+    }
+
+    /// What the pieces of a request written byte by byte reached.
+    struct Pieces(Option<&'static [u8]>);
+
+    impl Connector for Pieces {
+        type Conn = Dribble;
+        async fn connect(&mut self) -> Result<Dribble, String> {
+            Ok(Dribble {
+                pieces: 0,
+                after: 65,
+                answer: self.0,
+                out: Vec::new(),
+                closed: false,
+            })
+        }
+        fn parts(&self) -> (String, String) {
+            ("/".into(), "example.test".into())
+        }
+        fn random(&mut self, out: &mut [u8]) {
+            out.fill(7);
+        }
+    }
+
+    /// A request written byte by byte stops at the server's close or early
+    /// answer, and either declines a valid handshake: non-strict, not fail.
+    #[tokio::test]
+    async fn a_request_in_pieces_stops_where_the_server_closes_or_answers() {
+        let case = crate::select(crate::all(), "1.1.7").unwrap().remove(0);
+        assert_eq!(
+            case.request.chunk,
+            Some(1),
+            "1.1.7 is the byte-by-byte request"
+        );
+        let timing = Timing::default();
+        let closed = run_case(&mut Pieces(None), &case, &timing).await;
+        assert_eq!(closed.verdict, Verdict::NonStrict, "{}", closed.detail);
+        assert!(
+            closed
+                .detail
+                .starts_with("The server closed the connection after 65 of the request's "),
+            "{}",
+            closed.detail
+        );
+        assert!(closed.detail.contains("RFC 9112 §9.5"), "{}", closed.detail);
+        let refused = run_case(
+            &mut Pieces(Some(
+                b"HTTP/1.1 431 Request Header Fields Too Large\r\n\r\n",
+            )),
+            &case,
+            &timing,
+        )
+        .await;
+        assert_eq!(refused.verdict, Verdict::NonStrict, "{}", refused.detail);
+        assert!(
+            refused.detail.starts_with("The server refused with 431."),
+            "{}",
+            refused.detail
         );
     }
 }
