@@ -549,6 +549,23 @@ pub struct Timing {
     pub case: Duration,
 }
 
+/// How much longer the quiet window grows per byte the tester has sent in
+/// the case: a peer that reads, checks and echoes a 16 MiB message (or 65,536
+/// frames of 64 bytes) may rightly go quiet for seconds while it works, and
+/// RFC 6455 sets no time limit. One more second per 1,000,000 bytes: a peer
+/// slower than 1 MB/s is taken to have nothing more to say.
+pub const QUIET_PER_MB: Duration = Duration::from_secs(1);
+
+impl Timing {
+    /// The quiet window once `sent` bytes have gone to the peer: `quiet`,
+    /// plus [`QUIET_PER_MB`] per million bytes (never past the case's time).
+    pub fn quiet_after(&self, sent: u64) -> Duration {
+        let extra = QUIET_PER_MB.as_micros() * u128::from(sent) / 1_000_000;
+        let extra = Duration::from_micros(u64::try_from(extra).unwrap_or(u64::MAX));
+        self.quiet.saturating_add(extra).min(self.case)
+    }
+}
+
 impl Default for Timing {
     fn default() -> Self {
         Timing {

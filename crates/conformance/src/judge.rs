@@ -65,6 +65,9 @@ pub struct Observed {
     pub write_error: Option<String>,
     /// A read failed.
     pub read_error: Option<String>,
+    /// Bytes the tester wrote (the quiet window grows with them:
+    /// [`Timing::quiet_after`]).
+    pub sent: u64,
 }
 
 impl Observed {
@@ -223,7 +226,7 @@ pub fn swap_ends(text: &str) -> String {
 }
 
 fn judge_server(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) {
-    let quiet = format!("{:.1} s", timing.quiet.as_secs_f64());
+    let quiet = format!("{:.1} s", timing.quiet_after(o.sent).as_secs_f64());
     if let Some(e) = &o.connect_error {
         return (Fail, format!("Could not connect: {e}."));
     }

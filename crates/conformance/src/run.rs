@@ -158,6 +158,7 @@ impl<'a, T: Transport> Run<'a, T> {
                 self.observed.write_error = Some(e);
                 return false;
             }
+            self.observed.sent = self.observed.sent.saturating_add(piece.len() as u64);
         }
         true
     }
@@ -296,11 +297,13 @@ impl<'a, T: Transport> Run<'a, T> {
         }
     }
 
-    /// Reads until `done` holds, the server goes quiet for `timing.quiet`, the
-    /// connection ends or the case's deadline passes.
+    /// Reads until `done` holds, the peer goes quiet (for `timing.quiet`,
+    /// longer after big messages: [`Timing::quiet_after`]), the connection
+    /// ends or the case's deadline passes.
     async fn settle<C: Keys>(&mut self, c: &mut C, done: impl Fn(&Observed) -> bool) {
         while !done(&self.observed) && !self.ended() && !self.left().is_zero() {
-            if !self.pump(self.timing.quiet, c).await {
+            let quiet = self.timing.quiet_after(self.observed.sent);
+            if !self.pump(quiet, c).await {
                 break;
             }
         }
@@ -945,5 +948,53 @@ mod tests {
             "{}",
             refused.detail
         );
+    }
+
+    /// A peer that answers only a reader willing to wait `needs` for it.
+    struct Slow {
+        needs: Duration,
+        out: Vec<u8>,
+    }
+
+    impl Transport for Slow {
+        async fn send(&mut self, _bytes: &[u8]) -> Result<(), String> {
+            Ok(())
+        }
+
+        async fn recv(&mut self, buf: &mut [u8], wait: Duration) -> Result<Recv, String> {
+            if wait < self.needs || self.out.is_empty() {
+                return Ok(Recv::Quiet);
+            }
+            let n = self.out.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.out[..n]);
+            self.out.drain(..n);
+            Ok(Recv::Data(n))
+        }
+    }
+
+    /// After 4 MB sent, a peer still working on its echo 3 s later is waited
+    /// for; after a few bytes, the plain quiet window ends the wait.
+    #[tokio::test]
+    async fn the_quiet_window_grows_with_what_was_sent() {
+        let timing = Timing::default();
+        assert_eq!(timing.quiet_after(0), timing.quiet);
+        assert_eq!(
+            timing.quiet_after(4_000_000),
+            timing.quiet + Duration::from_secs(4)
+        );
+        assert_eq!(timing.quiet_after(u64::MAX), timing.case);
+        for (sent, answered) in [(4_000_000, true), (100, false)] {
+            let slow = Slow {
+                needs: Duration::from_secs(3),
+                out: Frame::new(OpCode::Text, b"echo".to_vec()).encode(),
+            };
+            let observed = Observed {
+                sent,
+                ..Observed::default()
+            };
+            let mut run = Run::new(slow, observed, Instant::now(), &timing);
+            run.settle(&mut Script(true), |o| !o.got.is_empty()).await;
+            assert_eq!(!run.observed.got.is_empty(), answered, "after {sent} bytes");
+        }
     }
 }

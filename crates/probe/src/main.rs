@@ -31,7 +31,8 @@ struct Args {
     #[arg(long)]
     html: Option<PathBuf>,
     /// Milliseconds of silence after which the server is taken to have
-    /// nothing more to say (50–10000).
+    /// nothing more to say (50–10000); one second more per 1,000,000 bytes a
+    /// case has sent.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(50..=10_000))]
     quiet_ms: u64,
     /// Print every case's detail, passes included.
