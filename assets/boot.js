@@ -8,12 +8,21 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__wslabCsp.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
 });
 
-// The pages only the full build holds (route.rs, `Route::needs_full`; a test
-// keeps the two lists equal). Every other page starts the small reader build,
-// which hands these pages over to the full build with a page load.
-const FULL = ["/handshake", "/uris", "/lifecycle", "/frames", "/live", "/illustrated", "/conformance", "/quiz"];
+// The build that holds each page outside the reader (route.rs, `Build::of`; a
+// test keeps the two equal). Every other path starts the small reader build.
+// A link to a page of another build loads that page, and so its build.
+const BUILDS = {
+  "/handshake": "wslab",
+  "/uris": "wslab",
+  "/lifecycle": "wslab",
+  "/frames": "wslab",
+  "/live": "wslab",
+  "/illustrated": "wslab",
+  "/conformance": "wslab",
+  "/quiz": "wslab-quiz",
+};
 const path = location.pathname.replace(/\/+$/, "") || "/";
-const build = FULL.includes(path) ? "wslab" : "wslab-reader";
+const build = BUILDS[path] || "wslab-reader";
 
 const { default: init } = await import(`/${build}.js`);
 await init({ module_or_path: `/${build}_bg.wasm` });

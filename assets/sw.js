@@ -1,6 +1,6 @@
 // wslab's service worker: the site works offline once it has been opened.
 // Network first (so a new version is picked up when online), the cache when
-// the network fails. Installing keeps both builds of the app and every page,
+// the network fails. Installing keeps every build of the app and every page,
 // so a lab opened offline for the first time still starts.
 
 const CACHE = "wslab-v2";
@@ -12,6 +12,8 @@ const ASSETS = [
   "/wslab_bg.wasm",
   "/wslab-reader.js",
   "/wslab-reader_bg.wasm",
+  "/wslab-quiz.js",
+  "/wslab-quiz_bg.wasm",
   "/style.css",
   "/favicon.svg",
 ];

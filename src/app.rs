@@ -1,12 +1,14 @@
 //! The root component: progress and theme, header, navigation, page, footer.
 //!
-//! Two builds share this frame ([`Pages`]): the **full** app ([`Full`],
-//! binary `wslab`: every page, routed in the page by yew-router) and the
-//! **reader** ([`Reader`], binary `wslab-reader`: the start page, the pure
-//! lessons and the 404 page, with no client-side router: its links load the
-//! next page, which the host serves prerendered). `assets/boot.js` picks the
-//! build by path ([`Route::needs_full`]), and the reader hands the other pages
-//! to the full build with a page load (`pages::Handoff`).
+//! Every build shares this frame ([`Pages`]; which build holds which page is
+//! `route::Build`): the **full** app ([`Full`], binary `wslab`: the labs,
+//! routed in the page by yew-router), and builds whose links load the next
+//! page, which the host serves prerendered, with no client-side router
+//! ([`LoadedShell`]): the **reader** ([`Reader`], binary `wslab-reader`: the
+//! start page, the pure lessons and the 404 page) and the **quiz**
+//! ([`QuizPages`], binary `wslab-quiz`). `assets/boot.js` starts the build
+//! that holds the address bar's page; should a page reach a build that does
+//! not hold it, `pages::Handoff` loads it again.
 //!
 //! The same [`Frame`] also renders natively under [`StaticApp`], which
 //! `wslab-prerender` turns into each route's HTML file at build time. When the
@@ -23,7 +25,7 @@ use crate::components::link::{CurrentRoute, Spa};
 use crate::components::{Footer, Header, Nav};
 use crate::content::lessons;
 use crate::pages;
-use crate::route::Route;
+use crate::route::{Build, Route};
 use crate::services::browser;
 use crate::state::illustrated::Handover;
 use crate::state::progress::{self, LoadNotice, Progress, ProgressContext};
@@ -51,14 +53,60 @@ impl Pages for Full {
     }
 }
 
+/// A build whose links load pages ([`LoadedShell`]): the pages it holds, how
+/// its lessons render their examples, and which [`Build`] it is.
+pub trait LoadedPages: PartialEq + 'static {
+    /// Which build this is.
+    const BUILD: Build;
+    /// A page this build holds.
+    fn page(route: Route) -> Html;
+    /// How its lessons render their examples.
+    fn examples() -> Examples;
+}
+
 /// The start page, the pure lessons and the 404 page (binary `wslab-reader`).
 #[derive(PartialEq)]
 pub struct Reader;
 
 impl Pages for Reader {
     fn root() -> Html {
-        html! { <ReaderShell /> }
+        html! { <LoadedShell<Reader> /> }
     }
+}
+
+impl LoadedPages for Reader {
+    const BUILD: Build = Build::Reader;
+    fn page(route: Route) -> Html {
+        reader_switch(route)
+    }
+    fn examples() -> Examples {
+        Examples(lesson_view::reader_example)
+    }
+}
+
+/// The questions and exercises (binary `wslab-quiz`).
+#[derive(PartialEq)]
+pub struct QuizPages;
+
+impl Pages for QuizPages {
+    fn root() -> Html {
+        html! { <LoadedShell<QuizPages> /> }
+    }
+}
+
+impl LoadedPages for QuizPages {
+    const BUILD: Build = Build::Quiz;
+    fn page(_: Route) -> Html {
+        html! { <pages::Quiz /> }
+    }
+    fn examples() -> Examples {
+        Examples(no_examples)
+    }
+}
+
+/// A build whose pages show no lesson renders no example.
+fn no_examples(_: crate::content::lessons::Example) -> Html {
+    Html::default()
 }
 
 /// The whole app of build `P`.
@@ -149,15 +197,21 @@ pub fn shell() -> Html {
     }
 }
 
-/// The reader build's frame: the page for the address bar's path; links load
-/// the next page.
-#[function_component(ReaderShell)]
-pub fn reader_shell() -> Html {
+/// The frame of a build whose links load the next page: the page for the
+/// address bar's path, or, for a page another build holds, a hand-over to it.
+#[function_component(LoadedShell)]
+pub fn loaded_shell<P: LoadedPages>() -> Html {
     let route = use_memo((), |_| Route::recognize(&browser::location_path()));
     let route = *route;
+    let shown = route.unwrap_or(Route::NotFound);
+    let page = if Build::of(shown) == P::BUILD {
+        P::page(shown)
+    } else {
+        html! { <pages::Handoff route={shown} from={P::BUILD} /> }
+    };
     html! {
-        <Frame {route} examples={Examples(lesson_view::reader_example)}>
-            { reader_switch(route.unwrap_or(Route::NotFound)) }
+        <Frame {route} examples={P::examples()}>
+            { page }
         </Frame>
     }
 }
@@ -268,13 +322,9 @@ pub fn switch(route: Route) -> Html {
     }
 }
 
-/// Renders the page for a route in the reader build: its own pages, and a
-/// hand-over to the full build for the rest. Only the pages named here are
+/// Renders a page of the reader build. Only the pages named here are
 /// compiled into `wslab-reader`.
-pub fn reader_switch(route: Route) -> Html {
-    if route.needs_full() {
-        return html! { <pages::Handoff {route} /> };
-    }
+fn reader_switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::Home /> },
         Route::Heartbeats => {

@@ -122,15 +122,51 @@ impl Route {
 }
 
 impl Route {
-    /// True for the pages only the full build holds (the labs, and the
-    /// lessons with a lab in them); the reader build (`app::Reader`) holds
-    /// the others. `assets/boot.js` lists the same paths (a test keeps the
-    /// two equal).
-    pub fn needs_full(self) -> bool {
+    /// True for the pages with a lab in them (everything but the start page,
+    /// the pure lessons and the 404 page): each says, without JavaScript,
+    /// that its lab needs it.
+    pub fn is_lab(self) -> bool {
         !matches!(
             self,
             Route::Home | Route::Heartbeats | Route::Summary | Route::NotFound
         )
+    }
+}
+
+/// The app's wasm builds, one binary each, each linking only its own pages.
+/// `assets/boot.js` starts the one that holds the address bar's page
+/// ([`Build::of`]; a test keeps its list equal to this), and a page of
+/// another build is a page load away.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Build {
+    /// `wslab-reader`: the start page, the pure lessons and the 404 page.
+    Reader,
+    /// `wslab-quiz`: the questions and exercises.
+    Quiz,
+    /// `wslab`: every other lab, routed in the page.
+    Full,
+}
+
+impl Build {
+    /// Every build.
+    pub const ALL: [Build; 3] = [Build::Reader, Build::Quiz, Build::Full];
+
+    /// The build that holds a page.
+    pub fn of(route: Route) -> Build {
+        match route {
+            Route::Home | Route::Heartbeats | Route::Summary | Route::NotFound => Build::Reader,
+            Route::Quiz => Build::Quiz,
+            _ => Build::Full,
+        }
+    }
+
+    /// Its binary, and the stem of its files (`<bin>.js`, `<bin>_bg.wasm`).
+    pub fn bin(self) -> &'static str {
+        match self {
+            Build::Reader => "wslab-reader",
+            Build::Quiz => "wslab-quiz",
+            Build::Full => "wslab",
+        }
     }
 }
 
@@ -153,27 +189,58 @@ mod tests {
     use super::*;
     use yew_router::Routable;
 
-    /// `assets/boot.js` picks the build by path before any Rust runs; its
-    /// list must be exactly the pages the reader build does not hold.
+    /// `assets/boot.js` picks the build by path before any Rust runs: its
+    /// table names exactly the pages outside the reader, each with
+    /// [`Build::of`], and the reader for any other path.
     #[test]
-    fn boot_js_loads_the_full_build_for_exactly_the_pages_only_it_holds() {
+    fn boot_js_starts_the_build_that_holds_each_page() {
         let boot = include_str!("../assets/boot.js");
-        let line = boot
-            .lines()
-            .find(|l| l.starts_with("const FULL = ["))
-            .expect("boot.js declares const FULL = [...]");
-        let listed: Vec<&str> = line
+        let start = boot
+            .find("const BUILDS = {")
+            .expect("boot.js declares const BUILDS = { ... }");
+        let table = &boot[start..start + boot[start..].find('}').unwrap()];
+        let quoted: Vec<&str> = table
             .split('"')
             .enumerate()
             .filter(|(i, _)| i % 2 == 1)
             .map(|(_, s)| s)
             .collect();
-        let needs: Vec<String> = Route::CHAPTER
+        let listed: Vec<(&str, &str)> = quoted.chunks(2).map(|p| (p[0], p[1])).collect();
+        let want: Vec<(String, &str)> = Route::CHAPTER
             .iter()
-            .filter(|r| r.needs_full())
-            .map(|r| r.to_path())
+            .filter(|r| Build::of(**r) != Build::Reader)
+            .map(|r| (r.to_path(), Build::of(*r).bin()))
             .collect();
-        assert_eq!(listed, needs);
-        assert!(!Route::NotFound.needs_full());
+        let want: Vec<(&str, &str)> = want.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+        assert_eq!(listed, want);
+        assert!(boot.contains(r#"BUILDS[path] || "wslab-reader""#));
+        assert_eq!(Build::of(Route::NotFound), Build::Reader);
+    }
+
+    /// The service worker keeps every build, so any page starts offline.
+    #[test]
+    fn the_service_worker_keeps_every_build() {
+        let sw = include_str!("../assets/sw.js");
+        for build in Build::ALL {
+            for file in [
+                format!("\"/{}.js\"", build.bin()),
+                format!("\"/{}_bg.wasm\"", build.bin()),
+            ] {
+                assert!(sw.contains(&file), "sw.js does not keep {file}");
+            }
+        }
+    }
+
+    /// Every build is a binary that Trunk builds.
+    #[test]
+    fn index_html_builds_every_build() {
+        let html = include_str!("../index.html");
+        for build in Build::ALL {
+            assert!(
+                html.contains(&format!("data-bin=\"{}\"", build.bin())),
+                "index.html does not build {}",
+                build.bin()
+            );
+        }
     }
 }

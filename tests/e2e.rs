@@ -264,12 +264,43 @@ async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     let driver = &browser.driver;
-    browser.open(site.url("/quiz")).await;
+    // The questions run their own build, which reads the query without a router.
+    browser.open(site.url("/quiz?lesson=frames")).await;
+    browser
+        .wait_state("the quiz build", |s| {
+            s["build"] == "wslab-quiz" && s["prerendered"] == false
+        })
+        .await;
+    let first = driver
+        .find(By::Css("section.quiz-group"))
+        .await
+        .unwrap()
+        .id()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.as_deref(),
+        Some("quiz-frames"),
+        "?lesson=frames first"
+    );
     browser.click(By::Id("mcq-101-0")).await;
     browser.click(By::Css("#mcq-101 button")).await;
     browser
         .wait_text(By::Css("#mcq-101 [role=status]"), "feedback", |t| {
             t.starts_with("Correct.")
+        })
+        .await;
+    // A link to a lab loads it, and the build that holds it.
+    browser
+        .click(By::LinkText("Try it here, on the live connection page"))
+        .await;
+    browser
+        .wait_state("the live page, from the quiz", |s| {
+            s["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/live?url="))
+                && s["build"] == "wslab"
+                && s["h1"] == "Live connection"
         })
         .await;
 
@@ -493,7 +524,7 @@ async fn with_javascript_off_every_lesson_reads_and_the_labs_say_they_need_it() 
         assert_eq!(nav.len(), Route::CHAPTER.len(), "{route:?}: the navigation");
         let notice = driver.find_all(By::Css(".needs-js")).await.unwrap();
         let lesson = driver.find_all(By::Css("section.lesson p")).await.unwrap();
-        if route.needs_full() {
+        if route.is_lab() {
             // Every lab says it needs JavaScript, visibly.
             assert_eq!(notice.len(), 1, "{route:?}: the lab's notice");
             let text = notice[0].text().await.unwrap();
@@ -653,12 +684,19 @@ async fn the_app_works_offline_once_loaded() {
     }
     let url = site.url("/handshake");
     let summary = site.url("/summary");
+    let quiz = site.url("/quiz");
     drop(site); // The server is gone (its port is closed): from now on only the cache can answer.
     // A page never opened before, and the reader build, come from the cache too.
     browser.open(&summary).await;
     browser
         .wait_state("the summary, offline", |s| {
             s["build"] == "wslab-reader" && s["h1"] == "FAQ and summary"
+        })
+        .await;
+    browser.open(&quiz).await;
+    browser
+        .wait_state("the quiz, offline", |s| {
+            s["build"] == "wslab-quiz" && s["prerendered"] == false
         })
         .await;
     browser.open(&url).await;

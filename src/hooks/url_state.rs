@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -66,6 +67,20 @@ pub fn use_url_reducer<S: UrlState>(route: Route) -> (UseReducerHandle<S>, bool)
     });
     let too_long = use_url_state(route, state.query());
     (state, too_long)
+}
+
+/// The address's query read as `Q`: from the router where there is one
+/// (the full build, and the prerenderer's address), else from the address
+/// bar (a build whose links load pages).
+#[hook]
+pub fn use_query<Q: DeserializeOwned>() -> Option<Q> {
+    match use_location() {
+        Some(location) => location.query::<Q>().ok(),
+        None => {
+            let search = crate::services::browser::location_search();
+            serde_urlencoded::from_str(search.trim_start_matches('?')).ok()
+        }
+    }
 }
 
 /// The length of the query once URL-encoded.

@@ -1,11 +1,11 @@
-//! The reader build's stand-in for a page only the full build holds. The
-//! reader's links load pages, and `assets/boot.js` starts the full build for
-//! those paths, so this shows only if the two ever disagree (a stale cached
+//! A build's stand-in for a page another build holds (`route::Build`). Links
+//! between builds load pages, and `assets/boot.js` starts the build that holds
+//! each path, so this shows only if the two ever disagree (a stale cached
 //! boot.js, say): it reloads once, and says what is wrong if that fails.
 
 use yew::prelude::*;
 
-use crate::route::Route;
+use crate::route::{Build, Route};
 use crate::services::browser;
 
 /// Props of [`Handoff`].
@@ -13,10 +13,12 @@ use crate::services::browser;
 pub struct HandoffProps {
     /// The page the learner asked for.
     pub route: Route,
+    /// The build that is running.
+    pub from: Build,
 }
 
 /// Shows the page's title and reloads the address bar's URL (with its query),
-/// for `assets/boot.js` to start the full build there.
+/// for `assets/boot.js` to start the build that holds the page.
 #[function_component(Handoff)]
 pub fn handoff(props: &HandoffProps) -> Html {
     let stuck = use_state(|| false);
@@ -35,9 +37,13 @@ pub fn handoff(props: &HandoffProps) -> Html {
             <p class="lead">{ props.route.summary() }</p>
             if *stuck {
                 <p class="notice" role="alert">
-                    { "This page needs the full build of wslab (wslab.js and wslab_bg.wasm), \
-                       but the server sent the start page's build again. Check that the host \
-                       serves boot.js unchanged from the same build as this page." }
+                    { format!(
+                        "This page needs another build of wslab ({0}.js and {0}_bg.wasm), \
+                         but the server started {1}.js again. Check that the host \
+                         serves boot.js unchanged from the same build as this page.",
+                        Build::of(props.route).bin(),
+                        props.from.bin()
+                    ) }
                 </p>
             } else {
                 <p role="status">{ "Loading the lab…" }</p>

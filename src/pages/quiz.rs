@@ -4,7 +4,6 @@
 
 use crate::components::form::value_of;
 use yew::prelude::*;
-use yew_router::prelude::use_location;
 
 use crate::components::Link;
 
@@ -14,6 +13,7 @@ use crate::content::practice::{self, Kind, Problem};
 use crate::content::questions::{
     EXERCISES, Exercise, INTERVIEWS, Interview, QUESTIONS, Question, check_exercise,
 };
+use crate::hooks::use_query;
 use crate::pages::CHALLENGE_URL;
 use crate::route::{LiveFor, QuizFor, Route};
 use crate::services::browser::random_bytes;
@@ -267,9 +267,7 @@ fn interview_card(props: &InterviewProps) -> Html {
 /// The quiz page.
 #[function_component(Quiz)]
 pub fn quiz() -> Html {
-    let first = use_location()
-        .and_then(|l| l.query::<QuizFor>().ok())
-        .map(|q| q.lesson);
+    let first = use_query::<QuizFor>().map(|q| q.lesson);
     let progress = use_context::<ProgressContext>();
     let mut order: Vec<&'static str> = LESSONS
         .iter()

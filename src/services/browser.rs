@@ -118,6 +118,12 @@ pub fn set_location_hash(hash: &str) -> String {
     location.href().unwrap_or_default()
 }
 
+/// The page's `location.search`, e.g. "?lesson=frames" (empty when
+/// prerendering).
+pub fn location_search() -> String {
+    location_part(web_sys::Location::search, "")
+}
+
 /// The page's `location.pathname` ("/" when prerendering).
 pub fn location_path() -> String {
     location_part(web_sys::Location::pathname, "/")
