@@ -12,9 +12,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 // test keeps the two equal). Every other path starts the small reader build.
 // A link to a page of another build loads that page, and so its build.
 const BUILDS = {
-  "/handshake": "wslab",
-  "/uris": "wslab",
-  "/lifecycle": "wslab",
+  "/handshake": "wslab-handshake",
+  "/uris": "wslab-handshake",
+  "/lifecycle": "wslab-handshake",
   "/frames": "wslab",
   "/live": "wslab",
   "/illustrated": "wslab",

@@ -12,6 +12,8 @@ const ASSETS = [
   "/wslab_bg.wasm",
   "/wslab-reader.js",
   "/wslab-reader_bg.wasm",
+  "/wslab-handshake.js",
+  "/wslab-handshake_bg.wasm",
   "/wslab-quiz.js",
   "/wslab-quiz_bg.wasm",
   "/style.css",

@@ -84,6 +84,30 @@ impl LoadedPages for Reader {
     }
 }
 
+/// The opening handshake, URIs and the lifecycle (binary `wslab-handshake`).
+#[derive(PartialEq)]
+pub struct HandshakePages;
+
+impl Pages for HandshakePages {
+    fn root() -> Html {
+        html! { <LoadedShell<HandshakePages> /> }
+    }
+}
+
+impl LoadedPages for HandshakePages {
+    const BUILD: Build = Build::Handshake;
+    fn page(route: Route) -> Html {
+        match route {
+            Route::Uris => html! { <pages::Uris /> },
+            Route::Lifecycle => html! { <pages::Lifecycle /> },
+            _ => html! { <pages::Handshake /> },
+        }
+    }
+    fn examples() -> Examples {
+        Examples(lesson_view::handshake_example)
+    }
+}
+
 /// The questions and exercises (binary `wslab-quiz`).
 #[derive(PartialEq)]
 pub struct QuizPages;
@@ -201,9 +225,11 @@ pub fn shell() -> Html {
 /// address bar's path, or, for a page another build holds, a hand-over to it.
 #[function_component(LoadedShell)]
 pub fn loaded_shell<P: LoadedPages>() -> Html {
-    let route = use_memo((), |_| Route::recognize(&browser::location_path()));
-    let route = *route;
-    let shown = route.unwrap_or(Route::NotFound);
+    // Any other path is the 404 page (as the router's `#[not_found]` has it).
+    let shown = *use_memo((), |_| {
+        Route::at_path(&browser::location_path()).unwrap_or(Route::NotFound)
+    });
+    let route = Some(shown);
     let page = if Build::of(shown) == P::BUILD {
         P::page(shown)
     } else {

@@ -122,6 +122,36 @@ impl Route {
 }
 
 impl Route {
+    /// The page at an address bar's path (trailing slashes ignored, as
+    /// `assets/boot.js` does), without yew-router's recognizer: the builds
+    /// without a router link only this.
+    pub fn at_path(path: &str) -> Option<Route> {
+        let path = path.trim_end_matches('/');
+        let path = if path.is_empty() { "/" } else { path };
+        Route::CHAPTER
+            .into_iter()
+            .chain([Route::NotFound])
+            .find(|r| r.path() == path)
+    }
+
+    /// The page's path, as `#[at]` names it.
+    pub fn path(self) -> &'static str {
+        match self {
+            Route::Home => "/",
+            Route::Handshake => "/handshake",
+            Route::Uris => "/uris",
+            Route::Lifecycle => "/lifecycle",
+            Route::Frames => "/frames",
+            Route::Heartbeats => "/heartbeats",
+            Route::Live => "/live",
+            Route::Illustrated => "/illustrated",
+            Route::Conformance => "/conformance",
+            Route::Quiz => "/quiz",
+            Route::Summary => "/summary",
+            Route::NotFound => "/404",
+        }
+    }
+
     /// True for the pages with a lab in them (everything but the start page,
     /// the pure lessons and the 404 page): each says, without JavaScript,
     /// that its lab needs it.
@@ -141,6 +171,9 @@ impl Route {
 pub enum Build {
     /// `wslab-reader`: the start page, the pure lessons and the 404 page.
     Reader,
+    /// `wslab-handshake`: the opening handshake, URIs and the lifecycle,
+    /// the labs of text and headers.
+    Handshake,
     /// `wslab-quiz`: the questions and exercises.
     Quiz,
     /// `wslab`: every other lab, routed in the page.
@@ -149,12 +182,13 @@ pub enum Build {
 
 impl Build {
     /// Every build.
-    pub const ALL: [Build; 3] = [Build::Reader, Build::Quiz, Build::Full];
+    pub const ALL: [Build; 4] = [Build::Reader, Build::Handshake, Build::Quiz, Build::Full];
 
     /// The build that holds a page.
     pub fn of(route: Route) -> Build {
         match route {
             Route::Home | Route::Heartbeats | Route::Summary | Route::NotFound => Build::Reader,
+            Route::Handshake | Route::Uris | Route::Lifecycle => Build::Handshake,
             Route::Quiz => Build::Quiz,
             _ => Build::Full,
         }
@@ -164,6 +198,7 @@ impl Build {
     pub fn bin(self) -> &'static str {
         match self {
             Build::Reader => "wslab-reader",
+            Build::Handshake => "wslab-handshake",
             Build::Quiz => "wslab-quiz",
             Build::Full => "wslab",
         }
@@ -215,6 +250,26 @@ mod tests {
         assert_eq!(listed, want);
         assert!(boot.contains(r#"BUILDS[path] || "wslab-reader""#));
         assert_eq!(Build::of(Route::NotFound), Build::Reader);
+    }
+
+    /// The router-free path reader agrees with yew-router's, both ways.
+    #[test]
+    fn at_path_reads_every_path_as_the_router_does() {
+        for route in Route::CHAPTER.into_iter().chain([Route::NotFound]) {
+            assert_eq!(route.path(), route.to_path());
+            assert_eq!(Route::at_path(&route.to_path()), Some(route));
+            assert_eq!(
+                Route::at_path(&format!("{}/", route.to_path())),
+                Some(route)
+            );
+        }
+        for other in ["/nope", "/handshake/x", "/Quiz", "//"] {
+            assert_eq!(
+                Route::at_path(other).filter(|r| *r != Route::Home),
+                Route::recognize(other).filter(|r| *r != Route::NotFound && *r != Route::Home),
+                "{other}"
+            );
+        }
     }
 
     /// The service worker keeps every build, so any page starts offline.

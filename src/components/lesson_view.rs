@@ -31,132 +31,187 @@ fn sample_request() -> String {
 /// Renders any example (the full build).
 pub fn example(e: Example) -> Html {
     match e {
-        Example::HandshakeRequest => {
-            html! { <CodeBlock lang="http" code={sample_request().replace("\r\n", "\n")} /> }
-        }
-        Example::HandshakeResponse => {
-            let answer = respond(&check_request(&sample_request()), &["chat"], None);
-            html! { <CodeBlock lang="http" code={answer.text.replace("\r\n", "\n")} /> }
-        }
-        Example::AcceptSteps => {
-            let s = accept_steps(SAMPLE_KEY);
-            html! {
-                <ol class="computed">
-                    <li>{ "key: " }<code>{ &s.key }</code></li>
-                    <li>{ "key + GUID: " }<code>{ &s.concatenated }</code></li>
-                    <li>{ "SHA-1: " }<code>{ to_hex(&s.sha1) }</code></li>
-                    <li>{ "base64: " }<code>{ &s.accept }</code></li>
-                </ol>
-            }
-        }
-        Example::UriTable => {
-            let rows = [
-                "ws://example.com/chat",
-                "wss://example.com/chat?room=1",
-                "ws://localhost:9001/echo",
-                "wss://example.com:8443/",
-            ]
-            .iter()
-            .filter_map(|u| parse_uri(u).ok().map(|p| (u, p)))
-            .map(|(u, p)| {
-                html! {
-                    <tr>
-                        <td><code>{ *u }</code></td>
-                        <td>{ if p.secure { "yes" } else { "no" } }</td>
-                        <td>{ p.port }</td>
-                        <td><code>{ p.request_line() }</code></td>
-                        <td><code>{ format!("Host: {}", p.host_header()) }</code></td>
-                    </tr>
-                }
-            });
-            html! {
-                <div class="table-scroll"><table class="data">
-                    <thead><tr><th scope="col">{ "URI" }</th><th scope="col">{ "TLS" }</th><th scope="col">{ "port" }</th><th scope="col">{ "request line" }</th><th scope="col">{ "Host header" }</th></tr></thead>
-                    <tbody>{ for rows }</tbody>
-                </table></div>
-            }
-        }
-        Example::OpcodeTable => html! {
-            <div class="table-scroll"><table class="data" id="opcode-table">
-                <thead><tr><th scope="col">{ "opcode" }</th><th scope="col">{ "name" }</th><th scope="col">{ "kind" }</th><th scope="col">{ "meaning" }</th></tr></thead>
-                <tbody>
-                    { for OpCode::ALL.iter().map(|op| html! {
-                        <tr class={classes!(op.is_reserved().then_some("reserved"))}>
-                            <td><code>{ format!("{:#x}", op.value()) }</code></td>
-                            <td>{ op.name() }</td>
-                            <td>{ if op.is_control() { "control" } else { "data" } }</td>
-                            <td>{ op.meaning() }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table></div>
-        },
-        Example::LengthForms => {
-            let rows = [5u64, 125, 126, 65535, 65536].iter().map(|&len| {
-                let h = FrameHeader::new(true, [false; 3], OpCode::Binary, None, len);
-                let mut bytes = Vec::new();
-                h.encode_into(&mut bytes);
-                html! {
-                    <tr>
-                        <td>{ len }</td>
-                        <td>{ h.length_form.name() }</td>
-                        <td>{ h.len7() }</td>
-                        <td><code>{ to_hex(&bytes) }</code></td>
-                    </tr>
-                }
-            });
-            html! {
-                <div class="table-scroll"><table class="data">
-                    <thead><tr><th scope="col">{ "payload bytes" }</th><th scope="col">{ "form" }</th><th scope="col">{ "7-bit field" }</th><th scope="col">{ "header of an unmasked binary frame" }</th></tr></thead>
-                    <tbody>{ for rows }</tbody>
-                </table></div>
-            }
-        }
-        Example::MaskedHello => {
-            let frame = Frame::new(OpCode::Text, b"Hello".to_vec()).masked(RFC_KEY_BYTES);
-            let wire = frame.encode();
-            html! {
-                <>
-                    <ol class="computed">
-                        { for b"Hello".iter().enumerate().map(|(i, b)| {
-                            let k = RFC_KEY_BYTES[i % 4];
-                            html! { <li><code>{ format!("'{}' {b:02x} ⊕ key[{}] {k:02x} = {:02x}", *b as char, i % 4, b ^ k) }</code></li> }
-                        }) }
-                    </ol>
-                    <p>{ "The whole frame: " }<code id="lesson-masked-hello">{ to_hex(&wire) }</code></p>
-                </>
-            }
-        }
-        Example::CloseCodeTable => html! {
-            <div class="table-scroll"><table class="data" id="close-code-table">
-                <thead><tr><th scope="col">{ "code" }</th><th scope="col">{ "name" }</th><th scope="col">{ "on the wire?" }</th><th scope="col">{ "meaning" }</th></tr></thead>
-                <tbody>
-                    { for REGISTERED.iter().map(|c| html! {
-                        <tr class={classes!((!c.on_wire).then_some("reserved"))}>
-                            <td><code>{ c.code }</code></td>
-                            <td>{ c.name }</td>
-                            <td>{ if c.on_wire { "yes" } else { "never" } }</td>
-                            <td>{ c.meaning }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table></div>
-        },
-        Example::CloseFrames => {
-            let payload = wire::close::ClosePayload::build(1000, "bye").unwrap_or_default();
-            let server = Frame::new(OpCode::Close, payload.clone()).encode();
-            let client = Frame::new(OpCode::Close, payload)
-                .masked(RFC_KEY_BYTES)
-                .encode();
-            html! {
-                <ul>
-                    <li>{ "client → server (masked): " }<code>{ to_hex(&client) }</code></li>
-                    <li>{ "server → client: " }<code>{ to_hex(&server) }</code>{ format!(" — {} is 1000, then \"bye\"", to_hex(&1000u16.to_be_bytes())) }</li>
-                </ul>
-            }
-        }
+        Example::HandshakeRequest => handshake_request(),
+        Example::HandshakeResponse => handshake_response(),
+        Example::AcceptSteps => accept_steps_list(),
+        Example::UriTable => uri_table(),
+        Example::OpcodeTable => opcode_table(),
+        Example::LengthForms => length_forms(),
+        Example::MaskedHello => masked_hello(),
+        Example::CloseCodeTable => close_code_table(),
+        Example::CloseFrames => close_frames(),
         Example::PingPong => ping_pong(),
         Example::BinaryHeader => binary_header(),
+    }
+}
+
+/// The examples the handshake build renders: those of its lessons (the
+/// handshake, URIs, the lifecycle). A test keeps this in step with them.
+pub const fn in_handshake(e: Example) -> bool {
+    matches!(
+        e,
+        Example::HandshakeRequest
+            | Example::HandshakeResponse
+            | Example::AcceptSteps
+            | Example::UriTable
+            | Example::CloseCodeTable
+            | Example::CloseFrames
+    )
+}
+
+/// Renders an example in the handshake build. Only the examples named here
+/// are linked into `wslab-handshake`; any other says where it is shown.
+pub fn handshake_example(e: Example) -> Html {
+    match e {
+        Example::HandshakeRequest => handshake_request(),
+        Example::HandshakeResponse => handshake_response(),
+        Example::AcceptSteps => accept_steps_list(),
+        Example::UriTable => uri_table(),
+        Example::CloseCodeTable => close_code_table(),
+        Example::CloseFrames => close_frames(),
+        _ => elsewhere(),
+    }
+}
+
+/// What a build shows for an example it does not hold.
+fn elsewhere() -> Html {
+    html! { <p class="notice">{ "This example is computed on its lab's page." }</p> }
+}
+
+fn handshake_request() -> Html {
+    html! { <CodeBlock lang="http" code={sample_request().replace("\r\n", "\n")} /> }
+}
+
+fn handshake_response() -> Html {
+    let answer = respond(&check_request(&sample_request()), &["chat"], None);
+    html! { <CodeBlock lang="http" code={answer.text.replace("\r\n", "\n")} /> }
+}
+
+fn accept_steps_list() -> Html {
+    let s = accept_steps(SAMPLE_KEY);
+    html! {
+        <ol class="computed">
+            <li>{ "key: " }<code>{ &s.key }</code></li>
+            <li>{ "key + GUID: " }<code>{ &s.concatenated }</code></li>
+            <li>{ "SHA-1: " }<code>{ to_hex(&s.sha1) }</code></li>
+            <li>{ "base64: " }<code>{ &s.accept }</code></li>
+        </ol>
+    }
+}
+
+fn uri_table() -> Html {
+    let rows = [
+        "ws://example.com/chat",
+        "wss://example.com/chat?room=1",
+        "ws://localhost:9001/echo",
+        "wss://example.com:8443/",
+    ]
+    .iter()
+    .filter_map(|u| parse_uri(u).ok().map(|p| (u, p)))
+    .map(|(u, p)| {
+        html! {
+            <tr>
+                <td><code>{ *u }</code></td>
+                <td>{ if p.secure { "yes" } else { "no" } }</td>
+                <td>{ p.port }</td>
+                <td><code>{ p.request_line() }</code></td>
+                <td><code>{ format!("Host: {}", p.host_header()) }</code></td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-scroll"><table class="data">
+            <thead><tr><th scope="col">{ "URI" }</th><th scope="col">{ "TLS" }</th><th scope="col">{ "port" }</th><th scope="col">{ "request line" }</th><th scope="col">{ "Host header" }</th></tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table></div>
+    }
+}
+
+fn opcode_table() -> Html {
+    html! {
+        <div class="table-scroll"><table class="data" id="opcode-table">
+            <thead><tr><th scope="col">{ "opcode" }</th><th scope="col">{ "name" }</th><th scope="col">{ "kind" }</th><th scope="col">{ "meaning" }</th></tr></thead>
+            <tbody>
+                { for OpCode::ALL.iter().map(|op| html! {
+                    <tr class={classes!(op.is_reserved().then_some("reserved"))}>
+                        <td><code>{ format!("{:#x}", op.value()) }</code></td>
+                        <td>{ op.name() }</td>
+                        <td>{ if op.is_control() { "control" } else { "data" } }</td>
+                        <td>{ op.meaning() }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table></div>
+    }
+}
+
+fn length_forms() -> Html {
+    let rows = [5u64, 125, 126, 65535, 65536].iter().map(|&len| {
+        let h = FrameHeader::new(true, [false; 3], OpCode::Binary, None, len);
+        let mut bytes = Vec::new();
+        h.encode_into(&mut bytes);
+        html! {
+            <tr>
+                <td>{ len }</td>
+                <td>{ h.length_form.name() }</td>
+                <td>{ h.len7() }</td>
+                <td><code>{ to_hex(&bytes) }</code></td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-scroll"><table class="data">
+            <thead><tr><th scope="col">{ "payload bytes" }</th><th scope="col">{ "form" }</th><th scope="col">{ "7-bit field" }</th><th scope="col">{ "header of an unmasked binary frame" }</th></tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table></div>
+    }
+}
+
+fn masked_hello() -> Html {
+    let frame = Frame::new(OpCode::Text, b"Hello".to_vec()).masked(RFC_KEY_BYTES);
+    let wire = frame.encode();
+    html! {
+        <>
+            <ol class="computed">
+                { for b"Hello".iter().enumerate().map(|(i, b)| {
+                    let k = RFC_KEY_BYTES[i % 4];
+                    html! { <li><code>{ format!("'{}' {b:02x} ⊕ key[{}] {k:02x} = {:02x}", *b as char, i % 4, b ^ k) }</code></li> }
+                }) }
+            </ol>
+            <p>{ "The whole frame: " }<code id="lesson-masked-hello">{ to_hex(&wire) }</code></p>
+        </>
+    }
+}
+
+fn close_code_table() -> Html {
+    html! {
+        <div class="table-scroll"><table class="data" id="close-code-table">
+            <thead><tr><th scope="col">{ "code" }</th><th scope="col">{ "name" }</th><th scope="col">{ "on the wire?" }</th><th scope="col">{ "meaning" }</th></tr></thead>
+            <tbody>
+                { for REGISTERED.iter().map(|c| html! {
+                    <tr class={classes!((!c.on_wire).then_some("reserved"))}>
+                        <td><code>{ c.code }</code></td>
+                        <td>{ c.name }</td>
+                        <td>{ if c.on_wire { "yes" } else { "never" } }</td>
+                        <td>{ c.meaning }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table></div>
+    }
+}
+
+fn close_frames() -> Html {
+    let payload = wire::close::ClosePayload::build(1000, "bye").unwrap_or_default();
+    let server = Frame::new(OpCode::Close, payload.clone()).encode();
+    let client = Frame::new(OpCode::Close, payload)
+        .masked(RFC_KEY_BYTES)
+        .encode();
+    html! {
+        <ul>
+            <li>{ "client → server (masked): " }<code>{ to_hex(&client) }</code></li>
+            <li>{ "server → client: " }<code>{ to_hex(&server) }</code>{ format!(" — {} is 1000, then \"bye\"", to_hex(&1000u16.to_be_bytes())) }</li>
+        </ul>
     }
 }
 
@@ -173,7 +228,7 @@ pub fn reader_example(e: Example) -> Html {
     match e {
         Example::PingPong => ping_pong(),
         Example::BinaryHeader => binary_header(),
-        _ => html! { <p class="notice">{ "This example is computed on its lab's page." }</p> },
+        _ => elsewhere(),
     }
 }
 
@@ -272,20 +327,32 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::lessons::{BASICS, HEARTBEATS, SUMMARY};
+    use crate::content::lessons::{BASICS, HANDSHAKE, HEARTBEATS, LIFECYCLE, SUMMARY, URIS};
 
-    /// The reader build renders only the examples [`in_reader`] names; every
-    /// example of the lessons it shows must be among them.
+    /// The reader and the handshake build render only the examples
+    /// [`in_reader`] and [`in_handshake`] name; every example of the lessons
+    /// each shows must be among them.
     #[test]
-    fn the_reader_renders_every_example_of_the_lessons_it_shows() {
-        for lesson in [&BASICS, &HEARTBEATS, &SUMMARY] {
-            for block in lesson.blocks {
-                if let Block::Example(e) = block {
-                    assert!(
-                        in_reader(*e),
-                        "{e:?} of lesson {} is not in the reader",
-                        lesson.id
-                    );
+    fn each_build_renders_every_example_of_the_lessons_it_shows() {
+        type Build = (
+            &'static str,
+            fn(Example) -> bool,
+            &'static [&'static Lesson],
+        );
+        let builds: [Build; 2] = [
+            ("the reader", in_reader, &[&BASICS, &HEARTBEATS, &SUMMARY]),
+            (
+                "the handshake build",
+                in_handshake,
+                &[&HANDSHAKE, &URIS, &LIFECYCLE],
+            ),
+        ];
+        for (build, holds, lessons) in builds {
+            for lesson in lessons {
+                for block in lesson.blocks {
+                    if let Block::Example(e) = block {
+                        assert!(holds(*e), "{e:?} of lesson {} is not in {build}", lesson.id);
+                    }
                 }
             }
         }

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::route::Route;
+use crate::services::browser;
 use crate::state::UrlState;
 
 /// How long typing must pause before the address bar is rewritten. Writing it
@@ -40,9 +41,19 @@ where
                 too_long.set(long);
             }
             let query = if long { Q::default() } else { query.clone() };
-            let timeout = Timeout::new(QUIET_MS, move || {
-                if let Some(nav) = navigator {
+            let timeout = Timeout::new(QUIET_MS, move || match navigator {
+                Some(nav) => {
                     let _ = nav.replace_with_query(&route, &query);
+                }
+                // A build without a router writes the address bar itself.
+                None => {
+                    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+                    let path = route.to_path();
+                    browser::replace_address(&if query.is_empty() {
+                        path
+                    } else {
+                        format!("{path}?{query}")
+                    });
                 }
             });
             // Dropping the previous timeout cancels it.
@@ -57,30 +68,28 @@ where
 /// long for the address bar.
 #[hook]
 pub fn use_url_reducer<S: UrlState>(route: Route) -> (UseReducerHandle<S>, bool) {
-    let location = use_location();
-    let state = use_reducer(|| {
-        S::from_query(
-            location
-                .and_then(|l| l.query::<S::Query>().ok())
-                .unwrap_or_default(),
-        )
-    });
+    let query = use_query::<S::Query>();
+    let state = use_reducer(|| S::from_query(query.unwrap_or_default()));
     let too_long = use_url_state(route, state.query());
     (state, too_long)
 }
 
-/// The address's query read as `Q`: from the router where there is one
+/// The address's query, without its `?`: from the router where there is one
 /// (the full build, and the prerenderer's address), else from the address
 /// bar (a build whose links load pages).
 #[hook]
+fn use_query_str() -> String {
+    let search = match use_location() {
+        Some(location) => location.query_str().to_owned(),
+        None => browser::location_search(),
+    };
+    search.trim_start_matches('?').to_owned()
+}
+
+/// The address's query read as `Q` (see [`use_query_str`]).
+#[hook]
 pub fn use_query<Q: DeserializeOwned>() -> Option<Q> {
-    match use_location() {
-        Some(location) => location.query::<Q>().ok(),
-        None => {
-            let search = crate::services::browser::location_search();
-            serde_urlencoded::from_str(search.trim_start_matches('?')).ok()
-        }
-    }
+    serde_urlencoded::from_str(&use_query_str()).ok()
 }
 
 /// The length of the query once URL-encoded.
@@ -100,7 +109,7 @@ pub fn use_landing(target: Option<&'static str>) {
             // After this render's effects: the app's own shows it (it
             // renders hidden over the prerendered page), and a hidden
             // element can be neither scrolled to nor focused.
-            Timeout::new(0, move || crate::services::browser::bring_into_view(id)).forget();
+            Timeout::new(0, move || browser::bring_into_view(id)).forget();
         }
     });
 }
@@ -109,6 +118,6 @@ pub fn use_landing(target: Option<&'static str>) {
 /// anything: a link to a lab's state opens at that lab.
 #[hook]
 pub fn use_linked_landing(target: &'static str) {
-    let linked = use_location().is_some_and(|l| !l.query_str().trim_start_matches('?').is_empty());
+    let linked = !use_query_str().is_empty();
     use_landing(linked.then_some(target));
 }

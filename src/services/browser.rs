@@ -124,6 +124,15 @@ pub fn location_search() -> String {
     location_part(web_sys::Location::search, "")
 }
 
+/// Replaces the address bar's path and query (history *replace*: the back
+/// button does not fill up), without loading anything.
+pub fn replace_address(path_and_query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path_and_query));
+    }
+}
+
 /// The page's `location.pathname` ("/" when prerendering).
 pub fn location_path() -> String {
     location_part(web_sys::Location::pathname, "/")

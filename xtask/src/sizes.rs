@@ -12,7 +12,7 @@ pub const FIRST_LOAD_BUDGET: u64 = 150_000;
 /// The files a page loads before it runs, by build (see `assets/boot.js`
 /// and `route::Build`). Only the first, the reader's, is held to the budget
 /// so far; the others are printed.
-pub const FIRST_LOADS: [(&str, &[&str]); 3] = [
+pub const FIRST_LOADS: [(&str, &[&str]); 4] = [
     (
         "the start page and the lessons (reader build)",
         &[
@@ -20,6 +20,15 @@ pub const FIRST_LOADS: [(&str, &[&str]); 3] = [
             "style.css",
             "wslab-reader.js",
             "wslab-reader_bg.wasm",
+        ],
+    ),
+    (
+        "the handshake, URI and lifecycle labs (handshake build)",
+        &[
+            "boot.js",
+            "style.css",
+            "wslab-handshake.js",
+            "wslab-handshake_bg.wasm",
         ],
     ),
     (
@@ -118,7 +127,7 @@ mod tests {
             boot.contains(r#"BUILDS[path] || "wslab-reader""#),
             "boot.js starts the reader for any page outside its table"
         );
-        for bin in ["wslab-reader", "wslab-quiz", "wslab"] {
+        for bin in ["wslab-reader", "wslab-handshake", "wslab-quiz", "wslab"] {
             assert!(boot.contains(&format!("\"{bin}\"")), "boot.js names {bin}");
             let wasm = format!("{bin}_bg.wasm");
             assert!(
