@@ -1,5 +1,6 @@
 //! First contentful paint and the time until the page answers input, for
-//! `/`, `/frames` and `/live`, in headless Chromium with a cold cache, for
+//! `/` and a page of each lab build (`/handshake`, `/frames`, `/live`,
+//! `/conformance`, `/quiz`), in headless Chromium with a cold cache, for
 //! each built site named in `WSLAB_BENCH_SITES` (`name=folder;name=folder`,
 //! the first one being the baseline the others are compared with).
 //! `cargo xtask bench` builds this tree and the baseline commit and runs it.
@@ -38,7 +39,14 @@ const PROBE: &str = r#"
 })();
 "#;
 
-const ROUTES: [&str; 3] = ["/", "/frames", "/live"];
+const ROUTES: [&str; 6] = [
+    "/",
+    "/handshake",
+    "/frames",
+    "/live",
+    "/conformance",
+    "/quiz",
+];
 
 #[derive(Clone, Copy)]
 struct Network {

@@ -138,9 +138,10 @@ fn precompress(dist: &std::path::Path) -> Result {
     Ok(())
 }
 
-/// The build the first-load benchmark compares with: main before the pages
-/// were prerendered and the reader build split off (issue #12).
-const LOAD_BASELINE: &str = "5e9c467";
+/// The build the first-load benchmark compares with: main before the labs
+/// got builds of their own (issue #27), with every page prerendered and the
+/// reader split off already.
+const LOAD_BASELINE: &str = "382c9ea";
 
 /// `cargo xtask bench`: the codec benchmarks, the labs in the browser, and
 /// first paint and first input next to the baseline build.
