@@ -71,7 +71,7 @@ impl Route {
             Route::Heartbeats => "Ping, pong and pitfalls",
             Route::Live => "Live connection",
             Route::Illustrated => "The illustrated connection",
-            Route::Conformance => "Test your server",
+            Route::Conformance => "Test your server or client",
             Route::Quiz => "Questions and exercises",
             Route::Summary => "FAQ and summary",
             Route::NotFound => "Page not found",

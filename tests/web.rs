@@ -635,6 +635,68 @@ async fn a_link_opens_its_session_and_a_damaged_one_says_why() {
     location.set_hash("").unwrap();
 }
 
+/// The two tabs follow the WAI-ARIA tab pattern: arrows, Home and End move
+/// the selection and the focus; only the selected tab is in the tab order.
+#[wasm_bindgen_test]
+async fn the_conformance_tabs_answer_the_arrow_keys() {
+    let root = mount("/conformance").await;
+    let key = |name: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(name);
+        init.set_bubbles(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        root.query_selector("[role=tab][aria-selected=true]")
+            .unwrap()
+            .unwrap()
+            .dispatch_event(&event)
+            .unwrap();
+    };
+    let selected = || {
+        let tab = root
+            .query_selector("[role=tab][aria-selected=true]")
+            .unwrap()
+            .unwrap();
+        let focused = web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .active_element()
+            .map(|e| e.id());
+        let panel = root
+            .query_selector("[role=tabpanel]")
+            .unwrap()
+            .unwrap()
+            .get_attribute("aria-labelledby");
+        (tab.id(), tab.get_attribute("tabindex"), focused, panel)
+    };
+    let client = (
+        "tab-client".to_owned(),
+        Some("0".to_owned()),
+        Some("tab-client".to_owned()),
+        Some("tab-client".to_owned()),
+    );
+    let server = (
+        "tab-server".to_owned(),
+        Some("0".to_owned()),
+        Some("tab-server".to_owned()),
+        Some("tab-server".to_owned()),
+    );
+    key("ArrowRight");
+    settle().await;
+    assert_eq!(selected(), client);
+    assert!(text_of(&root, "#conformance-panel").contains("agent"));
+    key("Home");
+    settle().await;
+    assert_eq!(selected(), server);
+    key("End");
+    settle().await;
+    assert_eq!(selected(), client);
+    key("ArrowLeft");
+    settle().await;
+    assert_eq!(selected(), server);
+}
+
 #[wasm_bindgen_test]
 async fn the_conformance_lab_builds_its_command_from_the_groups_and_refuses_a_missing_echo() {
     let root = mount("/conformance").await;

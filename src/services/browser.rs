@@ -180,6 +180,14 @@ pub fn bring_into_view(id: &str) {
     }
 }
 
+/// Focuses the element with this id (nothing when there is none).
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(Ok(el)) = element(id).map(|e| e.dyn_into::<web_sys::HtmlElement>()) {
+        let _ = el.focus();
+    }
+}
+
 /// Sets (or, with `None`, removes) an attribute of the document's root element.
 pub fn set_root_attribute(name: &str, value: Option<&str>) {
     if let Some(root) = web_sys::window()

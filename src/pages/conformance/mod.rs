@@ -93,17 +93,38 @@ pub fn conformance() -> Html {
             });
         })
     };
-    let on_tab = |agent: Option<&'static str>| {
+    // The two tabs: the client tab names an agent, the server tab none.
+    let show_tab = {
         let query = query.clone();
-        Callback::from(move |_: MouseEvent| {
+        move |client: bool| {
             let mut q = query.0.clone();
-            if q.agent.is_some() != agent.is_some() {
-                q.agent = agent.map(str::to_owned);
+            if q.agent.is_some() != client {
+                q.agent = client.then(|| crate::state::conformance::DEFAULT_AGENT.to_owned());
                 query.dispatch(q);
             }
-        })
+        }
+    };
+    let on_tab = |client: bool| {
+        let show_tab = show_tab.clone();
+        Callback::from(move |_: MouseEvent| show_tab(client))
     };
     let client_tab = query.agent.is_some();
+    // The tab pattern's keys (WAI-ARIA): arrows, Home and End move to the
+    // other tab, select it and focus it.
+    let on_tab_key = {
+        let show_tab = show_tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let client = match e.key().as_str() {
+                "ArrowLeft" | "ArrowRight" => !client_tab,
+                "Home" => false,
+                "End" => true,
+                _ => return,
+            };
+            e.prevent_default();
+            show_tab(client);
+            crate::services::browser::focus(if client { "tab-client" } else { "tab-server" });
+        })
+    };
     // "Test this browser": the run's sockets (dropped to stop it) and where it stands.
     let browser_run = use_mut_ref(|| None::<browser_run::Handle>);
     let browser_progress = use_state(|| None::<browser_run::Progress>);
@@ -191,15 +212,21 @@ pub fn conformance() -> Html {
                 }
             </p>
             <NeedsJs what="The conformance lab talks to wslab-echo over a WebSocket from your browser." />
-            <div class="tabs" role="tablist" aria-label="What is under test">
-                <button type="button" role="tab" id="tab-server" aria-selected={(!client_tab).to_string()} onclick={on_tab(None)}>{ "Your server" }</button>
-                <button type="button" role="tab" id="tab-client" aria-selected={client_tab.to_string()} onclick={on_tab(Some(crate::state::conformance::DEFAULT_AGENT))}>{ "Your client" }</button>
+            <div class="tabs" role="tablist" aria-label="What is under test" onkeydown={on_tab_key}>
+                <button type="button" role="tab" id="tab-server" aria-controls="conformance-panel"
+                    aria-selected={(!client_tab).to_string()} tabindex={if client_tab { "-1" } else { "0" }}
+                    onclick={on_tab(false)}>{ "Your server" }</button>
+                <button type="button" role="tab" id="tab-client" aria-controls="conformance-panel"
+                    aria-selected={client_tab.to_string()} tabindex={if client_tab { "0" } else { "-1" }}
+                    onclick={on_tab(true)}>{ "Your client" }</button>
             </div>
-            if client_tab {
-                <ClientForm query={query.clone()} watching={running} on_watch={on_watch} on_stop={on_cancel.clone()} on_browser={on_browser} browser_line={browser_progress.as_ref().map(|p| p.line()).unwrap_or_default()} />
-            } else {
-                <RunForm query={query.clone()} {running} on_run={on_run} on_cancel={on_cancel} />
-            }
+            <div role="tabpanel" id="conformance-panel" aria-labelledby={if client_tab { "tab-client" } else { "tab-server" }}>
+                if client_tab {
+                    <ClientForm query={query.clone()} watching={running} on_watch={on_watch} on_stop={on_cancel.clone()} on_browser={on_browser} browser_line={browser_progress.as_ref().map(|p| p.line()).unwrap_or_default()} />
+                } else {
+                    <RunForm query={query.clone()} {running} on_run={on_run} on_cancel={on_cancel} />
+                }
+            </div>
             <p id="conformance-status" class="status" role="status" aria-live="polite">{ status }</p>
             if has_results {
                 { summary(&run) }
