@@ -131,25 +131,7 @@ impl Route {
         Route::CHAPTER
             .into_iter()
             .chain([Route::NotFound])
-            .find(|r| r.path() == path)
-    }
-
-    /// The page's path, as `#[at]` names it.
-    pub fn path(self) -> &'static str {
-        match self {
-            Route::Home => "/",
-            Route::Handshake => "/handshake",
-            Route::Uris => "/uris",
-            Route::Lifecycle => "/lifecycle",
-            Route::Frames => "/frames",
-            Route::Heartbeats => "/heartbeats",
-            Route::Live => "/live",
-            Route::Illustrated => "/illustrated",
-            Route::Conformance => "/conformance",
-            Route::Quiz => "/quiz",
-            Route::Summary => "/summary",
-            Route::NotFound => "/404",
-        }
+            .find(|r| r.to_path() == path)
     }
 
     /// True for the pages with a lab in them (everything but the start page,
@@ -256,7 +238,6 @@ mod tests {
     #[test]
     fn at_path_reads_every_path_as_the_router_does() {
         for route in Route::CHAPTER.into_iter().chain([Route::NotFound]) {
-            assert_eq!(route.path(), route.to_path());
             assert_eq!(Route::at_path(&route.to_path()), Some(route));
             assert_eq!(
                 Route::at_path(&format!("{}/", route.to_path())),

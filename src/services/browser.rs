@@ -171,12 +171,9 @@ pub fn element(id: &str) -> Option<web_sys::Element> {
 /// Scrolls the element with this id into view and focuses it: where a link
 /// to one part of a page lands. Nothing when there is no such element.
 pub fn bring_into_view(id: &str) {
-    use wasm_bindgen::JsCast;
     if let Some(el) = element(id) {
         el.scroll_into_view_with_bool(true);
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
+        focus(id);
     }
 }
 

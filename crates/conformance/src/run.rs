@@ -730,6 +730,21 @@ mod tests {
     use super::*;
     use wire::handshake::respond;
 
+    /// What an in-memory peer's `recv` gives: its pending bytes, else its
+    /// close, else nothing.
+    fn hand_over(out: &mut Vec<u8>, closed: bool, buf: &mut [u8]) -> Recv {
+        if !out.is_empty() {
+            let n = out.len().min(buf.len());
+            buf[..n].copy_from_slice(&out[..n]);
+            out.drain(..n);
+            Recv::Data(n)
+        } else if closed {
+            Recv::Closed
+        } else {
+            Recv::Quiet
+        }
+    }
+
     /// A server in memory: it answers the handshake, Pings (unless told
     /// not to) and Closes; no sockets.
     struct Scripted {
@@ -769,16 +784,7 @@ mod tests {
         }
 
         async fn recv(&mut self, buf: &mut [u8], _wait: Duration) -> Result<Recv, String> {
-            if !self.out.is_empty() {
-                let n = self.out.len().min(buf.len());
-                buf[..n].copy_from_slice(&self.out[..n]);
-                self.out.drain(..n);
-                Ok(Recv::Data(n))
-            } else if self.closed {
-                Ok(Recv::Closed)
-            } else {
-                Ok(Recv::Quiet)
-            }
+            Ok(hand_over(&mut self.out, self.closed, buf))
         }
     }
 
@@ -878,16 +884,7 @@ mod tests {
         }
 
         async fn recv(&mut self, buf: &mut [u8], _wait: Duration) -> Result<Recv, String> {
-            if !self.out.is_empty() {
-                let n = self.out.len().min(buf.len());
-                buf[..n].copy_from_slice(&self.out[..n]);
-                self.out.drain(..n);
-                Ok(Recv::Data(n))
-            } else if self.closed {
-                Ok(Recv::Closed)
-            } else {
-                Ok(Recv::Quiet)
-            }
+            Ok(hand_over(&mut self.out, self.closed, buf))
         }
     }
 
@@ -962,13 +959,10 @@ mod tests {
         }
 
         async fn recv(&mut self, buf: &mut [u8], wait: Duration) -> Result<Recv, String> {
-            if wait < self.needs || self.out.is_empty() {
+            if wait < self.needs {
                 return Ok(Recv::Quiet);
             }
-            let n = self.out.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.out[..n]);
-            self.out.drain(..n);
-            Ok(Recv::Data(n))
+            Ok(hand_over(&mut self.out, false, buf))
         }
     }
 
