@@ -8,21 +8,33 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__wslabCsp.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
 });
 
-// The build that holds each page outside the reader (route.rs, `Build::of`; a
-// test keeps the two equal). Every other path starts the small reader build.
-// A link to a page of another build loads that page, and so its build.
+// The build that holds each page (route.rs, `Build::of`; a test keeps the two
+// equal). Any other path is the 404 page, in the small reader build. A link to
+// a page of another build loads that page, and so its build.
 const BUILDS = {
+  "/": "wslab-reader",
   "/handshake": "wslab-handshake",
   "/uris": "wslab-handshake",
   "/lifecycle": "wslab-handshake",
   "/frames": "wslab",
+  "/heartbeats": "wslab-reader",
   "/live": "wslab",
   "/illustrated": "wslab",
   "/conformance": "wslab",
   "/quiz": "wslab-quiz",
+  "/summary": "wslab-reader",
 };
 const path = location.pathname.replace(/\/+$/, "") || "/";
-const build = BUILDS[path] || "wslab-reader";
+// The page this HTML holds, as wslab-prerender wrote it. The page builds show
+// its lesson as prerendered instead of carrying the text, so where a host
+// answers with another page's HTML (a single-page set-up serving index.html
+// for every path), the full build, which renders every page itself, starts.
+const shown = document.getElementById("prerendered")?.dataset.page;
+const build = !Object.hasOwn(BUILDS, path)
+  ? "wslab-reader"
+  : shown === path
+    ? BUILDS[path]
+    : "wslab";
 
 const { default: init } = await import(`/${build}.js`);
 await init({ module_or_path: `/${build}_bg.wasm` });

@@ -20,10 +20,9 @@ use yew::prelude::*;
 use yew_router::history::{AnyHistory, History, MemoryHistory};
 use yew_router::prelude::*;
 
-use crate::components::lesson_view::{self, Examples};
+use crate::components::lesson_view::{self, Lessons};
 use crate::components::link::{CurrentRoute, Spa};
 use crate::components::{Footer, Header, Nav};
-use crate::content::lessons;
 use crate::pages;
 use crate::route::{Build, Route};
 use crate::services::browser;
@@ -53,15 +52,19 @@ impl Pages for Full {
     }
 }
 
-/// A build whose links load pages ([`LoadedShell`]): the pages it holds, how
-/// its lessons render their examples, and which [`Build`] it is.
+/// A build whose links load pages ([`LoadedShell`]): the pages it holds and
+/// which [`Build`] it is. Its pages' lessons are the prerendered ones, kept
+/// (`lesson_view::kept_lesson`): the host serves each page prerendered, and
+/// `assets/boot.js` starts the full build where it does not.
 pub trait LoadedPages: PartialEq + 'static {
     /// Which build this is.
     const BUILD: Build;
     /// A page this build holds.
     fn page(route: Route) -> Html;
-    /// How its lessons render their examples.
-    fn examples() -> Examples;
+    /// How its pages show their lessons: as prerendered.
+    fn lessons() -> Lessons {
+        Lessons(lesson_view::kept_lesson)
+    }
 }
 
 /// The start page, the pure lessons and the 404 page (binary `wslab-reader`).
@@ -78,9 +81,6 @@ impl LoadedPages for Reader {
     const BUILD: Build = Build::Reader;
     fn page(route: Route) -> Html {
         reader_switch(route)
-    }
-    fn examples() -> Examples {
-        Examples(lesson_view::reader_example)
     }
 }
 
@@ -103,9 +103,6 @@ impl LoadedPages for HandshakePages {
             _ => html! { <pages::Handshake /> },
         }
     }
-    fn examples() -> Examples {
-        Examples(lesson_view::handshake_example)
-    }
 }
 
 /// The questions and exercises (binary `wslab-quiz`).
@@ -123,14 +120,10 @@ impl LoadedPages for QuizPages {
     fn page(_: Route) -> Html {
         html! { <pages::Quiz /> }
     }
-    fn examples() -> Examples {
-        Examples(no_examples)
+    fn lessons() -> Lessons {
+        // No page of this build shows a lesson.
+        Lessons(|_, _| Html::default())
     }
-}
-
-/// A build whose pages show no lesson renders no example.
-fn no_examples(_: crate::content::lessons::Example) -> Html {
-    Html::default()
 }
 
 /// The whole app of build `P`.
@@ -213,7 +206,7 @@ pub fn shell() -> Html {
     html! {
         <ContextProvider<Spa> context={(*spa).clone()}>
         <ContextProvider<Handover> context={(*handover).clone()}>
-            <Frame {route} examples={Examples(lesson_view::example)}>
+            <Frame {route} lessons={Lessons(lesson_view::full_lesson)}>
                 <Switch<Route> render={switch} />
             </Frame>
         </ContextProvider<Handover>>
@@ -236,7 +229,7 @@ pub fn loaded_shell<P: LoadedPages>() -> Html {
         html! { <pages::Handoff route={shown} from={P::BUILD} /> }
     };
     html! {
-        <Frame {route} examples={P::examples()}>
+        <Frame {route} lessons={P::lessons()}>
             { page }
         </Frame>
     }
@@ -247,8 +240,8 @@ pub fn loaded_shell<P: LoadedPages>() -> Html {
 pub struct FrameProps {
     /// The page shown, if the path names one.
     pub route: Option<Route>,
-    /// How this build renders a lesson's examples.
-    pub examples: Examples,
+    /// How this build shows a page's lesson.
+    pub lessons: Lessons,
     /// The page.
     pub children: Html,
 }
@@ -297,7 +290,7 @@ pub fn frame(props: &FrameProps) -> Html {
     };
 
     html! {
-        <ContextProvider<Examples> context={props.examples}>
+        <ContextProvider<Lessons> context={props.lessons}>
         <ContextProvider<CurrentRoute> context={CurrentRoute(props.route)}>
         <ContextProvider<ProgressContext> context={progress}>
         <ContextProvider<ThemeContext> context={theme_ctx}>
@@ -324,7 +317,7 @@ pub fn frame(props: &FrameProps) -> Html {
         </ContextProvider<ThemeContext>>
         </ContextProvider<ProgressContext>>
         </ContextProvider<CurrentRoute>>
-        </ContextProvider<Examples>>
+        </ContextProvider<Lessons>>
     }
 }
 
@@ -337,9 +330,9 @@ pub fn switch(route: Route) -> Html {
         Route::Frames => html! { <pages::Frames /> },
         Route::Lifecycle => html! { <pages::Lifecycle /> },
         Route::Heartbeats => {
-            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
+            html! { <pages::LessonPage route={route} lesson="heartbeats" /> }
         }
-        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
+        Route::Summary => html! { <pages::LessonPage route={route} lesson="summary" /> },
         Route::Quiz => html! { <pages::Quiz /> },
         Route::Live => html! { <pages::Live /> },
         Route::Illustrated => html! { <pages::Illustrated /> },
@@ -354,9 +347,9 @@ fn reader_switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::Home /> },
         Route::Heartbeats => {
-            html! { <pages::LessonPage route={route} lesson={&lessons::HEARTBEATS} /> }
+            html! { <pages::LessonPage route={route} lesson="heartbeats" /> }
         }
-        Route::Summary => html! { <pages::LessonPage route={route} lesson={&lessons::SUMMARY} /> },
+        Route::Summary => html! { <pages::LessonPage route={route} lesson="summary" /> },
         _ => html! { <pages::NotFound /> },
     }
 }

@@ -46,10 +46,12 @@ pub fn pages() -> Vec<Page> {
         .collect()
 }
 
-/// `template` (the built `index.html`) with `body` inside its
-/// `<div id="prerendered">` and `title` as its title. The template must hold
-/// that element once, with no other `<div>` inside it.
-pub fn fill(template: &str, title: &str, body: &str) -> Result<String, String> {
+/// `template` (the built `index.html`) with `page`'s markup `body` inside its
+/// `<div id="prerendered">`, which is told the page's path (`data-page`:
+/// `assets/boot.js` starts the page's own build only when the HTML is that
+/// page's), and `title` as its title. The template must hold that element
+/// once, with no other `<div>` inside it.
+pub fn fill(template: &str, page: &Page, title: &str, body: &str) -> Result<String, String> {
     let start = match template.match_indices(BODY_OPEN).count() {
         1 => template.find(BODY_OPEN).unwrap_or_default() + BODY_OPEN.len(),
         n => {
@@ -62,7 +64,15 @@ pub fn fill(template: &str, title: &str, body: &str) -> Result<String, String> {
         .find("</div>")
         .map(|i| start + i)
         .ok_or_else(|| format!("index.html has no </div> after {BODY_OPEN}"))?;
-    let mut page = format!("{}{body}{}", &template[..start], &template[end..]);
+    let open_tag = format!(
+        r#"<div id="prerendered" data-page="{}">"#,
+        escape(&page.path).replace('"', "&quot;")
+    );
+    let mut page = format!(
+        "{}{open_tag}{body}{}",
+        &template[..start - BODY_OPEN.len()],
+        &template[end..]
+    );
     let (Some(open), Some(close)) = (page.find("<title>"), page.find("</title>")) else {
         return Err("index.html has no <title>".to_owned());
     };
@@ -164,13 +174,18 @@ mod tests {
 
     #[test]
     fn the_page_goes_inside_the_prerendered_element_and_the_title_is_escaped() {
+        let frames = &pages()[4];
+        assert_eq!(frames.route, Route::Frames);
         let page = fill(
             TEMPLATE,
+            frames,
             "Frames & masking <5>",
             "<article>lesson</article>",
         )
         .unwrap();
-        assert!(page.contains(r#"<div id="prerendered"><article>lesson</article></div>"#));
+        assert!(page.contains(
+            r#"<div id="prerendered" data-page="/frames"><article>lesson</article></div>"#
+        ));
         assert!(!page.contains("needs JS"));
         assert!(page.contains("<title>Frames &amp; masking &lt;5&gt;</title>"));
         assert!(page.contains(r#"<div id="app" hidden></div>"#));
@@ -178,10 +193,15 @@ mod tests {
 
     #[test]
     fn a_template_without_its_element_is_refused_with_the_reason() {
-        let err = fill("<html><title>x</title></html>", "t", "b").unwrap_err();
+        let home = &pages()[0];
+        let err = fill("<html><title>x</title></html>", home, "t", "b").unwrap_err();
         assert!(err.contains("once, not 0 times"), "{err}");
         let twice = TEMPLATE.replace("</body>", r#"<div id="prerendered"></div></body>"#);
-        assert!(fill(&twice, "t", "b").unwrap_err().contains("not 2 times"));
+        assert!(
+            fill(&twice, home, "t", "b")
+                .unwrap_err()
+                .contains("not 2 times")
+        );
     }
 
     #[cfg(not(target_arch = "wasm32"))]

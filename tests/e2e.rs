@@ -655,6 +655,80 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
     browser.quit().await;
 }
 
+/// The page builds show a page's lesson as it was prerendered (they carry no
+/// lesson text) and keep its live parts working: the copy buttons and the
+/// "read and tried" checkbox, which moves the progress. A host that answers
+/// every path with index.html gets the full build, which renders the lesson
+/// itself.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    for (path, build, lesson) in [
+        ("/heartbeats", "wslab-reader", "heartbeats"),
+        ("/handshake", "wslab-handshake", "handshake"),
+    ] {
+        browser.open(site.url(path)).await;
+        browser
+            .wait_state(path, |s| s["build"] == build && s["prerendered"] == false)
+            .await;
+        let seen = driver
+            .execute(
+                r#"const [lesson] = arguments;
+                   const copy = document.querySelector(`#lesson-${lesson} .code-block button.copy`);
+                   copy.click();
+                   const done = document.getElementById(`done-${lesson}`);
+                   done.click();
+                   return { copied: copy.textContent, checked: done.checked,
+                            lessons: document.querySelectorAll(`#lesson-${lesson}`).length };"#,
+                vec![serde_json::json!(lesson)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            seen.json(),
+            &serde_json::json!({"copied": "Copied", "checked": true, "lessons": 1}),
+            "{path}"
+        );
+        let deadline = Instant::now() + support::WAIT;
+        loop {
+            let stored = driver
+                .execute(
+                    "return localStorage.getItem('wslab.progress') || '';",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let stored = stored.json().as_str().unwrap_or_default().to_owned();
+            if stored.contains(&format!(r#""{lesson}""#)) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path}: progress not kept: {stored}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    drop(site);
+    let spa = StaticServer::single_page(dist());
+    browser.open(spa.url("/handshake")).await;
+    browser
+        .wait_state("the full build on a single-page host", |s| {
+            s["build"] == "wslab" && s["h1"] == "The opening handshake"
+        })
+        .await;
+    browser
+        .wait_text(
+            By::Css("#lesson-handshake h2"),
+            "the lesson, rendered",
+            |t| t.starts_with("Lesson:"),
+        )
+        .await;
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_app_works_offline_once_loaded() {
     let site = StaticServer::start(dist());

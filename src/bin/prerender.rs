@@ -42,7 +42,7 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("cannot start a runtime: {e}"))?;
     for page in &pages {
         let body = runtime.block_on(prerender::render(&page.path));
-        let html = prerender::fill(&template, &page.route.document_title(), &body)?;
+        let html = prerender::fill(&template, page, &page.route.document_title(), &body)?;
         let html = prerender::set_echo_base(&html, &echo_base)?;
         write(&page.file, &html)?;
     }

@@ -3,8 +3,9 @@
 use yew::prelude::*;
 
 use crate::components::{CodeBlock, LabDone, Link};
-use crate::content::lessons::{Block, Example, Lesson};
+use crate::content::lessons::{self, Block, Example, Lesson};
 use crate::route::Route;
+use crate::services::browser;
 use wire::close::REGISTERED;
 use wire::frame::{Frame, FrameHeader, LengthForm};
 use wire::handshake::{accept_steps, check_request, client_request, respond};
@@ -28,8 +29,8 @@ fn sample_request() -> String {
         .unwrap_or_default()
 }
 
-/// Renders any example (the full build).
-pub fn example(e: Example) -> Html {
+/// Renders an example.
+fn example(e: Example) -> Html {
     match e {
         Example::HandshakeRequest => handshake_request(),
         Example::HandshakeResponse => handshake_response(),
@@ -43,39 +44,6 @@ pub fn example(e: Example) -> Html {
         Example::PingPong => ping_pong(),
         Example::BinaryHeader => binary_header(),
     }
-}
-
-/// The examples the handshake build renders: those of its lessons (the
-/// handshake, URIs, the lifecycle). A test keeps this in step with them.
-pub const fn in_handshake(e: Example) -> bool {
-    matches!(
-        e,
-        Example::HandshakeRequest
-            | Example::HandshakeResponse
-            | Example::AcceptSteps
-            | Example::UriTable
-            | Example::CloseCodeTable
-            | Example::CloseFrames
-    )
-}
-
-/// Renders an example in the handshake build. Only the examples named here
-/// are linked into `wslab-handshake`; any other says where it is shown.
-pub fn handshake_example(e: Example) -> Html {
-    match e {
-        Example::HandshakeRequest => handshake_request(),
-        Example::HandshakeResponse => handshake_response(),
-        Example::AcceptSteps => accept_steps_list(),
-        Example::UriTable => uri_table(),
-        Example::CloseCodeTable => close_code_table(),
-        Example::CloseFrames => close_frames(),
-        _ => elsewhere(),
-    }
-}
-
-/// What a build shows for an example it does not hold.
-fn elsewhere() -> Html {
-    html! { <p class="notice">{ "This example is computed on its lab's page." }</p> }
 }
 
 fn handshake_request() -> Html {
@@ -215,23 +183,6 @@ fn close_frames() -> Html {
     }
 }
 
-/// The examples the reader build renders: those of the lessons it shows (the
-/// start page's, ping and pong, the summary). A test keeps this in step with
-/// those lessons.
-pub const fn in_reader(e: Example) -> bool {
-    matches!(e, Example::PingPong | Example::BinaryHeader)
-}
-
-/// Renders an example in the reader build. Only the examples named here are
-/// linked into `wslab-reader`; any other says where it is shown.
-pub fn reader_example(e: Example) -> Html {
-    match e {
-        Example::PingPong => ping_pong(),
-        Example::BinaryHeader => binary_header(),
-        _ => elsewhere(),
-    }
-}
-
 /// A Ping from the server and the client's masked Pong, encoded by `wire`.
 fn ping_pong() -> Html {
     let ping = Frame::new(OpCode::Ping, b"hb".to_vec()).encode();
@@ -267,15 +218,87 @@ fn binary_header() -> Html {
     }
 }
 
-/// The function a build renders a lesson's examples with ([`example`] in the
-/// full build, [`reader_example`] in the reader), handed down as a context
-/// so each build links only the examples it shows.
+/// How a build shows a lesson on a page: [`full_lesson`] renders it from
+/// its data (the full build, and `wslab-prerender`, which writes it into
+/// every page's HTML); [`kept_lesson`] takes that prerendered copy from the
+/// page (the builds whose links load pages, which so carry no lesson's text
+/// or examples). Handed down as a context, so each build links only one.
 #[derive(Clone, Copy)]
-pub struct Examples(pub fn(Example) -> Html);
+pub struct Lessons(pub fn(&'static str, bool) -> Html);
 
-impl PartialEq for Examples {
+impl PartialEq for Lessons {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+/// Props of [`PageLesson`].
+#[derive(Properties, PartialEq)]
+pub struct PageLessonProps {
+    /// The lesson's id (`content::lessons`): an id, not the lesson, so a
+    /// build that keeps the prerendered lesson links none of its text.
+    pub id: &'static str,
+    /// Whether this page holds the lesson's lab below it.
+    #[prop_or_default]
+    pub lab_below: bool,
+}
+
+/// A page's lesson, shown the way the build's [`Lessons`] context says.
+#[function_component(PageLesson)]
+pub fn page_lesson(props: &PageLessonProps) -> Html {
+    match use_context::<Lessons>() {
+        Some(Lessons(show)) => show(props.id, props.lab_below),
+        None => Html::default(),
+    }
+}
+
+/// Renders the lesson with this id from its data.
+pub fn full_lesson(id: &'static str, lab_below: bool) -> Html {
+    match lessons::lesson(id) {
+        Some(lesson) => html! { <LessonView {lesson} {lab_below} /> },
+        None => Html::default(),
+    }
+}
+
+/// Shows the lesson with this id as the page was prerendered with it.
+pub fn kept_lesson(id: &'static str, _lab_below: bool) -> Html {
+    html! { <KeptLesson {id} /> }
+}
+
+/// Props of [`KeptLesson`].
+#[derive(Properties, PartialEq)]
+struct KeptLessonProps {
+    id: &'static str,
+}
+
+/// The prerendered lesson (`#lesson-<id>` inside `#prerendered`), copied
+/// before the app replaces the prerendered page. Its two live parts are put
+/// back: the copy buttons of its code samples answer through one listener,
+/// and the "I have read this" checkbox is the running [`LabDone`], rendered
+/// where the prerendered one was.
+#[function_component(KeptLesson)]
+fn kept_lesson_view(props: &KeptLessonProps) -> Html {
+    let kept = use_memo(props.id, |id| {
+        browser::prerendered_copy(&format!("lesson-{id}")).map(|lesson| {
+            let slot = browser::empty_slot_for(&lesson, ".lab-done");
+            (lesson, slot)
+        })
+    });
+    let onclick = Callback::from(|e: MouseEvent| browser::copy_code_sample(&e));
+    match &*kept {
+        Some((lesson, slot)) => html! {
+            <>
+                <div class="kept" {onclick}>{ Html::VRef(lesson.clone().into()) }</div>
+                if let Some(slot) = slot {
+                    { create_portal(html! { <LabDone lesson={props.id} /> }, slot.clone()) }
+                }
+            </>
+        },
+        None => html! {
+            <p class="notice" role="alert">
+                { "This lesson's text comes with the page, and this copy of the page does not hold it: reload the page." }
+            </p>
+        },
     }
 }
 
@@ -293,7 +316,6 @@ pub struct LessonViewProps {
 #[function_component(LessonView)]
 pub fn lesson_view(props: &LessonViewProps) -> Html {
     let lesson = props.lesson;
-    let examples = use_context::<Examples>();
     let blocks = lesson.blocks.iter().map(|b| match *b {
         Block::H(id, text) => html! { <h2 {id}>{ text }</h2> },
         Block::P(text) => html! { <p>{ text }</p> },
@@ -301,7 +323,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
         Block::Steps(items) => html! { <ol class="steps-list">{ for items.iter().map(|i| html! { <li>{ *i }</li> }) }</ol> },
         Block::Note(text) => html! { <p class="notice">{ text }</p> },
         Block::Code(lang, code) => html! { <CodeBlock {lang} {code} /> },
-        Block::Example(e) => examples.map(|render| (render.0)(e)).unwrap_or_default(),
+        Block::Example(e) => example(e),
     });
     html! {
         <section class="lesson" id={format!("lesson-{}", lesson.id)} aria-labelledby={format!("lesson-{}-title", lesson.id)}>
@@ -321,40 +343,5 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                 <LabDone lesson={lesson.id} />
             </nav>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::content::lessons::{BASICS, HANDSHAKE, HEARTBEATS, LIFECYCLE, SUMMARY, URIS};
-
-    /// The reader and the handshake build render only the examples
-    /// [`in_reader`] and [`in_handshake`] name; every example of the lessons
-    /// each shows must be among them.
-    #[test]
-    fn each_build_renders_every_example_of_the_lessons_it_shows() {
-        type Build = (
-            &'static str,
-            fn(Example) -> bool,
-            &'static [&'static Lesson],
-        );
-        let builds: [Build; 2] = [
-            ("the reader", in_reader, &[&BASICS, &HEARTBEATS, &SUMMARY]),
-            (
-                "the handshake build",
-                in_handshake,
-                &[&HANDSHAKE, &URIS, &LIFECYCLE],
-            ),
-        ];
-        for (build, holds, lessons) in builds {
-            for lesson in lessons {
-                for block in lesson.blocks {
-                    if let Block::Example(e) = block {
-                        assert!(holds(*e), "{e:?} of lesson {} is not in {build}", lesson.id);
-                    }
-                }
-            }
-        }
     }
 }

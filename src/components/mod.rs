@@ -37,7 +37,7 @@ pub use footer::Footer;
 pub use frame_line::{FrameLine, FrameLineProps, record_of};
 pub use header::Header;
 pub use hex_dump::{Bytes, HexDump, HexDumpProps};
-pub use lesson_view::{LessonView, LessonViewProps};
+pub use lesson_view::{LessonView, LessonViewProps, PageLesson};
 pub use link::{Link, LinkProps};
 pub use mask_table::{MaskTable, MaskTableProps};
 pub use message_log::{MessageLog, MessageLogProps};

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::components::Link;
 
-use crate::components::{LessonView, ProgressBar};
-use crate::content::lessons::{BASICS, INDEX};
+use crate::components::{PageLesson, ProgressBar};
+use crate::content::lessons::INDEX;
 use crate::route::Route;
 use crate::services::browser;
 use crate::state::progress::{
@@ -80,7 +80,7 @@ pub fn home() -> Html {
                 </p>
                 <p class="muted">{ "Progress is kept in this browser only (localStorage)." }</p>
             </section>
-            <LessonView lesson={&BASICS} />
+            <PageLesson id="basics" />
         </article>
     }
 }

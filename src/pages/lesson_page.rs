@@ -2,8 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::LessonView;
-use crate::content::lessons::Lesson;
+use crate::components::PageLesson;
 use crate::route::Route;
 
 /// Props of [`LessonPage`].
@@ -11,9 +10,8 @@ use crate::route::Route;
 pub struct LessonPageProps {
     /// The route whose title and summary head the page.
     pub route: Route,
-    /// The lesson (given rather than looked up, so a build holds only the
-    /// lessons its pages show).
-    pub lesson: &'static Lesson,
+    /// The lesson's id.
+    pub lesson: &'static str,
 }
 
 /// The page's title, summary and lesson.
@@ -23,7 +21,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         <article>
             <h1>{ props.route.title() }</h1>
             <p class="lead">{ props.route.summary() }</p>
-            <LessonView lesson={props.lesson} />
+            <PageLesson id={props.lesson} />
         </article>
     }
 }

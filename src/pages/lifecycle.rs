@@ -3,8 +3,7 @@
 use crate::components::form::value_of;
 use yew::prelude::*;
 
-use crate::components::{LessonView, NeedsJs, StateDiagram};
-use crate::content::lessons::LIFECYCLE;
+use crate::components::{NeedsJs, PageLesson, StateDiagram};
 use crate::route::Route;
 use wire::close::{ClosePayload, code_name, page_may_close_with, sent_by};
 use wire::frame::Frame;
@@ -106,7 +105,7 @@ pub fn lifecycle() -> Html {
             <p class="lead">{ Route::Lifecycle.summary() }</p>
             <NeedsJs what="The closing lab on this page runs in your browser." />
             <StateDiagram />
-            <LessonView lesson={&LIFECYCLE} lab_below=true />
+            <PageLesson id="lifecycle" lab_below=true />
             <CloseBuilder />
         </article>
     }

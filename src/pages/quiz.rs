@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::Link;
 
 use crate::components::{NeedsJs, ProgressBar};
-use crate::content::lessons::{LESSONS, lesson};
+use crate::content::lessons::INDEX;
 use crate::content::practice::{self, Kind, Problem};
 use crate::content::questions::{
     EXERCISES, Exercise, INTERVIEWS, Interview, QUESTIONS, Question, check_exercise,
@@ -269,7 +269,8 @@ fn interview_card(props: &InterviewProps) -> Html {
 pub fn quiz() -> Html {
     let first = use_query::<QuizFor>().map(|q| q.lesson);
     let progress = use_context::<ProgressContext>();
-    let mut order: Vec<&'static str> = LESSONS
+    // The index, not the lessons: this build carries no lesson's text.
+    let mut order: Vec<&'static str> = INDEX
         .iter()
         .map(|l| l.id)
         .filter(|id| QUESTIONS.iter().any(|q| q.lesson == *id))
@@ -281,7 +282,7 @@ pub fn quiz() -> Html {
         order.insert(0, id);
     }
     let groups = order.iter().map(|id| {
-        let title = lesson(id).map(|l| l.title).unwrap_or(id);
+        let title = INDEX.iter().find(|l| l.id == *id).map_or(*id, |l| l.title);
         let bar = progress.as_ref().map(|p| html! { <ProgressBar value={lesson_fraction(p, id)} label={format!("Progress: {title}")} /> });
         html! {
             <section class="quiz-group" id={format!("quiz-{id}")} aria-labelledby={format!("quiz-{id}-title")}>

@@ -6,8 +6,7 @@ use crate::components::form::value_of;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
-use crate::components::{LessonView, NeedsJs};
-use crate::content::lessons::URIS;
+use crate::components::{NeedsJs, PageLesson};
 use crate::hooks::{use_linked_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::{page_address, page_protocol};
@@ -161,7 +160,7 @@ pub fn uris() -> Html {
             <h1>{ Route::Uris.title() }</h1>
             <p class="lead">{ Route::Uris.summary() }</p>
             <NeedsJs what="The URI lab on this page runs in your browser." />
-            <LessonView lesson={&URIS} lab_below=true />
+            <PageLesson id="uris" lab_below=true />
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <section class="card">
                 <div class="row">

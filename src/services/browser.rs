@@ -168,6 +168,54 @@ pub fn element(id: &str) -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(id)
 }
 
+/// A deep copy of the element with this id inside the prerendered page
+/// (`#prerendered`, which the app removes once it shows itself), for a build
+/// that shows that part as it was prerendered. None natively, or when the
+/// page holds no such element.
+pub fn prerendered_copy(id: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    let found = element(crate::app::PRERENDERED_ID)?
+        .query_selector(&format!("#{id}"))
+        .ok()??;
+    found.clone_node_with_deep(true).ok()?.dyn_into().ok()
+}
+
+/// Replaces the first element inside `root` that matches `selector` with an
+/// empty `<span>` and returns it: where a running component is rendered in
+/// place of its prerendered markup. None when nothing matches.
+pub fn empty_slot_for(root: &web_sys::Element, selector: &str) -> Option<web_sys::Element> {
+    let old = root.query_selector(selector).ok()??;
+    let slot = web_sys::window()?.document()?.create_element("span").ok()?;
+    old.replace_with_with_node_1(&slot).ok()?;
+    Some(slot)
+}
+
+/// For a click inside kept prerendered markup: when it was on a code
+/// sample's copy button (`.code-block button.copy`), copies the sample's
+/// code and says so on the button, as `CopyButton` does.
+pub fn copy_code_sample(event: &web_sys::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Some(button) = target.closest(".code-block button.copy").ok().flatten() else {
+        return;
+    };
+    let code = button
+        .closest(".code-block")
+        .ok()
+        .flatten()
+        .and_then(|block| block.query_selector("pre code").ok().flatten())
+        .and_then(|code| code.text_content());
+    if let Some(code) = code {
+        copy_text(&code);
+        button.set_text_content(Some("Copied"));
+    }
+}
+
 /// Scrolls the element with this id into view and focuses it: where a link
 /// to one part of a page lands. Nothing when there is no such element.
 pub fn bring_into_view(id: &str) {

@@ -147,9 +147,11 @@ impl EchoServer {
     }
 }
 
-/// A static file server for the built app on a free loopback port. Unknown
-/// paths fall back to index.html, as on any static host set up for a
-/// single-page app.
+/// A static file server for the built app on a free loopback port: a page's
+/// prerendered `<page>.html` at its path, and index.html for unknown paths,
+/// as on any static host set up for wslab; or, as a host set up for a
+/// single-page app, index.html for every path that is not a file
+/// ([`single_page`](Self::single_page)).
 pub struct StaticServer {
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
@@ -158,6 +160,15 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: PathBuf) -> Self {
+        Self::serve(root, true)
+    }
+
+    /// Serves index.html for every path that is not a file.
+    pub fn single_page(root: PathBuf) -> Self {
+        Self::serve(root, false)
+    }
+
+    fn serve(root: PathBuf, pages: bool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let addr = listener.local_addr().expect("local address");
         let stop = Arc::new(AtomicBool::new(false));
@@ -169,7 +180,7 @@ impl StaticServer {
                 }
                 if let Ok(stream) = stream {
                     let root = root.clone();
-                    std::thread::spawn(move || serve_file(stream, &root));
+                    std::thread::spawn(move || serve_file(stream, &root, pages));
                 }
             }
         });
@@ -196,7 +207,7 @@ impl Drop for StaticServer {
     }
 }
 
-fn serve_file(mut stream: TcpStream, root: &Path) {
+fn serve_file(mut stream: TcpStream, root: &Path, pages: bool) {
     let mut buf = [0u8; 8192];
     let n = stream.read(&mut buf).unwrap_or(0);
     let request = String::from_utf8_lossy(&buf[..n]);
@@ -216,7 +227,7 @@ fn serve_file(mut stream: TcpStream, root: &Path) {
         root.join("index.html")
     } else if candidate.is_file() {
         candidate
-    } else if !relative.is_empty() && page.is_file() {
+    } else if pages && !relative.is_empty() && page.is_file() {
         page
     } else {
         root.join("index.html")

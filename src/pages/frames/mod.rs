@@ -11,8 +11,7 @@ use yew::prelude::*;
 use yew_router::prelude::use_location;
 
 use crate::components::form::checked_of;
-use crate::components::{DeflateLab, LessonView, NeedsJs};
-use crate::content::lessons::FRAMES;
+use crate::components::{DeflateLab, NeedsJs, PageLesson};
 use crate::hooks::{use_landing, use_url_reducer};
 use crate::route::Route;
 use crate::state::frames::{FramesAction, FramesLab, FramesQuery};
@@ -70,7 +69,7 @@ pub fn frames() -> Html {
             <h1>{ Route::Frames.title() }</h1>
             <p class="lead">{ Route::Frames.summary() }</p>
             <NeedsJs what="The frame builder and decoder on this page run in your browser." />
-            <LessonView lesson={&FRAMES} lab_below=true />
+            <PageLesson id="frames" lab_below=true />
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <Builder state={state.clone()} />
             <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender} deflate={state.decoder_deflate}

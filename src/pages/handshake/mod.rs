@@ -6,12 +6,11 @@ use yew::prelude::*;
 
 use crate::components::Link;
 
-use crate::components::LessonView;
+use crate::components::PageLesson;
 use crate::components::{
     AcceptCalculator, AnnotatedLines, LineProblem, NeedsJs, SequenceDiagram, Step,
 };
 use crate::content::headers::{REQUEST_LINE, Side};
-use crate::content::lessons::HANDSHAKE;
 use crate::hooks::{use_linked_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::random_bytes;
@@ -128,7 +127,7 @@ pub fn handshake() -> Html {
             <h1>{ Route::Handshake.title() }</h1>
             <p class="lead">{ Route::Handshake.summary() }</p>
             <NeedsJs what="The handshake lab on this page runs in your browser." />
-            <LessonView lesson={&HANDSHAKE} lab_below=true />
+            <PageLesson id="handshake" lab_below=true />
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <SequenceDiagram request_line={diagram_request}
                 status_line={status_line.clone()} upgraded={answer.status == 101}
