@@ -1,6 +1,5 @@
 //! The learner's progress: answered questions, practice scores, lessons done.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -14,17 +13,93 @@ pub const VERSION: u32 = 1;
 /// The localStorage key.
 pub const STORAGE_KEY: &str = "wslab.progress";
 
+/// A few dozen ids with a value each, kept sorted by id (so the stored JSON
+/// comes out in one order). A sorted list is all this needs, and costs every
+/// build less code than the B-tree maps it replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keyed<V>(Vec<(String, V)>);
+
+impl<V> Default for Keyed<V> {
+    fn default() -> Self {
+        Keyed(Vec::new())
+    }
+}
+
+impl<V> Keyed<V> {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// The value for `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Whether `key` has a value.
+    pub fn contains(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key`'s value, returning the slot.
+    pub fn insert(&mut self, key: String, value: V) -> &mut V {
+        let i = match self.find(&key) {
+            Ok(i) => {
+                self.0[i].1 = value;
+                i
+            }
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// `key`'s value, set to `value` first if it has none.
+    pub fn get_or(&mut self, key: String, value: V) -> &mut V {
+        match self.find(&key) {
+            Ok(i) => &mut self.0[i].1,
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                &mut self.0[i].1
+            }
+        }
+    }
+
+    /// Forgets `key`.
+    pub fn remove(&mut self, key: &str) {
+        if let Ok(i) = self.find(key) {
+            self.0.remove(i);
+        }
+    }
+
+    /// How many ids have a value.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no id has a value.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every id and its value, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
 /// Everything saved about the learner.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     /// The format version.
     pub version: u32,
     /// Question or exercise id → whether the last answer was right.
-    pub answers: BTreeMap<String, bool>,
+    pub answers: Keyed<bool>,
     /// Practice kind → (right, tried).
-    pub practice: BTreeMap<String, (u32, u32)>,
+    pub practice: Keyed<(u32, u32)>,
     /// Lessons whose lab or reading the learner marked done.
-    pub done: BTreeSet<String>,
+    pub done: Keyed<()>,
 }
 
 /// What can happen to progress.
@@ -65,13 +140,13 @@ impl Reducible for Progress {
                 p.answers.insert(id, correct);
             }
             ProgressAction::Practiced { kind, correct } => {
-                let entry = p.practice.entry(kind).or_insert((0, 0));
+                let entry = p.practice.get_or(kind, (0, 0));
                 entry.0 += u32::from(correct);
                 entry.1 += 1;
             }
             ProgressAction::Done { lesson, done } => {
                 if done {
-                    p.done.insert(lesson);
+                    p.done.insert(lesson, ());
                 } else {
                     p.done.remove(&lesson);
                 }
@@ -130,8 +205,8 @@ fn read(json: &Json) -> Option<Progress> {
     let Json::Array(done) = json.get("done")? else {
         return None;
     };
-    // Inserted one by one: collecting into a map would sort, and the sort's
-    // code is a tenth of the reader build's share.
+    // Inserted one by one: collecting would sort, and the sort's code is a
+    // tenth of the reader build's share.
     let mut p = Progress {
         version: VERSION,
         ..Progress::default()
@@ -155,7 +230,7 @@ fn read(json: &Json) -> Option<Progress> {
         let Json::String(lesson) = v else {
             return None;
         };
-        p.done.insert(lesson.clone());
+        p.done.insert(lesson.clone(), ());
     }
     Some(p)
 }
@@ -172,7 +247,7 @@ pub fn to_json(p: &Progress) -> String {
         .iter()
         .map(|(kind, (right, tries))| format!("{}:[{right},{tries}]", json::quote(kind)))
         .collect();
-    let done: Vec<String> = p.done.iter().map(|l| json::quote(l)).collect();
+    let done: Vec<String> = p.done.iter().map(|(l, _)| json::quote(l)).collect();
     format!(
         r#"{{"version":{},"answers":{{{}}},"practice":{{{}}},"done":[{}]}}"#,
         p.version,
@@ -191,7 +266,7 @@ pub fn lesson_score(p: &Progress, lesson: &str) -> (usize, usize, bool) {
         .collect();
     let right = ids
         .iter()
-        .filter(|id| p.answers.get(**id) == Some(&true))
+        .filter(|id| p.answers.get(id) == Some(&true))
         .count();
     (right, ids.len(), p.done.contains(lesson))
 }
@@ -291,7 +366,7 @@ mod tests {
             p.answers.insert((*id).to_owned(), i % 2 == 0);
             p.practice
                 .insert(format!("{id}{i}"), (i as u32, u32::MAX - i as u32));
-            p.done.insert((*id).to_owned());
+            p.done.insert((*id).to_owned(), ());
         }
         let text = to_json(&p);
         assert_eq!(parse(Some(&text)), (p, None));
@@ -308,7 +383,7 @@ mod tests {
         for e in EXERCISES.iter().filter(|e| e.lesson == "handshake") {
             p.answers.insert(e.id.into(), true);
         }
-        p.done.insert("handshake".into());
+        p.done.insert("handshake".into(), ());
         assert_eq!(lesson_fraction(&p, "handshake"), 1.0);
         assert!(chapter_fraction(&p) > 0.0 && chapter_fraction(&p) < 1.0);
     }
