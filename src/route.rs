@@ -188,17 +188,57 @@ impl Build {
 }
 
 /// `/quiz?lesson=<id>` shows that lesson's questions first.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QuizFor {
     /// The lesson id.
     pub lesson: String,
 }
 
+impl QuizFor {
+    /// Read from a query string (without its `?`).
+    pub fn from_query(query: &str) -> Option<QuizFor> {
+        query_value(query, "lesson").map(|lesson| QuizFor { lesson })
+    }
+
+    /// As a query string (without its `?`).
+    pub fn to_query(&self) -> String {
+        query_of("lesson", &self.lesson)
+    }
+}
+
 /// `/live?url=<ws url>` preselects the server.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LiveFor {
     /// The WebSocket URL.
     pub url: String,
+}
+
+impl LiveFor {
+    /// Read from a query string (without its `?`).
+    pub fn from_query(query: &str) -> Option<LiveFor> {
+        query_value(query, "url").map(|url| LiveFor { url })
+    }
+
+    /// As a query string (without its `?`).
+    pub fn to_query(&self) -> String {
+        query_of("url", &self.url)
+    }
+}
+
+/// The first value of `key` in a query string (`application/x-www-form-urlencoded`,
+/// as `URLSearchParams` reads it). The one-field link queries are read with
+/// this rather than serde, which the builds without a lab state do not link.
+fn query_value(query: &str, key: &str) -> Option<String> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// `key=value`, URL-encoded.
+fn query_of(key: &str, value: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair(key, value)
+        .finish()
 }
 
 #[cfg(test)]
@@ -240,6 +280,32 @@ mod tests {
     : "wslab""#
         ));
         assert_eq!(Build::of(Route::NotFound), Build::Reader);
+    }
+
+    /// The link queries read what they write, and what a browser writes.
+    #[test]
+    fn link_queries_round_trip() {
+        for url in ["ws://a.invalid/x?y=1&z=%", "wss://h/é #f", ""] {
+            let q = LiveFor {
+                url: url.to_owned(),
+            };
+            assert_eq!(LiveFor::from_query(&q.to_query()), Some(q));
+        }
+        let q = QuizFor {
+            lesson: "frames".into(),
+        };
+        assert_eq!(q.to_query(), "lesson=frames");
+        assert_eq!(
+            QuizFor::from_query("?x=1&lesson=frames&lesson=uris"),
+            Some(q)
+        );
+        assert_eq!(
+            LiveFor::from_query("url=ws%3A%2F%2Fa+b")
+                .map(|l| l.url)
+                .as_deref(),
+            Some("ws://a b")
+        );
+        assert_eq!(QuizFor::from_query("lessons=x"), None);
     }
 
     /// The router-free path reader agrees with yew-router's, both ways.

@@ -522,6 +522,19 @@ pub const INDEX: [LessonEntry; LESSONS.len()] = {
     out
 };
 
+/// Every lesson's id and title, in the order of the chapter: less than
+/// [`INDEX`], for a build that names lessons (the quiz's groups) and shows
+/// no goal.
+pub const TITLES: [(&str, &str); LESSONS.len()] = {
+    let mut out = [("", ""); LESSONS.len()];
+    let mut i = 0;
+    while i < LESSONS.len() {
+        out[i] = (LESSONS[i].id, LESSONS[i].title);
+        i += 1;
+    }
+    out
+};
+
 /// The lesson with this id.
 pub fn lesson(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)

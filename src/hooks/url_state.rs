@@ -78,7 +78,7 @@ pub fn use_url_reducer<S: UrlState>(route: Route) -> (UseReducerHandle<S>, bool)
 /// (the full build, and the prerenderer's address), else from the address
 /// bar (a build whose links load pages).
 #[hook]
-fn use_query_str() -> String {
+pub fn use_query_str() -> String {
     let search = match use_location() {
         Some(location) => location.query_str().to_owned(),
         None => browser::location_search(),
@@ -88,7 +88,7 @@ fn use_query_str() -> String {
 
 /// The address's query read as `Q` (see [`use_query_str`]).
 #[hook]
-pub fn use_query<Q: DeserializeOwned>() -> Option<Q> {
+fn use_query<Q: DeserializeOwned>() -> Option<Q> {
     serde_urlencoded::from_str(&use_query_str()).ok()
 }
 

@@ -8,12 +8,12 @@ use yew::prelude::*;
 use crate::components::Link;
 
 use crate::components::{NeedsJs, ProgressBar};
-use crate::content::lessons::INDEX;
+use crate::content::lessons::TITLES;
 use crate::content::practice::{self, Kind, Problem};
 use crate::content::questions::{
     EXERCISES, Exercise, INTERVIEWS, Interview, QUESTIONS, Question, check_exercise,
 };
-use crate::hooks::use_query;
+use crate::hooks::use_query_str;
 use crate::pages::CHALLENGE_URL;
 use crate::route::{LiveFor, QuizFor, Route};
 use crate::services::browser::random_bytes;
@@ -267,12 +267,12 @@ fn interview_card(props: &InterviewProps) -> Html {
 /// The quiz page.
 #[function_component(Quiz)]
 pub fn quiz() -> Html {
-    let first = use_query::<QuizFor>().map(|q| q.lesson);
+    let first = QuizFor::from_query(&use_query_str()).map(|q| q.lesson);
     let progress = use_context::<ProgressContext>();
-    // The index, not the lessons: this build carries no lesson's text.
-    let mut order: Vec<&'static str> = INDEX
+    // Ids and titles, not the lessons: this build carries no lesson's text.
+    let mut order: Vec<&'static str> = TITLES
         .iter()
-        .map(|l| l.id)
+        .map(|(id, _)| *id)
         .filter(|id| QUESTIONS.iter().any(|q| q.lesson == *id))
         .collect();
     if let Some(f) = &first
@@ -282,7 +282,7 @@ pub fn quiz() -> Html {
         order.insert(0, id);
     }
     let groups = order.iter().map(|id| {
-        let title = INDEX.iter().find(|l| l.id == *id).map_or(*id, |l| l.title);
+        let title = TITLES.iter().find(|(i, _)| i == id).map_or(*id, |(_, t)| *t);
         let bar = progress.as_ref().map(|p| html! { <ProgressBar value={lesson_fraction(p, id)} label={format!("Progress: {title}")} /> });
         html! {
             <section class="quiz-group" id={format!("quiz-{id}")} aria-labelledby={format!("quiz-{id}-title")}>
@@ -325,7 +325,7 @@ pub fn quiz() -> Html {
                    refuse it at once: Chromium and Firefox throw a SecurityError from the constructor, before any event. Save \
                    the file and open it from disk or over http to see the events." }</p>
                 <p>
-                    <Link to={Route::Live} query={serde_urlencoded::to_string(LiveFor { url: CHALLENGE_URL.to_owned() }).unwrap_or_default()}>
+                    <Link to={Route::Live} query={LiveFor { url: CHALLENGE_URL.to_owned() }.to_query()}>
                         { "Try it here, on the live connection page" }
                     </Link>
                 </p>

@@ -76,7 +76,7 @@ const PUBLIC: &[(&str, &str)] = &[
 #[function_component(Live)]
 pub fn live() -> Html {
     let initial = use_location()
-        .and_then(|l| l.query::<LiveFor>().ok())
+        .and_then(|l| LiveFor::from_query(l.query_str()))
         .map(|q| q.url)
         .unwrap_or_else(default_echo_url);
     use_linked_landing("echo-url");
