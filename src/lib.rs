@@ -8,6 +8,7 @@
 pub mod app;
 pub mod components;
 pub mod content;
+pub mod heap;
 pub mod hooks;
 pub mod pages;
 pub mod prerender;
