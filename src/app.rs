@@ -203,6 +203,13 @@ pub fn shell() -> Html {
     });
     // The live console's session on its way to `/illustrated`.
     let handover = use_memo((), |_| Handover::default());
+    // The tab's title follows the page moved to (a page load brings its own:
+    // the prerendered page's, so the builds whose links load pages leave it).
+    use_effect_with(route, |route: &Option<Route>| {
+        if let Some(route) = route {
+            browser::set_title(&route.document_title());
+        }
+    });
     html! {
         <ContextProvider<Spa> context={(*spa).clone()}>
         <ContextProvider<Handover> context={(*handover).clone()}>
@@ -264,12 +271,6 @@ pub fn frame(props: &FrameProps) -> Html {
             browser::store(progress::STORAGE_KEY, &progress::to_json(p));
         });
     }
-
-    use_effect_with(props.route, |route: &Option<Route>| {
-        if let Some(route) = route {
-            browser::set_title(&route.document_title());
-        }
-    });
 
     let theme = use_state(|| Theme::parse(browser::stored(theme::STORAGE_KEY).as_deref()));
     use_effect_with(*theme, |t: &Theme| {

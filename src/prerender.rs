@@ -118,6 +118,20 @@ pub fn fill_service_worker(script: &str, pages: &[Page]) -> Result<String, Strin
     Ok(script.replace(PAGES_LINE, &format!("const PAGES = [{}];", list.join(", "))))
 }
 
+/// A script of ours (`boot.js`, `sw.js`) as shipped: its whole-line `//`
+/// comments and blank lines left out (they are for readers of the source,
+/// and `boot.js` is in every page's first load). Nothing else changes.
+pub fn without_comments(script: &str) -> String {
+    script
+        .lines()
+        .filter(|line| {
+            let code = line.trim_start();
+            !code.is_empty() && !code.starts_with("//")
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// Escapes text for an HTML text node.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -189,6 +203,20 @@ mod tests {
         assert!(!page.contains("needs JS"));
         assert!(page.contains("<title>Frames &amp; masking &lt;5&gt;</title>"));
         assert!(page.contains(r#"<div id="app" hidden></div>"#));
+    }
+
+    #[test]
+    fn scripts_ship_without_their_comment_lines_and_nothing_else_changes() {
+        let boot = include_str!("../assets/boot.js");
+        let shipped = without_comments(boot);
+        assert!(shipped.len() < boot.len() * 3 / 4, "{shipped}");
+        assert!(!shipped.lines().any(|l| l.starts_with("//")));
+        let code: Vec<&str> = boot
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//"))
+            .collect();
+        assert_eq!(shipped.lines().collect::<Vec<_>>(), code);
+        assert_eq!(without_comments("a // b\n  // c\n\nd"), "a // b\nd\n");
     }
 
     #[test]

@@ -46,10 +46,9 @@ fn run() -> Result<(), String> {
         let html = prerender::set_echo_base(&html, &echo_base)?;
         write(&page.file, &html)?;
     }
-    write(
-        "sw.js",
-        &prerender::fill_service_worker(&read("sw.js")?, &pages)?,
-    )?;
+    let service_worker = prerender::fill_service_worker(&read("sw.js")?, &pages)?;
+    write("sw.js", &prerender::without_comments(&service_worker))?;
+    write("boot.js", &prerender::without_comments(&read("boot.js")?))?;
     println!(
         "wslab-prerender: {} pages into {}",
         pages.len(),

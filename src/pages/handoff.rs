@@ -18,7 +18,9 @@ pub struct HandoffProps {
 }
 
 /// Shows the page's title and reloads the address bar's URL (with its query),
-/// for `assets/boot.js` to start the build that holds the page.
+/// for `assets/boot.js` to start the build that holds the page. (Only the
+/// title: a summary for every page would be text each build carries for a
+/// screen that shows for a moment, if ever.)
 #[function_component(Handoff)]
 pub fn handoff(props: &HandoffProps) -> Html {
     let stuck = use_state(|| false);
@@ -34,7 +36,6 @@ pub fn handoff(props: &HandoffProps) -> Html {
     html! {
         <article>
             <h1>{ props.route.title() }</h1>
-            <p class="lead">{ props.route.summary() }</p>
             if *stuck {
                 <p class="notice" role="alert">
                     { format!(

@@ -9,41 +9,54 @@ use crate::install::Result;
 /// The most a first page may load (wasm + JS + CSS, gzip -9), in bytes.
 pub const FIRST_LOAD_BUDGET: u64 = 150_000;
 
-/// The files a page loads before it runs, by build (see `assets/boot.js`
-/// and `route::Build`). Only the first, the reader's, is held to the budget
-/// so far; the others are printed.
-pub const FIRST_LOADS: [(&str, &[&str]); 4] = [
-    (
-        "the start page and the lessons (reader build)",
-        &[
+/// What pages of one build load before they run: a build's first load.
+pub struct FirstLoad {
+    /// The pages, in words.
+    pub what: &'static str,
+    /// The files, as `assets/boot.js` loads them for those pages.
+    pub files: [&'static str; 4],
+    /// Whether it is held to [`FIRST_LOAD_BUDGET`] yet (the others are
+    /// printed, on their way there).
+    pub budgeted: bool,
+}
+
+/// Every build's first load (see `assets/boot.js` and `route::Build`).
+pub const FIRST_LOADS: [FirstLoad; 4] = [
+    FirstLoad {
+        what: "the start page and the lessons (reader build)",
+        files: [
             "boot.js",
             "style.css",
             "wslab-reader.js",
             "wslab-reader_bg.wasm",
         ],
-    ),
-    (
-        "the handshake, URI and lifecycle labs (handshake build)",
-        &[
-            "boot.js",
-            "style.css",
-            "wslab-handshake.js",
-            "wslab-handshake_bg.wasm",
-        ],
-    ),
-    (
-        "the questions (quiz build)",
-        &[
+        budgeted: true,
+    },
+    FirstLoad {
+        what: "the questions (quiz build)",
+        files: [
             "boot.js",
             "style.css",
             "wslab-quiz.js",
             "wslab-quiz_bg.wasm",
         ],
-    ),
-    (
-        "a lab (full build)",
-        &["boot.js", "style.css", "wslab.js", "wslab_bg.wasm"],
-    ),
+        budgeted: true,
+    },
+    FirstLoad {
+        what: "the handshake, URI and lifecycle labs (handshake build)",
+        files: [
+            "boot.js",
+            "style.css",
+            "wslab-handshake.js",
+            "wslab-handshake_bg.wasm",
+        ],
+        budgeted: false,
+    },
+    FirstLoad {
+        what: "a lab (full build)",
+        files: ["boot.js", "style.css", "wslab.js", "wslab_bg.wasm"],
+        budgeted: false,
+    },
 ];
 
 /// A file's size raw and gzipped (gzip -9, no name or time stamp).
@@ -63,7 +76,7 @@ fn sizes(path: &Path) -> Result<(u64, u64)> {
 }
 
 /// Prints every page and asset of `dist` with its sizes, then each build's
-/// first load; fails when the reader's first load is over the budget.
+/// first load; fails when a budgeted build's first load is over the budget.
 pub fn report(dist: &Path) -> Result {
     let mut names: Vec<String> = std::fs::read_dir(dist)
         .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
@@ -81,37 +94,35 @@ pub fn report(dist: &Path) -> Result {
         let (raw, gz) = sizes(&dist.join(name))?;
         println!("{name:<24} {raw:>11} {gz:>11}");
     }
-    let mut over = None;
-    for (i, (what, files)) in FIRST_LOADS.iter().enumerate() {
+    let mut over = Vec::new();
+    for load in &FIRST_LOADS {
         let (mut raw, mut gz) = (0, 0);
-        for file in *files {
+        for file in load.files {
             let (r, g) = sizes(&dist.join(file))?;
             raw += r;
             gz += g;
         }
-        let verdict = if i == 0 {
-            if gz > FIRST_LOAD_BUDGET {
-                over = Some(gz);
-            }
-            format!(
-                " (budget {FIRST_LOAD_BUDGET}: {})",
-                if gz > FIRST_LOAD_BUDGET {
-                    "OVER"
-                } else {
-                    "within"
-                }
-            )
-        } else {
+        let verdict = if !load.budgeted {
             String::new()
+        } else if gz > FIRST_LOAD_BUDGET {
+            over.push(format!("{} is {gz} bytes gzip", load.what));
+            format!(" (budget {FIRST_LOAD_BUDGET}: OVER)")
+        } else {
+            format!(" (budget {FIRST_LOAD_BUDGET}: within)")
         };
-        println!("first load of {what}: {raw} bytes raw, {gz} bytes gzip -9{verdict}");
-        println!("  = {}", files.join(" + "));
+        println!(
+            "first load of {}: {raw} bytes raw, {gz} bytes gzip -9{verdict}",
+            load.what
+        );
+        println!("  = {}", load.files.join(" + "));
     }
-    match over {
-        Some(gz) => Err(format!(
-            "the first load is {gz} bytes gzip, over the budget of {FIRST_LOAD_BUDGET}"
-        )),
-        None => Ok(()),
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "over the first-load budget of {FIRST_LOAD_BUDGET} bytes: {}",
+            over.join("; ")
+        ))
     }
 }
 
@@ -131,15 +142,15 @@ mod tests {
             assert!(boot.contains(&format!("\"{bin}\"")), "boot.js names {bin}");
             let wasm = format!("{bin}_bg.wasm");
             assert!(
-                FIRST_LOADS.iter().any(|(_, f)| f.contains(&wasm.as_str())),
+                FIRST_LOADS.iter().any(|l| l.files.contains(&wasm.as_str())),
                 "{bin} has a first load"
             );
         }
         assert!(boot.contains("`/${build}.js`") && boot.contains("`/${build}_bg.wasm`"));
         let html = include_str!("../../index.html");
         assert!(html.contains(r#"href="assets/style.css""#) && html.contains(r#"src="/boot.js""#));
-        for (_, files) in FIRST_LOADS {
-            assert!(files.contains(&"boot.js") && files.contains(&"style.css"));
+        for load in &FIRST_LOADS {
+            assert!(load.files.contains(&"boot.js") && load.files.contains(&"style.css"));
         }
     }
 
@@ -147,8 +158,8 @@ mod tests {
     fn a_site_over_the_budget_fails_with_its_size() {
         let dir = std::env::temp_dir().join(format!("wslab-sizes-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        for (_, files) in FIRST_LOADS {
-            for file in files {
+        for load in &FIRST_LOADS {
+            for file in load.files {
                 std::fs::write(dir.join(file), b"small").unwrap();
             }
         }
@@ -163,9 +174,16 @@ mod tests {
                 state as u8
             })
             .collect();
-        std::fs::write(dir.join("wslab-reader_bg.wasm"), noise).unwrap();
+        std::fs::write(dir.join("wslab-quiz_bg.wasm"), &noise).unwrap();
         let err = report(&dir).unwrap_err();
-        assert!(err.contains("over the budget of 150000"), "{err}");
+        assert!(
+            err.contains("budget of 150000 bytes: the questions"),
+            "{err}"
+        );
+        // A build not held to the budget yet is only printed.
+        std::fs::write(dir.join("wslab-quiz_bg.wasm"), b"small").unwrap();
+        std::fs::write(dir.join("wslab_bg.wasm"), &noise).unwrap();
+        assert!(report(&dir).is_ok());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -119,6 +119,27 @@ pub const REGISTERED: &[CloseCodeInfo] = &[
     ),
 ];
 
+/// The registry's codes and names alone, computed at compile time from
+/// [`REGISTERED`]: code that only names a code (the decoder's errors,
+/// [`code_name`]) carries no meanings.
+const NAMES: [(u16, &str); REGISTERED.len()] = {
+    let mut out = [(0, ""); REGISTERED.len()];
+    let mut i = 0;
+    while i < REGISTERED.len() {
+        out[i] = (REGISTERED[i].code, REGISTERED[i].name);
+        i += 1;
+    }
+    out
+};
+
+/// The registry's name of `code`, if it is registered.
+fn registered_name(code: u16) -> Option<&'static str> {
+    NAMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
+}
+
 const fn info(
     code: u16,
     name: &'static str,
@@ -170,8 +191,8 @@ pub fn sent_by(code: u16) -> &'static str {
 
 /// A close code's name: the registry's, or what its range is for (§7.4.2).
 pub fn code_name(code: u16) -> &'static str {
-    match (lookup(code), CloseCodeRange::of(code)) {
-        (Some(info), _) => info.name,
+    match (registered_name(code), CloseCodeRange::of(code)) {
+        (Some(name), _) => name,
         (None, CloseCodeRange::Protocol) => "unassigned, in the protocol's range",
         (None, CloseCodeRange::Registered) => "a library's or framework's code, 3000–3999",
         (None, CloseCodeRange::Private) => "private use, 4000–4999",
@@ -223,11 +244,10 @@ pub fn why_invalid(code: u16) -> Option<String> {
     if is_valid_on_wire(code) {
         return None;
     }
-    Some(match (lookup(code), CloseCodeRange::of(code)) {
-        (Some(c), _) => format!(
-            "{code} ({}) must never be sent in a Close frame (RFC 6455 §7.4.1)",
-            c.name
-        ),
+    Some(match (registered_name(code), CloseCodeRange::of(code)) {
+        (Some(name), _) => {
+            format!("{code} ({name}) must never be sent in a Close frame (RFC 6455 §7.4.1)")
+        }
         (None, CloseCodeRange::Unused) => {
             format!("{code} is below 1000; codes 0–999 are not used (RFC 6455 §7.4.2)")
         }
