@@ -42,6 +42,11 @@ window.__wslabBuild = build;
 
 // Once loaded, the site works offline (see sw.js). Registered after the app
 // runs, so keeping the other pages does not compete with the first one.
+// Every page also asks for a newer build (registering an installed worker
+// again does not): one small request, and offline there is none to find.
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js").catch((error) => console.warn("offline mode unavailable:", error));
+  navigator.serviceWorker
+    .register("/sw.js")
+    .then((registration) => registration.update().catch(() => {}))
+    .catch((error) => console.warn("offline mode unavailable:", error));
 }

@@ -1,9 +1,14 @@
-// wslab's service worker: the site works offline once it has been opened.
-// Network first (so a new version is picked up when online), the cache when
-// the network fails. Installing keeps every build of the app and every page,
-// so a lab opened offline for the first time still starts.
+// wslab's service worker: once the site has been opened, every page starts
+// from this cache, offline or not, and a slow network no longer delays it.
+// Installing keeps every build of the app and every page, so a lab opened
+// for the first time starts from the cache too.
+//
+// The cache is named after the build (wslab-prerender writes a digest of
+// every file of the site into CACHE), so a new version of the site is a new
+// sw.js: the browser installs it beside the old one, which keeps serving
+// until the new one has everything; the page after that is the new version.
 
-const CACHE = "wslab-v2";
+const CACHE = "wslab-build";
 // Filled in at build time by wslab-prerender with every page's address.
 const PAGES = ["/"];
 const ASSETS = [
@@ -24,7 +29,8 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll([...PAGES, ...ASSETS]))
+      // Past the browser's HTTP cache: the files of this build, not older ones.
+      .then((cache) => cache.addAll([...PAGES, ...ASSETS].map((u) => new Request(u, { cache: "reload" }))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -49,19 +55,23 @@ self.addEventListener("fetch", (event) => {
   const isPage = request.mode === "navigate";
   const key = isPage ? url.pathname.replace(/\/+$/, "") || "/" : request;
   event.respondWith(
-    fetch(request)
-      .then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(key, copy));
-        }
-        return response;
-      })
-      .catch(() =>
-        caches
-          .match(key)
-          .then((hit) => hit || (isPage ? caches.match("/") : undefined))
-          .then((hit) => hit || Response.error()),
+    caches.open(CACHE).then((cache) =>
+      cache.match(key).then(
+        (hit) =>
+          hit ||
+          fetch(request)
+            .then((response) => {
+              if (response.ok) {
+                cache.put(key, response.clone());
+              }
+              return response;
+            })
+            .catch(() =>
+              (isPage ? cache.match("/") : Promise.resolve(undefined)).then(
+                (fallback) => fallback || Response.error(),
+              ),
+            ),
       ),
+    ),
   );
 });

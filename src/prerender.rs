@@ -7,7 +7,9 @@
 //! into a copy of the built `index.html` ([`fill`]): `index.html` for `/`,
 //! `<page>.html` for the others, `404.html` for unknown paths. It also
 //! writes the list of pages into the service worker ([`fill_service_worker`]),
-//! so that every page works offline once the site has been opened.
+//! so that every page works offline once the site has been opened, and names
+//! its cache after the build ([`site_digest`], [`name_service_worker_cache`]),
+//! so that a new build is a new service worker.
 
 use crate::route::Route;
 
@@ -15,6 +17,8 @@ use crate::route::Route;
 const BODY_OPEN: &str = r#"<div id="prerendered">"#;
 /// The line of `sw.js` that lists the pages to keep for offline use.
 const PAGES_LINE: &str = "const PAGES = [\"/\"];";
+/// The line of `sw.js` that names its cache.
+const CACHE_LINE: &str = "const CACHE = \"wslab-build\";";
 
 /// One prerendered page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,6 +122,36 @@ pub fn fill_service_worker(script: &str, pages: &[Page]) -> Result<String, Strin
     Ok(script.replace(PAGES_LINE, &format!("const PAGES = [{}];", list.join(", "))))
 }
 
+/// A digest of a built site (every file's name and bytes, in name order):
+/// 16 hex digits of FNV-1a, 64 bits. Not for security: it only has to change
+/// when any file does, so that a new build is a new service worker.
+pub fn site_digest(files: &[(String, Vec<u8>)]) -> String {
+    let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for (name, bytes) in sorted {
+        eat(name.as_bytes());
+        eat(&(bytes.len() as u64).to_le_bytes());
+        eat(bytes);
+    }
+    format!("{hash:016x}")
+}
+
+/// `sw.js` with its cache named after the build's `digest`, in place of its
+/// placeholder line `const CACHE = "wslab-build";`.
+pub fn name_service_worker_cache(script: &str, digest: &str) -> Result<String, String> {
+    if script.matches(CACHE_LINE).count() != 1 {
+        return Err(format!("sw.js must hold the line {CACHE_LINE} once"));
+    }
+    Ok(script.replace(CACHE_LINE, &format!("const CACHE = \"wslab-{digest}\";")))
+}
+
 /// A script of ours (`boot.js`, `sw.js`) as shipped: its whole-line `//`
 /// comments and blank lines left out (they are for readers of the source,
 /// and `boot.js` is in every page's first load). Nothing else changes.
@@ -203,6 +237,35 @@ mod tests {
         assert!(!page.contains("needs JS"));
         assert!(page.contains("<title>Frames &amp; masking &lt;5&gt;</title>"));
         assert!(page.contains(r#"<div id="app" hidden></div>"#));
+    }
+
+    #[test]
+    fn the_service_worker_cache_changes_with_any_file_of_the_build() {
+        let site = vec![
+            ("index.html".to_owned(), b"<html>".to_vec()),
+            ("wslab_bg.wasm".to_owned(), vec![0, 97, 115, 109]),
+        ];
+        let digest = site_digest(&site);
+        assert_eq!(digest.len(), 16);
+        let mut reordered = site.clone();
+        reordered.reverse();
+        assert_eq!(
+            site_digest(&reordered),
+            digest,
+            "the order files are read in"
+        );
+        let mut changed = site.clone();
+        changed[1].1[3] = 0;
+        assert_ne!(site_digest(&changed), digest);
+        let mut renamed = site.clone();
+        renamed[0].0 = "other.html".into();
+        assert_ne!(site_digest(&renamed), digest);
+        let sw = name_service_worker_cache(include_str!("../assets/sw.js"), &digest).unwrap();
+        assert!(sw.contains(&format!("const CACHE = \"wslab-{digest}\";")));
+        assert!(
+            name_service_worker_cache(&sw, &digest).is_err(),
+            "named once"
+        );
     }
 
     #[test]

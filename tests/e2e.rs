@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use support::{Browser, EchoServer, StaticServer, dist};
@@ -784,6 +785,115 @@ async fn the_app_works_offline_once_loaded() {
         )
         .await;
     browser.quit().await;
+}
+
+/// Once the service worker controls the site, pages start from its cache; a
+/// new build (a new `sw.js`) is installed in the background and the next
+/// page is the new version.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_build_replaces_the_cached_one_on_the_next_page() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sw-update-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    for entry in std::fs::read_dir(dist()).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), root.join(entry.file_name())).unwrap();
+        }
+    }
+    let site = StaticServer::start(root.clone());
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    let heading = "return document.querySelector('#lesson-summary h2')?.textContent || '';";
+    let url = site.url("/summary");
+    browser.open(&url).await;
+    let deadline = Instant::now() + support::WAIT;
+    loop {
+        let ready = driver
+            .execute(
+                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if ready.json() == &serde_json::json!(true) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no service worker took control");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A new build: another page text, and so another service worker.
+    let page = std::fs::read_to_string(root.join("summary.html")).unwrap();
+    assert!(page.contains("Lesson: "));
+    std::fs::write(
+        root.join("summary.html"),
+        page.replacen("Lesson: ", "Lesson (new build): ", 1),
+    )
+    .unwrap();
+    let sw = std::fs::read_to_string(root.join("sw.js")).unwrap();
+    let cache = sw
+        .find("const CACHE = \"wslab-")
+        .expect("sw.js names its cache");
+    std::fs::write(
+        root.join("sw.js"),
+        format!(
+            "{}const CACHE = \"wslab-next-{}",
+            &sw[..cache],
+            &sw[cache + "const CACHE = \"wslab-".len()..]
+        ),
+    )
+    .unwrap();
+    // The next load comes from the cache, as it was.
+    browser.open(&url).await;
+    let first = driver.execute(heading, vec![]).await.unwrap();
+    assert!(
+        first
+            .json()
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Lesson: "),
+        "{first:?}"
+    );
+    // The new build takes over in the background (each page asks for one
+    // once it runs): its cache replaces the old one, and the next page is new.
+    browser
+        .wait_state("the page running", |s| s["build"] == "wslab-reader")
+        .await;
+    let deadline = Instant::now() + support::WAIT;
+    loop {
+        let keys = driver
+            .execute_async(
+                "const done = arguments[0]; caches.keys().then(done, () => done([]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let keys = keys.json().clone();
+        if keys
+            == serde_json::json!([format!(
+                "wslab-next-{}",
+                &sw[cache + "const CACHE = \"wslab-".len()..][..16]
+            )])
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new build never took over: {keys}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    browser.open(&url).await;
+    let now = driver.execute(heading, vec![]).await.unwrap();
+    assert!(
+        now.json()
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Lesson (new build): "),
+        "{now:?}"
+    );
+    browser.quit().await;
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -46,9 +46,24 @@ fn run() -> Result<(), String> {
         let html = prerender::set_echo_base(&html, &echo_base)?;
         write(&page.file, &html)?;
     }
-    let service_worker = prerender::fill_service_worker(&read("sw.js")?, &pages)?;
-    write("sw.js", &prerender::without_comments(&service_worker))?;
     write("boot.js", &prerender::without_comments(&read("boot.js")?))?;
+    // Last: the service worker's cache is named after every other file.
+    let mut files = Vec::new();
+    for entry in
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+    {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != "sw.js" && entry.path().is_file() {
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+            files.push((name, bytes));
+        }
+    }
+    let service_worker = prerender::fill_service_worker(&read("sw.js")?, &pages)?;
+    let service_worker =
+        prerender::name_service_worker_cache(&service_worker, &prerender::site_digest(&files))?;
+    write("sw.js", &prerender::without_comments(&service_worker))?;
     println!(
         "wslab-prerender: {} pages into {}",
         pages.len(),
