@@ -11,7 +11,7 @@
 //! its cache after the build ([`site_digest`], [`name_service_worker_cache`]),
 //! so that a new build is a new service worker.
 
-use crate::route::Route;
+use crate::route::{Build, Route};
 
 /// The element of `index.html` whose content is replaced by the page.
 const BODY_OPEN: &str = r#"<div id="prerendered">"#;
@@ -53,9 +53,11 @@ pub fn pages() -> Vec<Page> {
 /// `template` (the built `index.html`) with `page`'s markup `body` inside its
 /// `<div id="prerendered">`, which is told the page's path (`data-page`:
 /// `assets/boot.js` starts the page's own build only when the HTML is that
-/// page's), and `title` as its title. The template must hold that element
-/// once, with no other `<div>` inside it.
+/// page's), `title` as its title, and hints that fetch the page's build
+/// ([`preload_hints`]) while the page parses. The template must hold that
+/// element once, with no other `<div>` inside it, and one `</head>`.
 pub fn fill(template: &str, page: &Page, title: &str, body: &str) -> Result<String, String> {
+    let page_route = page.route;
     let start = match template.match_indices(BODY_OPEN).count() {
         1 => template.find(BODY_OPEN).unwrap_or_default() + BODY_OPEN.len(),
         n => {
@@ -84,7 +86,23 @@ pub fn fill(template: &str, page: &Page, title: &str, body: &str) -> Result<Stri
         return Err("index.html's </title> comes before <title>".to_owned());
     }
     page.replace_range(open + "<title>".len()..close, &escape(title));
-    Ok(page)
+    if page.matches("</head>").count() != 1 {
+        return Err("index.html must hold </head> once".to_owned());
+    }
+    let hints = preload_hints(Build::of(page_route));
+    Ok(page.replacen("</head>", &format!("{hints}</head>"), 1))
+}
+
+/// The `<link>`s that start fetching `build`'s JS glue and wasm as soon as
+/// the page's head is read, instead of once `boot.js` runs and imports them
+/// (two round trips later). `crossorigin` makes the wasm's preload a CORS
+/// request with the same credentials as wasm-bindgen's `fetch`, so the
+/// browser hands that fetch the preloaded response.
+pub fn preload_hints(build: Build) -> String {
+    let bin = build.bin();
+    format!(
+        r#"<link rel="modulepreload" href="/{bin}.js" /><link rel="preload" href="/{bin}_bg.wasm" as="fetch" type="application/wasm" crossorigin /> "#
+    )
 }
 
 /// The line index.html carries for wslab-echo's address, with the default.
@@ -233,6 +251,10 @@ mod tests {
         .unwrap();
         assert!(page.contains(
             r#"<div id="prerendered" data-page="/frames"><article>lesson</article></div>"#
+        ));
+        // The frame lab's build is fetched while the page parses.
+        assert!(page.contains(
+            r#"<link rel="modulepreload" href="/wslab.js" /><link rel="preload" href="/wslab_bg.wasm" as="fetch" type="application/wasm" crossorigin /> </head>"#
         ));
         assert!(!page.contains("needs JS"));
         assert!(page.contains("<title>Frames &amp; masking &lt;5&gt;</title>"));

@@ -676,20 +676,24 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
             .await;
         let seen = driver
             .execute(
-                r#"const [lesson] = arguments;
+                r#"const [lesson, build] = arguments;
                    const copy = document.querySelector(`#lesson-${lesson} .code-block button.copy`);
                    copy.click();
                    const done = document.getElementById(`done-${lesson}`);
                    done.click();
-                   return { copied: copy.textContent, checked: done.checked,
+                   // The wasm preloaded by the page's head is the one the app
+                   // ran: fetched once.
+                   const fetched = performance.getEntriesByType('resource')
+                     .filter((e) => e.name.endsWith(`/${build}_bg.wasm`)).length;
+                   return { copied: copy.textContent, checked: done.checked, fetched,
                             lessons: document.querySelectorAll(`#lesson-${lesson}`).length };"#,
-                vec![serde_json::json!(lesson)],
+                vec![serde_json::json!(lesson), serde_json::json!(build)],
             )
             .await
             .unwrap();
         assert_eq!(
             seen.json(),
-            &serde_json::json!({"copied": "Copied", "checked": true, "lessons": 1}),
+            &serde_json::json!({"copied": "Copied", "checked": true, "fetched": 1, "lessons": 1}),
             "{path}"
         );
         let deadline = Instant::now() + support::WAIT;
