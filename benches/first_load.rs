@@ -126,24 +126,7 @@ async fn load(site: &StaticServer, route: &str, network: Network) -> (Timing, Ti
     let cold = timing(driver, route).await;
     // The service worker installs once the app runs, keeping every page and
     // build (over the same link): wait until it controls the page.
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    loop {
-        let ready = driver
-            .execute(
-                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
-                vec![],
-            )
-            .await
-            .expect("ask for the service worker");
-        if ready.json() == &serde_json::json!(true) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{route}: no service worker took control"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    browser.wait_service_worker(Duration::from_secs(120)).await;
     driver
         .goto(site.url(route))
         .await

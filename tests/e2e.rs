@@ -738,31 +738,12 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
 async fn the_app_works_offline_once_loaded() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
-    let driver = &browser.driver;
     browser.open(site.url("/frames")).await;
     browser
         .wait_text(By::Css("main h1"), "the frame lab", |t| !t.is_empty())
         .await;
     // Wait until the service worker controls the page (its cache is filled on install).
-    let deadline = std::time::Instant::now() + support::WAIT;
-    loop {
-        let ready = driver
-            .execute(
-                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if ready.json() == &serde_json::json!(true) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no service worker took control"
-        );
-        driver.refresh().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    }
+    browser.wait_service_worker(support::WAIT).await;
     let url = site.url("/handshake");
     let summary = site.url("/summary");
     let quiz = site.url("/quiz");
@@ -811,21 +792,7 @@ async fn a_new_build_replaces_the_cached_one_on_the_next_page() {
     let heading = "return document.querySelector('#lesson-summary h2')?.textContent || '';";
     let url = site.url("/summary");
     browser.open(&url).await;
-    let deadline = Instant::now() + support::WAIT;
-    loop {
-        let ready = driver
-            .execute(
-                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if ready.json() == &serde_json::json!(true) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no service worker took control");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    browser.wait_service_worker(support::WAIT).await;
     // A new build: another page text, and so another service worker.
     let page = std::fs::read_to_string(root.join("summary.html")).unwrap();
     assert!(page.contains("Lesson: "));

@@ -593,6 +593,28 @@ impl Browser {
         self.wait_text(By::Id("close-event"), what, pred).await
     }
 
+    /// Waits until a service worker controls the page (it claims the page
+    /// once it has installed, with every page and build in its cache).
+    pub async fn wait_service_worker(&self, deadline: Duration) {
+        let until = Instant::now() + deadline;
+        loop {
+            let ready = self
+                .driver
+                .execute(
+                    "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+                    vec![],
+                )
+                .await
+                .map(|r| r.json() == &serde_json::json!(true))
+                .unwrap_or(false);
+            if ready {
+                return;
+            }
+            assert!(Instant::now() < until, "no service worker took control");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until the element's text satisfies `pred`, returning that text.
     pub async fn wait_text(&self, by: By, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
