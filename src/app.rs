@@ -67,15 +67,16 @@ pub trait LoadedPages: PartialEq + 'static {
     }
 }
 
+/// Every build whose links load pages is its pages under [`LoadedShell`].
+impl<P: LoadedPages> Pages for P {
+    fn root() -> Html {
+        html! { <LoadedShell<P> /> }
+    }
+}
+
 /// The start page, the pure lessons and the 404 page (binary `wslab-reader`).
 #[derive(PartialEq)]
 pub struct Reader;
-
-impl Pages for Reader {
-    fn root() -> Html {
-        html! { <LoadedShell<Reader> /> }
-    }
-}
 
 impl LoadedPages for Reader {
     const BUILD: Build = Build::Reader;
@@ -87,12 +88,6 @@ impl LoadedPages for Reader {
 /// The opening handshake, URIs and the lifecycle (binary `wslab-handshake`).
 #[derive(PartialEq)]
 pub struct HandshakePages;
-
-impl Pages for HandshakePages {
-    fn root() -> Html {
-        html! { <LoadedShell<HandshakePages> /> }
-    }
-}
 
 impl LoadedPages for HandshakePages {
     const BUILD: Build = Build::Handshake;
@@ -108,12 +103,6 @@ impl LoadedPages for HandshakePages {
 /// The questions and exercises (binary `wslab-quiz`).
 #[derive(PartialEq)]
 pub struct QuizPages;
-
-impl Pages for QuizPages {
-    fn root() -> Html {
-        html! { <LoadedShell<QuizPages> /> }
-    }
-}
 
 impl LoadedPages for QuizPages {
     const BUILD: Build = Build::Quiz;

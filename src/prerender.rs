@@ -57,15 +57,15 @@ pub fn pages() -> Vec<Page> {
 /// ([`preload_hints`]) while the page parses. The template must hold that
 /// element once, with no other `<div>` inside it, and one `</head>`.
 pub fn fill(template: &str, page: &Page, title: &str, body: &str) -> Result<String, String> {
-    let page_route = page.route;
-    let start = match template.match_indices(BODY_OPEN).count() {
-        1 => template.find(BODY_OPEN).unwrap_or_default() + BODY_OPEN.len(),
+    let at = match template.match_indices(BODY_OPEN).count() {
+        1 => template.find(BODY_OPEN).unwrap_or_default(),
         n => {
             return Err(format!(
                 "index.html must hold {BODY_OPEN} once, not {n} times"
             ));
         }
     };
+    let start = at + BODY_OPEN.len();
     let end = template[start..]
         .find("</div>")
         .map(|i| start + i)
@@ -74,23 +74,19 @@ pub fn fill(template: &str, page: &Page, title: &str, body: &str) -> Result<Stri
         r#"<div id="prerendered" data-page="{}">"#,
         escape(&page.path).replace('"', "&quot;")
     );
-    let mut page = format!(
-        "{}{open_tag}{body}{}",
-        &template[..start - BODY_OPEN.len()],
-        &template[end..]
-    );
-    let (Some(open), Some(close)) = (page.find("<title>"), page.find("</title>")) else {
+    let mut html = format!("{}{open_tag}{body}{}", &template[..at], &template[end..]);
+    let (Some(open), Some(close)) = (html.find("<title>"), html.find("</title>")) else {
         return Err("index.html has no <title>".to_owned());
     };
     if close < open {
         return Err("index.html's </title> comes before <title>".to_owned());
     }
-    page.replace_range(open + "<title>".len()..close, &escape(title));
-    if page.matches("</head>").count() != 1 {
+    html.replace_range(open + "<title>".len()..close, &escape(title));
+    if html.matches("</head>").count() != 1 {
         return Err("index.html must hold </head> once".to_owned());
     }
-    let hints = preload_hints(Build::of(page_route));
-    Ok(page.replacen("</head>", &format!("{hints}</head>"), 1))
+    let hints = preload_hints(Build::of(page.route));
+    Ok(html.replacen("</head>", &format!("{hints}</head>"), 1))
 }
 
 /// The `<link>`s that start fetching `build`'s JS glue and wasm as soon as

@@ -13,6 +13,9 @@ pub struct CopyButtonProps {
     pub what: AttrValue,
 }
 
+/// What a copy button says once it has copied.
+pub const COPIED: &str = "Copied";
+
 /// Copies `text` and says so.
 #[function_component(CopyButton)]
 pub fn copy_button(props: &CopyButtonProps) -> Html {
@@ -31,7 +34,7 @@ pub fn copy_button(props: &CopyButtonProps) -> Html {
     }
     html! {
         <button type="button" class="copy" {onclick} aria-label={format!("Copy {}", props.what)}>
-            { if *copied { "Copied" } else { "Copy" } }
+            { if *copied { COPIED } else { "Copy" } }
         </button>
     }
 }

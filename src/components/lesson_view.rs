@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::components::copy_button::COPIED;
 use crate::components::{CodeBlock, LabDone, Link};
 use crate::content::lessons::{self, Block, Example, Lesson};
 use crate::route::Route;
@@ -284,7 +285,7 @@ fn kept_lesson_view(props: &KeptLessonProps) -> Html {
             (lesson, slot)
         })
     });
-    let onclick = Callback::from(|e: MouseEvent| browser::copy_code_sample(&e));
+    let onclick = Callback::from(|e: MouseEvent| browser::copy_code_sample(&e, COPIED));
     match &*kept {
         Some((lesson, slot)) => html! {
             <>

@@ -192,8 +192,8 @@ pub fn empty_slot_for(root: &web_sys::Element, selector: &str) -> Option<web_sys
 
 /// For a click inside kept prerendered markup: when it was on a code
 /// sample's copy button (`.code-block button.copy`), copies the sample's
-/// code and says so on the button, as `CopyButton` does.
-pub fn copy_code_sample(event: &web_sys::MouseEvent) {
+/// code and puts `copied` on the button, as `CopyButton` does.
+pub fn copy_code_sample(event: &web_sys::MouseEvent, copied: &str) {
     use wasm_bindgen::JsCast;
     let Some(target) = event
         .target()
@@ -212,7 +212,7 @@ pub fn copy_code_sample(event: &web_sys::MouseEvent) {
         .and_then(|code| code.text_content());
     if let Some(code) = code {
         copy_text(&code);
-        button.set_text_content(Some("Copied"));
+        button.set_text_content(Some(copied));
     }
 }
 
