@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// trunk 0.22 needs rustc ≥ 1.96.1; 0.21.14 builds with 1.95.
 pub const TRUNK_VERSION: &str = "0.21.14";
@@ -86,6 +87,18 @@ pub fn path_env() -> OsString {
     std::env::join_paths(paths).unwrap_or_default()
 }
 
+/// Set once by a command whose builds are made once and not edited (`cargo
+/// xtask test`): cargo's incremental caches would only take disk.
+static ONE_SHOT_BUILDS: AtomicBool = AtomicBool::new(false);
+
+/// From now on, cargo run by [`command`] (directly or under trunk) keeps no
+/// incremental cache, unless the caller's environment sets
+/// `CARGO_INCREMENTAL` itself. On a clean checkout the caches are about a
+/// third of the target folder and save nothing.
+pub fn one_shot_builds() {
+    ONE_SHOT_BUILDS.store(true, Ordering::Relaxed);
+}
+
 /// A command run from the workspace root with the project's PATH, and trunk
 /// told never to ask the network for updates.
 pub fn command(program: &str) -> Command {
@@ -93,6 +106,9 @@ pub fn command(program: &str) -> Command {
     cmd.current_dir(root())
         .env("PATH", path_env())
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    if ONE_SHOT_BUILDS.load(Ordering::Relaxed) && std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
     cmd
 }
 

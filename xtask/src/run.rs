@@ -279,6 +279,7 @@ fn parse_test_result(line: &str) -> Option<(u64, u64)> {
 
 /// `cargo xtask test`: every check, then a summary; fails when anything failed.
 pub fn test() -> Result {
+    install::one_shot_builds();
     install::all(Needs {
         browser: true,
         wasm_opt: true,
