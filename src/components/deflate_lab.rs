@@ -6,6 +6,7 @@ use crate::components::form::{checked_of, value_of};
 use yew::prelude::*;
 
 use wire::deflate::{Compressor, Decompressor, SYNC_TAIL};
+use wire::describe::percent;
 use wire::hex::{parse_hex, to_hex};
 use wire::{Frame, OpCode};
 
@@ -26,16 +27,12 @@ pub fn deflate_lab() -> Html {
         let data = compressor.compress(m.as_bytes());
         let mut frame = Frame::new(OpCode::Text, data.clone());
         frame.rsv[0] = true;
-        let ratio = if m.is_empty() {
-            0.0
-        } else {
-            100.0 * data.len() as f64 / m.len() as f64
-        };
+        let ratio = percent(data.len(), m.len());
         html! {
             <tr>
                 <td>{ i + 1 }</td>
                 <td><code>{ format!("{m:?}") }</code></td>
-                <td>{ format!("{} → {} bytes ({ratio:.0}%)", m.len(), data.len()) }</td>
+                <td>{ format!("{} → {} bytes ({ratio}%)", m.len(), data.len()) }</td>
                 <td><code class="deflate-payload">{ to_hex(&data) }</code></td>
                 <td><code>{ to_hex(&frame.encode()) }</code></td>
             </tr>

@@ -6,6 +6,14 @@ use yew::prelude::*;
 use crate::components::form::file_of;
 use crate::services::browser::read_file;
 
+/// A file's size (as the browser gives it, in bytes) in MiB to one decimal,
+/// rounded: "1.5 MiB". Whole numbers only, so no float formatter is linked.
+pub fn mebibytes(size: f64) -> String {
+    // `as` saturates: a negative or NaN size is 0.
+    let tenths = ((size as u64 as u128) * 10 + (1 << 19)) >> 20;
+    format!("{}.{} MiB", tenths / 10, tenths % 10)
+}
+
 /// Props of [`FileDrop`].
 #[derive(Properties, PartialEq)]
 pub struct FileDropProps {
@@ -36,9 +44,9 @@ pub fn file_drop(props: &FileDropProps) -> Html {
         Callback::from(move |file: web_sys::File| {
             if file.size() > max as f64 {
                 on_refused.emit(format!(
-                    "{}: {:.1} MiB is more than the {} MiB a file may have here.",
+                    "{}: {} is more than the {} MiB a file may have here.",
                     file.name(),
-                    file.size() / f64::from(1 << 20),
+                    mebibytes(file.size()),
                     max >> 20
                 ));
             } else {
@@ -81,5 +89,21 @@ pub fn file_drop(props: &FileDropProps) -> Html {
             <label for={props.id.clone()}>{ props.label.clone() }</label>
             <input id={props.id.clone()} type="file" accept={props.accept.clone()} onchange={on_change} />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mebibytes;
+
+    #[test]
+    fn sizes_read_in_mebibytes_to_one_decimal() {
+        assert_eq!(mebibytes(0.0), "0.0 MiB");
+        assert_eq!(mebibytes(f64::from(1 << 20)), "1.0 MiB");
+        assert_eq!(mebibytes(1.5 * f64::from(1 << 20)), "1.5 MiB");
+        assert_eq!(mebibytes(17.0 * f64::from(1 << 20) + 1.0), "17.0 MiB");
+        assert_eq!(mebibytes(104_857.0), "0.1 MiB");
+        assert_eq!(mebibytes(-3.0), "0.0 MiB");
+        assert_eq!(mebibytes(f64::NAN), "0.0 MiB");
     }
 }

@@ -32,7 +32,7 @@ pub use close_form::{CloseForm, CloseFormProps, close_rule};
 pub use code_block::{CodeBlock, CodeBlockProps};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use deflate_lab::DeflateLab;
-pub use file_drop::{FileDrop, FileDropProps};
+pub use file_drop::{FileDrop, FileDropProps, mebibytes};
 pub use footer::Footer;
 pub use frame_line::{FrameLine, FrameLineProps, record_of};
 pub use header::Header;

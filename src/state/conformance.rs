@@ -291,11 +291,16 @@ impl Run {
                 self.report.results.len(),
                 self.total.map_or("?".into(), |t| t.to_string())
             ),
-            Status::Finished => format!(
-                "Finished in {:.2} s. {}",
-                self.report.millis.unwrap_or(0) as f64 / 1000.0,
-                counts.line()
-            ),
+            Status::Finished => {
+                // Hundredths of a second, rounded, in whole numbers (no float formatter).
+                let centis = self.report.millis.unwrap_or(0).saturating_add(5) / 10;
+                format!(
+                    "Finished in {}.{:02} s. {}",
+                    centis / 100,
+                    centis % 100,
+                    counts.line()
+                )
+            }
             Status::Stopped(why) => format!("Stopped: {why}"),
             Status::Opened(name) => format!("Opened {name}: {}", counts.line()),
             Status::Watching(agent) => format!(

@@ -92,6 +92,17 @@ pub fn record_line(r: &Record) -> String {
     }
 }
 
+/// `part` as a whole percentage of `whole`, rounded half up (0 when `whole`
+/// is 0). Whole numbers only: formatting a float would link the float
+/// formatter into every build that describes a frame.
+pub fn percent(part: usize, whole: usize) -> u128 {
+    if whole == 0 {
+        return 0;
+    }
+    let (part, whole) = (part as u128, whole as u128);
+    (200 * part + whole) / (2 * whole)
+}
+
 /// What a frame's payload says: a Close's code and reason, text, binary
 /// data, or — for a frame of a compressed message (`compressed`, which
 /// continuations of one are too) — DEFLATE data, and on a compressed
@@ -100,14 +111,10 @@ pub fn meaning(frame: &Frame, compressed: bool, inflated: Option<&InflatedMessag
     if let Some(m) = inflated {
         return match &m.message {
             Ok(bytes) => format!(
-                "inflated (00 00 ff ff restored, RFC 7692 §7.2.2): {} bytes from {} on the wire ({:.0}% of the original): {}",
+                "inflated (00 00 ff ff restored, RFC 7692 §7.2.2): {} bytes from {} on the wire ({}% of the original): {}",
                 bytes.len(),
                 m.compressed,
-                if bytes.is_empty() {
-                    0.0
-                } else {
-                    100.0 * m.compressed as f64 / bytes.len() as f64
-                },
+                percent(m.compressed, bytes.len()),
                 quote(bytes)
             ),
             Err(e) => format!("the compressed message does not inflate: {e}"),
@@ -132,6 +139,17 @@ pub fn meaning(frame: &Frame, compressed: bool, inflated: Option<&InflatedMessag
 mod tests {
     use super::*;
     use crate::deflate::InflateError;
+
+    #[test]
+    fn percentages_are_whole_and_rounded_half_up() {
+        assert_eq!(percent(7, 5), 140);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 200), 1);
+        assert_eq!(percent(0, 9), 0);
+        assert_eq!(percent(5, 0), 0);
+        assert_eq!(percent(usize::MAX, 1), 100 * usize::MAX as u128);
+    }
 
     #[test]
     fn frames_in_words() {

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::components::form::file_of;
+use crate::components::mebibytes;
 use conformance::case::Group;
 use conformance::report::{CaseResult, Report, Rule, Verdict};
 use yew::prelude::*;
@@ -174,9 +175,9 @@ pub fn conformance() -> Html {
             if let Some(file) = file_of(&e) {
                 if file.size() > MAX_FILE {
                     replace(Run::refused(format!(
-                        "{}: {:.0} MiB is more than a report may have ({} MiB)",
+                        "{}: {} is more than a report may have ({} MiB)",
                         file.name(),
-                        file.size() / f64::from(1 << 20),
+                        mebibytes(file.size()),
                         conformance::report::MAX_REPORT >> 20
                     )));
                 } else {
