@@ -16,11 +16,11 @@ const BUILDS = {
   "/handshake": "wslab-handshake",
   "/uris": "wslab-handshake",
   "/lifecycle": "wslab-handshake",
-  "/frames": "wslab",
+  "/frames": "wslab-frames",
   "/heartbeats": "wslab-reader",
   "/live": "wslab",
   "/illustrated": "wslab",
-  "/conformance": "wslab",
+  "/conformance": "wslab-conformance",
   "/quiz": "wslab-quiz",
   "/summary": "wslab-reader",
 };

@@ -21,6 +21,10 @@ const ASSETS = [
   "/wslab-handshake_bg.wasm",
   "/wslab-quiz.js",
   "/wslab-quiz_bg.wasm",
+  "/wslab-frames.js",
+  "/wslab-frames_bg.wasm",
+  "/wslab-conformance.js",
+  "/wslab-conformance_bg.wasm",
   "/style.css",
   "/favicon.svg",
 ];

@@ -5,8 +5,10 @@
 //! routed in the page by yew-router), and builds whose links load the next
 //! page, which the host serves prerendered, with no client-side router
 //! ([`LoadedShell`]): the **reader** ([`Reader`], binary `wslab-reader`: the
-//! start page, the pure lessons and the 404 page) and the **quiz**
-//! ([`QuizPages`], binary `wslab-quiz`). `assets/boot.js` starts the build
+//! start page, the pure lessons and the 404 page), the **handshake** labs
+//! ([`HandshakePages`]), the **quiz** ([`QuizPages`]), the **frame** lab
+//! ([`FramesPages`]) and the **conformance** lab ([`ConformancePages`]).
+//! `assets/boot.js` starts the build
 //! that holds the address bar's page; should a page reach a build that does
 //! not hold it, `pages::Handoff` loads it again.
 //!
@@ -112,6 +114,28 @@ impl LoadedPages for QuizPages {
     fn lessons() -> Lessons {
         // No page of this build shows a lesson.
         Lessons(|_, _| Html::default())
+    }
+}
+
+/// The frame lab (binary `wslab-frames`).
+#[derive(PartialEq)]
+pub struct FramesPages;
+
+impl LoadedPages for FramesPages {
+    const BUILD: Build = Build::Frames;
+    fn page(_: Route) -> Html {
+        html! { <pages::Frames /> }
+    }
+}
+
+/// The conformance lab (binary `wslab-conformance`).
+#[derive(PartialEq)]
+pub struct ConformancePages;
+
+impl LoadedPages for ConformancePages {
+    const BUILD: Build = Build::Conformance;
+    fn page(_: Route) -> Html {
+        html! { <pages::Conformance /> }
     }
 }
 

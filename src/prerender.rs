@@ -251,7 +251,7 @@ mod tests {
         ));
         // The frame lab's build is fetched while the page parses.
         assert!(page.contains(
-            r#"<link rel="modulepreload" href="/wslab.js" /><link rel="preload" href="/wslab_bg.wasm" as="fetch" type="application/wasm" crossorigin fetchpriority="low" /> </head>"#
+            r#"<link rel="modulepreload" href="/wslab-frames.js" /><link rel="preload" href="/wslab-frames_bg.wasm" as="fetch" type="application/wasm" crossorigin fetchpriority="low" /> </head>"#
         ));
         assert!(!page.contains("needs JS"));
         assert!(page.contains("<title>Frames &amp; masking &lt;5&gt;</title>"));

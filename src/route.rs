@@ -158,13 +158,26 @@ pub enum Build {
     Handshake,
     /// `wslab-quiz`: the questions and exercises.
     Quiz,
+    /// `wslab-frames`: the frame lab (builder, decoder, fragmenter, close
+    /// payloads and permessage-deflate).
+    Frames,
+    /// `wslab-conformance`: the conformance lab (its catalogue, runs and
+    /// reports).
+    Conformance,
     /// `wslab`: every other lab, routed in the page.
     Full,
 }
 
 impl Build {
     /// Every build.
-    pub const ALL: [Build; 4] = [Build::Reader, Build::Handshake, Build::Quiz, Build::Full];
+    pub const ALL: [Build; 6] = [
+        Build::Reader,
+        Build::Handshake,
+        Build::Quiz,
+        Build::Frames,
+        Build::Conformance,
+        Build::Full,
+    ];
 
     /// The build that holds a page.
     pub fn of(route: Route) -> Build {
@@ -172,6 +185,8 @@ impl Build {
             Route::Home | Route::Heartbeats | Route::Summary | Route::NotFound => Build::Reader,
             Route::Handshake | Route::Uris | Route::Lifecycle => Build::Handshake,
             Route::Quiz => Build::Quiz,
+            Route::Frames => Build::Frames,
+            Route::Conformance => Build::Conformance,
             _ => Build::Full,
         }
     }
@@ -182,6 +197,8 @@ impl Build {
             Build::Reader => "wslab-reader",
             Build::Handshake => "wslab-handshake",
             Build::Quiz => "wslab-quiz",
+            Build::Frames => "wslab-frames",
+            Build::Conformance => "wslab-conformance",
             Build::Full => "wslab",
         }
     }

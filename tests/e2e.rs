@@ -603,7 +603,7 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
                 && s["h1"] == "Ping, pong and pitfalls"
         })
         .await;
-    // A lab brings the full build.
+    // A lab brings its build: the frame lab's own.
     driver
         .find(By::LinkText("Frames and masking"))
         .await
@@ -613,7 +613,23 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
         .unwrap();
     browser
         .wait_state("the frame lab", |s| {
-            s["path"] == "/frames" && s["build"] == "wslab" && s["h1"] == "Frames and masking"
+            s["path"] == "/frames"
+                && s["build"] == "wslab-frames"
+                && s["h1"] == "Frames and masking"
+                && s["prerendered"] == false
+        })
+        .await;
+    // And a lab of the full build, that one.
+    driver
+        .find(By::LinkText("Live connection"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_state("the live page", |s| {
+            s["path"] == "/live" && s["build"] == "wslab" && s["h1"] == "Live connection"
         })
         .await;
     // Inside the full build, links move in the page: the window stays the same.
@@ -639,13 +655,13 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
     );
     driver.back().await.unwrap();
     browser
-        .wait_state("back to the frame lab", |s| s["h1"] == "Frames and masking")
+        .wait_state("back to the live page", |s| s["h1"] == "Live connection")
         .await;
     // A deep link with a query opens in its state over the prerendered page.
     browser.open(site.url("/frames?op=2&mask=0&p=x")).await;
     browser
         .wait_state("the deep link", |s| {
-            s["build"] == "wslab" && s["prerendered"] == false
+            s["build"] == "wslab-frames" && s["prerendered"] == false
         })
         .await;
     browser
@@ -657,8 +673,8 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
 }
 
 /// The page builds show a page's lesson as it was prerendered (they carry no
-/// lesson text) and keep its live parts working: the copy buttons and the
-/// "read and tried" checkbox, which moves the progress. A host that answers
+/// lesson text) and keep its live parts working: the copy buttons (where the
+/// lesson has a code sample) and the "read and tried" checkbox, which moves the progress. A host that answers
 /// every path with index.html gets the full build, which renders the lesson
 /// itself.
 #[tokio::test(flavor = "multi_thread")]
@@ -666,9 +682,10 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     let driver = &browser.driver;
-    for (path, build, lesson) in [
-        ("/heartbeats", "wslab-reader", "heartbeats"),
-        ("/handshake", "wslab-handshake", "handshake"),
+    for (path, build, lesson, copied) in [
+        ("/heartbeats", "wslab-reader", "heartbeats", Some("Copied")),
+        ("/handshake", "wslab-handshake", "handshake", Some("Copied")),
+        ("/frames", "wslab-frames", "frames", None),
     ] {
         browser.open(site.url(path)).await;
         browser
@@ -678,14 +695,14 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
             .execute(
                 r#"const [lesson, build] = arguments;
                    const copy = document.querySelector(`#lesson-${lesson} .code-block button.copy`);
-                   copy.click();
+                   copy?.click();
                    const done = document.getElementById(`done-${lesson}`);
                    done.click();
                    // The wasm preloaded by the page's head is the one the app
                    // ran: fetched once.
                    const fetched = performance.getEntriesByType('resource')
                      .filter((e) => e.name.endsWith(`/${build}_bg.wasm`)).length;
-                   return { copied: copy.textContent, checked: done.checked, fetched,
+                   return { copied: copy ? copy.textContent : null, checked: done.checked, fetched,
                             lessons: document.querySelectorAll(`#lesson-${lesson}`).length };"#,
                 vec![serde_json::json!(lesson), serde_json::json!(build)],
             )
@@ -693,7 +710,7 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
             .unwrap();
         assert_eq!(
             seen.json(),
-            &serde_json::json!({"copied": "Copied", "checked": true, "fetched": 1, "lessons": 1}),
+            &serde_json::json!({"copied": copied, "checked": true, "fetched": 1, "lessons": 1}),
             "{path}"
         );
         let deadline = Instant::now() + support::WAIT;

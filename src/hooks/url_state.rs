@@ -88,7 +88,7 @@ pub fn use_query_str() -> String {
 
 /// The address's query read as `Q` (see [`use_query_str`]).
 #[hook]
-fn use_query<Q: DeserializeOwned>() -> Option<Q> {
+pub fn use_query<Q: DeserializeOwned>() -> Option<Q> {
     serde_urlencoded::from_str(&use_query_str()).ok()
 }
 

@@ -21,7 +21,7 @@ pub struct FirstLoad {
 }
 
 /// Every build's first load (see `assets/boot.js` and `route::Build`).
-pub const FIRST_LOADS: [FirstLoad; 4] = [
+pub const FIRST_LOADS: [FirstLoad; 6] = [
     FirstLoad {
         what: "the start page and the lessons (reader build)",
         files: [
@@ -53,7 +53,27 @@ pub const FIRST_LOADS: [FirstLoad; 4] = [
         budgeted: false,
     },
     FirstLoad {
-        what: "a lab (full build)",
+        what: "the frame lab (frames build)",
+        files: [
+            "boot.js",
+            "style.css",
+            "wslab-frames.js",
+            "wslab-frames_bg.wasm",
+        ],
+        budgeted: false,
+    },
+    FirstLoad {
+        what: "the conformance lab (conformance build)",
+        files: [
+            "boot.js",
+            "style.css",
+            "wslab-conformance.js",
+            "wslab-conformance_bg.wasm",
+        ],
+        budgeted: false,
+    },
+    FirstLoad {
+        what: "the live page and the illustrated session (full build)",
         files: ["boot.js", "style.css", "wslab.js", "wslab_bg.wasm"],
         budgeted: false,
     },
@@ -138,7 +158,14 @@ mod tests {
             boot.contains(r#"? "wslab-reader""#),
             "boot.js starts the reader for any page outside its table"
         );
-        for bin in ["wslab-reader", "wslab-handshake", "wslab-quiz", "wslab"] {
+        for bin in [
+            "wslab-reader",
+            "wslab-handshake",
+            "wslab-quiz",
+            "wslab-frames",
+            "wslab-conformance",
+            "wslab",
+        ] {
             assert!(boot.contains(&format!("\"{bin}\"")), "boot.js names {bin}");
             let wasm = format!("{bin}_bg.wasm");
             assert!(

@@ -8,11 +8,10 @@ mod decoder;
 mod fragmenter;
 
 use yew::prelude::*;
-use yew_router::prelude::use_location;
 
 use crate::components::form::checked_of;
 use crate::components::{DeflateLab, NeedsJs, PageLesson};
-use crate::hooks::{use_landing, use_url_reducer};
+use crate::hooks::{use_landing, use_query, use_url_reducer};
 use crate::route::Route;
 use crate::state::frames::{FramesAction, FramesLab, FramesQuery};
 use builder::Builder;
@@ -54,9 +53,7 @@ pub fn frames() -> Html {
     let (state, too_long) = use_url_reducer::<FramesLab>(Route::Frames);
     // A link that sets one part of the lab (the conformance report links
     // every frame to the decoder) opens there, not at the top of the lesson.
-    let part = use_location()
-        .and_then(|l| l.query::<FramesQuery>().ok())
-        .and_then(|q| q.part());
+    let part = use_query::<FramesQuery>().and_then(|q| q.part());
     use_landing(part.map(|p| p.target()));
     let set = |make| send(&state, make);
     let flag = |make| send(&state, make);
