@@ -25,6 +25,8 @@ const ASSETS = [
   "/wslab-frames_bg.wasm",
   "/wslab-conformance.js",
   "/wslab-conformance_bg.wasm",
+  "/wslab-live.js",
+  "/wslab-live_bg.wasm",
   "/style.css",
   "/favicon.svg",
 ];

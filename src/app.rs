@@ -1,15 +1,17 @@
 //! The root component: progress and theme, header, navigation, page, footer.
 //!
 //! Every build shares this frame ([`Pages`]; which build holds which page is
-//! `route::Build`): the **full** app ([`Full`], binary `wslab`: the labs,
-//! routed in the page by yew-router), and builds whose links load the next
+//! `route::Build`): the **full** app ([`Full`], binary `wslab`: every page,
+//! routed in the page by yew-router; started where a host answers a path
+//! with another page's HTML), and builds whose links load the next
 //! page, which the host serves prerendered, with no client-side router
 //! ([`LoadedShell`]): the **reader** ([`Reader`], binary `wslab-reader`: the
 //! start page, the pure lessons and the 404 page), the **handshake** labs
 //! ([`HandshakePages`]), the **quiz** ([`QuizPages`]), the **frame** lab
-//! ([`FramesPages`]) and the **conformance** lab ([`ConformancePages`]).
-//! `assets/boot.js` starts the build
-//! that holds the address bar's page; should a page reach a build that does
+//! ([`FramesPages`]), the **conformance** lab ([`ConformancePages`]) and the
+//! **live** connection with the illustrated session ([`LivePages`], which
+//! moves between its two pages in the page: [`InPageShell`]).
+//! `assets/boot.js` starts the build that holds the address bar's page; should a page reach a build that does
 //! not hold it, `pages::Handoff` loads it again.
 //!
 //! The same [`Frame`] also renders natively under [`StaticApp`], which
@@ -63,16 +65,24 @@ pub trait LoadedPages: PartialEq + 'static {
     const BUILD: Build;
     /// A page this build holds.
     fn page(route: Route) -> Html;
+    /// Whether a move between its own pages stays in the page
+    /// ([`InPageShell`]) instead of loading the next one.
+    const IN_PAGE: bool = false;
     /// How its pages show their lessons: as prerendered.
     fn lessons() -> Lessons {
         Lessons(lesson_view::kept_lesson)
     }
 }
 
-/// Every build whose links load pages is its pages under [`LoadedShell`].
+/// Every build whose links load pages is its pages under [`LoadedShell`],
+/// or [`InPageShell`] when it moves between its own pages in the page.
 impl<P: LoadedPages> Pages for P {
     fn root() -> Html {
-        html! { <LoadedShell<P> /> }
+        if P::IN_PAGE {
+            html! { <InPageShell<P> /> }
+        } else {
+            html! { <LoadedShell<P> /> }
+        }
     }
 }
 
@@ -136,6 +146,23 @@ impl LoadedPages for ConformancePages {
     const BUILD: Build = Build::Conformance;
     fn page(_: Route) -> Html {
         html! { <pages::Conformance /> }
+    }
+}
+
+/// The live connection and the illustrated session (binary `wslab-live`):
+/// the console hands its session to `/illustrated` in memory, so the move
+/// from one to the other stays in the page.
+#[derive(PartialEq)]
+pub struct LivePages;
+
+impl LoadedPages for LivePages {
+    const BUILD: Build = Build::Live;
+    const IN_PAGE: bool = true;
+    fn page(route: Route) -> Html {
+        match route {
+            Route::Illustrated => html! { <pages::Illustrated /> },
+            _ => html! { <pages::Live /> },
+        }
     }
 }
 
@@ -234,24 +261,81 @@ pub fn shell() -> Html {
     }
 }
 
-/// The frame of a build whose links load the next page: the page for the
-/// address bar's path, or, for a page another build holds, a hand-over to it.
-#[function_component(LoadedShell)]
-pub fn loaded_shell<P: LoadedPages>() -> Html {
-    // Any other path is the 404 page (as the router's `#[not_found]` has it).
-    let shown = *use_memo((), |_| {
-        Route::at_path(&browser::location_path()).unwrap_or(Route::NotFound)
-    });
-    let route = Some(shown);
+/// The page the address bar's path names; any other path is the 404 page
+/// (as the router's `#[not_found]` has it).
+fn address_route() -> Route {
+    Route::at_path(&browser::location_path()).unwrap_or(Route::NotFound)
+}
+
+/// Page `shown` of build `P` in the frame, or, for a page another build
+/// holds, a hand-over to it.
+fn loaded_page<P: LoadedPages>(shown: Route) -> Html {
     let page = if Build::of(shown) == P::BUILD {
         P::page(shown)
     } else {
         html! { <pages::Handoff route={shown} from={P::BUILD} /> }
     };
     html! {
-        <Frame {route} lessons={P::lessons()}>
+        <Frame route={Some(shown)} lessons={P::lessons()}>
             { page }
         </Frame>
+    }
+}
+
+/// The frame of a build whose links load the next page: the page for the
+/// address bar's path.
+#[function_component(LoadedShell)]
+pub fn loaded_shell<P: LoadedPages>() -> Html {
+    let shown = *use_memo((), |_| address_route());
+    loaded_page::<P>(shown)
+}
+
+/// The frame of a build that moves between its own pages in the page: a
+/// link to one of them (through [`Spa`]) adds a history entry and shows it,
+/// the back and forward buttons move between them, and a link to a page of
+/// another build loads that page. The live console's hand-over slot lives
+/// here, as in the full build's [`Shell`].
+#[function_component(InPageShell)]
+pub fn in_page_shell<P: LoadedPages>() -> Html {
+    let shown = use_state(address_route);
+    let handover = use_memo((), |_| Handover::default());
+    let spa = use_memo((), {
+        let shown = shown.setter();
+        move |_| {
+            Spa(Callback::from(
+                move |(to, query): (Route, Option<AttrValue>)| {
+                    let address = match query {
+                        Some(query) if !query.is_empty() => format!("{}?{query}", to.to_path()),
+                        _ => to.to_path(),
+                    };
+                    if Build::of(to) == P::BUILD {
+                        browser::push_address(&address);
+                        shown.set(to);
+                    } else {
+                        browser::load(&address);
+                    }
+                },
+            ))
+        }
+    });
+    {
+        let shown = shown.setter();
+        use_effect_with((), move |_| {
+            let listener =
+                browser::on_popstate(Callback::from(move |_| shown.set(address_route())));
+            move || drop(listener)
+        });
+    }
+    // The tab's title follows the page moved to.
+    use_effect_with(*shown, |route: &Route| {
+        browser::set_title(&route.document_title())
+    });
+    html! {
+        <ContextProvider<Spa> context={(*spa).clone()}>
+        <ContextProvider<Handover> context={(*handover).clone()}>
+            { loaded_page::<P>(*shown) }
+        </ContextProvider<Handover>>
+        </ContextProvider<Spa>>
     }
 }
 

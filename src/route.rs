@@ -164,18 +164,24 @@ pub enum Build {
     /// `wslab-conformance`: the conformance lab (its catalogue, runs and
     /// reports).
     Conformance,
-    /// `wslab`: every other lab, routed in the page.
+    /// `wslab-live`: the live connection and the illustrated session, which
+    /// move between each other in the page (the console hands its session
+    /// over to `/illustrated` in memory).
+    Live,
+    /// `wslab`: every page, routed in the page; started where a host
+    /// answers a path with another page's HTML (see `assets/boot.js`).
     Full,
 }
 
 impl Build {
     /// Every build.
-    pub const ALL: [Build; 6] = [
+    pub const ALL: [Build; 7] = [
         Build::Reader,
         Build::Handshake,
         Build::Quiz,
         Build::Frames,
         Build::Conformance,
+        Build::Live,
         Build::Full,
     ];
 
@@ -187,7 +193,7 @@ impl Build {
             Route::Quiz => Build::Quiz,
             Route::Frames => Build::Frames,
             Route::Conformance => Build::Conformance,
-            _ => Build::Full,
+            Route::Live | Route::Illustrated => Build::Live,
         }
     }
 
@@ -199,6 +205,7 @@ impl Build {
             Build::Quiz => "wslab-quiz",
             Build::Frames => "wslab-frames",
             Build::Conformance => "wslab-conformance",
+            Build::Live => "wslab-live",
             Build::Full => "wslab",
         }
     }

@@ -302,7 +302,7 @@ async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
             s["path"]
                 .as_str()
                 .is_some_and(|p| p.starts_with("/live?url="))
-                && s["build"] == "wslab"
+                && s["build"] == "wslab-live"
                 && s["h1"] == "Live connection"
         })
         .await;
@@ -575,7 +575,7 @@ async fn with_javascript_off_every_lesson_reads_and_the_labs_say_they_need_it() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() {
+async fn the_start_page_runs_the_reader_build_and_a_lab_brings_its_own() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
     let driver = &browser.driver;
@@ -589,13 +589,7 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
     );
     assert_eq!(state["hidden"], false, "{state}");
     // A lesson link loads the next page (prerendered), still with the reader.
-    driver
-        .find(By::LinkText("Ping, pong and pitfalls"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::LinkText("Ping, pong and pitfalls")).await;
     browser
         .wait_state("the heartbeats page", |s| {
             s["path"] == "/heartbeats"
@@ -604,13 +598,7 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
         })
         .await;
     // A lab brings its build: the frame lab's own.
-    driver
-        .find(By::LinkText("Frames and masking"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(By::LinkText("Frames and masking")).await;
     browser
         .wait_state("the frame lab", |s| {
             s["path"] == "/frames"
@@ -619,44 +607,53 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_the_full_build() 
                 && s["prerendered"] == false
         })
         .await;
-    // And a lab of the full build, that one.
-    driver
-        .find(By::LinkText("Live connection"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The live page's build holds /illustrated too, and moves there in the
+    // page (the console hands its session over in memory): the window stays
+    // the same, the tab's title follows, and the back button returns.
+    browser.click(By::LinkText("Live connection")).await;
     browser
         .wait_state("the live page", |s| {
-            s["path"] == "/live" && s["build"] == "wslab" && s["h1"] == "Live connection"
+            s["path"] == "/live"
+                && s["build"] == "wslab-live"
+                && s["h1"] == "Live connection"
+                && s["prerendered"] == false
         })
         .await;
-    // Inside the full build, links move in the page: the window stays the same.
     driver
         .execute("window.__stayed = 'yes';", vec![])
         .await
         .unwrap();
-    driver
-        .find(By::LinkText("FAQ and summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click(By::LinkText("The illustrated connection"))
+        .await;
     let state = browser
-        .wait_state("the summary, in the page", |s| s["h1"] == "FAQ and summary")
+        .wait_state("the illustrated session, in the page", |s| {
+            s["path"] == "/illustrated" && s["h1"] == Route::Illustrated.title()
+        })
         .await;
     assert_eq!(state["marker"], "yes", "no page load: {state}");
-    assert_eq!(state["path"], "/summary");
     assert_eq!(
         driver.title().await.unwrap(),
-        Route::Summary.document_title()
+        Route::Illustrated.document_title()
     );
     driver.back().await.unwrap();
-    browser
+    let state = browser
         .wait_state("back to the live page", |s| s["h1"] == "Live connection")
         .await;
+    assert_eq!(state["marker"], "yes", "no page load: {state}");
+    assert_eq!(driver.title().await.unwrap(), Route::Live.document_title());
+    // A link to a page of another build loads it.
+    browser.click(By::LinkText("FAQ and summary")).await;
+    let state = browser
+        .wait_state("the summary, loaded", |s| {
+            s["h1"] == "FAQ and summary" && s["build"] == "wslab-reader"
+        })
+        .await;
+    assert_eq!(
+        state["marker"],
+        serde_json::Value::Null,
+        "a page load: {state}"
+    );
     // A deep link with a query opens in its state over the prerendered page.
     browser.open(site.url("/frames?op=2&mask=0&p=x")).await;
     browser
@@ -747,6 +744,27 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
             "the lesson, rendered",
             |t| t.starts_with("Lesson:"),
         )
+        .await;
+    // There, links move in the page (yew-router): the window stays the same.
+    driver
+        .execute("window.__stayed = 'yes';", vec![])
+        .await
+        .unwrap();
+    browser.click(By::LinkText("FAQ and summary")).await;
+    let state = browser
+        .wait_state("the summary, in the page", |s| s["h1"] == "FAQ and summary")
+        .await;
+    assert_eq!(state["marker"], "yes", "no page load: {state}");
+    assert_eq!(state["path"], "/summary");
+    assert_eq!(
+        driver.title().await.unwrap(),
+        Route::Summary.document_title()
+    );
+    driver.back().await.unwrap();
+    browser
+        .wait_state("back to the handshake", |s| {
+            s["h1"] == "The opening handshake" && s["marker"] == "yes"
+        })
         .await;
     browser.quit().await;
 }

@@ -2,16 +2,18 @@
 //!
 //! A [`Link`] is a plain `<a href>`. In the full build the shell provides
 //! [`Spa`] (yew-router's navigator), and a plain click moves in the page
-//! instead. The reader build provides none, so its links load the next page,
-//! which the host serves prerendered; it links no router at all.
+//! instead; the live build's `InPageShell` provides one that moves between
+//! its own two pages and loads any other. The other builds provide none, so
+//! their links load the next page, which the host serves prerendered; they
+//! link no router at all.
 
 use yew::prelude::*;
 use yew_router::Routable;
 
 use crate::route::Route;
 
-/// How the full build moves to a page (and an encoded query) without
-/// loading it.
+/// How a build moves to a page (and an encoded query) when a link is
+/// followed: in the page where it can (see the module's documentation).
 #[derive(Clone, PartialEq)]
 pub struct Spa(pub Callback<(Route, Option<AttrValue>)>);
 

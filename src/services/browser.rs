@@ -133,6 +133,58 @@ pub fn replace_address(path_and_query: &str) {
     }
 }
 
+/// Adds `path_and_query` to the tab's history and shows it in the address
+/// bar, without loading anything: a move to another page the running build
+/// holds (the back button returns; see [`on_popstate`]).
+pub fn push_address(path_and_query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path_and_query));
+    }
+}
+
+/// Loads `url` as the next page.
+pub fn load(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+}
+
+/// A listener on the window, removed when dropped.
+pub struct WindowListener {
+    event: &'static str,
+    handler: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for WindowListener {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                self.event,
+                self.handler.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+/// Calls `moved` each time the back or forward button moves between history
+/// entries of this same document (`popstate`: the ones [`push_address`]
+/// made), for as long as the returned listener lives.
+pub fn on_popstate(moved: yew::Callback<()>) -> Option<WindowListener> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let handler = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |_: web_sys::Event| moved.emit(()),
+    );
+    window
+        .add_event_listener_with_callback("popstate", handler.as_ref().unchecked_ref())
+        .ok()?;
+    Some(WindowListener {
+        event: "popstate",
+        handler,
+    })
+}
+
 /// The page's `location.pathname` ("/" when prerendering).
 pub fn location_path() -> String {
     location_part(web_sys::Location::pathname, "/")

@@ -21,7 +21,7 @@ pub struct FirstLoad {
 }
 
 /// Every build's first load (see `assets/boot.js` and `route::Build`).
-pub const FIRST_LOADS: [FirstLoad; 6] = [
+pub const FIRST_LOADS: [FirstLoad; 7] = [
     FirstLoad {
         what: "the start page and the lessons (reader build)",
         files: [
@@ -73,7 +73,17 @@ pub const FIRST_LOADS: [FirstLoad; 6] = [
         budgeted: false,
     },
     FirstLoad {
-        what: "the live page and the illustrated session (full build)",
+        what: "the live page and the illustrated session (live build)",
+        files: [
+            "boot.js",
+            "style.css",
+            "wslab-live.js",
+            "wslab-live_bg.wasm",
+        ],
+        budgeted: false,
+    },
+    FirstLoad {
+        what: "any page on a host that answers every path with index.html (full build)",
         files: ["boot.js", "style.css", "wslab.js", "wslab_bg.wasm"],
         budgeted: false,
     },
@@ -164,6 +174,7 @@ mod tests {
             "wslab-quiz",
             "wslab-frames",
             "wslab-conformance",
+            "wslab-live",
             "wslab",
         ] {
             assert!(boot.contains(&format!("\"{bin}\"")), "boot.js names {bin}");

@@ -7,10 +7,10 @@ mod lifecycle;
 mod send;
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
+use crate::components::link::Spa;
 use crate::components::{CloseForm, MessageLog, NeedsJs, WireView};
-use crate::hooks::{use_linked_landing, use_live_connection};
+use crate::hooks::{use_linked_landing, use_live_connection, use_query_str};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::download;
 use crate::state::console::ConsoleAction;
@@ -75,8 +75,7 @@ const PUBLIC: &[(&str, &str)] = &[
 /// The live console.
 #[function_component(Live)]
 pub fn live() -> Html {
-    let initial = use_location()
-        .and_then(|l| LiveFor::from_query(l.query_str()))
+    let initial = LiveFor::from_query(&use_query_str())
         .map(|q| q.url)
         .unwrap_or_else(default_echo_url);
     use_linked_landing("echo-url");
@@ -109,14 +108,14 @@ pub fn live() -> Html {
         Callback::from(move |_: MouseEvent| console.dispatch(ConsoleAction::Clear))
     };
     let on_illustrate = {
-        let (console, navigator) = (console.clone(), use_navigator());
+        let (console, spa) = (console.clone(), use_context::<Spa>());
         let handover = use_context::<Handover>();
         Callback::from(move |_: MouseEvent| {
-            if let (Some(session), Some(nav), Some(slot)) =
-                (console.session(), navigator.as_ref(), handover.as_ref())
+            if let (Some(session), Some(spa), Some(slot)) =
+                (console.session(), spa.as_ref(), handover.as_ref())
             {
                 slot.put(session);
-                nav.push(&Route::Illustrated);
+                spa.0.emit((Route::Illustrated, None));
             }
         })
     };
