@@ -238,6 +238,7 @@ pub fn shell() -> Html {
                     }
                     None => navigator.push(&to),
                 }
+                browser::scroll_to_top();
             },
         ))
     });
@@ -311,6 +312,7 @@ pub fn in_page_shell<P: LoadedPages>() -> Html {
                     if Build::of(to) == P::BUILD {
                         browser::push_address(&address);
                         shown.set(to);
+                        browser::scroll_to_top();
                     } else {
                         browser::load(&address);
                     }

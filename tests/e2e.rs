@@ -619,13 +619,22 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_its_own() {
                 && s["prerendered"] == false
         })
         .await;
-    driver
-        .execute("window.__stayed = 'yes';", vec![])
+    // Followed from the bottom of the page (a script's click does not scroll).
+    let scrolled = driver
+        .execute(
+            r#"window.__stayed = 'yes';
+               window.scrollTo(0, document.body.scrollHeight);
+               const from = window.scrollY;
+               document.querySelector('nav a[href="/illustrated"]').click();
+               return from;"#,
+            vec![],
+        )
         .await
         .unwrap();
-    browser
-        .click(By::LinkText("The illustrated connection"))
-        .await;
+    assert!(
+        scrolled.json().as_f64().unwrap() > 0.0,
+        "scrolled down first"
+    );
     let state = browser
         .wait_state("the illustrated session, in the page", |s| {
             s["path"] == "/illustrated" && s["h1"] == Route::Illustrated.title()
@@ -635,6 +644,16 @@ async fn the_start_page_runs_the_reader_build_and_a_lab_brings_its_own() {
     assert_eq!(
         driver.title().await.unwrap(),
         Route::Illustrated.document_title()
+    );
+    // It starts at its top, as a loaded page does.
+    let scrolled = driver
+        .execute("return window.scrollY;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        scrolled.json(),
+        &serde_json::json!(0),
+        "the page moved to starts at the top"
     );
     driver.back().await.unwrap();
     let state = browser

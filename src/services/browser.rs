@@ -142,6 +142,14 @@ pub fn push_address(path_and_query: &str) {
     }
 }
 
+/// Scrolls the window to the top: where a page moved to in the page starts,
+/// as a loaded page does.
+pub fn scroll_to_top() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
 /// Loads `url` as the next page.
 pub fn load(url: &str) {
     if let Some(window) = web_sys::window() {
