@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::components::{Bytes, HexDump};
 use crate::services::browser::blob_url;
-use crate::state::console::{Entry, Payload};
+use crate::state::console::{Entry, Payload, tenth_ms, whole_ms};
 use wire::tap::Direction;
 
 /// Whether a received binary message is an image, and of which type.
@@ -52,12 +52,12 @@ pub fn message_log(props: &MessageLogProps) -> Html {
             { for props.entries.iter().map(|e| {
                 let sent = e.from == Direction::FromClient;
                 let meta = format!(
-                    "{} {} · {} bytes · {} bytes on the wire{} · at {:.0} ms{}{}",
+                    "{} {} · {} bytes · {} bytes on the wire{} · at {} ms{}{}",
                     if sent { "→ sent" } else { "← received" }, e.payload.kind(), e.payload.len(),
                     e.payload.frame_size(e.from.sender()),
                     if props.deflate { " if sent uncompressed as one frame (permessage-deflate may shrink it)" } else { " as one frame" },
-                    e.at,
-                    e.rtt.map(|r| format!(" · round trip {r:.1} ms")).unwrap_or_default(),
+                    whole_ms(e.at),
+                    e.rtt.map(|r| format!(" · round trip {} ms", tenth_ms(r))).unwrap_or_default(),
                     if e.unrequested { " · sent by the server unasked (a greeting?), not an echo" } else { "" },
                 );
                 let body = match &e.payload {

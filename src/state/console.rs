@@ -444,6 +444,19 @@ impl Reducible for Console {
     }
 }
 
+/// Milliseconds, rounded to a whole number ("12"). Whole numbers only: a
+/// float formatter would add about 4 kB to the live page's build.
+pub fn whole_ms(ms: f64) -> u64 {
+    // `as` saturates: a negative or NaN time is 0.
+    ms.round() as u64
+}
+
+/// Milliseconds to a tenth ("0.4"), rounded, in whole numbers (see [`whole_ms`]).
+pub fn tenth_ms(ms: f64) -> String {
+    let tenths = (ms * 10.0).round() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +465,18 @@ mod tests {
         actions
             .into_iter()
             .fold(Rc::new(Console::default()), |s, a| s.reduce(a))
+    }
+
+    #[test]
+    fn times_read_in_whole_milliseconds_and_tenths() {
+        assert_eq!(whole_ms(12.4), 12);
+        assert_eq!(whole_ms(12.5), 13);
+        assert_eq!(whole_ms(-1.0), 0);
+        assert_eq!(whole_ms(f64::NAN), 0);
+        assert_eq!(tenth_ms(0.44), "0.4");
+        assert_eq!(tenth_ms(0.45 + 1e-9), "0.5");
+        assert_eq!(tenth_ms(123.0), "123.0");
+        assert_eq!(tenth_ms(-3.0), "0.0");
     }
 
     #[test]

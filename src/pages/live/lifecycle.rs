@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::StateDiagram;
-use crate::state::console::Console;
+use crate::state::console::{Console, tenth_ms};
 
 /// Props of [`Lifecycle`].
 #[derive(Properties, PartialEq)]
@@ -22,7 +22,7 @@ pub fn lifecycle(props: &LifecycleProps) -> Html {
             <h2 id="life-title">{ "Lifecycle" }</h2>
             <StateDiagram current={console.ready} />
             <ol class="transitions" id="transitions">
-                { for console.transitions.iter().map(|(t, s)| html! { <li><span class="muted">{ format!("{t:>7.1} ms  ") }</span>{ s.to_string() }</li> }) }
+                { for console.transitions.iter().map(|(t, s)| html! { <li><span class="muted">{ format!("{:>7} ms  ", tenth_ms(*t)) }</span>{ s.to_string() }</li> }) }
             </ol>
             if console.errored || console.closed.as_ref().is_some_and(|c| c.code == 1006) {
                 <p class="notice" id="failure-explained">
