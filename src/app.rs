@@ -11,8 +11,9 @@
 //! ([`FramesPages`]), the **conformance** lab ([`ConformancePages`]) and the
 //! **live** connection with the illustrated session ([`LivePages`], which
 //! moves between its two pages in the page: [`InPageShell`]).
-//! `assets/boot.js` starts the build that holds the address bar's page; should a page reach a build that does
-//! not hold it, `pages::Handoff` loads it again.
+//! `assets/boot.js` starts the build that holds the address bar's page;
+//! should a page reach a build that does not hold it, `pages::Handoff` loads
+//! it again.
 //!
 //! The same [`Frame`] also renders natively under [`StaticApp`], which
 //! `wslab-prerender` turns into each route's HTML file at build time. When the
@@ -25,7 +26,7 @@ use yew_router::history::{AnyHistory, History, MemoryHistory};
 use yew_router::prelude::*;
 
 use crate::components::lesson_view::{self, Lessons};
-use crate::components::link::{CurrentRoute, Spa};
+use crate::components::link::{CurrentRoute, Spa, href};
 use crate::components::{Footer, Header, Nav};
 use crate::pages;
 use crate::route::{Build, Route};
@@ -305,10 +306,7 @@ pub fn in_page_shell<P: LoadedPages>() -> Html {
         move |_| {
             Spa(Callback::from(
                 move |(to, query): (Route, Option<AttrValue>)| {
-                    let address = match query {
-                        Some(query) if !query.is_empty() => format!("{}?{query}", to.to_path()),
-                        _ => to.to_path(),
-                    };
+                    let address = href(to, query.as_deref());
                     if Build::of(to) == P::BUILD {
                         browser::push_address(&address);
                         shown.set(to);

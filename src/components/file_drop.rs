@@ -5,13 +5,14 @@ use yew::prelude::*;
 
 use crate::components::form::file_of;
 use crate::services::browser::read_file;
+use crate::state::decimal;
 
 /// A file's size (as the browser gives it, in bytes) in MiB to one decimal,
-/// rounded: "1.5 MiB". Whole numbers only, so no float formatter is linked.
+/// rounded: "1.5 MiB" (see `state::decimal`).
 pub fn mebibytes(size: f64) -> String {
     // `as` saturates: a negative or NaN size is 0.
     let tenths = ((size as u64 as u128) * 10 + (1 << 19)) >> 20;
-    format!("{}.{} MiB", tenths / 10, tenths % 10)
+    format!("{} MiB", decimal(tenths as u64, 1))
 }
 
 /// Props of [`FileDrop`].

@@ -43,13 +43,18 @@ pub struct LinkProps {
     pub children: Html,
 }
 
+/// The address of page `to` with an encoded query (none when empty).
+pub fn href(to: Route, query: Option<&str>) -> String {
+    match query {
+        Some(query) if !query.is_empty() => format!("{}?{query}", to.to_path()),
+        _ => to.to_path(),
+    }
+}
+
 /// A link to one of the app's pages.
 #[function_component(Link)]
 pub fn link(props: &LinkProps) -> Html {
-    let href = match &props.query {
-        Some(query) if !query.is_empty() => format!("{}?{query}", props.to.to_path()),
-        _ => props.to.to_path(),
-    };
+    let href = href(props.to, props.query.as_deref());
     let onclick = use_context::<Spa>().map(|spa| {
         let (to, query) = (props.to, props.query.clone());
         Callback::from(move |e: MouseEvent| {

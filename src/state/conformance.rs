@@ -292,12 +292,11 @@ impl Run {
                 self.total.map_or("?".into(), |t| t.to_string())
             ),
             Status::Finished => {
-                // Hundredths of a second, rounded, in whole numbers (no float formatter).
+                // Hundredths of a second, rounded.
                 let centis = self.report.millis.unwrap_or(0).saturating_add(5) / 10;
                 format!(
-                    "Finished in {}.{:02} s. {}",
-                    centis / 100,
-                    centis % 100,
+                    "Finished in {} s. {}",
+                    super::decimal(centis, 2),
                     counts.line()
                 )
             }

@@ -444,17 +444,16 @@ impl Reducible for Console {
     }
 }
 
-/// Milliseconds, rounded to a whole number ("12"). Whole numbers only: a
-/// float formatter would add about 4 kB to the live page's build.
+/// Milliseconds, rounded to a whole number ("12"), so the live build links
+/// no float formatter (see [`super::decimal`]).
 pub fn whole_ms(ms: f64) -> u64 {
     // `as` saturates: a negative or NaN time is 0.
     ms.round() as u64
 }
 
-/// Milliseconds to a tenth ("0.4"), rounded, in whole numbers (see [`whole_ms`]).
+/// Milliseconds to a tenth ("0.4"), rounded (see [`super::decimal`]).
 pub fn tenth_ms(ms: f64) -> String {
-    let tenths = (ms * 10.0).round() as u64;
-    format!("{}.{}", tenths / 10, tenths % 10)
+    super::decimal((ms * 10.0).round() as u64, 1)
 }
 
 #[cfg(test)]
