@@ -14,8 +14,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 const BUILDS = {
   "/": "wslab-reader",
   "/handshake": "wslab-handshake",
-  "/uris": "wslab-handshake",
-  "/lifecycle": "wslab-handshake",
+  "/uris": "wslab-uris",
+  "/lifecycle": "wslab-reader",
   "/frames": "wslab-frames",
   "/heartbeats": "wslab-reader",
   "/live": "wslab-live",

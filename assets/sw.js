@@ -19,6 +19,8 @@ const ASSETS = [
   "/wslab-reader_bg.wasm",
   "/wslab-handshake.js",
   "/wslab-handshake_bg.wasm",
+  "/wslab-uris.js",
+  "/wslab-uris_bg.wasm",
   "/wslab-quiz.js",
   "/wslab-quiz_bg.wasm",
   "/wslab-frames.js",

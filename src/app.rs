@@ -6,8 +6,9 @@
 //! with another page's HTML), and builds whose links load the next
 //! page, which the host serves prerendered, with no client-side router
 //! ([`LoadedShell`]): the **reader** ([`Reader`], binary `wslab-reader`: the
-//! start page, the pure lessons and the 404 page), the **handshake** labs
-//! ([`HandshakePages`]), the **quiz** ([`QuizPages`]), the **frame** lab
+//! start page, the pure lessons, the lifecycle and the 404 page), the
+//! **handshake** lab ([`HandshakePages`]), the **URI** lab ([`UriPages`]),
+//! the **quiz** ([`QuizPages`]), the **frame** lab
 //! ([`FramesPages`]), the **conformance** lab ([`ConformancePages`]) and the
 //! **live** connection with the illustrated session ([`LivePages`], which
 //! moves between its two pages in the page: [`InPageShell`]).
@@ -87,7 +88,8 @@ impl<P: LoadedPages> Pages for P {
     }
 }
 
-/// The start page, the pure lessons and the 404 page (binary `wslab-reader`).
+/// The start page, the pure lessons, the lifecycle and the 404 page (binary
+/// `wslab-reader`).
 #[derive(PartialEq)]
 pub struct Reader;
 
@@ -98,18 +100,25 @@ impl LoadedPages for Reader {
     }
 }
 
-/// The opening handshake, URIs and the lifecycle (binary `wslab-handshake`).
+/// The opening handshake lab (binary `wslab-handshake`).
 #[derive(PartialEq)]
 pub struct HandshakePages;
 
 impl LoadedPages for HandshakePages {
     const BUILD: Build = Build::Handshake;
-    fn page(route: Route) -> Html {
-        match route {
-            Route::Uris => html! { <pages::Uris /> },
-            Route::Lifecycle => html! { <pages::Lifecycle /> },
-            _ => html! { <pages::Handshake /> },
-        }
+    fn page(_: Route) -> Html {
+        html! { <pages::Handshake /> }
+    }
+}
+
+/// The URI lab (binary `wslab-uris`).
+#[derive(PartialEq)]
+pub struct UriPages;
+
+impl LoadedPages for UriPages {
+    const BUILD: Build = Build::Uris;
+    fn page(_: Route) -> Html {
+        html! { <pages::Uris /> }
     }
 }
 
@@ -447,6 +456,7 @@ fn reader_switch(route: Route) -> Html {
         Route::Heartbeats => {
             html! { <pages::LessonPage route={route} lesson="heartbeats" /> }
         }
+        Route::Lifecycle => html! { <pages::Lifecycle /> },
         Route::Summary => html! { <pages::LessonPage route={route} lesson="summary" /> },
         _ => html! { <pages::NotFound /> },
     }

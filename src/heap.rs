@@ -1,6 +1,7 @@
 //! A small memory allocator for the page builds (`wslab-reader`,
-//! `wslab-handshake`, `wslab-quiz`), a few hundred bytes of code where the
-//! standard one (dlmalloc) costs every first load about 4 kB gzip.
+//! `wslab-handshake`, `wslab-uris`, `wslab-quiz`), a few hundred bytes of
+//! code where the standard one (dlmalloc) costs every first load about 4 kB
+//! gzip.
 //!
 //! Sizes are rounded up to a power of two from 16 bytes to 32 KiB, one
 //! free list per size ("size classes"): a freed block waits on its list for

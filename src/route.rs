@@ -151,11 +151,13 @@ impl Route {
 /// another build is a page load away.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Build {
-    /// `wslab-reader`: the start page, the pure lessons and the 404 page.
+    /// `wslab-reader`: the start page, the pure lessons, the lifecycle
+    /// (a lesson with a small close-payload lab) and the 404 page.
     Reader,
-    /// `wslab-handshake`: the opening handshake, URIs and the lifecycle,
-    /// the labs of text and headers.
+    /// `wslab-handshake`: the opening handshake lab.
     Handshake,
+    /// `wslab-uris`: the URI lab.
+    Uris,
     /// `wslab-quiz`: the questions and exercises.
     Quiz,
     /// `wslab-frames`: the frame lab (builder, decoder, fragmenter, close
@@ -175,9 +177,10 @@ pub enum Build {
 
 impl Build {
     /// Every build.
-    pub const ALL: [Build; 7] = [
+    pub const ALL: [Build; 8] = [
         Build::Reader,
         Build::Handshake,
+        Build::Uris,
         Build::Quiz,
         Build::Frames,
         Build::Conformance,
@@ -188,8 +191,13 @@ impl Build {
     /// The build that holds a page.
     pub fn of(route: Route) -> Build {
         match route {
-            Route::Home | Route::Heartbeats | Route::Summary | Route::NotFound => Build::Reader,
-            Route::Handshake | Route::Uris | Route::Lifecycle => Build::Handshake,
+            Route::Home
+            | Route::Heartbeats
+            | Route::Lifecycle
+            | Route::Summary
+            | Route::NotFound => Build::Reader,
+            Route::Handshake => Build::Handshake,
+            Route::Uris => Build::Uris,
             Route::Quiz => Build::Quiz,
             Route::Frames => Build::Frames,
             Route::Conformance => Build::Conformance,
@@ -202,6 +210,7 @@ impl Build {
         match self {
             Build::Reader => "wslab-reader",
             Build::Handshake => "wslab-handshake",
+            Build::Uris => "wslab-uris",
             Build::Quiz => "wslab-quiz",
             Build::Frames => "wslab-frames",
             Build::Conformance => "wslab-conformance",

@@ -700,7 +700,9 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
     let driver = &browser.driver;
     for (path, build, lesson, copied) in [
         ("/heartbeats", "wslab-reader", "heartbeats", Some("Copied")),
+        ("/lifecycle", "wslab-reader", "lifecycle", Some("Copied")),
         ("/handshake", "wslab-handshake", "handshake", Some("Copied")),
+        ("/uris", "wslab-uris", "uris", None),
         ("/frames", "wslab-frames", "frames", None),
     ] {
         browser.open(site.url(path)).await;

@@ -1,6 +1,5 @@
-//! Mounts the handshake build: the opening handshake, URIs and the lifecycle
-//! (`/handshake`, `/uris`, `/lifecycle`) with the page frame, and nothing
-//! else (see `route::Build`).
+//! Mounts the handshake build: the opening handshake lab (`/handshake`) with
+//! the page frame, and nothing else (see `route::Build`).
 
 /// The page builds' small allocator (see `wslab::heap`).
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,7 @@
-//! Mounts the reader build: the start page, the pure lessons and the 404
-//! page, and a hand-over to the full build for every other page. Only what
-//! those pages use is linked in, so the first page a reader opens loads a
-//! much smaller module (see `Pages` in `app.rs`).
+//! Mounts the reader build: the start page, the pure lessons, the lifecycle
+//! (a lesson with a small lab) and the 404 page. Only what those pages use is
+//! linked in, so the first page a reader opens loads a much smaller module
+//! (see `Pages` in `app.rs`).
 
 /// The page builds' small allocator (see `wslab::heap`).
 #[cfg(target_arch = "wasm32")]

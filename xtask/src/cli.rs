@@ -20,9 +20,10 @@ No options.
             "\
 usage: cargo xtask dist
 
-The optimised release build into dist/, ready for any static host: both builds,
-every page prerendered, .gz and .br copies; prints each file's size and each
-build's first load, and fails over the 150 kB budget. No options.
+The optimised release build into dist/, ready for any static host: every
+build (one per group of pages; the README lists them), every page prerendered,
+.gz and .br copies; prints each file's size and each build's first load, and
+fails where a budgeted build is over 150 kB. No options.
 "
         }
         "bench" => {

@@ -21,9 +21,9 @@ pub struct FirstLoad {
 }
 
 /// Every build's first load (see `assets/boot.js` and `route::Build`).
-pub const FIRST_LOADS: [FirstLoad; 7] = [
+pub const FIRST_LOADS: [FirstLoad; 8] = [
     FirstLoad {
-        what: "the start page and the lessons (reader build)",
+        what: "the start page, the lessons and the lifecycle (reader build)",
         files: [
             "boot.js",
             "style.css",
@@ -43,7 +43,17 @@ pub const FIRST_LOADS: [FirstLoad; 7] = [
         budgeted: true,
     },
     FirstLoad {
-        what: "the handshake, URI and lifecycle labs (handshake build)",
+        what: "the URI lab (URI build)",
+        files: [
+            "boot.js",
+            "style.css",
+            "wslab-uris.js",
+            "wslab-uris_bg.wasm",
+        ],
+        budgeted: true,
+    },
+    FirstLoad {
+        what: "the handshake lab (handshake build)",
         files: [
             "boot.js",
             "style.css",
@@ -171,6 +181,7 @@ mod tests {
         for bin in [
             "wslab-reader",
             "wslab-handshake",
+            "wslab-uris",
             "wslab-quiz",
             "wslab-frames",
             "wslab-conformance",
