@@ -73,7 +73,8 @@ pub fn peers_cases(options: &[String]) -> Result<String, String> {
 const SERVE: &str = "\
 usage: cargo xtask serve [--port N] [--echo-port N]
 
-Installs what is missing, starts wslab-echo, then `trunk serve` (Ctrl-C stops both).
+Installs what is missing, starts wslab-echo, then `trunk serve`. Ctrl-C, SIGTERM or
+SIGHUP stops both, and when one of them ends the other is stopped too.
 Both ports are checked before anything is built; a taken port is named, with the
 program holding it where the system can tell, and the command exits 2.
 

@@ -9,6 +9,7 @@ mod paths;
 mod peers;
 mod ports;
 mod run;
+mod signals;
 mod sizes;
 
 use std::process::ExitCode;

@@ -5,6 +5,7 @@ use std::process::{Child, Command, Stdio};
 
 use crate::install::{self, Needs, Result, command, render, root, step};
 use crate::paths;
+use crate::signals;
 use crate::sizes;
 
 /// A child process that is killed when this value goes away.
@@ -26,7 +27,7 @@ pub enum Failure {
 
 /// `cargo xtask serve`: wslab-echo, then `trunk serve`. Both ports are
 /// checked before anything is built; if wslab-echo does not start, Trunk is
-/// not started, and when Trunk stops, wslab-echo is stopped with it.
+/// not started; when either stops, or a stop is asked for, both are stopped.
 pub fn serve(args: crate::cli::ServeArgs) -> std::result::Result<(), Failure> {
     use crate::ports::claim;
     let port = claim(args.port, "the app", "--port", "WSLAB_PORT").map_err(Failure::Refused)?;
@@ -52,6 +53,7 @@ pub fn serve(args: crate::cli::ServeArgs) -> std::result::Result<(), Failure> {
     let echo_bin = paths::build_bin("wslab-echo", &["--release"]).map_err(failed)?;
     let echo_url = format!("ws://127.0.0.1:{echo_port}");
     step(&format!("starting wslab-echo on {echo_url}/echo"));
+    signals::catch_stop_requests();
     let mut echo = Guard(
         command(&echo_bin.to_string_lossy())
             .args(["--listen", &format!("127.0.0.1:{echo_port}")])
@@ -80,13 +82,61 @@ pub fn serve(args: crate::cli::ServeArgs) -> std::result::Result<(), Failure> {
     ));
     // Trunk's reload helper is an inline script, which the app's CSP forbids.
     // WSLAB_ECHO_URL reaches the prerender hook, which tells the pages.
-    let trunk = install::run(
+    let mut trunk = Guard(
         command("trunk")
             .args(["serve", "--no-autoreload", "--port", &port.to_string()])
-            .env("WSLAB_ECHO_URL", &echo_url),
+            .env("WSLAB_ECHO_URL", &echo_url)
+            .spawn()
+            .map_err(|e| {
+                Failure::Failed(format!("cannot start trunk: {e} (wslab-echo was stopped)"))
+            })?,
     );
-    drop(echo);
-    trunk.map_err(|e| Failure::Failed(format!("{e} (wslab-echo was stopped)")))
+    // Until one of the two ends, or a stop is asked for (Ctrl-C, SIGTERM,
+    // SIGHUP): then both are stopped, so neither outlives this command.
+    loop {
+        if signals::requested() {
+            stop_both(&mut trunk, &mut echo);
+            println!("stopped: trunk and wslab-echo have exited");
+            return Ok(());
+        }
+        if let Ok(Some(status)) = trunk.0.try_wait() {
+            stop_both(&mut trunk, &mut echo);
+            return if status.success() {
+                Ok(())
+            } else {
+                Err(Failure::Failed(format!(
+                    "trunk serve failed ({status}; wslab-echo was stopped)"
+                )))
+            };
+        }
+        if let Ok(Some(status)) = echo.0.try_wait() {
+            stop_both(&mut trunk, &mut echo);
+            return Err(Failure::Failed(format!(
+                "wslab-echo exited ({status}; its message is above), so trunk was stopped"
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Asks Trunk and wslab-echo to stop (SIGTERM: wslab-echo closes its
+/// connections with 1001), and kills what is still running five seconds
+/// later.
+fn stop_both(trunk: &mut Guard, echo: &mut Guard) {
+    for child in [&mut *trunk, &mut *echo] {
+        if let Ok(None) = child.0.try_wait() {
+            signals::terminate(child.0.id());
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < deadline
+        && [&mut *trunk, &mut *echo]
+            .into_iter()
+            .any(|c| matches!(c.0.try_wait(), Ok(None)))
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Guard's drop kills and reaps whatever is left.
 }
 
 /// `cargo xtask dist`: the optimised build into dist/.
