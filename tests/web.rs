@@ -286,7 +286,16 @@ async fn uri_explorer_derives_the_handshake_and_names_errors() {
     );
     type_into(&root, "#uri-input", "ws://h/a/../b c").await;
     assert_eq!(text_of(&root, "#uri-request-line"), "GET /b%20c HTTP/1.1");
+    // A host that ends in a number is an IPv4 address to a browser.
+    type_into(&root, "#uri-input", "ws://0x7f.1:9001/").await;
+    assert_eq!(text_of(&root, "#uri-host-header"), "Host: 127.0.0.1:9001");
+    assert!(
+        text_of(&root, "#uri-opened").contains("dotted-decimal IPv4"),
+        "{}",
+        text_of(&root, "#uri-opened")
+    );
     for (bad, needle) in [
+        ("ws://1.2.3.256/", "IPv4 parser"),
         ("ws://h/#x", "fragment"),
         ("ftp://h", "not ws or wss"),
         ("ws://h:70000", "port"),

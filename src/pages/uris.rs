@@ -77,8 +77,8 @@ fn parts_table(uri: &WsUri, relative: bool) -> Html {
 }
 
 /// How what was typed became the URL the browser opens: resolved against the
-/// page, http(s) mapped, the path and query percent-encoded and its dot
-/// segments removed. Nothing when it opens what was typed.
+/// page, http(s) mapped, the host written as a browser writes it, the path
+/// and query percent-encoded and its dot segments removed. Nothing when it opens what was typed.
 fn opened_note(typed: &str, uri: &WsUri) -> Html {
     let typed = typed.trim();
     let opened = uri.to_string();
@@ -94,6 +94,9 @@ fn opened_note(typed: &str, uri: &WsUri) -> Html {
         how.push("http(s) mapped to ws(s)");
     }
     let typed_rest = typed.split_once("://").map_or(typed, |(_, r)| r);
+    if !relative && !typed_rest.to_ascii_lowercase().contains(&uri.host) {
+        how.push("the host written as a browser sends it: a name in lowercase, non-ASCII labels in Punycode, a host that ends in a number (127.1, 0x7f.0.0.1, 2130706433) as a dotted-decimal IPv4 address, IPv6 in its short form");
+    }
     if !typed_rest.contains(&uri.resource_name()) && !relative {
         how.push("the path written as a browser sends it: spaces and non-ASCII percent-encoded, . and .. segments removed");
     }

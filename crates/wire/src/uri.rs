@@ -137,6 +137,12 @@ pub enum UriErrorKind {
         "[{0}] is not an IPv6 address: eight groups of up to four hex digits, with :: for one run of zero groups (RFC 4291 §2.2)"
     )]
     BadIpv6(String),
+    /// A host that ends in a number, which a browser then reads as an IPv4
+    /// address, and which is not one.
+    #[error(
+        "the host {0:?} ends in a number, so a browser reads it as an IPv4 address, and it is not one: at most four dot-separated parts, each decimal, octal (a leading 0) or hex (0x), each but the last at most 255 and the last filling the bytes left (WHATWG URL standard, IPv4 parser)"
+    )]
+    BadIpv4(String),
     /// A port that is not a number from 0 to 65535.
     #[error("the port {0:?} is not a number from 0 to 65535 (RFC 3986 §3.2.3)")]
     BadPort(String),
@@ -280,6 +286,79 @@ pub fn ascii_host(host: &str) -> Option<String> {
         .map(|labels| labels.join("."))
 }
 
+/// Whether a browser reads a host name as an IPv4 address: its last label
+/// (a trailing dot aside) is a number, in decimal or as `0x` hex (WHATWG URL
+/// standard, "ends in a number checker").
+fn ends_in_a_number(host: &str) -> bool {
+    let mut labels: Vec<&str> = host.split('.').collect();
+    if labels.last() == Some(&"") {
+        if labels.len() == 1 {
+            return false;
+        }
+        labels.pop();
+    }
+    let last = labels.last().copied().unwrap_or_default();
+    (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())) || ipv4_number(last).is_some()
+}
+
+/// One part of an IPv4 host as the WHATWG URL standard reads it: `0x` (or
+/// `0X`) starts hex, a leading `0` octal, anything else is decimal; `0x`
+/// alone is 0. None for anything else; a value past `u64` saturates, which
+/// is too big for any part.
+fn ipv4_number(part: &str) -> Option<u64> {
+    if part.is_empty() {
+        return None;
+    }
+    let (digits, radix) =
+        if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+            (hex, 16)
+        } else if part.len() > 1 && part.starts_with('0') {
+            (&part[1..], 8)
+        } else {
+            (part, 10)
+        };
+    digits.chars().try_fold(0u64, |n, c| {
+        let d = c.to_digit(radix)?;
+        Some(
+            n.saturating_mul(u64::from(radix))
+                .saturating_add(u64::from(d)),
+        )
+    })
+}
+
+/// A host that ends in a number, read as a browser reads it (WHATWG URL
+/// standard, IPv4 parser): `127.1`, `0x7f.0.0.1`, `2130706433` and
+/// `0177.0.0.1` are all 127.0.0.1. None when it is not an IPv4 address.
+fn ipv4_host(host: &str) -> Option<std::net::Ipv4Addr> {
+    let mut parts: Vec<&str> = host.split('.').collect();
+    if parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    if parts.len() > 4 {
+        return None;
+    }
+    let numbers = parts
+        .iter()
+        .map(|p| ipv4_number(p))
+        .collect::<Option<Vec<u64>>>()?;
+    let (last, first) = numbers.split_last()?;
+    if first.iter().any(|&n| n > 255) {
+        return None;
+    }
+    // The last part fills the bytes the others leave: 256^(5 - parts).
+    let room = 1u64 << (8 * (5 - numbers.len()));
+    if *last >= room {
+        return None;
+    }
+    let high = first
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (i, &n)| acc | (n << (8 * (3 - i))));
+    u32::try_from(high | last)
+        .ok()
+        .map(std::net::Ipv4Addr::from)
+}
+
 /// A [`UriErrorKind`] and the character position where it was found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("at character {position}: {kind}")]
@@ -390,6 +469,16 @@ pub fn parse_uri(input: &str) -> Result<WsUri, UriError> {
                 .find(|(_, c)| !c.is_ascii())
                 .unwrap_or((0, ' '));
             return Err(err(hp_start + i, UriErrorKind::BadHostChar(c)));
+        };
+        // A name that ends in a number is an IPv4 address to a browser, in
+        // any of the forms it accepts, and is sent dotted-decimal.
+        let ascii = if ends_in_a_number(&ascii) {
+            match ipv4_host(&ascii) {
+                Some(addr) => addr.to_string(),
+                None => return Err(err(hp_start, UriErrorKind::BadIpv4(ascii))),
+            }
+        } else {
+            ascii
         };
         (ascii, port, port_start)
     };
@@ -814,6 +903,52 @@ mod tests {
                 .host_header(),
             "xn--bcher-kva.example:8080"
         );
+    }
+
+    /// A host that ends in a number is an IPv4 address to a browser, in every
+    /// form the URL standard reads, and goes on the wire dotted-decimal; one
+    /// that is not a valid address is refused, naming the rule.
+    #[test]
+    fn hosts_that_end_in_a_number_are_ipv4_addresses() {
+        for (input, host) in [
+            ("ws://127.1/", "127.0.0.1"),
+            ("ws://0x7f.0.0.1/", "127.0.0.1"),
+            ("ws://0X7F.1/", "127.0.0.1"),
+            ("ws://0177.0.0.1/", "127.0.0.1"),
+            ("ws://2130706433/", "127.0.0.1"),
+            ("ws://0x7f000001:9001/", "127.0.0.1"),
+            ("ws://1.2.3.4./", "1.2.3.4"),
+            ("ws://0/", "0.0.0.0"),
+            ("ws://0x/", "0.0.0.0"),
+            ("ws://1.0x/", "1.0.0.0"),
+            ("ws://%31%32%37.1/", "127.0.0.1"),
+            ("ws://4294967295/", "255.255.255.255"),
+            ("ws://1.16777215/", "1.255.255.255"),
+            // Not ending in a number: a name, even with numbers in it.
+            ("ws://1.2.3.example/", "1.2.3.example"),
+            ("ws://0x7g/", "0x7g"),
+            ("ws://1e3/", "1e3"),
+        ] {
+            assert_eq!(parse_uri(input).unwrap().host, host, "{input}");
+        }
+        assert!(parse_uri("ws://127.1/").unwrap().is_loopback());
+        for input in [
+            "ws://1.2.3.4.5/",
+            "ws://256.1.1.1/",
+            "ws://1.2.3.256/",
+            "ws://4294967296/",
+            "ws://1.16777216/",
+            "ws://09/",
+            "ws://1.08/",
+            "ws://a.0x1g.1/",
+            "ws://1..1/",
+            "ws://99999999999999999999999/",
+        ] {
+            let e = parse_uri(input).unwrap_err();
+            assert!(matches!(e.kind, UriErrorKind::BadIpv4(_)), "{input}: {e:?}");
+            assert_eq!(e.position, 5, "{input}");
+            assert!(e.to_string().contains("IPv4 parser"), "{e}");
+        }
     }
 
     /// A crash the request_parser fuzz target found: a host whose Punycode

@@ -47,6 +47,35 @@ fn ipv6() -> impl Strategy<Value = String> {
         })
 }
 
+/// A host that ends in a number: one to five parts in decimal, octal or
+/// hex, in and out of range, sometimes with a trailing dot, sometimes with a
+/// name in front (which makes it an invalid address, since every part must
+/// be a number).
+fn numeric_host() -> impl Strategy<Value = String> {
+    let part = prop_oneof![
+        3 => (0u64..=300).prop_map(|n| n.to_string()),
+        1 => (0u64..=300).prop_map(|n| format!("0{n:o}")),
+        1 => (0u64..=300).prop_map(|n| format!("0x{n:x}")),
+        1 => (0u64..=300).prop_map(|n| format!("0X{n:X}")),
+        1 => any::<u32>().prop_map(|n| n.to_string()),
+        1 => any::<u64>().prop_map(|n| format!("0x{n:x}")),
+        1 => prop_oneof![Just("0x"), Just("08"), Just("0x1g"), Just("00")].prop_map(str::to_owned),
+    ];
+    (
+        proptest::option::of(ascii_label()),
+        proptest::collection::vec(part, 1..6),
+        any::<bool>(),
+    )
+        .prop_map(|(name, parts, dot)| {
+            let mut h = name.map(|n| format!("{n}.")).unwrap_or_default();
+            h.push_str(&parts.join("."));
+            if dot {
+                h.push('.');
+            }
+            h
+        })
+}
+
 fn host() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::collection::vec(ascii_label(), 1..4).prop_map(|l| l.join(".")),
@@ -149,6 +178,24 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Hosts that end in a number are IPv4 addresses to both, or refused by both.
+    #[test]
+    fn wire_reads_a_numeric_host_as_the_whatwg_parser_does(host in numeric_host()) {
+        let text = format!("ws://{host}/");
+        match (parse_uri(&text), url::Url::parse(&text)) {
+            (Ok(ours), Ok(theirs)) => {
+                prop_assert_eq!(Some(ours.host.as_str()), theirs.host_str(), "host of {}", text);
+            }
+            (Err(_), Err(_)) => {}
+            (ours, theirs) => {
+                return Err(TestCaseError::fail(format!("{text}: wire {ours:?}, url {theirs:?}")));
+            }
+        }
+    }
+}
+
 /// What page code passes to `new WebSocket`: relative forms as well as absolute ones.
 fn relative() -> impl Strategy<Value = String> {
     (
@@ -167,10 +214,10 @@ fn relative() -> impl Strategy<Value = String> {
         .prop_map(|(start, segments, query)| {
             let mut u = start.to_owned();
             u.push_str(&segments.join("/"));
-            // Only the one start above names a host: hosts as numbers
-            // ("//0" is 0.0.0.0 to WHATWG's IPv4 parser) and characters RFC
-            // 3986 keeps out of a host ("//\"") are not this test's. The
-            // parser drops leading spaces first, so " //x" names a host too.
+            // Only the one start above names a host: characters RFC 3986
+            // keeps out of a host ("//\"") are not this test's (numeric
+            // hosts have their own test above). The parser drops leading
+            // spaces first, so " //x" names a host too.
             let slash = |c: Option<char>| matches!(c, Some('/' | '\\'));
             let mut first_two = u.trim_start_matches(|c: char| c <= ' ').chars();
             if start != "//other.test/" && slash(first_two.next()) && slash(first_two.next()) {
@@ -201,5 +248,43 @@ proptest! {
         prop_assert_eq!(Some(ours.port), theirs.port_or_known_default(), "port of {:?} on {}", input, base);
         prop_assert_eq!(ours.path.as_str(), theirs.path(), "path of {:?} on {}", input, base);
         prop_assert_eq!(ours.query.as_deref(), theirs.query(), "query of {:?} on {}", input, base);
+    }
+}
+
+/// The numeric hosts `wire::uri`'s own table names, read by the `url` crate.
+#[test]
+fn numeric_hosts_in_wires_table_agree_with_the_url_crate() {
+    for host in [
+        "127.1",
+        "0x7f.0.0.1",
+        "0X7F.1",
+        "0177.0.0.1",
+        "2130706433",
+        "0x7f000001",
+        "1.2.3.4.",
+        "0",
+        "0x",
+        "1.0x",
+        "%31%32%37.1",
+        "4294967295",
+        "1.16777215",
+        "1.2.3.example",
+        "0x7g",
+        "1e3",
+        "1.2.3.4.5",
+        "256.1.1.1",
+        "1.2.3.256",
+        "4294967296",
+        "1.16777216",
+        "09",
+        "1.08",
+        "a.0x1g.1",
+        "1..1",
+        "99999999999999999999999",
+    ] {
+        let text = format!("ws://{host}/");
+        let ours = parse_uri(&text).map(|u| u.host);
+        let theirs = url::Url::parse(&text).map(|u| u.host_str().unwrap_or_default().to_owned());
+        assert_eq!(ours.ok(), theirs.ok(), "{text}");
     }
 }
