@@ -1,7 +1,9 @@
 // wslab's service worker: once the site has been opened, every page starts
 // from this cache, offline or not, and a slow network no longer delays it.
-// Installing keeps every build of the app and every page, so a lab opened
-// for the first time starts from the cache too.
+// Installing keeps every page and every build the pages start, so a lab
+// opened for the first time starts from the cache too. The full build (half
+// a megabyte) is kept only where the host needs it: one that answers every
+// path with index.html, where boot.js starts the full build on every page.
 //
 // The cache is named after the build (wslab-prerender writes a digest of
 // every file of the site into CACHE), so a new version of the site is a new
@@ -13,8 +15,6 @@ const CACHE = "wslab-build";
 const PAGES = ["/"];
 const ASSETS = [
   "/boot.js",
-  "/wslab.js",
-  "/wslab_bg.wasm",
   "/wslab-reader.js",
   "/wslab-reader_bg.wasm",
   "/wslab-handshake.js",
@@ -32,13 +32,36 @@ const ASSETS = [
   "/style.css",
   "/favicon.svg",
 ];
+// The full build, for a host that answers every path with index.html.
+const FULL_BUILD = ["/wslab.js", "/wslab_bg.wasm"];
+
+// Whether the host answers a page's path with that page (wslab-prerender
+// writes each page's path into its #prerendered element): false on a host
+// that serves index.html for every path.
+const servesEachPage = (cache) => {
+  const page = PAGES.find((p) => p !== "/");
+  if (!page) {
+    return Promise.resolve(true);
+  }
+  return cache
+    .match(page)
+    .then((response) => (response ? response.text() : ""))
+    .then((html) => html.includes(`data-page="${page}"`));
+};
+
+const fresh = (urls) => urls.map((u) => new Request(u, { cache: "reload" }));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
       // Past the browser's HTTP cache: the files of this build, not older ones.
-      .then((cache) => cache.addAll([...PAGES, ...ASSETS].map((u) => new Request(u, { cache: "reload" }))))
+      .then((cache) =>
+        cache
+          .addAll(fresh([...PAGES, ...ASSETS]))
+          .then(() => servesEachPage(cache))
+          .then((each) => (each ? undefined : cache.addAll(fresh(FULL_BUILD)))),
+      )
       .then(() => self.skipWaiting()),
   );
 });

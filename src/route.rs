@@ -360,7 +360,8 @@ mod tests {
         }
     }
 
-    /// The service worker keeps every build, so any page starts offline.
+    /// The service worker names every build (the full one is kept where the
+    /// host needs it), so any page starts offline.
     #[test]
     fn the_service_worker_keeps_every_build() {
         let sw = include_str!("../assets/sw.js");

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use support::{Browser, EchoServer, StaticServer, dist};
 use thirtyfour::Key;
 use thirtyfour::prelude::*;
-use wslab::route::Route;
+use wslab::route::{Build, Route};
 use yew_router::Routable as _;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -800,6 +800,17 @@ async fn the_app_works_offline_once_loaded() {
         .await;
     // Wait until the service worker controls the page (its cache is filled on install).
     browser.wait_service_worker(support::WAIT).await;
+    // It keeps every build the pages start; the full build, which only a
+    // host answering every path with index.html needs, stays out.
+    let cached = browser.cached_wasm().await;
+    let expected: Vec<String> = Build::ALL
+        .into_iter()
+        .filter(|b| *b != Build::Full)
+        .map(|b| format!("/{}_bg.wasm", b.bin()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(cached, expected);
     let url = site.url("/handshake");
     let summary = site.url("/summary");
     let quiz = site.url("/quiz");
@@ -822,6 +833,42 @@ async fn the_app_works_offline_once_loaded() {
         .wait_text(
             By::Id("handshake-status"),
             "the handshake lab, offline",
+            |t| t == "101",
+        )
+        .await;
+    browser.quit().await;
+}
+
+/// On a host that answers every path with index.html, the service worker
+/// also keeps the full build, which every page there starts: a page never
+/// opened works offline too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_single_page_host_works_offline_with_the_full_build() {
+    let site = StaticServer::single_page(dist());
+    let browser = Browser::start().await;
+    browser.open(site.url("/")).await;
+    browser
+        .wait_state("the start page", |s| s["prerendered"] == false)
+        .await;
+    browser.wait_service_worker(support::WAIT).await;
+    assert!(
+        browser
+            .cached_wasm()
+            .await
+            .contains(&"/wslab_bg.wasm".to_owned())
+    );
+    let url = site.url("/handshake");
+    drop(site);
+    browser.open(&url).await;
+    browser
+        .wait_state("the handshake lab, offline, in the full build", |s| {
+            s["build"] == "wslab" && s["h1"] == "The opening handshake"
+        })
+        .await;
+    browser
+        .wait_text(
+            By::Id("handshake-status"),
+            "the handshake lab's answer, offline",
             |t| t == "101",
         )
         .await;

@@ -615,6 +615,29 @@ impl Browser {
         }
     }
 
+    /// The wasm files the service worker's cache holds, by path, sorted.
+    pub async fn cached_wasm(&self) -> Vec<String> {
+        let seen = self
+            .driver
+            .execute(
+                r#"return (async () => {
+                     const names = await caches.keys();
+                     const paths = [];
+                     for (const name of names) {
+                       for (const request of await (await caches.open(name)).keys()) {
+                         const path = new URL(request.url).pathname;
+                         if (path.endsWith(".wasm")) paths.push(path);
+                       }
+                     }
+                     return paths.sort();
+                   })();"#,
+                vec![],
+            )
+            .await
+            .expect("read the service worker's cache");
+        serde_json::from_value(seen.json().clone()).expect("a list of paths")
+    }
+
     /// Waits until the element's text satisfies `pred`, returning that text.
     pub async fn wait_text(&self, by: By, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
