@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::components::form::file_of;
 use crate::services::browser::read_file;
-use crate::state::decimal;
+use wire::describe::decimal;
 
 /// A file's size (as the browser gives it, in bytes) in MiB to one decimal,
 /// rounded: "1.5 MiB" (see `state::decimal`).

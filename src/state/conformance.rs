@@ -296,7 +296,7 @@ impl Run {
                 let centis = self.report.millis.unwrap_or(0).saturating_add(5) / 10;
                 format!(
                     "Finished in {} s. {}",
-                    super::decimal(centis, 2),
+                    wire::describe::decimal(centis, 2),
                     counts.line()
                 )
             }

@@ -453,7 +453,7 @@ pub fn whole_ms(ms: f64) -> u64 {
 
 /// Milliseconds to a tenth ("0.4"), rounded (see [`super::decimal`]).
 pub fn tenth_ms(ms: f64) -> String {
-    super::decimal((ms * 10.0).round() as u64, 1)
+    wire::describe::decimal((ms * 10.0).round() as u64, 1)
 }
 
 #[cfg(test)]

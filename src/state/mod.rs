@@ -18,23 +18,6 @@ pub mod progress;
 pub mod quiz;
 pub mod theme;
 
-/// `units` hundredths, tenths, … (`places` digits after the point) written
-/// as a decimal: `decimal(1234, 2)` is "12.34". Whole numbers only, so a
-/// build that shows a time or a size links no float formatter (about 4 kB
-/// gzip each).
-pub fn decimal(units: u64, places: u32) -> String {
-    let scale = 10u64.pow(places);
-    if places == 0 {
-        return units.to_string();
-    }
-    format!(
-        "{}.{:0width$}",
-        units / scale,
-        units % scale,
-        width = places as usize
-    )
-}
-
 /// Shared bytes compared by identity, so passing a megabyte as a prop is cheap.
 #[derive(Clone, Debug, Default)]
 pub struct Bytes(pub Rc<Vec<u8>>);
@@ -95,19 +78,5 @@ impl<Q> std::ops::Deref for QueryState<Q> {
 
     fn deref(&self) -> &Q {
         &self.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decimal;
-
-    #[test]
-    fn whole_units_read_as_decimals() {
-        assert_eq!(decimal(1234, 2), "12.34");
-        assert_eq!(decimal(5, 2), "0.05");
-        assert_eq!(decimal(170, 1), "17.0");
-        assert_eq!(decimal(7, 0), "7");
-        assert_eq!(decimal(u64::MAX, 1), "1844674407370955161.5");
     }
 }

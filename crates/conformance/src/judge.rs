@@ -226,7 +226,7 @@ pub fn swap_ends(text: &str) -> String {
 }
 
 fn judge_server(expect: &Expect, o: &Observed, timing: &Timing) -> (Verdict, String) {
-    let quiet = format!("{:.1} s", timing.quiet_after(o.sent).as_secs_f64());
+    let quiet = crate::report::seconds(timing.quiet_after(o.sent));
     if let Some(e) = &o.connect_error {
         return (Fail, format!("Could not connect: {e}."));
     }

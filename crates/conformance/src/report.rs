@@ -309,7 +309,7 @@ impl Report {
             esc(&self.target),
             esc(&self.tool),
             match self.millis {
-                Some(ms) => format!("{:.1} s", ms as f64 / 1000.0),
+                Some(ms) => seconds(std::time::Duration::from_millis(ms)),
                 None => "unfinished run".into(),
             },
             esc(&counts.line())
@@ -385,4 +385,30 @@ fn esc(text: &str) -> String {
         }
     }
     out
+}
+
+/// A time in seconds to one decimal, rounded half up ("2.5 s"), written
+/// from whole units: the page that shows reports links no float formatter.
+pub fn seconds(time: std::time::Duration) -> String {
+    let tenths = time.as_millis().saturating_add(50) / 100;
+    format!(
+        "{} s",
+        wire::describe::decimal(u64::try_from(tenths).unwrap_or(u64::MAX), 1)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds;
+    use std::time::Duration;
+
+    #[test]
+    fn seconds_are_written_to_one_decimal_rounded_half_up() {
+        assert_eq!(seconds(Duration::from_millis(0)), "0.0 s");
+        assert_eq!(seconds(Duration::from_millis(2_000)), "2.0 s");
+        assert_eq!(seconds(Duration::from_millis(1_249)), "1.2 s");
+        assert_eq!(seconds(Duration::from_millis(1_250)), "1.3 s");
+        assert_eq!(seconds(Duration::from_micros(99_999_950)), "100.0 s");
+        assert_eq!(seconds(Duration::MAX), "1844674407370955161.5 s");
+    }
 }

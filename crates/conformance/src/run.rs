@@ -362,8 +362,8 @@ async fn read_head<T: Transport>(
             }
             Recv::Quiet => {
                 return Err(format!(
-                    "no answer to the opening request within {:.1} s{}",
-                    wait.as_secs_f64(),
+                    "no answer to the opening request within {}{}",
+                    crate::report::seconds(wait),
                     if seen > 0 {
                         format!(" ({seen} bytes came, but not a whole HTTP response head)")
                     } else {

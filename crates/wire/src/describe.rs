@@ -103,6 +103,25 @@ pub fn percent(part: usize, whole: usize) -> u128 {
     (200 * part + whole) / (2 * whole)
 }
 
+/// `units` hundredths, tenths, … (`places` digits after the point, at most
+/// 19, the most a `u64` holds) written as a decimal: `decimal(1234, 2)` is
+/// "12.34". Whole numbers only, so a build that shows a time or a size
+/// links no float formatter (about 4 kB gzip each); the app and the
+/// conformance runner write theirs with it.
+pub fn decimal(units: u64, places: u32) -> String {
+    let places = places.min(19);
+    if places == 0 {
+        return units.to_string();
+    }
+    let scale = 10u64.pow(places);
+    format!(
+        "{}.{:0width$}",
+        units / scale,
+        units % scale,
+        width = places as usize
+    )
+}
+
 /// What a frame's payload says: a Close's code and reason, text, binary
 /// data, or — for a frame of a compressed message (`compressed`, which
 /// continuations of one are too) — DEFLATE data, and on a compressed
@@ -139,6 +158,16 @@ pub fn meaning(frame: &Frame, compressed: bool, inflated: Option<&InflatedMessag
 mod tests {
     use super::*;
     use crate::deflate::InflateError;
+
+    #[test]
+    fn whole_units_read_as_decimals() {
+        assert_eq!(decimal(1234, 2), "12.34");
+        assert_eq!(decimal(5, 2), "0.05");
+        assert_eq!(decimal(170, 1), "17.0");
+        assert_eq!(decimal(7, 0), "7");
+        assert_eq!(decimal(u64::MAX, 1), "1844674407370955161.5");
+        assert_eq!(decimal(12, 21), "0.0000000000000000012");
+    }
 
     #[test]
     fn percentages_are_whole_and_rounded_half_up() {
