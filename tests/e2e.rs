@@ -766,6 +766,29 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
             |t| t.starts_with("Lesson:"),
         )
         .await;
+    // The lab writes its state into the address bar there too.
+    let request = driver.find(By::Id("handshake-request")).await.unwrap();
+    request.send_keys(Key::Control + Key::Home).await.unwrap();
+    request.send_keys("X").await.unwrap();
+    browser
+        .wait_text(By::Id("handshake-status"), "a 400 after a stray X", |t| {
+            t == "400"
+        })
+        .await;
+    let deadline = Instant::now() + support::WAIT;
+    while !driver
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .is_some_and(|q| q.contains("X"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the lab's state never reached the address bar"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     // There, links move in the page (yew-router): the window stays the same.
     driver
         .execute("window.__stayed = 'yes';", vec![])
@@ -786,6 +809,10 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
         .wait_state("back to the handshake", |s| {
             s["h1"] == "The opening handshake" && s["marker"] == "yes"
         })
+        .await;
+    // Back again, the lab reads its state from the address bar.
+    browser
+        .wait_text(By::Id("handshake-status"), "the 400 again", |t| t == "400")
         .await;
     browser.quit().await;
 }

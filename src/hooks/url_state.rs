@@ -29,7 +29,6 @@ pub fn use_url_state<Q>(route: Route, query: Q) -> bool
 where
     Q: Serialize + PartialEq + Clone + Default + 'static,
 {
-    let navigator = use_navigator();
     let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let too_long = use_state(|| false);
     {
@@ -41,20 +40,18 @@ where
                 too_long.set(long);
             }
             let query = if long { Q::default() } else { query.clone() };
-            let timeout = Timeout::new(QUIET_MS, move || match navigator {
-                Some(nav) => {
-                    let _ = nav.replace_with_query(&route, &query);
-                }
-                // A build without a router writes the address bar itself.
-                None => {
-                    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
-                    let path = route.to_path();
-                    browser::replace_address(&if query.is_empty() {
-                        path
-                    } else {
-                        format!("{path}?{query}")
-                    });
-                }
+            // Written straight into the address bar, in every build: nothing
+            // reads the query back while the page is open (its state is in
+            // the reducer), so the router need not hear of it, and the page
+            // builds, which have no router, link none of its history code.
+            let timeout = Timeout::new(QUIET_MS, move || {
+                let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+                let path = route.to_path();
+                browser::replace_address(&if query.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{query}")
+                });
             });
             // Dropping the previous timeout cancels it.
             *pending.borrow_mut() = Some(timeout);
