@@ -8,7 +8,7 @@ use crate::services::browser::read_file;
 use wire::describe::decimal;
 
 /// A file's size (as the browser gives it, in bytes) in MiB to one decimal,
-/// rounded: "1.5 MiB" (see `state::decimal`).
+/// rounded: "1.5 MiB" (see `wire::describe::decimal`).
 pub fn mebibytes(size: f64) -> String {
     // `as` saturates: a negative or NaN size is 0.
     let tenths = ((size as u64 as u128) * 10 + (1 << 19)) >> 20;

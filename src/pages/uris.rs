@@ -78,7 +78,8 @@ fn parts_table(uri: &WsUri, relative: bool) -> Html {
 
 /// How what was typed became the URL the browser opens: resolved against the
 /// page, http(s) mapped, the host written as a browser writes it, the path
-/// and query percent-encoded and its dot segments removed. Nothing when it opens what was typed.
+/// and query percent-encoded and its dot segments removed. Nothing when it
+/// opens what was typed.
 fn opened_note(typed: &str, uri: &WsUri) -> Html {
     let typed = typed.trim();
     let opened = uri.to_string();

@@ -445,13 +445,13 @@ impl Reducible for Console {
 }
 
 /// Milliseconds, rounded to a whole number ("12"), so the live build links
-/// no float formatter (see [`super::decimal`]).
+/// no float formatter (see [`wire::describe::decimal`]).
 pub fn whole_ms(ms: f64) -> u64 {
     // `as` saturates: a negative or NaN time is 0.
     ms.round() as u64
 }
 
-/// Milliseconds to a tenth ("0.4"), rounded (see [`super::decimal`]).
+/// Milliseconds to a tenth ("0.4"), rounded (see [`wire::describe::decimal`]).
 pub fn tenth_ms(ms: f64) -> String {
     wire::describe::decimal((ms * 10.0).round() as u64, 1)
 }
