@@ -14,6 +14,8 @@ pub mod pages;
 pub mod prerender;
 pub mod route;
 pub mod services;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod split;
 pub mod state;
 
 pub use app::App;

@@ -218,6 +218,31 @@ impl Build {
             Build::Full => "wslab",
         }
     }
+
+    /// The parts of its pages that arrive after the page answers input, each
+    /// a wasm chunk of its own (`split_<chunk>.wasm`, named by
+    /// `components::later`'s `part!`), and what loads them
+    /// (`<bin>_split.js`). A build with chunks is built with its
+    /// [`split_feature`](Build::split_feature), and `wslab::split` cuts it
+    /// after Trunk's build.
+    pub fn chunks(self) -> &'static [&'static str] {
+        match self {
+            Build::Handshake => &["handshake_lower"],
+            Build::Frames => &["frames_lower"],
+            Build::Conformance => &["conformance_results"],
+            Build::Live => &["live_illustrated"],
+            _ => &[],
+        }
+    }
+
+    /// The cargo feature that compiles its split points (and no other
+    /// build's): `split-` and its binary's name after `wslab-`.
+    pub fn split_feature(self) -> Option<String> {
+        (!self.chunks().is_empty()).then(|| {
+            let name = self.bin().strip_prefix("wslab-").unwrap_or(self.bin());
+            format!("split-{name}")
+        })
+    }
 }
 
 /// `/quiz?lesson=<id>` shows that lesson's questions first.
@@ -366,24 +391,44 @@ mod tests {
     fn the_service_worker_keeps_every_build() {
         let sw = include_str!("../assets/sw.js");
         for build in Build::ALL {
-            for file in [
+            let mut files = vec![
                 format!("\"/{}.js\"", build.bin()),
                 format!("\"/{}_bg.wasm\"", build.bin()),
-            ] {
+            ];
+            if !build.chunks().is_empty() {
+                files.push(format!("\"/{}_split.js\"", build.bin()));
+            }
+            files.extend(
+                build
+                    .chunks()
+                    .iter()
+                    .map(|c| format!("\"/split_{c}.wasm\"")),
+            );
+            for file in files {
                 assert!(sw.contains(&file), "sw.js does not keep {file}");
             }
         }
     }
 
-    /// Every build is a binary that Trunk builds.
+    /// Every build is a binary that Trunk builds, with the `split` feature
+    /// exactly where it has chunks, and in release with the profile the
+    /// split step cuts (`wasm-release`).
     #[test]
     fn index_html_builds_every_build() {
         let html = include_str!("../index.html");
         for build in Build::ALL {
+            let link = html
+                .lines()
+                .find(|l| l.contains(&format!("data-bin=\"{}\"", build.bin())))
+                .unwrap_or_else(|| panic!("index.html does not build {}", build.bin()));
+            let features = link
+                .split("data-cargo-features=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next());
+            assert_eq!(features, build.split_feature().as_deref(), "{link}");
             assert!(
-                html.contains(&format!("data-bin=\"{}\"", build.bin())),
-                "index.html does not build {}",
-                build.bin()
+                link.contains("data-cargo-profile-release=\"wasm-release\""),
+                "{link}"
             );
         }
     }

@@ -827,13 +827,17 @@ async fn the_app_works_offline_once_loaded() {
         .await;
     // Wait until the service worker controls the page (its cache is filled on install).
     browser.wait_service_worker(support::WAIT).await;
-    // It keeps every build the pages start; the full build, which only a
-    // host answering every path with index.html needs, stays out.
+    // It keeps every build the pages start, and the chunks they load later;
+    // the full build, which only a host answering every path with
+    // index.html needs, stays out.
     let cached = browser.cached_wasm().await;
     let expected: Vec<String> = Build::ALL
         .into_iter()
         .filter(|b| *b != Build::Full)
-        .map(|b| format!("/{}_bg.wasm", b.bin()))
+        .flat_map(|b| {
+            let chunks = b.chunks().iter().map(|c| format!("/split_{c}.wasm"));
+            std::iter::once(format!("/{}_bg.wasm", b.bin())).chain(chunks)
+        })
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -861,6 +865,14 @@ async fn the_app_works_offline_once_loaded() {
             By::Id("handshake-status"),
             "the handshake lab, offline",
             |t| t == "101",
+        )
+        .await;
+    // Its lower part, a chunk loaded after the page runs, comes from the cache too.
+    browser
+        .wait_text(
+            By::Css("#handshake-lower.part:not([inert]) #lines-title"),
+            "the handshake lab's lower part, offline",
+            |t| t == "Line by line",
         )
         .await;
     browser.quit().await;

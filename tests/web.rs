@@ -735,3 +735,68 @@ async fn the_conformance_lab_builds_its_command_from_the_groups_and_refuses_a_mi
     }
     assert!(status.contains("Is wslab-echo running"), "{status}");
 }
+
+/// A part whose code is still on its way shows the page's prerendered copy
+/// of it, inert (nothing typed into it is lost), and draws itself once its
+/// code is there, in the same place.
+#[wasm_bindgen_test]
+async fn a_part_shows_its_prerendered_copy_until_its_code_arrives() {
+    use std::cell::Cell;
+    use wslab::components::later::{Later, Part, Source};
+    use yew::prelude::*;
+
+    thread_local! {
+        static ARRIVED: Cell<bool> = const { Cell::new(false) };
+    }
+    fn draw(n: &u32) -> Html {
+        html! { <p id="later-drawn">{ format!("drawn with {n}") }</p> }
+    }
+    /// The chunk's code arrives once ARRIVED is set.
+    const SLOW: Part<u32> = Part {
+        id: "later-test",
+        source: Source::Chunk(|| {
+            Box::pin(async {
+                while !ARRIVED.with(Cell::get) {
+                    gloo_timers::future::TimeoutFuture::new(10).await;
+                }
+                draw as fn(&u32) -> Html
+            })
+        }),
+    };
+    #[function_component(Host)]
+    fn host() -> Html {
+        html! { <Later<u32> part={SLOW} props={7} /> }
+    }
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let prerendered = document.create_element("div").unwrap();
+    prerendered.set_id(wslab::app::PRERENDERED_ID);
+    prerendered.set_inner_html(
+        r#"<div class="part" id="later-test"><input id="later-field" value="as prerendered"></div>"#,
+    );
+    document.body().unwrap().append_child(&prerendered).unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Host>::with_root(root.clone()).render();
+    settle().await;
+
+    let copy = root
+        .query_selector("#later-test")
+        .unwrap()
+        .expect("the copy");
+    assert!(copy.has_attribute("inert"), "the copy takes no input");
+    assert!(root.query_selector("#later-field").unwrap().is_some());
+    assert!(root.query_selector("#later-drawn").unwrap().is_none());
+
+    ARRIVED.with(|a| a.set(true));
+    until("the part drawn", || {
+        root.query_selector("#later-drawn").unwrap().is_some()
+    })
+    .await;
+    assert_eq!(text_of(&root, "#later-test #later-drawn"), "drawn with 7");
+    let part = root.query_selector("#later-test").unwrap().unwrap();
+    assert!(!part.has_attribute("inert"));
+    assert!(root.query_selector("#later-field").unwrap().is_none());
+    prerendered.remove();
+    root.remove();
+}

@@ -1,7 +1,9 @@
 //! `wslab-prerender [DIR]`: writes every route's page, rendered by Yew's
 //! server-side renderer, into a built site (DIR, or Trunk's staging folder
 //! `$TRUNK_STAGING_DIR` when run as Trunk's post-build hook). See
-//! `wslab::prerender`.
+//! `wslab::prerender`. As the hook, it first cuts the builds with chunks
+//! (`wslab::split`): Trunk runs its hooks side by side, so the one hook
+//! does both, in order.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -19,11 +21,22 @@ fn run() -> Result<(), String> {
     use std::path::PathBuf;
     use wslab::prerender;
 
-    let dir = std::env::args_os()
-        .nth(1)
-        .or_else(|| std::env::var_os("TRUNK_STAGING_DIR"))
-        .map(PathBuf::from)
-        .ok_or("give the built site's folder (or run as Trunk's post_build hook)")?;
+    let dir = match std::env::args_os().nth(1) {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let dir = std::env::var_os("TRUNK_STAGING_DIR")
+                .map(PathBuf::from)
+                .ok_or("give the built site's folder (or run as Trunk's post_build hook)")?;
+            let source = std::env::var_os("TRUNK_SOURCE_DIR")
+                .map(PathBuf::from)
+                .ok_or("Trunk's hook sets TRUNK_SOURCE_DIR")?;
+            let profile = wslab::split::Profile::from_trunk(
+                &std::env::var("TRUNK_PROFILE").map_err(|_| "Trunk's hook sets TRUNK_PROFILE")?,
+            )?;
+            wslab::split::run(&dir, &source.join("Cargo.toml"), profile)?;
+            dir
+        }
+    };
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))

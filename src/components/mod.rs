@@ -13,6 +13,7 @@ pub mod form;
 mod frame_line;
 mod header;
 mod hex_dump;
+pub mod later;
 pub mod lesson_view;
 pub mod link;
 mod mask_table;

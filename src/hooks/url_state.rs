@@ -106,9 +106,30 @@ pub fn use_landing(target: Option<&'static str>) {
             // After this render's effects: the app's own shows it (it
             // renders hidden over the prerendered page), and a hidden
             // element can be neither scrolled to nor focused.
-            Timeout::new(0, move || browser::bring_into_view(id)).forget();
+            Timeout::new(0, move || land(id, LANDING_TRIES)).forget();
         }
     });
+}
+
+/// How often a landing looks again for a target still waiting for its code
+/// (`components::later`), every [`LANDING_STEP_MS`]: ten seconds in all.
+const LANDING_TRIES: u32 = 200;
+const LANDING_STEP_MS: u32 = 50;
+
+/// Scrolls to `id` and focuses it; a target whose part is still waiting
+/// for its code is scrolled to at once (its prerendered copy sits where it
+/// will be) and focused once it can be.
+fn land(id: &'static str, tries: u32) {
+    if browser::focusable(id) || tries == 0 {
+        browser::bring_into_view(id);
+        return;
+    }
+    if tries == LANDING_TRIES
+        && let Some(el) = browser::element(id)
+    {
+        el.scroll_into_view_with_bool(true);
+    }
+    Timeout::new(LANDING_STEP_MS, move || land(id, tries - 1)).forget();
 }
 
 /// Lands on the element `target` names when the address bar's query sets

@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::later::Later;
+
 use crate::components::{FileDrop, NeedsJs, RecordCard};
 use crate::route::Route;
 use crate::services::browser::{copy_text, download, set_location_hash};
@@ -67,9 +69,30 @@ fn initial(handover: Option<&Handover>) -> Shown {
     }
 }
 
-/// The page.
+/// The page. In the live build it arrives after `/live` answers input (a
+/// chunk of its own, with the session file and link codecs it alone uses):
+/// a learner on `/live` who never opens it never loads it.
 #[function_component(Illustrated)]
 pub fn illustrated() -> Html {
+    html! { <Later<()> part={PAGE} props={()} /> }
+}
+
+fn draw_page(_: &()) -> Html {
+    html! { <IllustratedPage /> }
+}
+
+crate::part!(
+    PAGE,
+    live_illustrated,
+    draw_page,
+    (),
+    "illustrated-page",
+    "split-live"
+);
+
+/// The page's content.
+#[function_component(IllustratedPage)]
+fn illustrated_page() -> Html {
     let handover = use_context::<Handover>();
     let shown = use_state(|| initial(handover.as_ref()));
     let open = use_state(HashSet::<usize>::new);

@@ -285,6 +285,12 @@ pub fn bring_into_view(id: &str) {
     }
 }
 
+/// Whether the element with this id is there and can take focus now: not
+/// inside a part still waiting for its code (`components::later`, inert).
+pub fn focusable(id: &str) -> bool {
+    element(id).is_some_and(|e| e.closest("[inert]").ok().flatten().is_none())
+}
+
 /// Focuses the element with this id (nothing when there is none).
 pub fn focus(id: &str) {
     use wasm_bindgen::JsCast;

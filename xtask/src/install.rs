@@ -1,6 +1,6 @@
 //! Installs the tools wslab needs, each step skipping itself when the right
 //! version is already there. Only package registries are used: crates.io
-//! (trunk, wasm-bindgen-cli), npm (binaryen's wasm-opt) and Debian (chromium).
+//! (trunk, wasm-bindgen-cli, wasm-split-cli), npm (binaryen's wasm-opt) and Debian (chromium).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// trunk 0.22 needs rustc ≥ 1.96.1; 0.21.14 builds with 1.95.
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// wasm-split-cli, which cuts the builds with chunks (`wslab::split`): the
+/// release of the family of the app's `wasm_split_helpers` that reads
+/// rustc 1.95's output.
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// Debian's binaryen 108 cannot read current wasm-bindgen output; npm's 132 can.
 pub const BINARYEN_VERSION: &str = "132";
 /// Debian's Chromium and its WebDriver.
@@ -47,6 +51,7 @@ pub fn all(needs: Needs) -> Result {
     wasm_target()?;
     trunk()?;
     wasm_bindgen()?;
+    wasm_split()?;
     if needs.wasm_opt {
         wasm_opt()?;
         compressors()?;
@@ -223,6 +228,47 @@ fn wasm_bindgen() -> Result {
         "--version",
         &version,
     ]))
+}
+
+/// wasm-split-cli has no `--version`: cargo's list of what it installed
+/// says which one is there.
+fn wasm_split() -> Result {
+    let package = "wasm_split_cli_support";
+    let want = format!("{package} v{WASM_SPLIT_VERSION}:");
+    let listed = command("cargo")
+        .args(["install", "--list"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == want)
+        })
+        .unwrap_or(false);
+    if listed && runs("wasm-split-cli") {
+        println!("ok: wasm-split-cli ({package} {WASM_SPLIT_VERSION})");
+        return Ok(());
+    }
+    step(&format!(
+        "installing wasm-split-cli ({package} {WASM_SPLIT_VERSION}, about two minutes)"
+    ));
+    run(command("cargo").args([
+        "install",
+        "--locked",
+        "--force",
+        &format!("{package}@{WASM_SPLIT_VERSION}"),
+        "--features",
+        "build-binary",
+    ]))
+}
+
+/// Whether a tool runs (its `--help` succeeds).
+fn runs(program: &str) -> bool {
+    command(program)
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn is_root() -> bool {

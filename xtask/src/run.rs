@@ -146,7 +146,7 @@ pub fn dist() -> Result {
         wasm_opt: true,
     })?;
     step(
-        "trunk build --release --cargo-profile wasm-release into dist/ (then wslab-prerender writes every page)",
+        "trunk build --release into dist/ (cargo profile wasm-release; then wslab-prerender cuts the builds with chunks and writes every page)",
     );
     let dist = root().join("dist");
     install::run(&mut trunk_release(&dist))?;
@@ -156,17 +156,12 @@ pub fn dist() -> Result {
 }
 
 /// Trunk's optimised build, as `cargo xtask dist` ships it, into `dist`
-/// (Trunk's post-build hook then prerenders every page there).
+/// (Trunk's post-build hook then cuts the builds with chunks and prerenders
+/// every page there). index.html's links name the cargo profile
+/// (`data-cargo-profile-release="wasm-release"`).
 fn trunk_release(dist: &std::path::Path) -> Command {
     let mut cmd = command("trunk");
-    cmd.args([
-        "build",
-        "--release",
-        "--cargo-profile",
-        "wasm-release",
-        "--dist",
-    ])
-    .arg(dist);
+    cmd.args(["build", "--release", "--dist"]).arg(dist);
     cmd
 }
 
@@ -244,8 +239,10 @@ fn first_load() -> Result {
     step(&format!(
         "first load: the baseline {LOAD_BASELINE}, release build"
     ));
+    // The baseline's index.html does not name the cargo profile yet.
     install::run(
         trunk_release(&baseline)
+            .args(["--cargo-profile", "wasm-release"])
             .current_dir(&source)
             .env("CARGO_TARGET_DIR", paths::target_dir()?),
     )?;
@@ -351,10 +348,16 @@ pub fn test() -> Result {
                 "warnings",
             ]),
         ),
+        // The library with its split points (`components::later`), as the
+        // builds with chunks compile it; the tests below check it without.
         check(
             "clippy (wasm32)",
             command("cargo")
                 .args(["clippy", "-p", "wslab", "-p", "wire", "--lib"])
+                .args([
+                    "--features",
+                    "wslab/split-handshake,wslab/split-frames,wslab/split-live,wslab/split-conformance",
+                ])
                 .args(wasm)
                 .args(["--", "-D", "warnings"]),
         ),

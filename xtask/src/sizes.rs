@@ -21,14 +21,22 @@ pub struct FirstLoad {
 }
 
 impl FirstLoad {
-    /// The files, as `assets/boot.js` loads them for those pages.
-    pub fn files(&self) -> [String; 4] {
-        [
+    /// The files, as `assets/boot.js` loads them for those pages: in a build
+    /// cut into chunks (`wslab::split`), also the chunk loader
+    /// `<bin>_split.js`, which the build's script imports. Its chunks
+    /// (`split_*.wasm`) arrive after the page answers input.
+    pub fn files(&self, dist: &Path) -> Vec<String> {
+        let mut files = vec![
             "boot.js".to_owned(),
             "style.css".to_owned(),
             format!("{}.js", self.bin),
             format!("{}_bg.wasm", self.bin),
-        ]
+        ];
+        let loader = format!("{}_split.js", self.bin);
+        if dist.join(&loader).exists() {
+            files.push(loader);
+        }
+        files
     }
 }
 
@@ -114,7 +122,8 @@ pub fn report(dist: &Path) -> Result {
     let mut over = Vec::new();
     for load in &FIRST_LOADS {
         let (mut raw, mut gz) = (0, 0);
-        for file in load.files() {
+        let files = load.files(dist);
+        for file in &files {
             let (r, g) = sizes(&dist.join(file))?;
             raw += r;
             gz += g;
@@ -131,7 +140,12 @@ pub fn report(dist: &Path) -> Result {
             "first load of {}: {raw} bytes raw, {gz} bytes gzip -9{verdict}",
             load.what
         );
-        println!("  = {}", load.files().join(" + "));
+        println!("  = {}", files.join(" + "));
+    }
+    let chunks: Vec<&String> = names.iter().filter(|n| n.starts_with("split_")).collect();
+    for chunk in chunks {
+        let (raw, gz) = sizes(&dist.join(chunk))?;
+        println!("after the first input: {chunk}: {raw} bytes raw, {gz} bytes gzip -9");
     }
     if over.is_empty() {
         Ok(())
@@ -181,7 +195,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("wslab-sizes-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for load in &FIRST_LOADS {
-            for file in load.files() {
+            for file in load.files(&dir) {
                 std::fs::write(dir.join(file), b"small").unwrap();
             }
         }

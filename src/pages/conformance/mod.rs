@@ -21,6 +21,7 @@ use crate::components::{FrameLine, Link, record_of};
 use form::{ClientForm, RunForm};
 
 use crate::components::NeedsJs;
+use crate::components::later::Later;
 use crate::hooks::{use_linked_landing, use_url_reducer};
 use crate::route::Route;
 use crate::services::browser::{download, read_file};
@@ -48,7 +49,6 @@ pub fn conformance() -> Html {
     // The run, as events arrive (a reducer in `state::conformance`).
     let run = use_reducer(Run::default);
     let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
-    let only_problems = use_state(|| false);
 
     // Replaces the run (a new one, or a saved report), leaving any socket behind.
     let replace = {
@@ -158,49 +158,9 @@ pub fn conformance() -> Html {
             run.dispatch(RunAction::Cancel);
         })
     };
-    // The report as a file: JSON (it opens here again) or a self-contained page.
-    let export = |name: &'static str, mime: &'static str, text: fn(&Report) -> String| {
-        let run = run.clone();
-        Callback::from(move |_: MouseEvent| download(name, mime, text(&run.report).as_bytes()))
-    };
-    let on_export_json = export(
-        "wslab-conformance.json",
-        "application/json",
-        Report::to_json,
-    );
-    let on_export_html = export("wslab-conformance.html", "text/html", Report::to_html);
-    let on_open = {
-        let replace = replace.clone();
-        Callback::from(move |e: Event| {
-            if let Some(file) = file_of(&e) {
-                if file.size() > MAX_FILE {
-                    replace(Run::refused(format!(
-                        "{}: {} is more than a report may have ({} MiB)",
-                        file.name(),
-                        mebibytes(file.size()),
-                        conformance::report::MAX_REPORT >> 20
-                    )));
-                } else {
-                    let replace = replace.clone();
-                    read_file(
-                        file,
-                        Callback::from(move |(name, bytes): (String, Vec<u8>)| {
-                            let text = String::from_utf8_lossy(&bytes);
-                            replace(Run::opened(&name, &text).unwrap_or_else(Run::refused));
-                        }),
-                    );
-                }
-            }
-        })
-    };
-    let on_only_problems = {
-        let only_problems = only_problems.clone();
-        Callback::from(move |_: Event| only_problems.set(!*only_problems))
-    };
 
     let running = run.running();
     let status = run.status_line();
-    let has_results = !run.report.results.is_empty();
 
     html! {
         <article class="lesson conformance">
@@ -229,8 +189,91 @@ pub fn conformance() -> Html {
                 }
             </div>
             <p id="conformance-status" class="status" role="status" aria-live="polite">{ status }</p>
+            <Later<Results> part={RESULTS} props={Results { run: run.clone(), replace: Callback::from(replace) }} />
+        </article>
+    }
+}
+
+/// What the run's results draw from: the run, and how to replace it with
+/// an opened report.
+#[derive(PartialEq)]
+pub struct Results {
+    run: UseReducerHandle<Run>,
+    replace: Callback<Run>,
+}
+
+/// The summary, the export and open buttons and the cases: below the forms,
+/// so the conformance build loads them after the page answers input (a
+/// chunk of their own, with the frame reader, the HTML report and the report
+/// reader they alone use).
+fn draw_results(results: &Results) -> Html {
+    html! { <ResultsView run={results.run.clone()} replace={results.replace.clone()} /> }
+}
+
+crate::part!(
+    RESULTS,
+    conformance_results,
+    draw_results,
+    Results,
+    "conformance-results-part",
+    "split-conformance"
+);
+
+/// Props of [`ResultsView`].
+#[derive(Properties, PartialEq)]
+struct ResultsViewProps {
+    run: UseReducerHandle<Run>,
+    replace: Callback<Run>,
+}
+
+#[function_component(ResultsView)]
+fn results_view(props: &ResultsViewProps) -> Html {
+    let run = &props.run;
+    let only_problems = use_state(|| false);
+    let has_results = !run.report.results.is_empty();
+    // The report as a file: JSON (it opens here again) or a self-contained page.
+    let export = |name: &'static str, mime: &'static str, text: fn(&Report) -> String| {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| download(name, mime, text(&run.report).as_bytes()))
+    };
+    let on_export_json = export(
+        "wslab-conformance.json",
+        "application/json",
+        Report::to_json,
+    );
+    let on_export_html = export("wslab-conformance.html", "text/html", Report::to_html);
+    let on_open = {
+        let replace = props.replace.clone();
+        Callback::from(move |e: Event| {
+            if let Some(file) = file_of(&e) {
+                if file.size() > MAX_FILE {
+                    replace.emit(Run::refused(format!(
+                        "{}: {} is more than a report may have ({} MiB)",
+                        file.name(),
+                        mebibytes(file.size()),
+                        conformance::report::MAX_REPORT >> 20
+                    )));
+                } else {
+                    let replace = replace.clone();
+                    read_file(
+                        file,
+                        Callback::from(move |(name, bytes): (String, Vec<u8>)| {
+                            let text = String::from_utf8_lossy(&bytes);
+                            replace.emit(Run::opened(&name, &text).unwrap_or_else(Run::refused));
+                        }),
+                    );
+                }
+            }
+        })
+    };
+    let on_only_problems = {
+        let only_problems = only_problems.clone();
+        Callback::from(move |_: Event| only_problems.set(!*only_problems))
+    };
+    html! {
+        <>
             if has_results {
-                { summary(&run) }
+                { summary(run) }
             }
             <div class="actions">
                 <button id="conformance-export-json" type="button" disabled={!has_results} onclick={on_export_json}>{ "Export JSON" }</button>
@@ -244,7 +287,7 @@ pub fn conformance() -> Html {
                     { for run.report.results.iter().filter(|r| !*only_problems || matches!(r.verdict, Verdict::Fail | Verdict::NonStrict)).map(case_view) }
                 </ol>
             }
-        </article>
+        </>
     }
 }
 

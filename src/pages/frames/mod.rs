@@ -10,6 +10,7 @@ mod fragmenter;
 use yew::prelude::*;
 
 use crate::components::form::checked_of;
+use crate::components::later::Later;
 use crate::components::{DeflateLab, NeedsJs, PageLesson};
 use crate::hooks::{use_landing, use_query, use_url_reducer};
 use crate::route::Route;
@@ -47,6 +48,45 @@ fn short_hex(bytes: &[u8]) -> String {
     }
 }
 
+/// What the lab's lower parts (the decoder, the fragmenter and the
+/// compression lab) draw from: the lab's state.
+#[derive(PartialEq)]
+pub struct Lower {
+    state: UseReducerHandle<FramesLab>,
+}
+
+/// The decoder, the fragmenter and the compression lab: below the builder,
+/// so the frame build loads them after the page answers input (a chunk of
+/// their own, with the inflater they alone use).
+fn draw_lower(lower: &Lower) -> Html {
+    let state = &lower.state;
+    let set = |make| send(state, make);
+    let flag = |make| send(state, make);
+    let on_decoder_sender = {
+        let state = state.clone();
+        Callback::from(move |r| state.dispatch(FramesAction::DecoderSender(r)))
+    };
+    html! {
+        <>
+            <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender} deflate={state.decoder_deflate}
+                on_hex={set(FramesAction::DecoderHex)} on_deflate={flag(FramesAction::DecoderDeflate)}
+                on_sender={on_decoder_sender} />
+            <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
+                on_message={set(FramesAction::Message)} on_size={set(FramesAction::Size)} on_ping={flag(FramesAction::Ping)} />
+            <DeflateLab />
+        </>
+    }
+}
+
+crate::part!(
+    LOWER,
+    frames_lower,
+    draw_lower,
+    Lower,
+    "frames-lower",
+    "split-frames"
+);
+
 /// The frame lab.
 #[function_component(Frames)]
 pub fn frames() -> Html {
@@ -55,11 +95,8 @@ pub fn frames() -> Html {
     // every frame to the decoder) opens there, not at the top of the lesson.
     let part = use_query::<FramesQuery>().and_then(|q| q.part());
     use_landing(part.map(|p| p.target()));
-    let set = |make| send(&state, make);
-    let flag = |make| send(&state, make);
-    let on_decoder_sender = {
-        let state = state.clone();
-        Callback::from(move |r| state.dispatch(FramesAction::DecoderSender(r)))
+    let lower = Lower {
+        state: state.clone(),
     };
     html! {
         <article class="lab">
@@ -69,12 +106,7 @@ pub fn frames() -> Html {
             <PageLesson id="frames" lab_below=true />
             <h2 id="lab" class="lab-heading">{ "Try it" }</h2>
             <Builder state={state.clone()} />
-            <Decoder hex={state.decoder_hex.clone()} sender={state.decoder_sender} deflate={state.decoder_deflate}
-                on_hex={set(FramesAction::DecoderHex)} on_deflate={flag(FramesAction::DecoderDeflate)}
-                on_sender={on_decoder_sender} />
-            <Fragmenter message={state.message.clone()} size={state.size.clone()} ping={state.ping}
-                on_message={set(FramesAction::Message)} on_size={set(FramesAction::Size)} on_ping={flag(FramesAction::Ping)} />
-            <DeflateLab />
+            <Later<Lower> part={LOWER} props={lower} />
             if too_long {
                 <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
             }

@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::components::Link;
+use crate::components::later::Later;
 
 use crate::components::PageLesson;
 use crate::components::{
@@ -61,6 +62,61 @@ fn problem_list(id: &'static str, problems: &[Problem]) -> Html {
     }
 }
 
+/// What the lab's lower parts (the request line by line, the accept
+/// calculator and the browser's check of a response) draw from.
+#[derive(PartialEq)]
+pub struct Lower {
+    state: UseReducerHandle<HandshakeLab>,
+}
+
+/// The request line by line, the accept calculator and the browser's check
+/// of a response: below the editor and the server's answer, so the
+/// handshake build loads them after the page answers input (a chunk of
+/// their own, with the header notes and the response checks they alone use).
+fn draw_lower(lower: &Lower) -> Html {
+    let state = &lower.state;
+    let check = check_request(&state.request);
+    let dispatch = |make: fn(String) -> HandshakeAction| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(make(v)))
+    };
+    let on_random = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            state.dispatch(HandshakeAction::Key(generate_key(random_bytes::<16>())))
+        })
+    };
+    let on_use_key = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(HandshakeAction::UseKey))
+    };
+    html! {
+        <>
+            <section class="card" aria-labelledby="lines-title">
+                <h2 id="lines-title">{ "Line by line" }</h2>
+                <p class="muted">{ "Open a line to see what it is for, who sets it, and what happens when it is wrong." }</p>
+                <AnnotatedLines id="request-lines" text={state.request.clone()} start={&REQUEST_LINE} side={Side::Request}
+                    problems={line_problems(&check.problems)} />
+            </section>
+
+            <AcceptCalculator key_text={state.key.clone()} claimed={state.claimed.clone()}
+                on_key={dispatch(HandshakeAction::Key)} on_claimed={dispatch(HandshakeAction::Claimed)}
+                on_use_key={on_use_key} on_random={on_random} />
+
+            <ClientCheck state={state.clone()} />
+        </>
+    }
+}
+
+crate::part!(
+    LOWER,
+    handshake_lower,
+    draw_lower,
+    Lower,
+    "handshake-lower",
+    "split-handshake"
+);
+
 /// The handshake lab.
 #[function_component(Handshake)]
 pub fn handshake() -> Html {
@@ -77,20 +133,6 @@ pub fn handshake() -> Html {
         .unwrap_or_default()
         .to_owned();
 
-    let dispatch = |make: fn(String) -> HandshakeAction| {
-        let state = state.clone();
-        Callback::from(move |v: String| state.dispatch(make(v)))
-    };
-    let on_random = {
-        let state = state.clone();
-        Callback::from(move |_| {
-            state.dispatch(HandshakeAction::Key(generate_key(random_bytes::<16>())))
-        })
-    };
-    let on_use_key = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(HandshakeAction::UseKey))
-    };
     let on_step = {
         let step = step.clone();
         Callback::from(move |s| step.set(s))
@@ -139,18 +181,7 @@ pub fn handshake() -> Html {
                 <AnswerCard state={state.clone()} />
             </div>
 
-            <section class="card" aria-labelledby="lines-title">
-                <h2 id="lines-title">{ "Line by line" }</h2>
-                <p class="muted">{ "Open a line to see what it is for, who sets it, and what happens when it is wrong." }</p>
-                <AnnotatedLines id="request-lines" text={state.request.clone()} start={&REQUEST_LINE} side={Side::Request}
-                    problems={line_problems(&check.problems)} />
-            </section>
-
-            <AcceptCalculator key_text={state.key.clone()} claimed={state.claimed.clone()}
-                on_key={dispatch(HandshakeAction::Key)} on_claimed={dispatch(HandshakeAction::Claimed)}
-                on_use_key={on_use_key} on_random={on_random} />
-
-            <ClientCheck state={state.clone()} />
+            <Later<Lower> part={LOWER} props={Lower { state: state.clone() }} />
             if too_long {
                 <p class="notice">{ "This state is too long to keep in the address bar, so the link shows the default lab." }</p>
             }
