@@ -817,6 +817,62 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
     browser.quit().await;
 }
 
+/// A lab whose later part cannot be fetched keeps running: the builder
+/// answers, the part keeps its prerendered copy and says why, and its
+/// "Try again" draws it once the chunk can be fetched.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lab_runs_without_its_chunk_and_fetches_it_when_asked() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let cdp = browser.driver.cdp();
+    cdp.send_raw("Network.enable", serde_json::json!({}))
+        .await
+        .unwrap();
+    cdp.send_raw(
+        "Network.setBlockedURLs",
+        serde_json::json!({ "urls": ["*split_frames_lower.wasm"] }),
+    )
+    .await
+    .unwrap();
+    browser.open(site.url("/frames?op=2&mask=0&p=x")).await;
+    browser
+        .wait_text(By::Css("[role=alert]"), "the failure told", |t| {
+            t.contains("could not be loaded")
+        })
+        .await;
+    // The builder above it runs.
+    browser.replace_text(By::Id("fb-payload"), "xy").await;
+    browser
+        .wait_text(By::Id("fb-wire-hex"), "the builder's answer", |t| {
+            t == "82 02 78 79"
+        })
+        .await;
+    // The copy takes no input.
+    let inert: bool = browser
+        .driver
+        .execute(
+            "return document.getElementById('frames-lower').hasAttribute('inert')",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    assert!(inert, "the prerendered copy is inert");
+    cdp.send_raw("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
+        .await
+        .unwrap();
+    browser.click(By::Css("[role=alert] button")).await;
+    browser
+        .wait_text(
+            By::Css("#frames-lower:not([inert]) #decoder-status"),
+            "the decoder, drawn",
+            |t| !t.is_empty(),
+        )
+        .await;
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_app_works_offline_once_loaded() {
     let site = StaticServer::start(dist());

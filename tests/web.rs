@@ -759,7 +759,7 @@ async fn a_part_shows_its_prerendered_copy_until_its_code_arrives() {
                 while !ARRIVED.with(Cell::get) {
                     gloo_timers::future::TimeoutFuture::new(10).await;
                 }
-                draw as fn(&u32) -> Html
+                Ok(draw as fn(&u32) -> Html)
             })
         }),
     };
@@ -798,5 +798,61 @@ async fn a_part_shows_its_prerendered_copy_until_its_code_arrives() {
     assert!(!part.has_attribute("inert"));
     assert!(root.query_selector("#later-field").unwrap().is_none());
     prerendered.remove();
+    root.remove();
+}
+
+/// A part whose chunk cannot be fetched keeps its prerendered copy, says so,
+/// and fetches again when asked.
+#[wasm_bindgen_test]
+async fn a_part_whose_chunk_fails_says_so_and_tries_again() {
+    use std::cell::Cell;
+    use wslab::components::later::{Later, Part, Source};
+    use yew::prelude::*;
+
+    thread_local! {
+        static TRIES: Cell<u32> = const { Cell::new(0) };
+    }
+    fn draw(_: &()) -> Html {
+        html! { <p id="retry-drawn">{ "drawn" }</p> }
+    }
+    /// The first fetch fails, the second succeeds.
+    const FLAKY: Part<()> = Part {
+        id: "retry-test",
+        source: Source::Chunk(|| {
+            Box::pin(async {
+                let tries = TRIES.with(|t| {
+                    t.set(t.get() + 1);
+                    t.get()
+                });
+                if tries == 1 {
+                    Err("offline".to_owned())
+                } else {
+                    Ok(draw as fn(&()) -> Html)
+                }
+            })
+        }),
+    };
+    #[function_component(Host)]
+    fn host() -> Html {
+        html! { <Later<()> part={FLAKY} props={()} /> }
+    }
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Host>::with_root(root.clone()).render();
+    until("the failure told", || {
+        root.query_selector("[role=alert]").unwrap().is_some()
+    })
+    .await;
+    assert!(text_of(&root, "[role=alert]").contains("could not be loaded (offline)"));
+    assert!(root.query_selector("#retry-drawn").unwrap().is_none());
+    click(&root, "[role=alert] button");
+    until("the part drawn", || {
+        root.query_selector("#retry-drawn").unwrap().is_some()
+    })
+    .await;
+    assert!(root.query_selector("[role=alert]").unwrap().is_none());
+    assert_eq!(TRIES.with(Cell::get), 2);
     root.remove();
 }

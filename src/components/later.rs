@@ -22,8 +22,8 @@ use crate::services::browser;
 pub type Draw<P> = fn(&P) -> Html;
 
 /// A chunk's load: resolves to the part's drawing function once the chunk's
-/// code is in the module.
-pub type Load<P> = fn() -> Pin<Box<dyn Future<Output = Draw<P>>>>;
+/// code is in the module, or to why it could not be fetched.
+pub type Load<P> = fn() -> Pin<Box<dyn Future<Output = Result<Draw<P>, String>>>>;
 
 /// Where a part's drawing function is.
 pub enum Source<P> {
@@ -59,15 +59,20 @@ impl<P> PartialEq for Part<P> {
 macro_rules! part {
     ($vis:vis $name:ident, $chunk:ident, $draw:path, $props:ty, $id:literal, $feature:literal) => {
         #[cfg(all(target_arch = "wasm32", feature = $feature))]
-        #[wasm_split_helpers::wasm_split($chunk)]
-        fn $chunk() -> Box<$crate::components::later::Draw<$props>> {
-            Box::new($draw)
+        #[wasm_split_helpers::wasm_split($chunk, fallible)]
+        fn $chunk() -> Result<
+            Box<$crate::components::later::Draw<$props>>,
+            wasm_split_helpers::SplitLoaderError,
+        > {
+            Ok(Box::new($draw))
         }
 
         #[cfg(all(target_arch = "wasm32", feature = $feature))]
         $vis const $name: $crate::components::later::Part<$props> = $crate::components::later::Part {
             id: $id,
-            source: $crate::components::later::Source::Chunk(|| Box::pin(async { *$chunk().await })),
+            source: $crate::components::later::Source::Chunk(|| {
+                Box::pin(async { $chunk().await.map(|draw| *draw).map_err(|e| e.to_string()) })
+            }),
         };
 
         #[cfg(not(all(target_arch = "wasm32", feature = $feature)))]
@@ -87,7 +92,9 @@ pub struct LaterProps<P: PartialEq + 'static> {
     pub props: P,
 }
 
-/// A part of the page, drawn once its code is here.
+/// A part of the page, drawn once its code is here. Should its chunk not
+/// arrive (the network gone before the service worker kept it), the copy
+/// stays, with a notice and a button that tries again.
 #[function_component(Later)]
 pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
     let id = props.part.id;
@@ -95,6 +102,26 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
         Source::Here(draw) => Some(draw),
         Source::Chunk(_) => None,
     });
+    let failed = use_state(|| None::<String>);
+    let load = match props.part.source {
+        Source::Chunk(load) => Some(load),
+        Source::Here(_) => None,
+    };
+    let fetch = {
+        let (draw, failed) = (draw.clone(), failed.clone());
+        Callback::from(move |()| {
+            if let Some(load) = load {
+                let (draw, failed) = (draw.clone(), failed.clone());
+                failed.set(None);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match load().await {
+                        Ok(d) => draw.set(Some(d)),
+                        Err(why) => failed.set(Some(why)),
+                    }
+                });
+            }
+        })
+    };
     // The prerendered markup, shown (inert) while the chunk loads.
     let kept = use_memo((), |_| {
         draw.is_none()
@@ -106,20 +133,24 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
             })
     });
     {
-        let draw = draw.clone();
-        let load = match props.part.source {
-            Source::Chunk(load) => Some(load),
-            Source::Here(_) => None,
-        };
-        use_effect_with((), move |_| {
-            if let Some(load) = load {
-                wasm_bindgen_futures::spawn_local(async move { draw.set(Some(load().await)) });
-            }
-        });
+        let fetch = fetch.clone();
+        use_effect_with((), move |_| fetch.emit(()));
     }
-    match (*draw, &*kept) {
+    let waiting = match &*kept {
+        Some(copy) => Html::VRef(copy.clone().into()),
+        None => html! { <div class="part" {id} aria-busy="true"></div> },
+    };
+    match (*draw, &*failed) {
         (Some(draw), _) => html! { <div class="part" {id}>{ draw(&props.props) }</div> },
-        (None, Some(copy)) => Html::VRef(copy.clone().into()),
-        (None, None) => html! { <div class="part" {id} aria-busy="true"></div> },
+        (None, None) => waiting,
+        (None, Some(why)) => html! {
+            <>
+                <p class="notice" role="alert">
+                    { format!("This part of the page could not be loaded ({why}), so it only shows how it looked when the page was built. ") }
+                    <button type="button" onclick={fetch.reform(|_: MouseEvent| ())}>{ "Try again" }</button>
+                </p>
+                { waiting }
+            </>
+        },
     }
 }
