@@ -418,28 +418,40 @@ impl Browser {
         }
     }
 
-    /// Clicks an element once it exists.
+    /// The element once it exists and takes input: not inside a part of
+    /// the page still waiting for its code (`components::later` keeps the
+    /// prerendered copy there, inert, and then replaces it).
+    pub async fn usable(&self, by: By) -> WebElement {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(el) = self.driver.find(by.clone()).await
+                && let Ok(arg) = el.to_json()
+                && let Ok(ret) = self
+                    .driver
+                    .execute("return arguments[0].closest('[inert]') === null", vec![arg])
+                    .await
+                && ret.json() == &serde_json::json!(true)
+            {
+                return el;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {by:?} to take input"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks an element once it exists and takes input.
     pub async fn click(&self, by: By) {
-        self.driver
-            .query(by)
-            .first()
-            .await
-            .expect("the element exists")
-            .click()
-            .await
-            .unwrap();
+        self.usable(by).await.click().await.unwrap();
     }
 
     /// Replaces a field's text as a person does: select all, then type. (A
     /// WebDriver clear fires no input event, so an app that re-renders its
     /// controlled fields would put the old text back.)
     pub async fn replace_text(&self, by: By, text: &str) {
-        let field = self
-            .driver
-            .query(by)
-            .first()
-            .await
-            .expect("the field exists");
+        let field = self.usable(by).await;
         field.click().await.unwrap();
         field.send_keys(Key::Control + "a").await.unwrap();
         if text.is_empty() {
@@ -531,13 +543,10 @@ impl Browser {
         }
     }
 
-    /// Chooses `path` in a file input, once the input exists.
+    /// Chooses `path` in a file input, once the input exists and takes input.
     pub async fn choose_file(&self, by: By, path: &Path) {
-        self.driver
-            .query(by)
-            .first()
+        self.usable(by)
             .await
-            .unwrap()
             .send_keys(path.to_string_lossy())
             .await
             .unwrap();
