@@ -85,7 +85,14 @@ pub fn fill(template: &str, page: &Page, title: &str, body: &str) -> Result<Stri
     if html.matches("</head>").count() != 1 {
         return Err("index.html must hold </head> once".to_owned());
     }
-    let hints = preload_hints(Build::of(page.route));
+    let mut hints = preload_hints(Build::of(page.route));
+    if let Some(chunk) = page.route.chunk_at_start() {
+        // The page's content is that chunk: fetch it beside the build
+        // instead of once the build runs.
+        hints.push_str(&format!(
+            r#"<link rel="preload" href="/split_{chunk}.wasm" as="fetch" type="application/wasm" crossorigin fetchpriority="low" /> "#
+        ));
+    }
     Ok(html.replacen("</head>", &format!("{hints}</head>"), 1))
 }
 

@@ -45,6 +45,16 @@ pub enum Route {
 }
 
 impl Route {
+    /// The chunk (`route::Build::chunks`) that holds this page's whole
+    /// content rather than a part below its top, so the page's HTML has it
+    /// fetched beside the build: `/illustrated` in the live build.
+    pub fn chunk_at_start(self) -> Option<&'static str> {
+        match self {
+            Route::Illustrated => Some("live_illustrated"),
+            _ => None,
+        }
+    }
+
     /// The routes shown in the navigation, in the order of the chapter.
     pub const CHAPTER: [Route; 11] = [
         Route::Home,
@@ -406,6 +416,16 @@ mod tests {
             );
             for file in files {
                 assert!(sw.contains(&file), "sw.js does not keep {file}");
+            }
+        }
+    }
+
+    /// A page whose content is a chunk names one of its build's chunks.
+    #[test]
+    fn a_page_fetched_with_its_chunk_names_one_of_its_build() {
+        for route in Route::CHAPTER {
+            if let Some(chunk) = route.chunk_at_start() {
+                assert!(Build::of(route).chunks().contains(&chunk), "{route:?}");
             }
         }
     }
