@@ -52,6 +52,7 @@ pub fn all(needs: Needs) -> Result {
     trunk()?;
     wasm_bindgen()?;
     wasm_split()?;
+    crates()?;
     if needs.wasm_opt {
         wasm_opt()?;
         compressors()?;
@@ -61,6 +62,15 @@ pub fn all(needs: Needs) -> Result {
         axe()?;
     }
     Ok(())
+}
+
+/// Every crate the lockfile names, for every target: Trunk builds with
+/// `--offline` (Trunk.toml), and crates only the wasm32 builds with chunks
+/// use (their `split-*` features) are otherwise fetched by nothing before it.
+/// Quick when they are all in cargo's cache already.
+fn crates() -> Result {
+    step("cargo fetch --locked (every crate the builds use, so Trunk can build offline)");
+    run(command("cargo").args(["fetch", "--locked", "--quiet"]))
 }
 
 /// The workspace root.
