@@ -21,16 +21,67 @@ use crate::services::browser;
 /// How a part is drawn from its props.
 pub type Draw<P> = fn(&P) -> Html;
 
-/// A chunk's load: resolves to the part's drawing function once the chunk's
-/// code is in the module, or to why it could not be fetched.
-pub type Load<P> = fn() -> Pin<Box<dyn Future<Output = Result<Draw<P>, String>>>>;
+/// A chunk's load: resolves to what the chunk holds (a part's drawing
+/// function, or a page's code that runs only after an action) once its code
+/// is in the module, or to why it could not be fetched. A chunk already
+/// fetched resolves at once.
+pub type Load<T> = fn() -> Pin<Box<dyn Future<Output = Result<T, String>>>>;
 
-/// Where a part's drawing function is.
-pub enum Source<P> {
+/// Where code is: a function pointer, or a table of them.
+#[derive(Clone, Copy)]
+pub enum Source<T: 'static> {
     /// Linked into this build.
-    Here(Draw<P>),
+    Here(T),
     /// In a chunk, loaded on first use.
-    Chunk(Load<P>),
+    Chunk(Load<T>),
+}
+
+impl<T: Copy> Source<T> {
+    /// The code, from this build or from its chunk (fetched on first use).
+    pub async fn get(&self) -> Result<T, String> {
+        match self {
+            Source::Here(t) => Ok(*t),
+            Source::Chunk(load) => load().await,
+        }
+    }
+}
+
+/// Code declared with [`later!`](crate::later), as a component uses it:
+/// `Ok(None)` while its chunk is on its way (fetched when the component
+/// first mounts), `Ok(Some(code))` once here, `Err(why)` should it not
+/// arrive.
+#[hook]
+pub fn use_later<T: Copy + 'static>(source: Source<T>) -> Result<Option<T>, String> {
+    let state = use_state(|| match source {
+        Source::Here(t) => Ok(Some(t)),
+        Source::Chunk(_) => Ok(None),
+    });
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            if let Source::Chunk(load) = source {
+                later_into(load, state);
+            }
+        });
+    }
+    (*state).clone()
+}
+
+/// Loads code declared with `later!` into a [`use_later`] state, keeping a
+/// retry for [`retry_failed`] should its chunk not arrive.
+fn later_into<T: Copy + 'static>(load: Load<T>, state: UseStateHandle<Result<Option<T>, String>>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match load().await {
+            Ok(t) => state.set(Ok(Some(t))),
+            Err(why) => {
+                state.set(Err(why));
+                FAILED.with(|f| {
+                    f.borrow_mut()
+                        .push(Box::new(move || later_into(load, state)))
+                });
+            }
+        }
+    });
 }
 
 /// A part of a page: its element id (the same in the prerendered page) and
@@ -39,7 +90,7 @@ pub struct Part<P: 'static> {
     /// The id of the element that holds it.
     pub id: &'static str,
     /// Where its drawing function is.
-    pub source: Source<P>,
+    pub source: Source<Draw<P>>,
 }
 
 impl<P> PartialEq for Part<P> {
@@ -48,39 +99,86 @@ impl<P> PartialEq for Part<P> {
     }
 }
 
-/// Declares a part: `part!(NAME, chunk, draw, Props, "element-id",
-/// "feature")` makes `const NAME: Part<Props>`. `chunk` names the wasm chunk
+/// Declares code that may arrive after the page answers input:
+/// `later!(NAME: Type = value, chunk, "feature")` makes `const NAME:
+/// Source<Type>`, where `value` (a function pointer, or a `Copy` table of
+/// them) is what its code is reached by. `chunk` names the wasm chunk
 /// (`split_<chunk>.wasm`) and must be listed in `route::Build::chunks` for
 /// the build that holds the page; `feature` is that build's
-/// `route::Build::split_feature`. Only that build compiles the split point:
-/// a split point is an export, which would keep the part's code in any
-/// other build.
+/// `route::Build::split_feature`. Only that build compiles the split point
+/// (a split point is an export, which would keep the code in any other
+/// build); everywhere else `NAME` is `Source::Here(value)`. Several
+/// declarations may name one chunk: its code arrives in one fetch.
+#[macro_export]
+macro_rules! later {
+    ($vis:vis $name:ident : $ty:ty = $value:expr, $chunk:ident, $feature:literal) => {
+        #[cfg(all(target_arch = "wasm32", feature = $feature))]
+        $vis const $name: $crate::components::later::Source<$ty> =
+            $crate::components::later::Source::Chunk(|| {
+                // Named after the declaration: the split point's export
+                // name comes from its function's name and place.
+                #[allow(non_snake_case)]
+                #[wasm_split_helpers::wasm_split($chunk, fallible)]
+                fn $name() -> Result<Box<$ty>, wasm_split_helpers::SplitLoaderError> {
+                    Ok(Box::new($value))
+                }
+                Box::pin(async { $name().await.map(|value| *value).map_err(|e| e.to_string()) })
+            });
+
+        #[cfg(not(all(target_arch = "wasm32", feature = $feature)))]
+        $vis const $name: $crate::components::later::Source<$ty> =
+            $crate::components::later::Source::Here($value);
+    };
+}
+
+/// Declares a part: `part!(NAME, chunk, draw, Props, "element-id",
+/// "feature")` makes `const NAME: Part<Props>`, whose drawing function is
+/// declared with [`later!`](crate::later) (`chunk` and `feature` as there).
 #[macro_export]
 macro_rules! part {
     ($vis:vis $name:ident, $chunk:ident, $draw:path, $props:ty, $id:literal, $feature:literal) => {
-        #[cfg(all(target_arch = "wasm32", feature = $feature))]
-        #[wasm_split_helpers::wasm_split($chunk, fallible)]
-        fn $chunk() -> Result<
-            Box<$crate::components::later::Draw<$props>>,
-            wasm_split_helpers::SplitLoaderError,
-        > {
-            Ok(Box::new($draw))
-        }
-
-        #[cfg(all(target_arch = "wasm32", feature = $feature))]
-        $vis const $name: $crate::components::later::Part<$props> = $crate::components::later::Part {
-            id: $id,
-            source: $crate::components::later::Source::Chunk(|| {
-                Box::pin(async { $chunk().await.map(|draw| *draw).map_err(|e| e.to_string()) })
-            }),
-        };
-
-        #[cfg(not(all(target_arch = "wasm32", feature = $feature)))]
-        $vis const $name: $crate::components::later::Part<$props> = $crate::components::later::Part {
-            id: $id,
-            source: $crate::components::later::Source::Here($draw),
+        $vis const $name: $crate::components::later::Part<$props> = {
+            $crate::later!($name: $crate::components::later::Draw<$props> = $draw, $chunk, $feature);
+            $crate::components::later::Part { id: $id, source: $name }
         };
     };
+}
+
+thread_local! {
+    /// How to fetch again each part (and each [`use_later`]) whose chunk
+    /// could not be fetched: one "Try again" retries them all, since
+    /// several parts may wait on one chunk.
+    static FAILED: std::cell::RefCell<Vec<Box<dyn FnOnce()>>> = std::cell::RefCell::default();
+}
+
+/// Fetches again every chunk that could not be fetched.
+fn retry_failed() {
+    let failed = FAILED.with(|f| std::mem::take(&mut *f.borrow_mut()));
+    for retry in failed {
+        retry();
+    }
+}
+
+/// Loads a part's chunk into `draw`, or its failure into `failed` (with a
+/// retry kept for [`retry_failed`]).
+fn fetch_into<P: 'static>(
+    load: Load<Draw<P>>,
+    draw: UseStateHandle<Option<Draw<P>>>,
+    failed: UseStateHandle<Option<String>>,
+) {
+    failed.set(None);
+    wasm_bindgen_futures::spawn_local(async move {
+        match load().await {
+            Ok(d) => draw.set(Some(d)),
+            Err(why) => {
+                failed.set(Some(why));
+                FAILED.with(|f| {
+                    f.borrow_mut()
+                        .push(Box::new(move || fetch_into(load, draw, failed)))
+                });
+            }
+        }
+    });
 }
 
 /// Props of [`Later`].
@@ -111,14 +209,7 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
         let (draw, failed) = (draw.clone(), failed.clone());
         Callback::from(move |()| {
             if let Some(load) = load {
-                let (draw, failed) = (draw.clone(), failed.clone());
-                failed.set(None);
-                wasm_bindgen_futures::spawn_local(async move {
-                    match load().await {
-                        Ok(d) => draw.set(Some(d)),
-                        Err(why) => failed.set(Some(why)),
-                    }
-                });
+                fetch_into(load, draw.clone(), failed.clone());
             }
         })
     };
@@ -147,7 +238,7 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
             <>
                 <p class="notice" role="alert">
                     { format!("This part of the page could not be loaded ({why}), so it only shows how it looked when the page was built. ") }
-                    <button type="button" onclick={fetch.reform(|_: MouseEvent| ())}>{ "Try again" }</button>
+                    <button type="button" onclick={|_: MouseEvent| retry_failed()}>{ "Try again" }</button>
                 </p>
                 { waiting }
             </>
