@@ -54,8 +54,15 @@ pub fn echo_base() -> String {
         .unwrap_or_else(|| DEFAULT_ECHO_BASE.to_owned())
 }
 
-/// Whether `text` is a ws:// or wss:// origin: scheme, host, optional port, nothing after.
+/// Whether `text` is a ws:// or wss:// origin: scheme, host, optional port,
+/// nothing after. `wslab-prerender` checks `WSLAB_ECHO_URL` with `wire::uri`'s
+/// parser before it writes the meta; the page only checks that the meta
+/// still reads as such an origin ([`looks_like_origin`]), so the lab builds
+/// that read it do not carry the whole URI parser.
 pub fn is_echo_base(text: &str) -> bool {
+    if IN_BROWSER {
+        return looks_like_origin(text);
+    }
     wire::uri::parse_uri(text).is_ok_and(|u| {
         !u.mapped_from_http()
             && u.path == "/"
@@ -63,6 +70,47 @@ pub fn is_echo_base(text: &str) -> bool {
             && u.userinfo.is_none()
             && !text.trim_end().ends_with('/')
     })
+}
+
+/// `ws://` or `wss://` and a host (letters, digits, `.`, `-`, or an IPv6
+/// address in brackets) with an optional port, nothing else; a test holds it
+/// to `wire::uri`'s check on a table of origins and near misses.
+pub fn looks_like_origin(text: &str) -> bool {
+    let Some(authority) = text
+        .strip_prefix("ws://")
+        .or_else(|| text.strip_prefix("wss://"))
+    else {
+        return false;
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port))
+            if !host.ends_with(':')
+                && (host.starts_with('[') == host.ends_with(']'))
+                && !port.contains(']') =>
+        {
+            (host, Some(port))
+        }
+        _ => (authority, None),
+    };
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => {
+            !v6.is_empty()
+                && v6
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        }
+        None => {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        }
+    };
+    let port_ok = port.is_none_or(|p| {
+        // An empty port is the scheme's own (as the URL standard reads it).
+        p.is_empty() || (p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok())
+    });
+    host_ok && port_ok
 }
 
 /// Copies text to the clipboard (asynchronously; failures are ignored: the
@@ -390,4 +438,38 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) {
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_echo_base, looks_like_origin};
+
+    #[test]
+    fn the_pages_light_origin_check_agrees_with_the_uri_parser() {
+        // Natively `is_echo_base` is `wire::uri`'s full check, which
+        // `wslab-prerender` applies before it writes the meta.
+        for text in [
+            "ws://127.0.0.1:9001",
+            "wss://example.org",
+            "ws://[::1]:9001",
+            "ws://[::1]",
+            "ws://localhost:65535",
+            "ws://h:1",
+            "ws://127.0.0.1:9001/",
+            "ws://127.0.0.1:9001/echo",
+            "ws://127.0.0.1:9001?x",
+            "ws://u@h:1",
+            "http://h:1",
+            "ws://",
+            "ws://h:",
+            "ws://h:99999",
+            "ws://h:1:2",
+            "ws://a b",
+            "ws://[::1",
+            "wss://sub-domain.example.org:443",
+            "",
+        ] {
+            assert_eq!(looks_like_origin(text), is_echo_base(text), "{text:?}");
+        }
+    }
 }
