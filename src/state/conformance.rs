@@ -235,16 +235,18 @@ impl Run {
         }
     }
 
+    /// Takes a text message from `/probe` as [`read_event`] read it; one
+    /// that is not an event stops the run.
+    pub fn apply_read(&mut self, read: Result<Event, String>) {
+        match read {
+            Ok(e) => self.apply(e),
+            Err(why) => self.status = Status::Stopped(why),
+        }
+    }
+
     /// Takes a text message from `/probe`; one that is not an event stops the run.
     pub fn apply_text(&mut self, text: &str) {
-        match serde_json::from_str::<Event>(text) {
-            Ok(e) => self.apply(e),
-            Err(e) => {
-                self.status = Status::Stopped(format!(
-                    "wslab-echo sent something that is not a probe event ({e}); is the server URL a wslab-echo /probe?"
-                ))
-            }
-        }
+        self.apply_read(read_event(text));
     }
 
     /// The socket to `/probe` closed.
@@ -353,12 +355,27 @@ pub fn frame_link(hex: &str, from: Side) -> String {
     )
 }
 
+/// A text message from `/probe` read as an event, or why it is none.
+pub fn read_event(text: &str) -> Result<Event, String> {
+    serde_json::from_str::<Event>(text).map_err(|e| {
+        format!(
+            "wslab-echo sent something that is not a probe event ({e}); is the server URL a wslab-echo /probe?"
+        )
+    })
+}
+
+/// The run request as `/probe` reads it (JSON).
+pub fn write_request(request: &RunRequest) -> String {
+    serde_json::to_string(request).unwrap_or_default()
+}
+
 /// What happens to the run on the page.
 pub enum RunAction {
     /// A new run, or a report opened (or refused).
     Replace(Box<Run>),
-    /// wslab-echo sent a text message (an event, or not).
-    Text(String),
+    /// wslab-echo sent a text message, read by [`read_event`] (an event, or
+    /// why it is not one).
+    Event(Result<Event, String>),
     /// The socket to `/probe` closed, with this code and reason.
     Closed(u16, String),
     /// The learner cancelled.
@@ -374,7 +391,7 @@ impl Run {
     pub fn reduce_in_place(&mut self, action: RunAction) {
         match action {
             RunAction::Replace(next) => *self = *next,
-            RunAction::Text(text) => self.apply_text(&text),
+            RunAction::Event(read) => self.apply_read(read),
             RunAction::Closed(code, reason) => self.closed(code, &reason),
             RunAction::Cancel => self.cancel(),
             RunAction::Stop(why) => self.status = Status::Stopped(why),
@@ -542,9 +559,9 @@ mod tests {
         use yew::Reducible;
         let run = Rc::new(Run::default())
             .reduce(RunAction::Replace(Box::new(Run::connecting("ws://x/"))))
-            .reduce(RunAction::Text(
-                r#"{"event":"started","target":"ws://x/","total":1}"#.into(),
-            ))
+            .reduce(RunAction::Event(read_event(
+                r#"{"event":"started","target":"ws://x/","total":1}"#,
+            )))
             .reduce(RunAction::Cancel);
         assert!(matches!(run.status, Status::Stopped(ref why) if why.starts_with("cancelled")));
         let run = Rc::new(Run::default()).reduce(RunAction::Stop("cannot open x".into()));

@@ -27,7 +27,9 @@ use crate::route::Route;
 use crate::services::browser::{download, read_file};
 use crate::services::socket::{Socket, SocketEvent};
 use crate::state::QueryState;
-use crate::state::conformance::{ConformanceQuery, Run, RunAction, frame_link};
+use crate::state::conformance::{
+    ConformanceQuery, Run, RunAction, frame_link, read_event, write_request,
+};
 
 /// The largest report file opened.
 const MAX_FILE: f64 = conformance::report::MAX_REPORT as f64;
@@ -41,6 +43,47 @@ fn verdict_class(v: Verdict) -> &'static str {
     }
 }
 
+/// How the page reads `/probe`'s events and writes its run request: JSON,
+/// which only a run needs, so it arrives with the results' chunk.
+#[derive(Clone, Copy)]
+pub struct Codec {
+    read: fn(&str) -> Result<conformance::report::Event, String>,
+    write: fn(&conformance::report::RunRequest) -> String,
+}
+
+crate::later!(
+    CODEC: Codec = Codec {
+        read: read_event,
+        write: write_request,
+    },
+    conformance_results,
+    "split-conformance"
+);
+
+/// Runs `then` with the codec once its chunk is here, unless the run was
+/// replaced or cancelled meanwhile (`generation` moved on); stops the run
+/// with the reason should the chunk not arrive.
+fn with_codec(
+    run: &UseReducerDispatcher<Run>,
+    generation: &Rc<std::cell::Cell<u32>>,
+    then: impl FnOnce(Codec) + 'static,
+) {
+    let (run, generation) = (run.clone(), generation.clone());
+    let mine = generation.get();
+    wasm_bindgen_futures::spawn_local(async move {
+        let codec = CODEC.get().await;
+        if generation.get() != mine {
+            return;
+        }
+        match codec {
+            Ok(codec) => then(codec),
+            Err(why) => run.dispatch(RunAction::Stop(format!(
+                "the code that reads the run's results could not be loaded ({why}); try again"
+            ))),
+        }
+    });
+}
+
 /// The page.
 #[function_component(Conformance)]
 pub fn conformance() -> Html {
@@ -49,48 +92,62 @@ pub fn conformance() -> Html {
     // The run, as events arrive (a reducer in `state::conformance`).
     let run = use_reducer(Run::default);
     let socket: Rc<RefCell<Option<Socket>>> = use_mut_ref(|| None);
+    // Moves on with every new run, opened report and cancel: a run still
+    // waiting for its codec starts only if nothing replaced it meanwhile.
+    let generation = use_memo((), |_| Rc::new(std::cell::Cell::new(0u32)));
+    let generation: Rc<std::cell::Cell<u32>> = (*generation).clone();
 
     // Replaces the run (a new one, or a saved report), leaving any socket behind.
     let replace = {
-        let (run, socket) = (run.dispatcher(), socket.clone());
+        let (run, socket, generation) = (run.dispatcher(), socket.clone(), generation.clone());
         move |next: Run| {
+            generation.set(generation.get().wrapping_add(1));
             socket.borrow_mut().take();
             run.dispatch(RunAction::Replace(Box::new(next)));
         }
     };
 
     let on_run = {
-        let (query, run, socket, replace) = (
+        let (query, run, socket, replace, generation) = (
             query.clone(),
             run.dispatcher(),
             socket.clone(),
             replace.clone(),
+            generation.clone(),
         );
         Callback::from(move |()| {
             let request = query.request();
             replace(Run::connecting(&request.target));
-            let sender = socket.clone();
-            stream_into(&run, &socket, query.server.trim(), move || {
-                let text = serde_json::to_string(&request).unwrap_or_default();
-                if let Some(s) = sender.borrow().as_ref() {
-                    let _ = s.send_text(&text);
-                }
+            let (run2, socket, server) =
+                (run.clone(), socket.clone(), query.server.trim().to_owned());
+            with_codec(&run, &generation, move |codec| {
+                let text = (codec.write)(&request);
+                let sender = socket.clone();
+                stream_into(&run2, &socket, &server, codec.read, move || {
+                    if let Some(s) = sender.borrow().as_ref() {
+                        let _ = s.send_text(&text);
+                    }
+                });
             });
         })
     };
     let on_watch = {
-        let (query, run, socket, replace) = (
+        let (query, run, socket, replace, generation) = (
             query.clone(),
             run.dispatcher(),
             socket.clone(),
             replace.clone(),
+            generation.clone(),
         );
         Callback::from(move |()| {
             let agent = query.agent.clone().unwrap_or_default().trim().to_owned();
             replace(Run::connecting(&format!("client {agent}")));
-            let watching = run.clone();
-            stream_into(&run, &socket, &query.watch_url(), move || {
-                watching.dispatch(RunAction::Watching(agent.clone()))
+            let (run2, socket, url) = (run.clone(), socket.clone(), query.watch_url());
+            with_codec(&run, &generation, move |codec| {
+                let watching = run2.clone();
+                stream_into(&run2, &socket, &url, codec.read, move || {
+                    watching.dispatch(RunAction::Watching(agent.clone()))
+                });
             });
         })
     };
@@ -149,8 +206,14 @@ pub fn conformance() -> Html {
         })
     };
     let on_cancel = {
-        let (run, socket, browser_run) = (run.clone(), socket.clone(), browser_run.clone());
+        let (run, socket, browser_run, generation) = (
+            run.clone(),
+            socket.clone(),
+            browser_run.clone(),
+            generation.clone(),
+        );
         Callback::from(move |()| {
+            generation.set(generation.get().wrapping_add(1));
             browser_run.borrow_mut().take();
             if let Some(s) = socket.borrow_mut().take() {
                 let _ = s.close(Some(1000), "cancelled");
@@ -347,13 +410,14 @@ fn stream_into(
     run: &UseReducerDispatcher<Run>,
     socket: &Rc<RefCell<Option<Socket>>>,
     url: &str,
+    read: fn(&str) -> Result<conformance::report::Event, String>,
     on_open: impl Fn() + 'static,
 ) {
     let on_event = {
         let run = run.clone();
         Callback::from(move |ev: SocketEvent| match ev {
             SocketEvent::Open => on_open(),
-            SocketEvent::Text(text) => run.dispatch(RunAction::Text(text)),
+            SocketEvent::Text(text) => run.dispatch(RunAction::Event(read(&text))),
             SocketEvent::Binary(_) | SocketEvent::Error => {}
             SocketEvent::Closed { code, reason, .. } => {
                 run.dispatch(RunAction::Closed(code, reason))
