@@ -4,17 +4,70 @@
 
 use yew::prelude::*;
 
-use super::{checkbox, send, short_hex};
+use super::{COMPRESS, checkbox, send, short_hex};
 use crate::components::form::{file_of, value_of};
+use crate::components::later::{Later, use_later};
 use crate::components::{BitDiagram, Bytes, CopyButton, HexDump, MaskTable};
 use crate::services::browser::{bring_into_view, random_bytes, read_file};
 use crate::state::frames::{FramesAction, FramesLab, PayloadMode};
 use wire::Role;
-use wire::deflate::Compressor;
 use wire::frame::{Frame, LengthForm, layout};
 use wire::hex::{parse_hex, to_hex};
 use wire::opcode::OpCode;
 use wire::rules::violations_agreed;
+
+/// What the builder's lower half (the masking table and the rules) draws
+/// from: the frame built, its bytes, the payload as masked, and who sends it.
+pub struct Checked {
+    built: std::rc::Rc<(Frame, Bytes, Bytes)>,
+    sender: Role,
+    compressed: bool,
+}
+
+impl PartialEq for Checked {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.built, &other.built)
+            && self.sender == other.sender
+            && self.compressed == other.compressed
+    }
+}
+
+/// The masking arithmetic and every rule the frame breaks: below the frame's
+/// bits and bytes, so they arrive with the lab's lower parts (the rule
+/// checks are the decoder's own functions, which that chunk holds).
+fn draw_checked(c: &Checked) -> Html {
+    let frame = &c.built.0;
+    let broken = violations_agreed(frame, c.sender, c.compressed);
+    html! {
+        <>
+            if let Some(key) = frame.mask {
+                <h3>{ "Masking, byte by byte" }</h3>
+                <MaskTable payload={c.built.2.clone()} mask_key={key} />
+            } else {
+                <p class="muted">{ "MASK is 0: the payload goes on the wire as it is. Set MASK to see the XOR arithmetic." }</p>
+            }
+
+            <h3>{ "Rules" }</h3>
+            if broken.is_empty() {
+                <p class="ok-text" id="fb-verdict">{ format!("A valid frame from a {}.", c.sender) }</p>
+            } else {
+                <p class="bad-text" id="fb-verdict">{ format!("This frame breaks {} rule(s); a receiver fails the connection:", broken.len()) }</p>
+                <ul class="problems" id="fb-violations">
+                    { for broken.iter().map(|v| html! { <li>{ v.to_string() }{ " " }<span class="badge">{ format!("close {}", v.close_code()) }</span></li> }) }
+                </ul>
+            }
+        </>
+    }
+}
+
+crate::part!(
+    CHECKED,
+    frames_lower,
+    draw_checked,
+    Checked,
+    "fb-checked",
+    "split-frames"
+);
 
 /// Props of [`Builder`] and its controls.
 #[derive(Properties, PartialEq)]
@@ -50,6 +103,12 @@ pub fn builder(props: &BuilderProps) -> Html {
         });
     let payload_bytes = payload.clone().unwrap_or_default();
     let frame_key = key.clone().unwrap_or([0; 4]);
+    // The compressor comes with the lab's lower parts: until it is here, a
+    // frame to compress is shown as it is, and the note says why.
+    let loaded = use_later(COMPRESS);
+    let compressor = loaded.as_ref().ok().copied().flatten();
+    let compressor_state = loaded.map(|c| c.is_some());
+    let compressing = state.compress && compressor.is_some();
     let built = use_memo(
         (
             state.fin,
@@ -58,19 +117,18 @@ pub fn builder(props: &BuilderProps) -> Html {
             state.mask,
             frame_key,
             payload_bytes.clone(),
-            state.compress,
+            compressing,
         ),
-        |(fin, rsv, op, mask, key, payload, compress)| {
+        move |(fin, rsv, op, mask, key, payload, compress)| {
             // permessage-deflate: the payload compressed as one message, RSV1 set (RFC 7692 §6, §7.2.1).
             let frame = Frame {
                 fin: *fin,
                 rsv: [rsv[0] || *compress, rsv[1], rsv[2]],
                 opcode: OpCode::from_nibble(*op),
                 mask: mask.then_some(*key),
-                payload: if *compress {
-                    Compressor::new(false).compress(&payload.0)
-                } else {
-                    payload.0.to_vec()
+                payload: match compressor.filter(|_| *compress) {
+                    Some(compress) => compress(&payload.0),
+                    None => payload.0.to_vec(),
                 },
             };
             let bytes = Bytes::from(frame.encode());
@@ -86,7 +144,6 @@ pub fn builder(props: &BuilderProps) -> Html {
     let (frame, wire_bytes) = (&built.0, built.1.clone());
     let header = frame.header();
     let header_len = header.encoded_len();
-    let broken = violations_agreed(frame, state.sender, state.compress);
     let hovered_range = state
         .hovered
         .and_then(|k| layout(&header).into_iter().find(|f| f.kind == k))
@@ -128,7 +185,7 @@ pub fn builder(props: &BuilderProps) -> Html {
     html! {
         <section class="card" id="builder" tabindex="-1" aria-labelledby="builder-title">
             <h2 id="builder-title">{ "Build a frame" }</h2>
-            <BuilderControls state={state.clone()} {sizes}
+            <BuilderControls state={state.clone()} {sizes} compressor={compressor_state}
                 key_error={key.as_ref().err().cloned()} payload_error={payload.as_ref().err().cloned()} />
                 <h3>{ "The header, bit by bit" }</h3>
                 <p id="fb-length-form">{ format!("Length form: {}. {form_note}", len_form.name()) }</p>
@@ -144,22 +201,7 @@ pub fn builder(props: &BuilderProps) -> Html {
                 </p>
                 <div class="row"><button type="button" id="fb-to-decoder" onclick={to_decoder}>{ "Take these bytes apart in the decoder" }</button></div>
 
-                if let Some(key) = frame.mask {
-                    <h3>{ "Masking, byte by byte" }</h3>
-                    <MaskTable payload={built.2.clone()} mask_key={key} />
-                } else {
-                    <p class="muted">{ "MASK is 0: the payload goes on the wire as it is. Set MASK to see the XOR arithmetic." }</p>
-                }
-
-                <h3>{ "Rules" }</h3>
-                if broken.is_empty() {
-                    <p class="ok-text" id="fb-verdict">{ format!("A valid frame from a {}.", state.sender) }</p>
-                } else {
-                    <p class="bad-text" id="fb-verdict">{ format!("This frame breaks {} rule(s); a receiver fails the connection:", broken.len()) }</p>
-                    <ul class="problems" id="fb-violations">
-                        { for broken.iter().map(|v| html! { <li>{ v.to_string() }{ " " }<span class="badge">{ format!("close {}", v.close_code()) }</span></li> }) }
-                    </ul>
-                }
+                <Later<Checked> part={CHECKED} props={Checked { built: built.clone(), sender: state.sender, compressed: compressing }} />
         </section>
     }
 }
@@ -169,6 +211,9 @@ struct BuilderControlsProps {
     state: UseReducerHandle<FramesLab>,
     /// The payload's size, and its size on the wire (compressed or not).
     sizes: (usize, usize),
+    /// Whether the compressor is here (`Ok(false)`: on its way), or why
+    /// it could not be loaded.
+    compressor: Result<bool, String>,
     key_error: Option<String>,
     payload_error: Option<String>,
 }
@@ -237,7 +282,11 @@ fn builder_controls(props: &BuilderControlsProps) -> Html {
                     </fieldset>
                     { checkbox("fb-compress", "Compress the payload (permessage-deflate agreed: RSV1 set, DEFLATE data on the wire)", state.compress, flag(FramesAction::Compress)) }
                     if state.compress {
-                        <p class="muted" id="fb-compressed">{ format!("{} bytes of payload compress to {} on the wire (RFC 7692 §7.2.1: DEFLATE, sync flush, its last 4 bytes dropped).", props.sizes.0, props.sizes.1) }</p>
+                        <p class="muted" id="fb-compressed">{ match &props.compressor {
+                            Ok(true) => format!("{} bytes of payload compress to {} on the wire (RFC 7692 §7.2.1: DEFLATE, sync flush, its last 4 bytes dropped).", props.sizes.0, props.sizes.1),
+                            Ok(false) => "The compressor is on its way (it arrives with the lab's lower parts); until then the frame below is shown uncompressed.".to_owned(),
+                            Err(why) => format!("The compressor could not be loaded ({why}), so the frame below is shown uncompressed; \"Try again\" below fetches it again."),
+                        } }</p>
                     }
                     <div class="row">
                         <label for="fb-opcode">{ "Opcode" }</label>

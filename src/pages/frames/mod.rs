@@ -78,6 +78,19 @@ fn draw_lower(lower: &Lower) -> Html {
     }
 }
 
+/// The payload compressed as one permessage-deflate message (RFC 7692
+/// §7.2.1), for the builder's "Compress" option: the compressor arrives
+/// with the lower parts' chunk, which alone use DEFLATE otherwise.
+fn compress_message(payload: &[u8]) -> Vec<u8> {
+    wire::deflate::Compressor::new(false).compress(payload)
+}
+
+crate::later!(
+    COMPRESS: fn(&[u8]) -> Vec<u8> = compress_message,
+    frames_lower,
+    "split-frames"
+);
+
 crate::part!(
     LOWER,
     frames_lower,
