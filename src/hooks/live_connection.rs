@@ -15,6 +15,36 @@ use yew::prelude::*;
 use crate::services::browser::now_ms;
 use crate::services::socket::{Socket, SocketEvent};
 use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, read_tap};
+
+/// Reads the tap's messages, one after another, into console actions.
+pub type TapReader = Box<dyn FnMut(&[u8]) -> Vec<ConsoleAction>>;
+
+/// The live page's code that reads the wire: the tap's session reader (with
+/// the frame rules and the inflater), and the log's JSON export. None of it
+/// runs before a connection with the wire view on (or an export), so it
+/// arrives after the page answers input, in `/illustrated`'s chunk, which
+/// reads sessions with the same code.
+#[derive(Clone, Copy)]
+pub struct WireCode {
+    /// A reader for a new tap.
+    pub reader: fn() -> TapReader,
+    /// The console's log as JSON.
+    pub export: fn(&Console) -> String,
+}
+
+fn new_tap_reader() -> TapReader {
+    let mut reader = wire::session::Reader::new();
+    Box::new(move |bytes| read_tap(&mut reader, bytes))
+}
+
+crate::later!(
+    pub WIRE_CODE: WireCode = WireCode {
+        reader: new_tap_reader,
+        export: Console::export,
+    },
+    live_illustrated,
+    "split-live"
+);
 use crate::state::live::{CloseRequest, ConnectOptions, tap_url, url_with_session};
 use wire::tap::SessionId;
 
@@ -40,7 +70,7 @@ struct Sockets {
     /// Watches bufferedAmount drain while a large message goes out.
     meter: Option<Interval>,
     /// Reading the tap's bytes is stream decoding: it lives beside the sockets, not in the reducer.
-    reader: wire::session::Reader,
+    reader: Option<TapReader>,
 }
 
 impl Sockets {
@@ -103,7 +133,13 @@ fn open_main(
     }
 }
 
-fn open_tap(sockets: &Shared, console: &UseReducerHandle<Console>, tap: &str) -> bool {
+fn open_tap(
+    sockets: &Shared,
+    console: &UseReducerHandle<Console>,
+    tap: &str,
+    reader: TapReader,
+) -> bool {
+    sockets.borrow_mut().reader = Some(reader);
     let dispatcher = console.dispatcher();
     let weak = Rc::downgrade(sockets);
     let on_tap = Callback::from(move |ev: SocketEvent| {
@@ -118,7 +154,10 @@ fn open_tap(sockets: &Shared, console: &UseReducerHandle<Console>, tap: &str) ->
         };
         match ev {
             SocketEvent::Binary(b) => {
-                let actions = read_tap(&mut sockets.borrow_mut().reader, &b);
+                let actions = match sockets.borrow_mut().reader.as_mut() {
+                    Some(read) => read(&b),
+                    None => Vec::new(),
+                };
                 for a in actions {
                     // The first item is the session the server issued: now the real socket opens.
                     if let ConsoleAction::TapSession(id) = a {
@@ -146,11 +185,19 @@ fn open_tap(sockets: &Shared, console: &UseReducerHandle<Console>, tap: &str) ->
 pub fn use_live_connection() -> LiveConnection {
     let console = use_reducer(Console::default);
     let sockets: Shared = use_mut_ref(Sockets::default);
+    // Moves on with every connect: a connect still waiting for the wire
+    // reader's code goes on only if no newer one replaced it.
+    let generation = use_mut_ref(|| 0u32);
 
     let connect = {
-        let (console, sockets) = (console.clone(), sockets.clone());
+        let (console, sockets, generation) = (console.clone(), sockets.clone(), generation.clone());
         Callback::from(move |opts: ConnectOptions| {
             *sockets.borrow_mut() = Sockets::default();
+            let mine = {
+                let mut g = generation.borrow_mut();
+                *g = g.wrapping_add(1);
+                *g
+            };
             let url = opts.url.trim().to_owned();
             console.dispatch(ConsoleAction::Connecting(now_ms()));
             let open = {
@@ -182,13 +229,27 @@ pub fn use_live_connection() -> LiveConnection {
             };
             match tap_url(&url).filter(|_| opts.wire) {
                 Some(tap) => {
-                    sockets.borrow_mut().pending_open = Some(Box::new(open));
-                    if !open_tap(&sockets, &console, &tap) {
-                        let pending = sockets.borrow_mut().pending_open.take();
-                        if let Some(open) = pending {
-                            open(None);
+                    let (sockets, console, generation) =
+                        (sockets.clone(), console.clone(), generation.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let code = WIRE_CODE.get().await;
+                        if *generation.borrow() != mine {
+                            return;
                         }
-                    }
+                        // Without the reader's code (its chunk could not be
+                        // fetched: the wire view says so), the socket opens
+                        // as typed.
+                        let Ok(code) = code else {
+                            return open(None);
+                        };
+                        sockets.borrow_mut().pending_open = Some(Box::new(open));
+                        if !open_tap(&sockets, &console, &tap, (code.reader)()) {
+                            let pending = sockets.borrow_mut().pending_open.take();
+                            if let Some(open) = pending {
+                                open(None);
+                            }
+                        }
+                    });
                 }
                 None => open(None),
             }

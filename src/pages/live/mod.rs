@@ -8,17 +8,21 @@ mod send;
 
 use yew::prelude::*;
 
+use crate::components::later::Later;
 use crate::components::link::Spa;
 use crate::components::{CloseForm, MessageLog, NeedsJs, WireView};
+use crate::hooks::WIRE_CODE;
 use crate::hooks::{use_linked_landing, use_live_connection, use_query_str};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::download;
-use crate::state::console::ConsoleAction;
+use crate::state::console::{ConsoleAction, TapHandshake};
 use crate::state::illustrated::Handover;
 use crate::state::live::ConnectDraft;
 use connect::ConnectForm;
 use lifecycle::Lifecycle;
 use send::SendPanel;
+use std::rc::Rc;
+use wire::session::Record;
 
 /// The chapter's coding challenge: a host that does not exist. The chapter
 /// names a .com host, which anyone could register; `.invalid` is reserved
@@ -72,6 +76,30 @@ const PUBLIC: &[(&str, &str)] = &[
     ),
 ];
 
+/// What the wire view draws from: the console's record of the tap.
+#[derive(PartialEq)]
+pub struct Wire {
+    handshake: Option<TapHandshake>,
+    records: Vec<Rc<Record>>,
+    errors: Vec<String>,
+}
+
+/// The wire view: what wslab-echo saw, split into frames. It has nothing to
+/// show before a connection, so it arrives after the page answers input,
+/// with the tap's reader (`WIRE_CODE`).
+fn draw_wire(w: &Wire) -> Html {
+    html! { <WireView handshake={w.handshake.clone()} records={w.records.clone()} errors={w.errors.clone()} /> }
+}
+
+crate::part!(
+    WIRE,
+    live_illustrated,
+    draw_wire,
+    Wire,
+    "live-wire",
+    "split-live"
+);
+
 /// The live console.
 #[function_component(Live)]
 pub fn live() -> Html {
@@ -96,11 +124,19 @@ pub fn live() -> Html {
     let on_export = {
         let console = console.clone();
         Callback::from(move |_: MouseEvent| {
-            download(
-                "wslab-session.json",
-                "application/json",
-                console.export().as_bytes(),
-            )
+            let console = console.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match WIRE_CODE.get().await {
+                    Ok(code) => download(
+                        "wslab-session.json",
+                        "application/json",
+                        (code.export)(&console).as_bytes(),
+                    ),
+                    Err(why) => console.dispatch(ConsoleAction::Exception(format!(
+                        "the export's code could not be loaded ({why}); try again"
+                    ))),
+                }
+            });
         })
     };
     let on_clear = {
@@ -143,7 +179,11 @@ pub fn live() -> Html {
                 <p>{ format!("new WebSocket(\"{CHALLENGE_URL}\"): what does the browser tell the page? Run it and watch the lifecycle above.") }</p>
                 <button type="button" id="challenge-run" onclick={on_challenge}>{ "Run the challenge" }</button>
             </section>
-            <WireView handshake={console.handshake.clone()} records={console.records.clone()} errors={console.tap_errors.clone()} />
+            <Later<Wire> part={WIRE} props={Wire {
+                handshake: console.handshake.clone(),
+                records: console.records.clone(),
+                errors: console.tap_errors.clone(),
+            }} />
             if console.handshake.is_some() {
                 <p class="row">
                     <button type="button" id="illustrate" onclick={on_illustrate}>{ "Illustrate this session" }</button>
