@@ -874,6 +874,45 @@ async fn a_lab_runs_without_its_chunk_and_fetches_it_when_asked() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_live_page_connects_without_its_wire_chunk_and_reads_the_wire_once_it_arrives() {
+    let echo = EchoServer::start();
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    let cdp = browser.driver.cdp();
+    cdp.send_raw("Network.enable", serde_json::json!({}))
+        .await
+        .unwrap();
+    cdp.send_raw(
+        "Network.setBlockedURLs",
+        serde_json::json!({ "urls": ["*split_live_illustrated.wasm"] }),
+    )
+    .await
+    .unwrap();
+    browser.open_live(&site, &echo.echo_url()).await;
+    browser
+        .wait_text(By::Css("[role=alert]"), "the failure told", |t| {
+            t.contains("could not be loaded")
+        })
+        .await;
+    // The socket opens as typed, without the tap, and echoes.
+    browser.click(By::Id("echo-connect")).await;
+    browser.live_state("OPEN").await;
+    browser.live_send_text("no wire view").await;
+    cdp.send_raw("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
+        .await
+        .unwrap();
+    browser.click(By::Css("[role=alert] button")).await;
+    // The next connection has the wire view: the browser's own request.
+    browser.click(By::Id("echo-connect")).await;
+    browser
+        .wait_text(By::Id("wire-request"), "the browser's request", |t| {
+            t.starts_with("GET /echo?session=")
+        })
+        .await;
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_app_works_offline_once_loaded() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;

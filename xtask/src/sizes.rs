@@ -65,12 +65,12 @@ pub const FIRST_LOADS: [FirstLoad; 8] = [
     FirstLoad {
         what: "the frame lab (frames build)",
         bin: "wslab-frames",
-        budgeted: false,
+        budgeted: true,
     },
     FirstLoad {
         what: "the conformance lab (conformance build)",
         bin: "wslab-conformance",
-        budgeted: false,
+        budgeted: true,
     },
     FirstLoad {
         what: "the live page and the illustrated session (live build)",
