@@ -89,7 +89,7 @@ fn cut(build: Build, site: &Path, manifest: &Path, profile: Profile) -> Result<(
             .arg(&work),
         "wasm-split-cli",
     )?;
-    let chunks = chunks_in(&work)?;
+    let chunks = chunks_in(&work, bin)?;
     let expected: Vec<String> = build
         .chunks()
         .iter()
@@ -181,8 +181,9 @@ fn cargo_wasm(
         .ok_or_else(|| format!("cargo named no wasm for {bin}"))
 }
 
-/// The chunks wasm-split-cli wrote, by name.
-fn chunks_in(dir: &Path) -> Result<Vec<String>, String> {
+/// The chunks wasm-split-cli wrote, by name; a shared module (code that two
+/// chunks reach) is refused.
+fn chunks_in(dir: &Path, bin: &str) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     for entry in
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?
@@ -194,6 +195,12 @@ fn chunks_in(dir: &Path) -> Result<Vec<String>, String> {
             .into_owned();
         if name.starts_with("split_") && name.ends_with(".wasm") {
             names.push(name);
+        } else if name.ends_with(".wasm") && name != format!("{bin}.wasm") {
+            // Code reached from two chunks goes into a shared module of
+            // its own, which nothing here would ship.
+            return Err(format!(
+                "wasm-split-cli wrote {name} for {bin}: code that two chunks use; give the parts that share it one chunk"
+            ));
         }
     }
     names.sort();
