@@ -856,3 +856,54 @@ async fn a_part_whose_chunk_fails_says_so_and_tries_again() {
     assert_eq!(TRIES.with(Cell::get), 2);
     root.remove();
 }
+
+/// A part whose chunk neither arrives nor fails says, after 15 s, that it is
+/// still loading, and takes over when the code arrives.
+#[wasm_bindgen_test]
+async fn a_part_whose_chunk_stalls_says_it_is_still_loading() {
+    use std::cell::Cell;
+    use wslab::components::later::{Later, Part, Source};
+    use yew::prelude::*;
+
+    thread_local! {
+        static ARRIVED: Cell<bool> = const { Cell::new(false) };
+    }
+    fn draw(_: &()) -> Html {
+        html! { <p id="stalled-drawn">{ "drawn" }</p> }
+    }
+    /// Arrives only once the test lets it.
+    const STALLED: Part<()> = Part {
+        id: "stall-test",
+        source: Source::Chunk(|| {
+            Box::pin(async {
+                while !ARRIVED.with(Cell::get) {
+                    gloo_timers::future::TimeoutFuture::new(50).await;
+                }
+                Ok(draw as fn(&()) -> Html)
+            })
+        }),
+    };
+    #[function_component(Host)]
+    fn host() -> Html {
+        html! { <Later<()> part={STALLED} props={()} /> }
+    }
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Host>::with_root(root.clone()).render();
+    settle().await;
+    assert!(root.query_selector("[role=status]").unwrap().is_none());
+    until("the wait told", || {
+        root.query_selector("[role=status]").unwrap().is_some()
+    })
+    .await;
+    assert!(text_of(&root, "[role=status]").contains("still loading"));
+    ARRIVED.with(|a| a.set(true));
+    until("the part drawn", || {
+        root.query_selector("#stalled-drawn").unwrap().is_some()
+    })
+    .await;
+    assert!(root.query_selector("[role=status]").unwrap().is_none());
+    root.remove();
+}

@@ -14,6 +14,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::services::browser;
@@ -144,6 +145,9 @@ macro_rules! part {
     };
 }
 
+/// How long a part waits for its chunk before it says it is still loading.
+const PATIENCE_MS: u32 = 15_000;
+
 thread_local! {
     /// How to fetch again each part (and each [`use_later`]) whose chunk
     /// could not be fetched: one "Try again" retries them all, since
@@ -201,15 +205,20 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
         Source::Chunk(_) => None,
     });
     let failed = use_state(|| None::<String>);
+    // Still waiting after `PATIENCE_MS` (a fetch that stalls rather than fails).
+    let slow = use_state(|| false);
     let load = match props.part.source {
         Source::Chunk(load) => Some(load),
         Source::Here(_) => None,
     };
     let fetch = {
-        let (draw, failed) = (draw.clone(), failed.clone());
+        let (draw, failed, slow) = (draw.clone(), failed.clone(), slow.clone());
         Callback::from(move |()| {
             if let Some(load) = load {
                 fetch_into(load, draw.clone(), failed.clone());
+                slow.set(false);
+                let slow = slow.clone();
+                Timeout::new(PATIENCE_MS, move || slow.set(true)).forget();
             }
         })
     };
@@ -233,6 +242,14 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
     };
     match (*draw, &*failed) {
         (Some(draw), _) => html! { <div class="part" {id}>{ draw(&props.props) }</div> },
+        (None, None) if *slow => html! {
+            <>
+                <p class="notice" role="status">
+                    { format!("This part of the page is still loading: its code has not arrived after {} s. It shows how it looked when the page was built, and takes over when the code arrives.", PATIENCE_MS / 1000) }
+                </p>
+                { waiting }
+            </>
+        },
         (None, None) => waiting,
         (None, Some(why)) => html! {
             <>
