@@ -14,10 +14,82 @@ use yew::prelude::*;
 
 use crate::services::browser::now_ms;
 use crate::services::socket::{Socket, SocketEvent};
-use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, read_tap};
+use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, tap_message};
+use wire::session::Record;
+use wire::tap::TapItem;
 
-/// Reads the tap's messages, one after another, into console actions.
-pub type TapReader = Box<dyn FnMut(&[u8]) -> Vec<ConsoleAction>>;
+/// Reads the tap's items, one after another, into the records they complete.
+pub type TapReader = Box<dyn FnMut(&TapItem) -> Vec<Record>>;
+
+/// The most tap bytes kept while the reader's code is on its way.
+const TAP_QUEUE_BUDGET: usize = 8 << 20;
+
+/// Where the tap's items go.
+enum TapRead {
+    /// The reader's code is on its way: the items wait, in order.
+    Waiting { queued: Vec<TapItem>, bytes: usize },
+    /// Read as they come.
+    Reading(TapReader),
+    /// Not read on this connection (the code did not arrive, or too much
+    /// came before it did).
+    GaveUp,
+}
+
+impl Default for TapRead {
+    fn default() -> Self {
+        TapRead::Waiting {
+            queued: Vec::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl TapRead {
+    /// The records `items` complete, or none while they wait for the
+    /// reader; an error when the wait outgrows its budget.
+    fn take(&mut self, items: Vec<TapItem>) -> (Vec<Record>, Option<String>) {
+        match self {
+            TapRead::Reading(read) => (items.iter().flat_map(read).collect(), None),
+            TapRead::GaveUp => (Vec::new(), None),
+            TapRead::Waiting { queued, bytes } => {
+                *bytes += items
+                    .iter()
+                    .map(|i| match i {
+                        TapItem::Bytes { bytes, .. } => bytes.len(),
+                        TapItem::Event(_) => 0,
+                    })
+                    .sum::<usize>();
+                if *bytes > TAP_QUEUE_BUDGET {
+                    *self = TapRead::GaveUp;
+                    return (
+                        Vec::new(),
+                        Some(format!(
+                            "more than {} MiB crossed the wire before this page had the code that reads it, so this connection's wire is not shown",
+                            TAP_QUEUE_BUDGET >> 20
+                        )),
+                    );
+                }
+                queued.extend(items);
+                (Vec::new(), None)
+            }
+        }
+    }
+
+    /// The reader's code arrived: what waited, read.
+    fn arrived(&mut self, mut reader: TapReader) -> Vec<Record> {
+        match std::mem::replace(self, TapRead::GaveUp) {
+            TapRead::Waiting { queued, .. } => {
+                let records = queued.iter().flat_map(&mut reader).collect();
+                *self = TapRead::Reading(reader);
+                records
+            }
+            other => {
+                *self = other;
+                Vec::new()
+            }
+        }
+    }
+}
 
 /// The live page's code that reads the wire: the tap's session reader (with
 /// the frame rules and the inflater), and the log's JSON export. None of it
@@ -34,7 +106,7 @@ pub struct WireCode {
 
 fn new_tap_reader() -> TapReader {
     let mut reader = wire::session::Reader::new();
-    Box::new(move |bytes| read_tap(&mut reader, bytes))
+    Box::new(move |item| reader.push(item))
 }
 
 crate::later!(
@@ -70,7 +142,7 @@ struct Sockets {
     /// Watches bufferedAmount drain while a large message goes out.
     meter: Option<Interval>,
     /// Reading the tap's bytes is stream decoding: it lives beside the sockets, not in the reducer.
-    reader: Option<TapReader>,
+    reader: TapRead,
 }
 
 impl Sockets {
@@ -133,13 +205,7 @@ fn open_main(
     }
 }
 
-fn open_tap(
-    sockets: &Shared,
-    console: &UseReducerHandle<Console>,
-    tap: &str,
-    reader: TapReader,
-) -> bool {
-    sockets.borrow_mut().reader = Some(reader);
+fn open_tap(sockets: &Shared, console: &UseReducerHandle<Console>, tap: &str) -> bool {
     let dispatcher = console.dispatcher();
     let weak = Rc::downgrade(sockets);
     let on_tap = Callback::from(move |ev: SocketEvent| {
@@ -154,16 +220,18 @@ fn open_tap(
         };
         match ev {
             SocketEvent::Binary(b) => {
-                let actions = match sockets.borrow_mut().reader.as_mut() {
-                    Some(read) => read(&b),
-                    None => Vec::new(),
-                };
-                for a in actions {
+                let (now, items, mut errors) = tap_message(&b);
+                for a in now {
                     // The first item is the session the server issued: now the real socket opens.
                     if let ConsoleAction::TapSession(id) = a {
                         run_pending(Some(id));
                     }
                     dispatcher.dispatch(a);
+                }
+                let (records, too_much) = sockets.borrow_mut().reader.take(items);
+                errors.extend(too_much);
+                if !records.is_empty() || !errors.is_empty() {
+                    dispatcher.dispatch(ConsoleAction::TapRecords(records, errors));
                 }
             }
             // Not a wslab-echo server (or it refused): open the real socket as typed.
@@ -229,6 +297,15 @@ pub fn use_live_connection() -> LiveConnection {
             };
             match tap_url(&url).filter(|_| opts.wire) {
                 Some(tap) => {
+                    sockets.borrow_mut().pending_open = Some(Box::new(open));
+                    if !open_tap(&sockets, &console, &tap) {
+                        let pending = sockets.borrow_mut().pending_open.take();
+                        if let Some(open) = pending {
+                            open(None);
+                        }
+                    }
+                    // The reader's code: the tap's items wait for it (the
+                    // connection does not), and are read when it arrives.
                     let (sockets, console, generation) =
                         (sockets.clone(), console.clone(), generation.clone());
                     wasm_bindgen_futures::spawn_local(async move {
@@ -236,18 +313,16 @@ pub fn use_live_connection() -> LiveConnection {
                         if *generation.borrow() != mine {
                             return;
                         }
-                        // Without the reader's code (its chunk could not be
-                        // fetched: the wire view says so), the socket opens
-                        // as typed.
-                        let Ok(code) = code else {
-                            return open(None);
-                        };
-                        sockets.borrow_mut().pending_open = Some(Box::new(open));
-                        if !open_tap(&sockets, &console, &tap, (code.reader)()) {
-                            let pending = sockets.borrow_mut().pending_open.take();
-                            if let Some(open) = pending {
-                                open(None);
+                        let records = match code {
+                            Ok(code) => sockets.borrow_mut().reader.arrived((code.reader)()),
+                            // The wire view says why it is not there.
+                            Err(_) => {
+                                sockets.borrow_mut().reader = TapRead::GaveUp;
+                                Vec::new()
                             }
+                        };
+                        if !records.is_empty() {
+                            console.dispatch(ConsoleAction::TapRecords(records, Vec::new()));
                         }
                     });
                 }
@@ -313,5 +388,63 @@ pub fn use_live_connection() -> LiveConnection {
         connect,
         send,
         close,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TAP_QUEUE_BUDGET, TapRead, TapReader};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wire::tap::{Direction, TapItem};
+
+    fn bytes(n: usize, t_ms: u32) -> TapItem {
+        TapItem::Bytes {
+            from: Direction::FromClient,
+            t_ms,
+            bytes: vec![0; n],
+        }
+    }
+
+    /// A reader that notes the time of each item it reads.
+    fn noting(seen: &Rc<RefCell<Vec<u32>>>) -> TapReader {
+        let seen = seen.clone();
+        Box::new(move |item| {
+            if let TapItem::Bytes { t_ms, .. } = item {
+                seen.borrow_mut().push(*t_ms);
+            }
+            Vec::new()
+        })
+    }
+
+    #[test]
+    fn tap_items_wait_for_the_reader_in_order_then_are_read_as_they_come() {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let mut read = TapRead::default();
+        assert!(read.take(vec![bytes(3, 1), bytes(2, 2)]).1.is_none());
+        assert!(read.take(vec![bytes(1, 3)]).1.is_none());
+        assert!(
+            seen.borrow().is_empty(),
+            "nothing is read before the reader"
+        );
+        read.arrived(noting(&seen));
+        assert_eq!(*seen.borrow(), [1, 2, 3]);
+        read.take(vec![bytes(1, 4)]);
+        assert_eq!(*seen.borrow(), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_wait_past_its_budget_gives_the_connection_up_and_says_so() {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let mut read = TapRead::default();
+        assert!(read.take(vec![bytes(TAP_QUEUE_BUDGET, 1)]).1.is_none());
+        let (_, why) = read.take(vec![bytes(1, 2)]);
+        assert!(why.is_some_and(|w| w.contains("8 MiB")));
+        read.arrived(noting(&seen));
+        read.take(vec![bytes(1, 3)]);
+        assert!(
+            seen.borrow().is_empty(),
+            "a connection given up is not read"
+        );
     }
 }

@@ -255,28 +255,35 @@ impl Console {
     }
 }
 
-/// Reads one tap message with the connection's session reader (which lives
-/// beside the sockets: it is stream decoding, not state). Returns the
-/// actions that report it: the session issued, the handshake, and the
-/// records the bytes completed.
-pub fn read_tap(reader: &mut Reader, data: &[u8]) -> Vec<ConsoleAction> {
+/// One tap message taken apart, before the session reader sees it: the
+/// actions it reports at once (the session issued, the handshake), its
+/// items, and what was wrong with the message.
+pub fn tap_message(data: &[u8]) -> (Vec<ConsoleAction>, Vec<TapItem>, Vec<String>) {
     let (items, problem) = wire::tap::decode(data);
-    let mut out = Vec::new();
-    let mut records = Vec::new();
+    let mut now = Vec::new();
     for item in &items {
         match item {
-            TapItem::Event(TapEvent::Session(id)) => out.push(ConsoleAction::TapSession(*id)),
+            TapItem::Event(TapEvent::Session(id)) => now.push(ConsoleAction::TapSession(*id)),
             TapItem::Event(TapEvent::Handshake {
                 request, response, ..
-            }) => out.push(ConsoleAction::TapHandshake(TapHandshake {
+            }) => now.push(ConsoleAction::TapHandshake(TapHandshake {
                 request: request.clone(),
                 response: response.clone(),
             })),
             _ => {}
         }
-        records.extend(reader.push(item));
     }
-    let errors: Vec<String> = problem.map(|p| format!("tap: {p}")).into_iter().collect();
+    let errors = problem.map(|p| format!("tap: {p}")).into_iter().collect();
+    (now, items, errors)
+}
+
+/// Reads one tap message with the connection's session reader (which lives
+/// beside the sockets: it is stream decoding, not state). Returns the
+/// actions that report it: the session issued, the handshake, and the
+/// records the bytes completed.
+pub fn read_tap(reader: &mut Reader, data: &[u8]) -> Vec<ConsoleAction> {
+    let (mut out, items, errors) = tap_message(data);
+    let records: Vec<Record> = items.iter().flat_map(|item| reader.push(item)).collect();
     if !records.is_empty() || !errors.is_empty() {
         out.push(ConsoleAction::TapRecords(records, errors));
     }
