@@ -824,16 +824,7 @@ async fn the_page_builds_keep_the_prerendered_lesson_and_its_live_parts() {
 async fn a_lab_runs_without_its_chunk_and_fetches_it_when_asked() {
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
-    let cdp = browser.driver.cdp();
-    cdp.send_raw("Network.enable", serde_json::json!({}))
-        .await
-        .unwrap();
-    cdp.send_raw(
-        "Network.setBlockedURLs",
-        serde_json::json!({ "urls": ["*split_frames_lower.wasm"] }),
-    )
-    .await
-    .unwrap();
+    browser.block_urls(&["*split_frames_lower.wasm"]).await;
     browser.open(site.url("/frames?op=2&mask=0&p=x")).await;
     browser
         .wait_text(By::Css("[role=alert]"), "the failure told", |t| {
@@ -859,9 +850,7 @@ async fn a_lab_runs_without_its_chunk_and_fetches_it_when_asked() {
         .convert()
         .unwrap();
     assert!(inert, "the prerendered copy is inert");
-    cdp.send_raw("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
-        .await
-        .unwrap();
+    browser.block_urls(&[]).await;
     browser.click(By::Css("[role=alert] button")).await;
     browser
         .wait_text(
@@ -878,16 +867,7 @@ async fn the_live_page_connects_without_its_wire_chunk_and_reads_the_wire_once_i
     let echo = EchoServer::start();
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
-    let cdp = browser.driver.cdp();
-    cdp.send_raw("Network.enable", serde_json::json!({}))
-        .await
-        .unwrap();
-    cdp.send_raw(
-        "Network.setBlockedURLs",
-        serde_json::json!({ "urls": ["*split_live_illustrated.wasm"] }),
-    )
-    .await
-    .unwrap();
+    browser.block_urls(&["*split_live_illustrated.wasm"]).await;
     browser.open_live(&site, &echo.echo_url()).await;
     browser
         .wait_text(By::Css("[role=alert]"), "the failure told", |t| {
@@ -898,9 +878,7 @@ async fn the_live_page_connects_without_its_wire_chunk_and_reads_the_wire_once_i
     browser.click(By::Id("echo-connect")).await;
     browser.live_state("OPEN").await;
     browser.live_send_text("no wire view").await;
-    cdp.send_raw("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
-        .await
-        .unwrap();
+    browser.block_urls(&[]).await;
     browser.click(By::Css("[role=alert] button")).await;
     // The next connection has the wire view: the browser's own request.
     browser.click(By::Id("echo-connect")).await;

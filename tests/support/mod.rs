@@ -552,6 +552,21 @@ impl Browser {
             .unwrap();
     }
 
+    /// Blocks requests whose URL matches one of `patterns` (`*` wildcards),
+    /// as a network that loses them would; an empty list unblocks.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        let cdp = self.driver.cdp();
+        cdp.send_raw("Network.enable", serde_json::json!({}))
+            .await
+            .expect("the network domain turns on");
+        cdp.send_raw(
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": patterns }),
+        )
+        .await
+        .expect("URLs are blocked");
+    }
+
     /// Opens the live console with `url` in its field.
     pub async fn open_live(&self, site: &StaticServer, url: &str) {
         let query = serde_urlencoded::to_string([("url", url)]).expect("a URL encodes");
