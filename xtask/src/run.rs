@@ -239,12 +239,15 @@ fn first_load() -> Result {
     step(&format!(
         "first load: the baseline {LOAD_BASELINE}, release build"
     ));
-    // The baseline's index.html does not name the cargo profile yet.
+    // The baseline's index.html does not name the cargo profile yet. It
+    // builds into a target folder of its own: cargo names a workspace's
+    // artifacts by package, not by path, so the baseline's crates built
+    // into this tree's folder would stand for this tree's at its next build.
     install::run(
         trunk_release(&baseline)
             .args(["--cargo-profile", "wasm-release"])
             .current_dir(&source)
-            .env("CARGO_TARGET_DIR", paths::target_dir()?),
+            .env("CARGO_TARGET_DIR", dir.join("baseline-target")),
     )?;
     precompress(&baseline)?;
     step("first paint and first input in headless Chromium (lines starting BENCH)");
