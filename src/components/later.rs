@@ -1,15 +1,18 @@
-//! Parts of a page whose code arrives after the page answers input.
+//! Code of a page that arrives after the page answers input: parts of the
+//! page, and code that runs only after an action.
 //!
-//! A part is declared with [`part!`](crate::part): a drawing function and the
-//! props it draws from. In the build that holds its page, built with its
-//! split feature on wasm32 (`route::Build::chunks`), the function is a split
-//! point: `wslab::split`
-//! cuts it, with every function only it reaches, into a chunk of its own,
-//! fetched when [`Later`] first mounts. Until the chunk is there, the part
-//! shows its prerendered markup, inert, so the page neither flashes nor moves;
-//! then it draws from its props like any component. Everywhere else (every
-//! other build, the tests, the prerenderer) the function is called directly
-//! and the part draws at once.
+//! Such code is declared with [`later!`](crate::later) (a function pointer,
+//! or a table of them), and a part with [`part!`](crate::part): a drawing
+//! function and the props it draws from. In the build that holds the page,
+//! built with its split feature on wasm32 (`route::Build::chunks`), each
+//! declaration is a split point: `wslab::split` cuts it, with every function
+//! only it reaches, into the chunk it names (several may share one), fetched
+//! when a [`Later`] or [`use_later`] first mounts, or when the page asks for
+//! it ([`Source::get`]). Until the chunk is there, a part shows its
+//! prerendered markup, inert, so the page neither flashes nor moves; then it
+//! draws from its props like any component. Everywhere else (every other
+//! build, the tests, the prerenderer) the code is linked as usual and a part
+//! draws at once.
 
 use std::future::Future;
 use std::pin::Pin;

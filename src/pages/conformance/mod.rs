@@ -78,7 +78,7 @@ fn with_codec(
         match codec {
             Ok(codec) => then(codec),
             Err(why) => run.dispatch(RunAction::Stop(format!(
-                "the code that reads the run's results could not be loaded ({why}); try again"
+                "the code that reads the run's results could not be loaded ({why}): fetch it with \"Try again\" below, then start again"
             ))),
         }
     });
