@@ -863,7 +863,7 @@ async fn a_lab_runs_without_its_chunk_and_fetches_it_when_asked() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_live_page_connects_without_its_wire_chunk_and_reads_the_wire_once_it_arrives() {
+async fn the_live_page_connects_without_its_chunk_and_talks_and_reads_the_wire_once_it_arrives() {
     let echo = EchoServer::start();
     let site = StaticServer::start(dist());
     let browser = Browser::start().await;
@@ -874,12 +874,13 @@ async fn the_live_page_connects_without_its_wire_chunk_and_reads_the_wire_once_i
             t.contains("could not be loaded")
         })
         .await;
-    // The socket opens as typed, without the tap, and echoes.
+    // The socket opens as typed, without the tap.
     browser.click(By::Id("echo-connect")).await;
     browser.live_state("OPEN").await;
-    browser.live_send_text("no wire view").await;
     browser.block_urls(&[]).await;
     browser.click(By::Css("[role=alert] button")).await;
+    // The send form and the log arrive, on the open connection.
+    browser.live_send_text("sent once the chunk came").await;
     // The next connection has the wire view: the browser's own request.
     browser.click(By::Id("echo-connect")).await;
     browser

@@ -92,16 +92,13 @@ impl TapRead {
 }
 
 /// The live page's code that reads the wire: the tap's session reader (with
-/// the frame rules and the inflater), and the log's JSON export. None of it
-/// runs before a connection with the wire view on (or an export), so it
-/// arrives after the page answers input, in `/illustrated`'s chunk, which
-/// reads sessions with the same code.
+/// the frame rules and the inflater). It has nothing to read before a
+/// connection with the wire view on, so it arrives after the page answers
+/// input, in `/illustrated`'s chunk, which reads sessions with the same code.
 #[derive(Clone, Copy)]
 pub struct WireCode {
     /// A reader for a new tap.
     pub reader: fn() -> TapReader,
-    /// The console's log as JSON.
-    pub export: fn(&Console) -> String,
 }
 
 fn new_tap_reader() -> TapReader {
@@ -112,7 +109,6 @@ fn new_tap_reader() -> TapReader {
 crate::later!(
     pub WIRE_CODE: WireCode = WireCode {
         reader: new_tap_reader,
-        export: Console::export,
     },
     live_illustrated,
     "split-live"

@@ -11,12 +11,12 @@ use yew::prelude::*;
 use crate::components::later::Later;
 use crate::components::link::Spa;
 use crate::components::{CloseForm, MessageLog, NeedsJs, WireView};
-use crate::hooks::WIRE_CODE;
 use crate::hooks::{use_linked_landing, use_live_connection, use_query_str};
 use crate::route::{LiveFor, Route};
 use crate::services::browser::download;
-use crate::state::console::{ConsoleAction, TapHandshake};
+use crate::state::console::{Console, ConsoleAction, Payload, TapHandshake};
 use crate::state::illustrated::Handover;
+use crate::state::live::CloseRequest;
 use crate::state::live::ConnectDraft;
 use connect::ConnectForm;
 use lifecycle::Lifecycle;
@@ -100,6 +100,62 @@ crate::part!(
     "split-live"
 );
 
+/// What the send and close forms and the message log draw from: the
+/// console, and what sends and closes.
+#[derive(PartialEq)]
+pub struct Talk {
+    console: UseReducerHandle<Console>,
+    send: Callback<Payload>,
+    close: Callback<CloseRequest>,
+}
+
+/// The send and close forms and the message log: they do nothing before a
+/// connection opens, so they arrive with the wire view's chunk (until then
+/// their prerendered copy shows, inert; what arrives meanwhile is in the
+/// console and shows with them).
+fn draw_talk(t: &Talk) -> Html {
+    let console = &t.console;
+    let on_export = {
+        let console = console.clone();
+        Callback::from(move |_: MouseEvent| {
+            download(
+                "wslab-session.json",
+                "application/json",
+                console.export().as_bytes(),
+            )
+        })
+    };
+    let on_clear = {
+        let console = console.clone();
+        Callback::from(move |_: MouseEvent| console.dispatch(ConsoleAction::Clear))
+    };
+    html! {
+        <>
+            <div class="two-col">
+                <SendPanel send={t.send.clone()} open={console.is_open()} buffered={console.buffered} />
+                <CloseForm on_close={t.close.clone()} closed={console.closed.clone()} server_closed_first={console.server_closed_first()} />
+            </div>
+            <section class="card" aria-labelledby="log-title">
+                <h2 id="log-title">{ "Messages" }</h2>
+                <div class="row">
+                    <button type="button" class="secondary" id="log-export" onclick={on_export}>{ "Export as JSON" }</button>
+                    <button type="button" class="secondary" id="log-clear" onclick={on_clear}>{ "Clear" }</button>
+                </div>
+                <MessageLog entries={console.log.clone()} deflate={console.negotiated.1.contains("permessage-deflate")} />
+            </section>
+        </>
+    }
+}
+
+crate::part!(
+    TALK,
+    live_illustrated,
+    draw_talk,
+    Talk,
+    "live-talk",
+    "split-live"
+);
+
 /// The live console.
 #[function_component(Live)]
 pub fn live() -> Html {
@@ -121,28 +177,6 @@ pub fn live() -> Html {
             connect.emit(options);
         })
     };
-    let on_export = {
-        let console = console.clone();
-        Callback::from(move |_: MouseEvent| {
-            let console = console.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match WIRE_CODE.get().await {
-                    Ok(code) => download(
-                        "wslab-session.json",
-                        "application/json",
-                        (code.export)(&console).as_bytes(),
-                    ),
-                    Err(why) => console.dispatch(ConsoleAction::Exception(format!(
-                        "the export's code could not be loaded ({why}); try again"
-                    ))),
-                }
-            });
-        })
-    };
-    let on_clear = {
-        let console = console.clone();
-        Callback::from(move |_: MouseEvent| console.dispatch(ConsoleAction::Clear))
-    };
     let on_illustrate = {
         let (console, spa) = (console.clone(), use_context::<Spa>());
         let handover = use_context::<Handover>();
@@ -162,18 +196,11 @@ pub fn live() -> Html {
             <NeedsJs what="The live connection opens a real WebSocket from your browser." />
             <ConnectForm draft={draft.clone()} connect={live.connect.clone()} console={console.clone()} />
             <Lifecycle console={console.clone()} />
-            <div class="two-col">
-                <SendPanel send={live.send.clone()} open={console.is_open()} buffered={console.buffered} />
-                <CloseForm on_close={live.close.clone()} closed={console.closed.clone()} server_closed_first={console.server_closed_first()} />
-            </div>
-            <section class="card" aria-labelledby="log-title">
-                <h2 id="log-title">{ "Messages" }</h2>
-                <div class="row">
-                    <button type="button" class="secondary" id="log-export" onclick={on_export}>{ "Export as JSON" }</button>
-                    <button type="button" class="secondary" id="log-clear" onclick={on_clear}>{ "Clear" }</button>
-                </div>
-                <MessageLog entries={console.log.clone()} deflate={console.negotiated.1.contains("permessage-deflate")} />
-            </section>
+            <Later<Talk> part={TALK} props={Talk {
+                console: console.clone(),
+                send: live.send.clone(),
+                close: live.close.clone(),
+            }} />
             <section class="card" aria-labelledby="challenge-title" id="challenge">
                 <h2 id="challenge-title">{ "The chapter's coding challenge" }</h2>
                 <p>{ format!("new WebSocket(\"{CHALLENGE_URL}\"): what does the browser tell the page? Run it and watch the lifecycle above.") }</p>
