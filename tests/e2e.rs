@@ -883,11 +883,7 @@ async fn the_live_page_connects_without_its_chunk_and_talks_and_reads_the_wire_o
     browser.live_send_text("sent once the chunk came").await;
     // The next connection has the wire view: the browser's own request.
     browser.click(By::Id("echo-connect")).await;
-    browser
-        .wait_text(By::Id("wire-request"), "the browser's request", |t| {
-            t.starts_with("GET /echo?session=")
-        })
-        .await;
+    browser.live_wire_request().await;
     browser.quit().await;
 }
 
@@ -1092,11 +1088,7 @@ async fn live_console_shows_the_browsers_own_masked_frames_and_closes_with_a_cod
     browser.live_state("OPEN").await;
 
     // The browser's real handshake, as the server got it, with the accept checked by wire.
-    let request = browser
-        .wait_text(By::Id("wire-request"), "the browser's request", |t| {
-            t.starts_with("GET /echo?session=")
-        })
-        .await;
+    let request = browser.live_wire_request().await;
     assert!(
         request.contains("Sec-WebSocket-Key: ") && request.contains("User-Agent: "),
         "{request}"

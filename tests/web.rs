@@ -775,9 +775,7 @@ async fn a_part_shows_its_prerendered_copy_until_its_code_arrives() {
         r#"<div class="part" id="later-test"><input id="later-field" value="as prerendered"></div>"#,
     );
     document.body().unwrap().append_child(&prerendered).unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Host>::with_root(root.clone()).render();
+    let root = dom::mount_root::<Host>();
     settle().await;
 
     let copy = root
@@ -837,10 +835,7 @@ async fn a_part_whose_chunk_fails_says_so_and_tries_again() {
         html! { <Later<()> part={FLAKY} props={()} /> }
     }
 
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Host>::with_root(root.clone()).render();
+    let root = dom::mount_root::<Host>();
     until("the failure told", || {
         root.query_selector("[role=alert]").unwrap().is_some()
     })
@@ -888,10 +883,7 @@ async fn a_part_whose_chunk_stalls_says_it_is_still_loading() {
         html! { <Later<()> part={STALLED} props={()} /> }
     }
 
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Host>::with_root(root.clone()).render();
+    let root = dom::mount_root::<Host>();
     settle().await;
     assert!(root.query_selector("[role=status]").unwrap().is_none());
     until("the wait told", || {

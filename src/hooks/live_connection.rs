@@ -15,8 +15,9 @@ use yew::prelude::*;
 use crate::services::browser::now_ms;
 use crate::services::socket::{Socket, SocketEvent};
 use crate::state::console::{CloseInfo, Console, ConsoleAction, Payload, ReadyState, tap_message};
+use crate::state::live::{CloseRequest, ConnectOptions, tap_url, url_with_session};
 use wire::session::Record;
-use wire::tap::TapItem;
+use wire::tap::{SessionId, TapItem};
 
 /// Reads the tap's items, one after another, into the records they complete.
 pub type TapReader = Box<dyn FnMut(&TapItem) -> Vec<Record>>;
@@ -91,30 +92,21 @@ impl TapRead {
     }
 }
 
-/// The live page's code that reads the wire: the tap's session reader (with
-/// the frame rules and the inflater). It has nothing to read before a
-/// connection with the wire view on, so it arrives after the page answers
-/// input, in `/illustrated`'s chunk, which reads sessions with the same code.
-#[derive(Clone, Copy)]
-pub struct WireCode {
-    /// A reader for a new tap.
-    pub reader: fn() -> TapReader,
-}
-
+/// A reader for a new tap: `wire::session::Reader`, the one reader of the
+/// wire (with the frame rules and the inflater).
 fn new_tap_reader() -> TapReader {
     let mut reader = wire::session::Reader::new();
     Box::new(move |item| reader.push(item))
 }
 
+// The reader has nothing to read before a connection with the wire view on,
+// so it arrives after the page answers input, in `/illustrated`'s chunk,
+// which reads sessions with the same code.
 crate::later!(
-    pub WIRE_CODE: WireCode = WireCode {
-        reader: new_tap_reader,
-    },
+    NEW_TAP_READER: fn() -> TapReader = new_tap_reader,
     live_illustrated,
     "split-live"
 );
-use crate::state::live::{CloseRequest, ConnectOptions, tap_url, url_with_session};
-use wire::tap::SessionId;
 
 /// The live connection: its state and what can be done with it.
 pub struct LiveConnection {
@@ -305,12 +297,12 @@ pub fn use_live_connection() -> LiveConnection {
                     let (sockets, console, generation) =
                         (sockets.clone(), console.clone(), generation.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        let code = WIRE_CODE.get().await;
+                        let new_reader = NEW_TAP_READER.get().await;
                         if *generation.borrow() != mine {
                             return;
                         }
-                        let records = match code {
-                            Ok(code) => sockets.borrow_mut().reader.arrived((code.reader)()),
+                        let records = match new_reader {
+                            Ok(new_reader) => sockets.borrow_mut().reader.arrived(new_reader()),
                             // The wire view says why it is not there.
                             Err(_) => {
                                 sockets.borrow_mut().reader = TapRead::GaveUp;

@@ -245,6 +245,7 @@ impl Run {
     }
 
     /// Takes a text message from `/probe`; one that is not an event stops the run.
+    #[cfg(test)]
     pub fn apply_text(&mut self, text: &str) {
         self.apply_read(read_event(text));
     }

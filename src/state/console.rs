@@ -12,7 +12,7 @@ use wire::decode::Role;
 use wire::frame::FrameHeader;
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
-use wire::session::{Content, Reader, Record, Session};
+use wire::session::{Content, Record, Session};
 use wire::tap::{Direction, SessionId, TapEvent, TapItem};
 
 /// A message's content.
@@ -277,19 +277,6 @@ pub fn tap_message(data: &[u8]) -> (Vec<ConsoleAction>, Vec<TapItem>, Vec<String
     (now, items, errors)
 }
 
-/// Reads one tap message with the connection's session reader (which lives
-/// beside the sockets: it is stream decoding, not state). Returns the
-/// actions that report it: the session issued, the handshake, and the
-/// records the bytes completed.
-pub fn read_tap(reader: &mut Reader, data: &[u8]) -> Vec<ConsoleAction> {
-    let (mut out, items, errors) = tap_message(data);
-    let records: Vec<Record> = items.iter().flat_map(|item| reader.push(item)).collect();
-    if !records.is_empty() || !errors.is_empty() {
-        out.push(ConsoleAction::TapRecords(records, errors));
-    }
-    out
-}
-
 /// What can happen.
 pub enum ConsoleAction {
     /// A new connection is starting at this epoch time.
@@ -466,6 +453,20 @@ pub fn tenth_ms(ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wire::session::Reader;
+
+    /// Reads one tap message with a session reader, as the live page does
+    /// (`hooks::live_connection`, whose reader arrives in a chunk): the actions
+    /// that report it — the session issued, the handshake, and the records the
+    /// bytes completed.
+    fn read_tap(reader: &mut Reader, data: &[u8]) -> Vec<ConsoleAction> {
+        let (mut out, items, errors) = tap_message(data);
+        let records: Vec<Record> = items.iter().flat_map(|item| reader.push(item)).collect();
+        if !records.is_empty() || !errors.is_empty() {
+            out.push(ConsoleAction::TapRecords(records, errors));
+        }
+        out
+    }
 
     fn run(actions: Vec<ConsoleAction>) -> Rc<Console> {
         actions

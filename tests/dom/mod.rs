@@ -45,6 +45,16 @@ pub async fn mount(path: &'static str) -> Element {
     host
 }
 
+/// Mounts component `C` (no props) in a fresh element, for the browser
+/// tests of a single component.
+pub fn mount_root<C: BaseComponent<Properties = ()>>() -> Element {
+    let document = window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    yew::Renderer::<C>::with_root(host.clone()).render();
+    host
+}
+
 /// Waits until `ready` holds, letting Yew render between looks: on a busy
 /// machine a render may take more than a few turns of the event loop. Only
 /// a real hang reaches the 30 s deadline.

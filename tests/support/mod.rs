@@ -552,6 +552,15 @@ impl Browser {
             .unwrap();
     }
 
+    /// Waits for the wire view's copy of the browser's opening request
+    /// (a tapped connection to wslab-echo's `/echo`); returns it.
+    pub async fn live_wire_request(&self) -> String {
+        self.wait_text(By::Id("wire-request"), "the browser's request", |t| {
+            t.starts_with("GET /echo?session=")
+        })
+        .await
+    }
+
     /// Blocks requests whose URL matches one of `patterns` (`*` wildcards),
     /// as a network that loses them would; an empty list unblocks.
     pub async fn block_urls(&self, patterns: &[&str]) {

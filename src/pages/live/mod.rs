@@ -86,7 +86,7 @@ pub struct Wire {
 
 /// The wire view: what wslab-echo saw, split into frames. It has nothing to
 /// show before a connection, so it arrives after the page answers input,
-/// with the tap's reader (`WIRE_CODE`).
+/// with the tap's reader (`hooks::live_connection`).
 fn draw_wire(w: &Wire) -> Html {
     html! { <WireView handshake={w.handshake.clone()} records={w.records.clone()} errors={w.errors.clone()} /> }
 }
