@@ -242,8 +242,9 @@ pub fn shell() -> Html {
                 };
                 match query {
                     Some(query) => {
-                        let pairs: Vec<(String, String)> =
-                            serde_urlencoded::from_str(&query).unwrap_or_default();
+                        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                            .into_owned()
+                            .collect();
                         let _ = navigator.push_with_query(&to, &pairs);
                     }
                     None => navigator.push(&to),

@@ -4,14 +4,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::route::Route;
 use crate::services::browser;
 use crate::state::UrlState;
+use crate::state::query::{self, QueryForm};
 
 /// How long typing must pause before the address bar is rewritten. Writing it
 /// on every keystroke would re-render the page a second time per keystroke.
@@ -27,14 +26,14 @@ pub const MAX_LINK: usize = 6000;
 #[hook]
 pub fn use_url_state<Q>(route: Route, query: Q) -> bool
 where
-    Q: Serialize + PartialEq + Clone + Default + 'static,
+    Q: QueryForm,
 {
     let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let too_long = use_state(|| false);
     {
         let too_long = too_long.clone();
         use_effect_with(query, move |query: &Q| {
-            let size = serde_urlencoded_len(query);
+            let size = query::write(query).len();
             let long = size > MAX_LINK;
             if *too_long != long {
                 too_long.set(long);
@@ -45,7 +44,7 @@ where
             // the reducer), so the router need not hear of it, and the page
             // builds, which have no router, link none of its history code.
             let timeout = Timeout::new(QUIET_MS, move || {
-                let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+                let query = query::write(&query);
                 let path = route.to_path();
                 browser::replace_address(&if query.is_empty() {
                     path
@@ -66,7 +65,7 @@ where
 #[hook]
 pub fn use_url_reducer<S: UrlState>(route: Route) -> (UseReducerHandle<S>, bool) {
     let query = use_query::<S::Query>();
-    let state = use_reducer(|| S::from_query(query.unwrap_or_default()));
+    let state = use_reducer(|| S::from_query(query));
     let too_long = use_url_state(route, state.query());
     (state, too_long)
 }
@@ -83,17 +82,11 @@ pub fn use_query_str() -> String {
     search.trim_start_matches('?').to_owned()
 }
 
-/// The address's query read as `Q` (see [`use_query_str`]).
+/// The address's query read as `Q` (see [`use_query_str`] and
+/// [`query::read`]).
 #[hook]
-pub fn use_query<Q: DeserializeOwned>() -> Option<Q> {
-    serde_urlencoded::from_str(&use_query_str()).ok()
-}
-
-/// The length of the query once URL-encoded.
-fn serde_urlencoded_len<Q: Serialize>(query: &Q) -> usize {
-    serde_urlencoded::to_string(query)
-        .map(|s| s.len())
-        .unwrap_or(usize::MAX)
+pub fn use_query<Q: QueryForm>() -> Q {
+    query::read(&use_query_str())
 }
 
 /// Once, when the page opens: brings the element `target` names into view

@@ -3,7 +3,6 @@
 //! apart into what the handshake uses; ws vs wss side by side.
 
 use crate::components::form::value_of;
-use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::components::{NeedsJs, PageLesson};
@@ -23,16 +22,16 @@ pub const DEFAULT_URI: &str = "wss://chat.example.com/rooms?name=lobby";
 pub const FALLBACK_BASE: &str = "https://chat.example.com/rooms/";
 
 /// `/uris?uri=<uri>&base=<page address>`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UriQuery {
     /// The URI typed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// The address of the page that calls `new WebSocket` (default: this
     /// page's own address).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
 }
+
+crate::query_form!(UriQuery { uri, base });
 
 fn parts_table(uri: &WsUri, relative: bool) -> Html {
     let port_note = if uri.port_explicit {

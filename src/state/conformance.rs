@@ -3,29 +3,25 @@
 
 use conformance::case::Group;
 use conformance::report::{Event, Report, RunRequest, Side};
-use serde::{Deserialize, Serialize};
+
+use crate::state::query::{self, QueryForm};
 
 /// The server a learner runs by default.
 pub const DEFAULT_TARGET: &str = "ws://127.0.0.1:8000/";
 
 /// `/conformance?target=…&groups=…&ids=…&server=…`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConformanceQuery {
     /// The server under test.
-    #[serde(default = "default_target")]
     pub target: String,
     /// The groups to run, comma-separated slugs; absent: every group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<String>,
     /// Case ids (with `*`) that replace the groups when given.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ids: String,
     /// wslab-echo's `/probe` URL.
-    #[serde(default = "default_server")]
     pub server: String,
     /// The client lab's tab, with the agent name the learner's client runs
     /// under; absent: the server tab.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
 }
 
@@ -50,6 +46,36 @@ impl Default for ConformanceQuery {
             server: default_server(),
             agent: None,
         }
+    }
+}
+
+impl QueryForm for ConformanceQuery {
+    fn set(&mut self, name: &str, value: &str) {
+        let value = value.to_owned();
+        match name {
+            "target" => self.target = value,
+            "groups" => self.groups = Some(value),
+            "ids" => self.ids = value,
+            "server" => self.server = value,
+            "agent" => self.agent = Some(value),
+            _ => {}
+        }
+    }
+
+    /// The target and the server always; the rest when set.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("target", self.target.clone())];
+        if let Some(groups) = &self.groups {
+            pairs.push(("groups", groups.clone()));
+        }
+        if !self.ids.is_empty() {
+            pairs.push(("ids", self.ids.clone()));
+        }
+        pairs.push(("server", self.server.clone()));
+        if let Some(agent) = &self.agent {
+            pairs.push(("agent", agent.clone()));
+        }
+        pairs
     }
 }
 
@@ -125,7 +151,7 @@ impl ConformanceQuery {
         let agent = self.agent.as_deref().unwrap_or(DEFAULT_AGENT).trim();
         match wire::endpoint::Agent::parse(agent) {
             Some(a) => format!("agent={}", a.query_value()),
-            None => serde_urlencoded::to_string([("agent", agent)]).unwrap_or_default(),
+            None => query::encode([("agent", agent)]),
         }
     }
 
@@ -337,22 +363,14 @@ impl Run {
 
 /// `/frames?hex=…&dfrom=…`: a frame opened in the frame lab's decoder.
 pub fn frame_link(hex: &str, from: Side) -> String {
-    #[derive(Serialize)]
-    struct Q<'a> {
-        hex: &'a str,
-        dfrom: &'a str,
-    }
-    let q = Q {
-        hex,
-        dfrom: if from.from_client() {
-            "client"
-        } else {
-            "server"
-        },
+    let dfrom = if from.from_client() {
+        "client"
+    } else {
+        "server"
     };
     format!(
         "/frames?{}",
-        serde_urlencoded::to_string(&q).unwrap_or_default()
+        query::encode([("hex", hex), ("dfrom", dfrom)])
     )
 }
 
@@ -505,13 +523,15 @@ mod tests {
             server: "ws://127.0.0.1:9999/probe".into(),
             agent: Some("a b".into()),
         };
-        let text = serde_urlencoded::to_string(&q).unwrap();
+        let text = query::write(&q);
         assert_eq!(
-            serde_urlencoded::from_str::<ConformanceQuery>(&text).unwrap(),
-            q
+            text,
+            "target=ws%3A%2F%2Flocalhost%3A8765%2Fchat%3Fx%3D1&groups=handshake%2Climits\
+             &server=ws%3A%2F%2F127.0.0.1%3A9999%2Fprobe&agent=a+b"
         );
+        assert_eq!(query::read::<ConformanceQuery>(&text), q);
         assert_eq!(
-            serde_urlencoded::from_str::<ConformanceQuery>("").unwrap(),
+            query::read::<ConformanceQuery>(""),
             ConformanceQuery::default()
         );
     }

@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::state::UrlState;
@@ -14,43 +13,46 @@ use wire::frame::FieldKind;
 
 /// The lab's state in the URL. Builder: fin, rsv, op, mask, key, from, pm, p.
 /// Decoder: hex, dfrom. Fragmentation: msg, size, ping.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[allow(missing_docs)]
 pub struct FramesQuery {
-    #[serde(skip_serializing_if = "Option::is_none")]
     fin: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     rsv: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     op: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     mask: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pm: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     p: Option<String>,
     /// Bytes for the decoder, as hex.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hex: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     dfrom: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     msg: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ping: Option<u8>,
     /// `z=1`: the builder compresses the payload (permessage-deflate, RSV1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     z: Option<u8>,
     /// `dz=1`: the decoder reads frames of a connection with permessage-deflate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     dz: Option<u8>,
 }
+
+crate::query_form!(FramesQuery {
+    fin,
+    rsv,
+    op,
+    mask,
+    key,
+    from,
+    pm,
+    p,
+    hex,
+    dfrom,
+    msg,
+    size,
+    ping,
+    z,
+    dz
+});
 
 /// The part of the lab a link's query is about: the page opens there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -294,7 +296,7 @@ mod tests {
     use super::*;
 
     fn q(query: &str) -> FramesQuery {
-        serde_urlencoded::from_str(query).unwrap()
+        crate::state::query::read(query)
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::state::UrlState;
@@ -14,27 +13,30 @@ use wire::handshake::{check_request, client_request, set_header};
 pub const RFC_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 
 /// The lab's state, as it appears in the URL.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HandshakeQuery {
     /// The request text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub req: Option<String>,
     /// The calculator's key (alone: also put in the request).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The accept value to check.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept: Option<String>,
     /// The subprotocols the server speaks, comma-separated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proto: Option<String>,
     /// A server response to check as a client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resp: Option<String>,
     /// `0`: the server declines permessage-deflate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deflate: Option<u8>,
 }
+
+crate::query_form!(HandshakeQuery {
+    req,
+    key,
+    accept,
+    proto,
+    resp,
+    deflate
+});
 
 /// The RFC §1.3 request with a given key, built by the protocol core.
 pub fn rfc_request(key: &str) -> String {

@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use yew::Reducible;
+
+use query::QueryForm;
 
 pub mod conformance;
 pub mod console;
@@ -15,6 +15,7 @@ pub mod illustrated;
 pub mod json;
 pub mod live;
 pub mod progress;
+pub mod query;
 pub mod quiz;
 pub mod theme;
 
@@ -38,7 +39,7 @@ impl From<Vec<u8>> for Bytes {
 /// opens, written back as it changes (`hooks::use_url_reducer`).
 pub trait UrlState: Reducible + 'static {
     /// The query string's form.
-    type Query: Serialize + DeserializeOwned + PartialEq + Clone + Default + 'static;
+    type Query: QueryForm;
     /// The state a query describes; anything missing or unreadable takes its default.
     fn from_query(query: Self::Query) -> Self;
     /// The query that reopens this state (only what differs from the defaults).
@@ -60,7 +61,7 @@ impl<Q: PartialEq + 'static> Reducible for QueryState<Q> {
 
 impl<Q> UrlState for QueryState<Q>
 where
-    Q: Serialize + DeserializeOwned + PartialEq + Clone + Default + 'static,
+    Q: QueryForm,
 {
     type Query = Q;
 

@@ -22,7 +22,9 @@ pub fn at(props: &AtProps) -> Html {
         let (route, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
         let history = AnyHistory::from(MemoryHistory::with_entries(vec![route.to_owned()]));
         if !query.is_empty() {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
             history.replace_with_query(route, pairs).unwrap();
         }
         history

@@ -578,7 +578,7 @@ impl Browser {
 
     /// Opens the live console with `url` in its field.
     pub async fn open_live(&self, site: &StaticServer, url: &str) {
-        let query = serde_urlencoded::to_string([("url", url)]).expect("a URL encodes");
+        let query = wslab::state::query::encode([("url", url)]);
         self.open(site.url(&format!("/live?{query}"))).await;
     }
 

@@ -106,7 +106,7 @@ pub fn frames() -> Html {
     let (state, too_long) = use_url_reducer::<FramesLab>(Route::Frames);
     // A link that sets one part of the lab (the conformance report links
     // every frame to the decoder) opens there, not at the top of the lesson.
-    let part = use_query::<FramesQuery>().and_then(|q| q.part());
+    let part = use_query::<FramesQuery>().part();
     use_landing(part.map(|p| p.target()));
     let lower = Lower {
         state: state.clone(),

@@ -1,0 +1,135 @@
+//! A lab's query string as named fields, read and written with
+//! `form_urlencoded` (as `URLSearchParams` does): what [`UrlState`](super::UrlState)
+//! keeps in the address bar. No serde: the page builds link only this.
+//!
+//! Reading is lenient, field by field: an unknown name is ignored, a value a
+//! field cannot hold leaves the field as it was, and a repeated name keeps its
+//! last value. So a hand-edited link keeps every field it still gets right.
+
+/// A query's fields by name.
+pub trait QueryForm: PartialEq + Clone + Default + 'static {
+    /// Takes field `name`'s `value` (see the module's rules).
+    fn set(&mut self, name: &str, value: &str);
+    /// The fields to write, in order: those set, and those always written.
+    fn pairs(&self) -> Vec<(&'static str, String)>;
+}
+
+/// A field of a [`QueryForm`]: how a value is taken, and written if at all.
+pub trait QueryField {
+    /// Takes `value`, or stays as it was when it cannot hold it.
+    fn take_value(&mut self, value: &str);
+    /// The value to write, if any.
+    fn written(&self) -> Option<String>;
+}
+
+impl QueryField for Option<String> {
+    fn take_value(&mut self, value: &str) {
+        *self = Some(value.to_owned());
+    }
+
+    fn written(&self) -> Option<String> {
+        self.clone()
+    }
+}
+
+impl QueryField for Option<u8> {
+    fn take_value(&mut self, value: &str) {
+        if let Ok(n) = value.parse() {
+            *self = Some(n);
+        }
+    }
+
+    fn written(&self) -> Option<String> {
+        self.map(|n| n.to_string())
+    }
+}
+
+/// Implements [`QueryForm`] for a struct whose fields are all [`QueryField`]s,
+/// each named in the query as in the struct: `query_form!(Type { a, b })`.
+#[macro_export]
+macro_rules! query_form {
+    ($ty:ty { $($field:ident),* $(,)? }) => {
+        impl $crate::state::query::QueryForm for $ty {
+            fn set(&mut self, name: &str, value: &str) {
+                use $crate::state::query::QueryField;
+                match name {
+                    $( stringify!($field) => QueryField::take_value(&mut self.$field, value), )*
+                    _ => {}
+                }
+            }
+
+            fn pairs(&self) -> Vec<(&'static str, String)> {
+                use $crate::state::query::QueryField;
+                let mut pairs = Vec::new();
+                $(
+                    if let Some(v) = self.$field.written() {
+                        pairs.push((stringify!($field), v));
+                    }
+                )*
+                pairs
+            }
+        }
+    };
+}
+
+/// `query` (without its `?`, or with it) read as `Q`, from its defaults.
+pub fn read<Q: QueryForm>(query: &str) -> Q {
+    let mut q = Q::default();
+    for (name, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+        q.set(&name, &value);
+    }
+    q
+}
+
+/// `q` as a query string, without its `?`.
+pub fn write<Q: QueryForm>(q: &Q) -> String {
+    encode(q.pairs().iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// Name-value pairs as a query string, without its `?`.
+pub fn encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Q {
+        text: Option<String>,
+        n: Option<u8>,
+    }
+
+    crate::query_form!(Q { text, n });
+
+    #[test]
+    fn fields_round_trip_in_order() {
+        let q = Q {
+            text: Some("a b&c=d/é".to_owned()),
+            n: Some(7),
+        };
+        let text = write(&q);
+        assert_eq!(text, "text=a+b%26c%3Dd%2F%C3%A9&n=7");
+        assert_eq!(read::<Q>(&text), q);
+        assert_eq!(read::<Q>(&format!("?{text}")), q);
+        assert_eq!(write(&Q::default()), "");
+    }
+
+    #[test]
+    fn reading_is_lenient_field_by_field() {
+        // An unknown name is ignored; a value the field cannot hold leaves
+        // the field as it was; a repeated name keeps its last value.
+        assert_eq!(
+            read::<Q>("x=1&n=300&text=a&text=b"),
+            Q {
+                text: Some("b".to_owned()),
+                n: None,
+            }
+        );
+        assert_eq!(read::<Q>("n=4&n=oops").n, Some(4));
+        assert_eq!(read::<Q>("%ZZ=&&=&n"), Q::default());
+    }
+}
