@@ -10,6 +10,8 @@ pub mod components;
 pub mod content;
 pub mod heap;
 pub mod hooks;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod minify;
 pub mod pages;
 pub mod prerender;
 pub mod route;

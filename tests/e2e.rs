@@ -993,8 +993,14 @@ async fn a_new_build_replaces_the_cached_one_on_the_next_page() {
         .join(format!("sw-update-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
+    // Not the precompressed copies (`cargo xtask dist` writes them): the
+    // server would send the old `sw.js.gz` for the edited `sw.js`.
     for entry in std::fs::read_dir(dist()).unwrap().flatten() {
-        if entry.path().is_file() {
+        let precompressed = entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "gz" || e == "br");
+        if entry.path().is_file() && !precompressed {
             std::fs::copy(entry.path(), root.join(entry.file_name())).unwrap();
         }
     }

@@ -3,7 +3,8 @@
 //! `$TRUNK_STAGING_DIR` when run as Trunk's post-build hook). See
 //! `wslab::prerender`. As the hook, it first cuts the builds with chunks
 //! (`wslab::split`): Trunk runs its hooks side by side, so the one hook
-//! does both, in order.
+//! does both, in order, and in release then minifies the scripts and the
+//! stylesheet (`wslab::minify`).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -21,8 +22,9 @@ fn run() -> Result<(), String> {
     use std::path::PathBuf;
     use wslab::prerender;
 
-    let dir = match std::env::args_os().nth(1) {
-        Some(dir) => PathBuf::from(dir),
+    // As the hook, Trunk's profile: a release build's scripts are minified.
+    let (dir, profile) = match std::env::args_os().nth(1) {
+        Some(dir) => (PathBuf::from(dir), None),
         None => {
             let dir = std::env::var_os("TRUNK_STAGING_DIR")
                 .map(PathBuf::from)
@@ -34,7 +36,7 @@ fn run() -> Result<(), String> {
                 &std::env::var("TRUNK_PROFILE").map_err(|_| "Trunk's hook sets TRUNK_PROFILE")?,
             )?;
             wslab::split::run(&dir, &source.join("Cargo.toml"), profile)?;
-            dir
+            (dir, Some(profile))
         }
     };
     let read = |name: &str| {
@@ -60,6 +62,9 @@ fn run() -> Result<(), String> {
         write(&page.file, &html)?;
     }
     write("boot.js", &prerender::without_comments(&read("boot.js")?))?;
+    if profile == Some(wslab::split::Profile::Release) {
+        wslab::minify::run(&dir)?;
+    }
     // Last: the service worker's cache is named after every other file.
     let mut files = Vec::new();
     for entry in

@@ -1,6 +1,6 @@
 //! Installs the tools wslab needs, each step skipping itself when the right
 //! version is already there. Only package registries are used: crates.io
-//! (trunk, wasm-bindgen-cli, wasm-split-cli), npm (binaryen's wasm-opt) and Debian (chromium).
+//! (trunk, wasm-bindgen-cli, wasm-split-cli), npm (binaryen's wasm-opt, esbuild) and Debian (chromium).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,10 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// Debian's binaryen 108 cannot read current wasm-bindgen output; npm's 132 can.
 pub const BINARYEN_VERSION: &str = "132";
+/// esbuild, which minifies the release build's scripts and stylesheet
+/// (`wslab::minify`, run by the post-build hook): npm's package ships the
+/// binary for this platform.
+pub const ESBUILD_VERSION: &str = "0.28.2";
 /// Debian's Chromium and its WebDriver.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's chromedriver.
@@ -28,15 +32,17 @@ pub const AXE_VERSION: &str = "4";
 /// Which optional tools a command needs.
 #[derive(Clone, Copy)]
 pub struct Needs {
+    /// Chromium, chromedriver and axe-core (the browser tests).
     pub browser: bool,
-    pub wasm_opt: bool,
+    /// wasm-opt, esbuild, gzip and brotli (a release build and its copies).
+    pub release_tools: bool,
 }
 
 impl Needs {
     pub fn everything() -> Self {
         Needs {
             browser: true,
-            wasm_opt: true,
+            release_tools: true,
         }
     }
 }
@@ -53,8 +59,9 @@ pub fn all(needs: Needs) -> Result {
     wasm_bindgen()?;
     wasm_split()?;
     crates()?;
-    if needs.wasm_opt {
+    if needs.release_tools {
         wasm_opt()?;
+        esbuild()?;
         compressors()?;
     }
     if needs.browser {
@@ -352,6 +359,17 @@ fn axe() -> Result {
         "installing axe-core@{AXE_VERSION} from npm into .tools/ (for the accessibility tests)"
     ));
     npm_install(&format!("axe-core@{AXE_VERSION}"))
+}
+
+fn esbuild() -> Result {
+    if version_of("esbuild").is_some_and(|v| v.trim() == ESBUILD_VERSION) {
+        println!("ok: esbuild {ESBUILD_VERSION}");
+        return Ok(());
+    }
+    step(&format!(
+        "installing esbuild@{ESBUILD_VERSION} from npm into .tools/ (minifies the release build's scripts and stylesheet)"
+    ));
+    npm_install(&format!("esbuild@{ESBUILD_VERSION}"))
 }
 
 fn wasm_opt() -> Result {

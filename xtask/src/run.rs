@@ -46,7 +46,7 @@ pub fn serve(args: crate::cli::ServeArgs) -> std::result::Result<(), Failure> {
     let failed = Failure::Failed;
     install::all(Needs {
         browser: false,
-        wasm_opt: false,
+        release_tools: false,
     })
     .map_err(failed)?;
     step("building wslab-echo");
@@ -143,7 +143,7 @@ fn stop_both(trunk: &mut Guard, echo: &mut Guard) {
 pub fn dist() -> Result {
     install::all(Needs {
         browser: false,
-        wasm_opt: true,
+        release_tools: true,
     })?;
     step(
         "trunk build --release into dist/ (cargo profile wasm-release; then wslab-prerender cuts the builds with chunks and writes every page)",
@@ -193,7 +193,7 @@ const LOAD_BASELINE: &str = "382c9ea";
 pub fn bench() -> Result {
     install::all(Needs {
         browser: true,
-        wasm_opt: true,
+        release_tools: true,
     })?;
     step("wire codec next to tungstenite (criterion)");
     install::run(command("cargo").args(["bench", "-p", "wire", "--bench", "codec"]))?;
@@ -332,7 +332,7 @@ pub fn test() -> Result {
     install::one_shot_builds();
     install::all(Needs {
         browser: true,
-        wasm_opt: true,
+        release_tools: true,
     })?;
     // Build outputs are found through cargo: CARGO_TARGET_DIR and cargo configs are honoured.
     let dist = paths::target_dir()?.join("e2e-dist");
