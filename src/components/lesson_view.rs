@@ -9,7 +9,7 @@ use crate::route::Route;
 use crate::services::browser;
 use wire::close::REGISTERED;
 use wire::frame::{Frame, FrameHeader, LengthForm};
-use wire::handshake::{accept_steps, check_request, client_request, respond};
+use wire::handshake::{accept_steps, check_request, respond, rfc_request};
 use wire::hex::to_hex;
 use wire::opcode::OpCode;
 use wire::uri::parse_uri;
@@ -18,16 +18,7 @@ const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 const RFC_KEY_BYTES: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
 fn sample_request() -> String {
-    parse_uri("ws://server.example.com/chat")
-        .map(|uri| {
-            client_request(
-                &uri,
-                SAMPLE_KEY,
-                Some("http://example.com"),
-                &["chat", "superchat"],
-            )
-        })
-        .unwrap_or_default()
+    rfc_request(SAMPLE_KEY)
 }
 
 /// Renders an example.

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::state::UrlState;
 
-use wire::handshake::{check_request, client_request, set_header};
+use wire::handshake::{check_request, set_header};
 
 /// The key of RFC 6455 §1.3.
 pub const RFC_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -40,15 +40,7 @@ crate::query_form!(HandshakeQuery {
 
 /// The RFC §1.3 request with a given key, built by the protocol core.
 pub fn rfc_request(key: &str) -> String {
-    match wire::uri::parse_uri("ws://server.example.com/chat") {
-        Ok(uri) => client_request(
-            &uri,
-            key,
-            Some("http://example.com"),
-            &["chat", "superchat"],
-        ),
-        Err(_) => String::new(),
-    }
+    wire::handshake::rfc_request(key)
 }
 
 /// The handshake lab's state.

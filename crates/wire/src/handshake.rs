@@ -713,6 +713,35 @@ pub fn client_request(uri: &WsUri, key: &str, origin: Option<&str>, protocols: &
     text
 }
 
+/// RFC 6455 §1.3's URI, `ws://server.example.com/chat`, as
+/// [`parse_uri`](crate::uri::parse_uri) reads it (a test holds the two
+/// equal), written out: a page that shows the RFC's request but parses no
+/// URI then links no URI parser (with its Unicode tables, the larger part of
+/// a small build).
+pub fn rfc_uri() -> WsUri {
+    WsUri {
+        scheme_given: "ws".to_owned(),
+        secure: false,
+        host: "server.example.com".to_owned(),
+        port: 80,
+        port_explicit: false,
+        path: "/chat".to_owned(),
+        query: None,
+        userinfo: None,
+    }
+}
+
+/// RFC 6455 §1.3's opening request with `key`: to [`rfc_uri`], from
+/// `http://example.com`, offering the subprotocols `chat` and `superchat`.
+pub fn rfc_request(key: &str) -> String {
+    client_request(
+        &rfc_uri(),
+        key,
+        Some("http://example.com"),
+        &["chat", "superchat"],
+    )
+}
+
 /// Returns `text` with the first `name` header set to `value` (matching the
 /// name in any case), or with the header added at the end of the header block
 /// when there is none. Line endings follow the text's first line.
@@ -949,6 +978,21 @@ pub fn check_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rfc_request_is_the_one_of_section_1_3() {
+        assert_eq!(
+            crate::uri::parse_uri("ws://server.example.com/chat"),
+            Ok(rfc_uri())
+        );
+        assert_eq!(
+            rfc_request("dGhlIHNhbXBsZSBub25jZQ=="),
+            "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\
+             Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\nOrigin: http://example.com\r\n\
+             Sec-WebSocket-Protocol: chat, superchat\r\n\r\n"
+        );
+    }
 
     #[test]
     fn a_browser_fails_a_101_that_names_no_subprotocol_when_some_were_offered() {

@@ -25,7 +25,7 @@ use crate::deflate::{
     accepted_in_response,
 };
 use crate::frame::{Frame, LengthForm};
-use crate::handshake::{check_request, client_request, respond};
+use crate::handshake::{check_request, respond, rfc_request};
 use crate::opcode::OpCode;
 use crate::tap::{Direction, TapEvent, TapItem, encode_bytes, encode_event};
 
@@ -817,15 +817,7 @@ pub fn annotate(record: &Record) -> Vec<Annotation> {
 /// in three fragments with a ping between them and its echo, and the closing
 /// handshake started by the client.
 pub fn example() -> Session {
-    let request = match crate::uri::parse_uri("ws://server.example.com/chat") {
-        Ok(uri) => client_request(
-            &uri,
-            "dGhlIHNhbXBsZSBub25jZQ==",
-            Some("http://example.com"),
-            &["chat", "superchat"],
-        ),
-        Err(_) => String::new(),
-    };
+    let request = rfc_request("dGhlIHNhbXBsZSBub25jZQ==");
     let response = respond(&check_request(&request), &["chat"], None).text;
     // The RFC's example key (§5.7), then keys drawn from it, one per frame.
     let key = |n: u8| -> [u8; 4] { [0x37 ^ n, 0xfa, 0x21 ^ n.wrapping_mul(3), 0x3d] };
