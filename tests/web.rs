@@ -63,6 +63,52 @@ async fn live_page_offers_the_local_echo_server() {
     assert_eq!(text_of(&root, "#echo-status"), "not connected");
 }
 
+/// The live page reads a URL's scheme, Host and resource with the browser's
+/// own URL parser (as `new WebSocket` does), so it carries no URI parser:
+/// here that reading is held to `wire::uri`'s, which the tests and the
+/// prerenderer use, on URLs of every shape the live page meets, and on the
+/// ones both refuse.
+#[wasm_bindgen_test]
+fn the_browsers_url_reading_is_wires() {
+    use wslab::services::browser::{ws_url_parts, ws_url_parts_by_wire};
+    for url in [
+        "ws://127.0.0.1:9001/echo",
+        "ws://127.0.0.1:9001/echo?session=00112233445566778899aabbccddeeff&ping=5",
+        "wss://127.0.0.1:9443/echo?deflate=0",
+        "ws://localhost/idle/3",
+        "ws://LOCALHOST:80/Echo",
+        "wss://example.com:443/chat?x=1&y=a%20b",
+        "http://example.com/chat",
+        "https://example.com:8443/",
+        "ws://example.com",
+        "ws://[::1]:9001/echo",
+        "ws://[0:0:0:0:0:0:0:1]/echo",
+        "ws://user:pw@example.com/echo",
+        "ws://bücher.example/echo",
+        "ws://example.com/a b",
+        "ws://example.com/a/../echo",
+        "ws://127.1:9001/echo",
+        "ws://0x7f.0.0.1:9001/echo",
+        "ws://example.com/chat#room",
+        "ftp://example.com/",
+        "/echo",
+        "echo",
+        "",
+        "ws://",
+        "ws://example.com:99999/",
+    ] {
+        assert_eq!(ws_url_parts(url), ws_url_parts_by_wire(url), "{url:?}");
+    }
+    // A space in the host: WHATWG's parser (and wire's) refuses it; Chromium's
+    // percent-encodes it, and its `new WebSocket` then tries that host. The
+    // live page follows the browser: a tap there fails as the socket does.
+    let url = "ws://exa mple.com/";
+    assert_eq!(ws_url_parts_by_wire(url), None);
+    if let Some(parts) = ws_url_parts(url) {
+        assert_eq!(parts.host, "exa%20mple.com");
+    }
+}
+
 /// Sets a field's value and fires the `input` event Yew listens for.
 async fn type_into(root: &Element, selector: &str, value: &str) {
     let el = root

@@ -72,6 +72,55 @@ pub fn is_echo_base(text: &str) -> bool {
     })
 }
 
+/// A WebSocket URL's parts as `new WebSocket` reads it: the scheme (`ws` or
+/// `wss`, `http` and `https` mapped to them), the Host header's value (the
+/// host, with the port only when it is not the scheme's default) and the
+/// resource name (path and query); `None` for a URL the browser refuses (not
+/// absolute, another scheme, a fragment). In the browser its own URL parser
+/// reads it, so the live page carries no URI parser; natively (the
+/// prerenderer, the tests) `wire::uri`'s, which a browser test holds to the
+/// browser's on a table of URLs ([`ws_url_parts_by_wire`]).
+pub fn ws_url_parts(url: &str) -> Option<WsUrlParts> {
+    if !IN_BROWSER {
+        return ws_url_parts_by_wire(url);
+    }
+    let parsed = web_sys::Url::new(url).ok()?;
+    let scheme = match parsed.protocol().as_str() {
+        "ws:" | "http:" => "ws",
+        "wss:" | "https:" => "wss",
+        _ => return None,
+    };
+    if parsed.href().contains('#') {
+        return None;
+    }
+    Some(WsUrlParts {
+        scheme,
+        host: parsed.host(),
+        resource: format!("{}{}", parsed.pathname(), parsed.search()),
+    })
+}
+
+/// What [`ws_url_parts`] reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WsUrlParts {
+    /// `ws` or `wss`.
+    pub scheme: &'static str,
+    /// The Host header's value.
+    pub host: String,
+    /// The path and the query.
+    pub resource: String,
+}
+
+/// [`ws_url_parts`] by `wire::uri`'s parser.
+pub fn ws_url_parts_by_wire(url: &str) -> Option<WsUrlParts> {
+    let uri = wire::uri::parse_uri(url).ok()?;
+    Some(WsUrlParts {
+        scheme: uri.scheme(),
+        host: uri.host_header(),
+        resource: uri.resource_name(),
+    })
+}
+
 /// `ws://` or `wss://` and a host (letters, digits, `.`, `-`, or an IPv6
 /// address in brackets) with an optional port, nothing else; a test holds it
 /// to `wire::uri`'s check on a table of origins and near misses.

@@ -5,7 +5,8 @@
 
 use wire::endpoint::{EchoOptions, Endpoint};
 use wire::tap::SessionId;
-use wire::uri::parse_uri;
+
+use crate::services::browser::ws_url_parts;
 
 /// What to connect to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,8 +102,8 @@ pub fn without_deflate(url: &str) -> Option<String> {
 
 /// `url` with its echo options changed by `change`; None for other servers.
 fn with_echo_options(url: &str, change: impl FnOnce(&mut EchoOptions)) -> Option<String> {
-    let uri = parse_uri(url).ok()?;
-    let mut endpoint = Endpoint::parse(&uri.resource_name()).ok()?;
+    let parts = ws_url_parts(url)?;
+    let mut endpoint = Endpoint::parse(&parts.resource).ok()?;
     let opts = match &mut endpoint {
         Endpoint::Echo(o) | Endpoint::Idle { echo: o, .. } => o,
         Endpoint::Tap | Endpoint::LegacyProxy | Endpoint::Probe | Endpoint::ClientLab(_) => {
@@ -112,8 +113,8 @@ fn with_echo_options(url: &str, change: impl FnOnce(&mut EchoOptions)) -> Option
     change(opts);
     Some(format!(
         "{}://{}{}",
-        uri.scheme(),
-        uri.host_header(),
+        parts.scheme,
+        parts.host,
         endpoint.target()
     ))
 }
@@ -126,11 +127,11 @@ pub fn watchable(url: &str) -> bool {
 
 /// The tap's URL on the same server as `url`.
 pub fn tap_url(url: &str) -> Option<String> {
-    let uri = parse_uri(url).ok()?;
+    let parts = ws_url_parts(url)?;
     Some(format!(
         "{}://{}{}",
-        uri.scheme(),
-        uri.host_header(),
+        parts.scheme,
+        parts.host,
         Endpoint::Tap.path()
     ))
 }
