@@ -243,7 +243,12 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
         Some(copy) => Html::VRef(copy.clone().into()),
         None => html! { <div class="part" {id} aria-busy="true"></div> },
     };
-    match (*draw, &*failed) {
+    // One element around whatever shows, so the page around a part never
+    // sees its first node change: a notice coming and going, or the copy
+    // giving way to the part, stays inside it (Yew places a component's
+    // nodes before its next sibling's first node; two parts side by side
+    // that both change at once must not lose track of each other's).
+    let shown = match (*draw, &*failed) {
         (Some(draw), _) => html! { <div class="part" {id}>{ draw(&props.props) }</div> },
         (None, None) if *slow => html! {
             <>
@@ -263,5 +268,6 @@ pub fn later<P: PartialEq + 'static>(props: &LaterProps<P>) -> Html {
                 { waiting }
             </>
         },
-    }
+    };
+    html! { <div class="later">{ shown }</div> }
 }

@@ -60,7 +60,7 @@ pub const FIRST_LOADS: [FirstLoad; 8] = [
     FirstLoad {
         what: "the handshake lab (handshake build)",
         bin: "wslab-handshake",
-        budgeted: false,
+        budgeted: true,
     },
     FirstLoad {
         what: "the frame lab (frames build)",
@@ -75,7 +75,7 @@ pub const FIRST_LOADS: [FirstLoad; 8] = [
     FirstLoad {
         what: "the live page and the illustrated session (live build)",
         bin: "wslab-live",
-        budgeted: false,
+        budgeted: true,
     },
     FirstLoad {
         what: "any page on a host that answers every path with index.html (full build)",

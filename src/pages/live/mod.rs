@@ -76,6 +76,29 @@ const PUBLIC: &[(&str, &str)] = &[
     ),
 ];
 
+/// What the lifecycle card draws from: the console.
+#[derive(PartialEq)]
+pub struct Life {
+    console: UseReducerHandle<Console>,
+}
+
+/// The lifecycle card: its diagram and transitions move only once a
+/// connection starts, so it arrives with the wire view's chunk (until then
+/// its prerendered copy shows, inert, at "not connected"; the transitions
+/// that happen meanwhile are in the console and show with it).
+fn draw_life(l: &Life) -> Html {
+    html! { <Lifecycle console={l.console.clone()} /> }
+}
+
+crate::part!(
+    LIFE,
+    live_illustrated,
+    draw_life,
+    Life,
+    "live-lifecycle",
+    "split-live"
+);
+
 /// What the wire view draws from: the console's record of the tap.
 #[derive(PartialEq)]
 pub struct Wire {
@@ -195,7 +218,7 @@ pub fn live() -> Html {
             <p class="lead">{ Route::Live.summary() }</p>
             <NeedsJs what="The live connection opens a real WebSocket from your browser." />
             <ConnectForm draft={draft.clone()} connect={live.connect.clone()} console={console.clone()} />
-            <Lifecycle console={console.clone()} />
+            <Later<Life> part={LIFE} props={Life { console: console.clone() }} />
             <Later<Talk> part={TALK} props={Talk {
                 console: console.clone(),
                 send: live.send.clone(),
