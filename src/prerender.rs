@@ -96,23 +96,19 @@ pub fn fill(template: &str, page: &Page, title: &str, body: &str) -> Result<Stri
     Ok(html.replacen("</head>", &format!("{hints}</head>"), 1))
 }
 
-/// The `<link>`s that start fetching `build`'s JS glue and wasm as soon as
-/// the page's head is read, instead of once `boot.js` runs and imports them
-/// (two round trips later). `crossorigin` makes the wasm's preload a CORS
-/// request with the same credentials as wasm-bindgen's `fetch`, so the
-/// browser hands that fetch the preloaded response; `fetchpriority="low"`
-/// lets the stylesheet, which the first paint waits for, go first. A build
-/// cut into chunks also names its chunk loader, which its JS imports; the
-/// chunks themselves are fetched once the page runs.
+/// The `<link>` that starts fetching `build`'s wasm as soon as the page's
+/// head is read, instead of once `boot.js` runs and its JS asks for it.
+/// `crossorigin` makes the preload a CORS request with the same credentials
+/// as wasm-bindgen's `fetch`, so the browser hands that fetch the preloaded
+/// response; `fetchpriority="low"` lets the stylesheet, which the first
+/// paint waits for, go first. The JS glue and chunk loader are not
+/// preloaded: `boot.js` imports them at once, and on the slow link of
+/// `cargo xtask bench` their `modulepreload`s only competed with the
+/// stylesheet (first paint 4–8 % later, the page answering no sooner).
 pub fn preload_hints(build: Build) -> String {
-    let bin = build.bin();
-    let loader = if build.chunks().is_empty() {
-        String::new()
-    } else {
-        format!(r#"<link rel="modulepreload" href="/{bin}_split.js" />"#)
-    };
     format!(
-        r#"<link rel="modulepreload" href="/{bin}.js" />{loader}<link rel="preload" href="/{bin}_bg.wasm" as="fetch" type="application/wasm" crossorigin fetchpriority="low" /> "#
+        r#"<link rel="preload" href="/{}_bg.wasm" as="fetch" type="application/wasm" crossorigin fetchpriority="low" /> "#,
+        build.bin()
     )
 }
 
@@ -263,11 +259,11 @@ mod tests {
         assert!(page.contains(
             r#"<div id="prerendered" data-page="/frames"><article>lesson</article></div>"#
         ));
-        // The frame lab's build, and the loader of its chunks, are fetched
-        // while the page parses.
+        // The frame lab's wasm is fetched while the page parses.
         assert!(page.contains(
-            r#"<link rel="modulepreload" href="/wslab-frames.js" /><link rel="modulepreload" href="/wslab-frames_split.js" /><link rel="preload" href="/wslab-frames_bg.wasm" as="fetch" type="application/wasm" crossorigin fetchpriority="low" /> </head>"#
+            r#"<link rel="preload" href="/wslab-frames_bg.wasm" as="fetch" type="application/wasm" crossorigin fetchpriority="low" /> </head>"#
         ));
+        assert!(!page.contains("modulepreload"));
         assert!(!page.contains("needs JS"));
         assert!(page.contains("<title>Frames &amp; masking &lt;5&gt;</title>"));
         assert!(page.contains(r#"<div id="app" hidden></div>"#));
