@@ -440,7 +440,30 @@ pub fn test() -> Result {
         }
     }
     budget.name = "release build and first-load budget";
+    let release_built = budget_dist.join("index.html").is_file() && budget.ok;
     outcomes.push(budget);
+    // The shipped build is not the one the tests above ran on: wasm-opt'd,
+    // and its scripts and stylesheet minified (`wslab::minify`). The
+    // end-to-end tests run on it too.
+    if let (true, Ok(echo_bin)) = (release_built, &echo_bin) {
+        outcomes.push(tests(
+            "end-to-end tests on the release build",
+            command("cargo")
+                .args(["test", "-p", "wslab", "--test", "e2e"])
+                .env("WSLAB_DIST", &budget_dist)
+                .env("WSLAB_ECHO_BIN", echo_bin)
+                .env("WSLAB_AXE", install::axe_script())
+                .env("CHROMEDRIVER", install::CHROMEDRIVER),
+        ));
+    } else {
+        eprintln!("skipping the end-to-end tests on the release build: it did not build");
+        outcomes.push(Outcome {
+            name: "end-to-end tests on the release build (not run)",
+            ok: false,
+            passed: 0,
+            failed: 0,
+        });
+    }
     println!("\n==> results");
     for o in &outcomes {
         let counts = if o.passed + o.failed > 0 {
