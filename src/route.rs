@@ -2,6 +2,8 @@
 
 use yew_router::prelude::*;
 
+use crate::state::query;
+
 /// Every page of the app, one per URL.
 #[derive(Routable, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Route {
@@ -265,12 +267,12 @@ pub struct QuizFor {
 impl QuizFor {
     /// Read from a query string (without its `?`).
     pub fn from_query(query: &str) -> Option<QuizFor> {
-        query_value(query, "lesson").map(|lesson| QuizFor { lesson })
+        query::first(query, "lesson").map(|lesson| QuizFor { lesson })
     }
 
     /// As a query string (without its `?`).
     pub fn to_query(&self) -> String {
-        query_of("lesson", &self.lesson)
+        query::encode([("lesson", self.lesson.as_str())])
     }
 }
 
@@ -284,29 +286,13 @@ pub struct LiveFor {
 impl LiveFor {
     /// Read from a query string (without its `?`).
     pub fn from_query(query: &str) -> Option<LiveFor> {
-        query_value(query, "url").map(|url| LiveFor { url })
+        query::first(query, "url").map(|url| LiveFor { url })
     }
 
     /// As a query string (without its `?`).
     pub fn to_query(&self) -> String {
-        query_of("url", &self.url)
+        query::encode([("url", self.url.as_str())])
     }
-}
-
-/// The first value of `key` in a query string (`application/x-www-form-urlencoded`,
-/// as `URLSearchParams` reads it). The one-field link queries are read with
-/// this rather than serde, which the builds without a lab state do not link.
-fn query_value(query: &str, key: &str) -> Option<String> {
-    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-}
-
-/// `key=value`, URL-encoded.
-fn query_of(key: &str, value: &str) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair(key, value)
-        .finish()
 }
 
 #[cfg(test)]

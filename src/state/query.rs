@@ -1,6 +1,7 @@
 //! A lab's query string as named fields, read and written with
 //! `form_urlencoded` (as `URLSearchParams` does): what [`UrlState`](super::UrlState)
-//! keeps in the address bar. No serde: the page builds link only this.
+//! keeps in the address bar, and the one-field link queries of `route`. No
+//! serde: the page builds link only this.
 //!
 //! Reading is lenient, field by field: an unknown name is ignored, a value a
 //! field cannot hold leaves the field as it was, and a repeated name keeps its
@@ -79,6 +80,15 @@ pub fn read<Q: QueryForm>(query: &str) -> Q {
         q.set(&name, &value);
     }
     q
+}
+
+/// The first value of `name` in `query` (without its `?`, or with it), as
+/// `URLSearchParams.get` reads it: the one-field link queries (`route`'s
+/// `LiveFor`, `QuizFor`).
+pub fn first(query: &str, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// `q` as a query string, without its `?`.
