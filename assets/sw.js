@@ -37,7 +37,6 @@ const ASSETS = [
   "/wslab-live_bg.wasm",
   "/wslab-live_split.js",
   "/split_live_illustrated.wasm",
-  "/style.css",
   "/favicon.svg",
 ];
 // The full build, for a host that answers every path with index.html.

@@ -154,6 +154,36 @@ async fn main() {
         .and_then(|r| r.parse().ok())
         .filter(|r| (1..=50).contains(r))
         .unwrap_or(7);
+    // A subset of the routes and networks, for a quicker look at one change:
+    // `WSLAB_BENCH_ROUTES=/quiz,/frames`, `WSLAB_BENCH_NETWORK=slow` (or `loopback`).
+    let routes: Vec<&str> = match std::env::var("WSLAB_BENCH_ROUTES") {
+        Ok(list) => {
+            let picked: Vec<&str> = ROUTES
+                .into_iter()
+                .filter(|r| list.split(',').any(|x| x.trim() == *r))
+                .collect();
+            assert!(
+                !picked.is_empty(),
+                "WSLAB_BENCH_ROUTES names none of {ROUTES:?}"
+            );
+            picked
+        }
+        Err(_) => ROUTES.to_vec(),
+    };
+    let networks: Vec<Network> = match std::env::var("WSLAB_BENCH_NETWORK") {
+        Ok(name) => {
+            let picked: Vec<Network> = NETWORKS
+                .into_iter()
+                .filter(|n| n.name.starts_with(name.trim()))
+                .collect();
+            assert!(
+                !picked.is_empty(),
+                "WSLAB_BENCH_NETWORK is `loopback` or `slow`"
+            );
+            picked
+        }
+        Err(_) => NETWORKS.to_vec(),
+    };
     let sites: Vec<(String, StaticServer)> = spec
         .split(';')
         .filter_map(|pair| pair.split_once('='))
@@ -167,19 +197,23 @@ async fn main() {
         "first load (cold cache) and warm load (service worker installed), median of {runs}; ratio = site / {}",
         sites[0].0
     );
-    for network in NETWORKS {
-        for route in ROUTES {
-            let mut base = [(0.0, 0.0); 2];
-            for (i, (name, site)) in sites.iter().enumerate() {
-                let mut samples: [(Vec<f64>, Vec<f64>); 2] = Default::default();
-                for _ in 0..runs {
+    for &network in &networks {
+        for &route in &routes {
+            // Run by run, every site in turn, so a slower minute of the
+            // machine weighs on every site alike.
+            let mut samples = vec![<[(Vec<f64>, Vec<f64>); 2]>::default(); sites.len()];
+            for _ in 0..runs {
+                for (i, (_, site)) in sites.iter().enumerate() {
                     let (cold, warm) = load(site, route, network).await;
                     for (k, (fcp, answered)) in [cold, warm].into_iter().enumerate() {
-                        samples[k].0.push(fcp);
-                        samples[k].1.push(answered);
+                        samples[i][k].0.push(fcp);
+                        samples[i][k].1.push(answered);
                     }
                 }
-                for (k, (fcps, answers)) in samples.into_iter().enumerate() {
+            }
+            let mut base = [(0.0, 0.0); 2];
+            for (i, ((name, _), site_samples)) in sites.iter().zip(samples).enumerate() {
+                for (k, (fcps, answers)) in site_samples.into_iter().enumerate() {
                     let (fcp, answered) = (median(fcps), median(answers));
                     if i == 0 {
                         base[k] = (fcp, answered);

@@ -4,7 +4,8 @@
 //! `wslab::prerender`. As the hook, it first cuts the builds with chunks
 //! (`wslab::split`): Trunk runs its hooks side by side, so the one hook
 //! does both, in order, and in release then minifies the scripts and the
-//! stylesheet (`wslab::minify`).
+//! stylesheet (`wslab::minify`) before it writes the pages, each with the
+//! stylesheet inside (`prerender::inline_stylesheet`).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -51,6 +52,12 @@ fn run() -> Result<(), String> {
     // Where the pages connect by default: `cargo xtask serve --echo-port` sets it.
     let echo_base = std::env::var("WSLAB_ECHO_URL")
         .unwrap_or_else(|_| wslab::services::browser::DEFAULT_ECHO_BASE.to_owned());
+    // Scripts and stylesheet as shipped first: each page carries the stylesheet.
+    write("boot.js", &prerender::without_comments(&read("boot.js")?))?;
+    if profile == Some(wslab::split::Profile::Release) {
+        wslab::minify::run(&dir)?;
+    }
+    let css = read("style.css")?;
     let pages = prerender::pages();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -59,12 +66,13 @@ fn run() -> Result<(), String> {
         let body = runtime.block_on(prerender::render(&page.path));
         let html = prerender::fill(&template, page, &page.route.document_title(), &body)?;
         let html = prerender::set_echo_base(&html, &echo_base)?;
+        let html = prerender::inline_stylesheet(&html, &css)?;
         write(&page.file, &html)?;
     }
-    write("boot.js", &prerender::without_comments(&read("boot.js")?))?;
-    if profile == Some(wslab::split::Profile::Release) {
-        wslab::minify::run(&dir)?;
-    }
+    // Every page holds it now: nothing asks for the file.
+    let stylesheet = dir.join("style.css");
+    std::fs::remove_file(&stylesheet)
+        .map_err(|e| format!("cannot remove {}: {e}", stylesheet.display()))?;
     // Last: the service worker's cache is named after every other file.
     let mut files = Vec::new();
     for entry in
