@@ -25,6 +25,8 @@ const ASSETS = [
   "/wslab-uris_bg.wasm",
   "/wslab-quiz.js",
   "/wslab-quiz_bg.wasm",
+  "/wslab-quiz_split.js",
+  "/split_quiz_practice.wasm",
   "/wslab-frames.js",
   "/wslab-frames_bg.wasm",
   "/wslab-frames_split.js",

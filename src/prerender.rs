@@ -113,8 +113,10 @@ pub fn preload_hints(build: Build) -> String {
 }
 
 /// The stylesheet link Trunk writes into the built `index.html`.
+#[cfg(not(target_arch = "wasm32"))]
 const STYLESHEET_LINK: &str = r#"<link rel="stylesheet" href="/style.css""#;
 /// The Content-Security-Policy's style rule in `index.html`.
+#[cfg(not(target_arch = "wasm32"))]
 const STYLE_SRC: &str = "style-src 'self'";
 
 /// `page` with the stylesheet `css` in a `<style>` element in place of
@@ -257,6 +259,7 @@ pub async fn render(path: &str) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn the_stylesheet_goes_into_the_page_with_its_digest_in_the_policy() {
         let page = r#"<head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'self'; img-src 'self'" /><link rel="stylesheet" href="/style.css" data-integrity="none"/><title>t</title></head>"#;

@@ -243,6 +243,7 @@ impl Build {
             Build::Frames => &["frames_lower"],
             Build::Conformance => &["conformance_results"],
             Build::Live => &["live_illustrated"],
+            Build::Quiz => &["quiz_practice"],
             _ => &[],
         }
     }

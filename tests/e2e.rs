@@ -862,6 +862,56 @@ async fn a_lab_runs_without_its_chunk_and_fetches_it_when_asked() {
     browser.quit().await;
 }
 
+/// The questions answer at once in the quiz build; the generated practice
+/// below them arrives in its chunk and is checked by the protocol core there.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_quizs_practice_arrives_in_its_chunk_and_checks_answers() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start().await;
+    browser.open(site.url("/quiz#practice")).await;
+    browser
+        .wait_state("/quiz", |s| {
+            s["build"] == "wslab-quiz" && s["prerendered"] == false
+        })
+        .await;
+    let prompt = browser
+        .wait_text(
+            By::Css("#quiz-practice:not([inert]) #practice-accept-prompt"),
+            "the practice, drawn",
+            |t| t.contains("Key: "),
+        )
+        .await;
+    let key = prompt
+        .split("Key: ")
+        .nth(1)
+        .and_then(|rest| rest.split(". ").next())
+        .unwrap_or_default();
+    browser
+        .replace_text(
+            By::Id("practice-accept-answer"),
+            &wire::handshake::accept_key(key),
+        )
+        .await;
+    browser.click(By::Id("practice-accept-check")).await;
+    browser
+        .wait_text(By::Id("practice-accept-verdict"), "the verdict", |t| {
+            t == "Correct."
+        })
+        .await;
+    let fetched: u64 = browser
+        .driver
+        .execute(
+            "return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/split_quiz_practice.wasm')).length;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    assert_eq!(fetched, 1, "the practice's chunk, fetched once");
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_live_page_connects_without_its_chunk_and_talks_and_reads_the_wire_once_it_arrives() {
     let echo = EchoServer::start();

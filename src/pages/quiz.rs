@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::components::Link;
 
+use crate::components::later::Later;
 use crate::components::{NeedsJs, ProgressBar};
 use crate::content::lessons::TITLES;
 use crate::content::practice::{self, Kind, Problem};
@@ -264,6 +265,35 @@ fn interview_card(props: &InterviewProps) -> Html {
     }
 }
 
+/// The lower part of the page: generated practice (which links the protocol
+/// code that makes and checks its problems) and the interview questions,
+/// far below the first screen. In the quiz build they arrive in a chunk after
+/// the page answers input.
+fn draw_practice(_: &()) -> Html {
+    html! {
+        <>
+            <section aria-labelledby="practice">
+                <h2 id="practice">{ "Practice that never runs out" }</h2>
+                <p class="muted">{ "New numbers every time, checked by the same protocol code the labs use. Hex answers may have spaces or not, in any case." }</p>
+                { for Kind::ALL.iter().map(|k| html! { <PracticeCard kind={*k} /> }) }
+            </section>
+            <section aria-labelledby="interview">
+                <h2 id="interview">{ "Interview questions" }</h2>
+                { for INTERVIEWS.iter().map(|iv| html! { <InterviewCard interview={iv} /> }) }
+            </section>
+        </>
+    }
+}
+
+crate::part!(
+    PRACTICE,
+    quiz_practice,
+    draw_practice,
+    (),
+    "quiz-practice",
+    "split-quiz"
+);
+
 /// The quiz page.
 #[function_component(Quiz)]
 pub fn quiz() -> Html {
@@ -330,15 +360,7 @@ pub fn quiz() -> Html {
                     </Link>
                 </p>
             </section>
-            <section aria-labelledby="practice">
-                <h2 id="practice">{ "Practice that never runs out" }</h2>
-                <p class="muted">{ "New numbers every time, checked by the same protocol code the labs use. Hex answers may have spaces or not, in any case." }</p>
-                { for Kind::ALL.iter().map(|k| html! { <PracticeCard kind={*k} /> }) }
-            </section>
-            <section aria-labelledby="interview">
-                <h2 id="interview">{ "Interview questions" }</h2>
-                { for INTERVIEWS.iter().map(|iv| html! { <InterviewCard interview={iv} /> }) }
-            </section>
+            <Later<()> part={PRACTICE} props={()} />
         </article>
     }
 }
