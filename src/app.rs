@@ -192,7 +192,8 @@ pub fn start<P: Pages>() {
     };
 }
 
-/// Replaces the prerendered page with the running app in one step.
+/// Replaces the prerendered page with the running app in one step, the
+/// navigation's current item in view.
 fn take_over_prerendered() {
     if let Some(old) = browser::element(PRERENDERED_ID) {
         old.remove();
@@ -200,6 +201,10 @@ fn take_over_prerendered() {
     if let Some(root) = browser::element(APP_ROOT_ID) {
         let _ = root.remove_attribute("hidden");
     }
+    // On a phone the chapter navigation is one row that scrolls sideways:
+    // bring the current page's item into it, not only "Start" and its
+    // neighbours.
+    browser::center_sideways(crate::components::nav::LIST_ID, "a.active");
 }
 
 /// Props of [`StaticApp`].

@@ -344,6 +344,51 @@ async fn progress_survives_a_reload_and_corrupt_data_is_set_aside() {
     browser.quit().await;
 }
 
+/// On a phone the chapter navigation is one row that scrolls sideways: the
+/// current page's item is scrolled into it, and the page stays at its top.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_phone_the_navigation_shows_the_current_page() {
+    let site = StaticServer::start(dist());
+    let browser = Browser::start_with(&["--window-size=390,844"]).await;
+    for (path, build) in [
+        ("/conformance", "wslab-conformance"),
+        ("/summary", "wslab-reader"),
+        ("/live", "wslab-live"),
+    ] {
+        browser.open(site.url(path)).await;
+        browser
+            .wait_state(path, |s| s["build"] == build && s["prerendered"] == false)
+            .await;
+        browser
+            .wait_for(
+                "the current page's item inside the navigation's row",
+                || async {
+                    browser
+                        .driver
+                        .execute(
+                            r#"const list = document.querySelector('.chapter-nav ol');
+                               const item = list.querySelector('a.active').getBoundingClientRect();
+                               const row = list.getBoundingClientRect();
+                               return { scrolls: list.scrollWidth > list.clientWidth,
+                                        inside: item.left >= row.left - 1 && item.right <= row.right + 1,
+                                        top: window.scrollY };"#,
+                            vec![],
+                        )
+                        .await
+                        .unwrap()
+                        .json()
+                        .clone()
+                },
+                |seen| {
+                    *seen == serde_json::json!({"scrolls": true, "inside": true, "top": 0})
+                        || *seen == serde_json::json!({"scrolls": true, "inside": true, "top": 0.0})
+                },
+            )
+            .await;
+    }
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn theme_choice_is_applied_and_remembered() {
     let site = StaticServer::start(dist());

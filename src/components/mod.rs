@@ -18,7 +18,7 @@ pub mod lesson_view;
 pub mod link;
 mod mask_table;
 mod message_log;
-mod nav;
+pub mod nav;
 mod needs_js;
 mod progress_bar;
 mod sequence_diagram;

@@ -382,6 +382,27 @@ pub fn bring_into_view(id: &str) {
     }
 }
 
+/// Scrolls the list with this id, when it scrolls sideways (the chapter
+/// navigation on a phone, one row), so that its item matching `item` sits in
+/// its middle (or as near as the list's ends allow). The list must be the
+/// item's offset parent (positioned, in the stylesheet). Nothing when the
+/// list fits or has no such item; the page itself does not move.
+pub fn center_sideways(list: &str, item: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(list) = element(list) else { return };
+    let Some(Ok(item)) = list
+        .query_selector(item)
+        .ok()
+        .flatten()
+        .map(|e| e.dyn_into::<web_sys::HtmlElement>())
+    else {
+        return;
+    };
+    if list.scroll_width() > list.client_width() {
+        list.set_scroll_left(item.offset_left() - (list.client_width() - item.offset_width()) / 2);
+    }
+}
+
 /// Whether the element with this id is there and can take focus now: not
 /// inside a part still waiting for its code (`components::later`, inert).
 pub fn focusable(id: &str) -> bool {
