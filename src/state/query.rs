@@ -34,8 +34,13 @@ impl QueryField for Option<String> {
 }
 
 impl QueryField for Option<u8> {
+    /// Digits only, 0 to 255 (`u8::from_str` would also take a leading `+`,
+    /// which this form never writes).
     fn take_value(&mut self, value: &str) {
-        if let Ok(n) = value.parse() {
+        if !value.is_empty()
+            && value.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(n) = value.parse()
+        {
             *self = Some(n);
         }
     }
@@ -140,6 +145,10 @@ mod tests {
             }
         );
         assert_eq!(read::<Q>("n=4&n=oops").n, Some(4));
+        // Digits only: a sign, a space or a number past 255 keeps what came before.
+        assert_eq!(read::<Q>("n=%2B1").n, None);
+        assert_eq!(read::<Q>("n=4&n=+5&n=256&n=-1").n, Some(4));
+        assert_eq!(read::<Q>("n=007").n, Some(7));
         assert_eq!(read::<Q>("%ZZ=&&=&n"), Q::default());
     }
 }
